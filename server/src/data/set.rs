@@ -1,0 +1,177 @@
+//! One set of code data: the embedded curated set, or one imported official edition.
+
+use super::types::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// Which official sets this `CodeSet` holds in full (so absence means "not a code").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Completeness {
+    pub hcpcs: bool,
+    pub icd10: bool,
+    pub pricing: bool,
+}
+
+/// One layer of code data, keyed for lookup and completion.
+#[derive(Debug, Clone, Default)]
+pub struct CodeSet {
+    pub edition: Edition,
+    pub complete: Completeness,
+    /// HCPCS codes and CPT numbers, upper case.
+    pub codes: BTreeMap<String, Code>,
+    /// Modifiers, upper case.
+    pub modifiers: BTreeMap<String, Modifier>,
+    /// ICD-10-CM keyed by [`icd10_key`] (upper case, no dot), so prefixes are ranges.
+    pub diagnoses: BTreeMap<String, Diagnosis>,
+    /// Place of service, two digits.
+    pub places: BTreeMap<String, PlaceOfService>,
+    /// NDC products by 11 digits.
+    pub products: HashMap<String, Product>,
+    /// Lower-case generic names and brands → drug codes.
+    pub drug_names: HashMap<String, Vec<String>>,
+}
+
+impl Default for Edition {
+    fn default() -> Self {
+        Edition {
+            name: String::new(),
+            effective: None,
+            until: None,
+        }
+    }
+}
+
+/// The key an ICD-10-CM code is stored under: upper case without the dot (`g35.a` → `G35A`).
+pub fn icd10_key(code: &str) -> String {
+    code.chars()
+        .filter(|c| *c != '.')
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The dotted form of an ICD-10-CM key (`G35A` → `G35.A`, `G35` → `G35`).
+pub fn icd10_dotted(key: &str) -> String {
+    if key.len() > 3 {
+        format!("{}.{}", &key[..3], &key[3..])
+    } else {
+        key.to_string()
+    }
+}
+
+impl CodeSet {
+    /// Index drug names of the codes (generic name, brands) into `drug_names`.
+    pub fn index_drug_names(&mut self) {
+        self.drug_names.clear();
+        for code in self.codes.values() {
+            let Some(drug) = &code.drug else { continue };
+            let names = std::iter::once(&drug.generic).chain(drug.brands.iter());
+            for name in names {
+                let entry = self
+                    .drug_names
+                    .entry(name.to_ascii_lowercase())
+                    .or_default();
+                if !entry.contains(&code.code) {
+                    entry.push(code.code.clone());
+                }
+            }
+        }
+    }
+
+    /// Completion over codes: exact code first, then code prefix, then drug/brand name prefix, then
+    /// a word of the descriptor starting with the query.
+    pub fn search_codes(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let q = query.trim();
+        let upper = q.to_ascii_uppercase();
+        let lower = q.to_ascii_lowercase();
+        let mut hits: Vec<SearchHit> = Vec::new();
+        let push = |hits: &mut Vec<SearchHit>, code: &Code, score: u32| {
+            if hits.iter().all(|h| h.code != code.code) {
+                hits.push(SearchHit {
+                    code: code.code.clone(),
+                    label: code.description.clone(),
+                    score,
+                });
+            }
+        };
+        for (k, code) in self
+            .codes
+            .range(upper.clone()..)
+            .take_while(|(k, _)| k.starts_with(&upper))
+        {
+            push(&mut hits, code, if *k == upper { 0 } else { 1 });
+            if hits.len() >= limit {
+                return hits;
+            }
+        }
+        if lower.is_empty() {
+            return hits;
+        }
+        for (name, codes) in &self.drug_names {
+            if name.starts_with(&lower) {
+                for c in codes.iter().filter_map(|c| self.codes.get(c)) {
+                    push(&mut hits, c, 2);
+                }
+            }
+        }
+        if hits.len() < limit {
+            for code in self.codes.values() {
+                let desc = code.description.to_ascii_lowercase();
+                if desc
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w.starts_with(&lower))
+                {
+                    push(&mut hits, code, 3);
+                    if hits.len() >= limit * 4 {
+                        break;
+                    }
+                }
+            }
+        }
+        hits
+    }
+
+    /// Completion over ICD-10-CM: code prefix, then title word prefix.
+    pub fn search_diagnoses(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let key = icd10_key(query.trim());
+        let lower = query.trim().to_ascii_lowercase();
+        let mut hits: Vec<SearchHit> = Vec::new();
+        for (k, d) in self
+            .diagnoses
+            .range(key.clone()..)
+            .take_while(|(k, _)| k.starts_with(&key))
+        {
+            hits.push(SearchHit {
+                code: d.code.clone(),
+                label: d.title.clone(),
+                score: if *k == key { 0 } else { 1 },
+            });
+            if hits.len() >= limit {
+                return hits;
+            }
+        }
+        if lower.len() >= 3 {
+            for d in self.diagnoses.values() {
+                let title = d.title.to_ascii_lowercase();
+                if title
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w.starts_with(&lower))
+                    && hits.iter().all(|h| h.code != d.code)
+                {
+                    hits.push(SearchHit {
+                        code: d.code.clone(),
+                        label: d.title.clone(),
+                        score: 3,
+                    });
+                    if hits.len() >= limit {
+                        break;
+                    }
+                }
+            }
+        }
+        hits
+    }
+
+    /// The embedded curated set, compiled in from `server/data/*.toml`.
+    pub fn embedded() -> CodeSet {
+        crate::data::embedded::load()
+    }
+}

@@ -1,0 +1,1 @@
+//! Syntax: tree-sitter parsing and lowering to the typed model.
