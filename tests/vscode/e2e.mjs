@@ -1,0 +1,457 @@
+// End-to-end test of the claimls extension in a real VS Code (code-server), driven by headless Chromium.
+//
+// Run through tests/vscode/run.sh, which installs code-server and playwright-core, builds the .vsix and
+// passes their locations in the environment:
+//   CODE_SERVER   the code-server executable
+//   E2E_MODULES   a folder whose node_modules holds playwright-core
+//   VSIX          the packaged extension
+//   CLAIMLS       the server binary (for the expected findings, via `claimls check --format json`)
+//   OUT           where screenshots and logs go
+// Every process started here (code-server and its children) runs in its own process group and is
+// killed as a group at the end, on failure and on SIGINT/SIGTERM.
+
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`e2e.mjs: ${name} is not set; run tests/vscode/run.sh`);
+    process.exit(2);
+  }
+  return value;
+};
+const CODE_SERVER = env("CODE_SERVER");
+const VSIX = env("VSIX");
+const CLAIMLS = env("CLAIMLS");
+const OUT = env("OUT");
+const { chromium } = createRequire(path.join(env("E2E_MODULES"), "package.json"))("playwright-core");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+// ---------------------------------------------------------------------------------------------------
+// A tiny harness: named steps, each passes or fails; later steps still run unless they need an earlier one.
+
+const results = [];
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+    return true;
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`FAIL ${name} (${Date.now() - started} ms)\n     ${String(err?.stack ?? err).split("\n").join("\n     ")}`);
+    if (page) {
+      const file = path.join(OUT, `failure-${results.length}.png`);
+      await page.screenshot({ path: file }).catch(() => {});
+      console.log(`     screenshot: ${path.relative(repo, file)}`);
+    }
+    return false;
+  }
+}
+function assert(cond, message) {
+  if (!cond) {
+    throw new Error(message);
+  }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitFor(what, fn, timeout = 20_000) {
+  const until = Date.now() + timeout;
+  let last;
+  while (Date.now() < until) {
+    try {
+      const v = await fn();
+      if (v) {
+        return v;
+      }
+    } catch (err) {
+      last = err;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last}` : ""}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Processes
+
+let server; // code-server, leader of its own process group
+let browser;
+let page;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) {
+    return;
+  }
+  const exited = new Promise((r) => server.once("exit", r));
+  try {
+    process.kill(-server.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-server.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
+  // The group may outlive its leader for a moment (extension host, language server).
+  for (let i = 0; i < 25; i++) {
+    try {
+      process.kill(-server.pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(200);
+  }
+  try {
+    process.kill(-server.pid, "SIGKILL");
+  } catch {
+    // gone
+  }
+}
+
+async function cleanup() {
+  await browser?.close().catch(() => {});
+  browser = undefined;
+  await stopServer();
+}
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, async () => {
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Set-up: a fresh profile, the .vsix installed, a workspace with the fixtures.
+
+const home = path.join(OUT, "profile");
+const userData = path.join(home, "user-data");
+const extensions = path.join(home, "extensions");
+const workspace = path.join(OUT, "workspace");
+fs.rmSync(home, { recursive: true, force: true });
+fs.rmSync(workspace, { recursive: true, force: true });
+fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+fs.mkdirSync(extensions, { recursive: true });
+fs.mkdirSync(workspace, { recursive: true });
+for (const f of ["waste.claim", "ocrevus.claim"]) {
+  fs.copyFileSync(path.join(repo, "tests", "fixtures", f), path.join(workspace, f));
+}
+fs.writeFileSync(
+  path.join(userData, "User", "settings.json"),
+  JSON.stringify(
+    {
+      "workbench.startupEditor": "none",
+      "workbench.tips.enabled": false,
+      "workbench.enableExperiments": false,
+      "workbench.colorTheme": "Default Light Modern",
+      "security.workspace.trust.enabled": false,
+      "telemetry.telemetryLevel": "off",
+      "update.mode": "none",
+      "extensions.autoUpdate": false,
+      "extensions.autoCheckUpdates": false,
+      "extensions.ignoreRecommendations": true,
+      "editor.quickSuggestions": { other: true, comments: false, strings: false },
+      "editor.hover.delay": 300,
+      "editor.minimap.enabled": false,
+      "window.restoreWindows": "none",
+      "files.hotExit": "off",
+      "chat.commandCenter.enabled": false,
+      "claimls.trace.server": "messages",
+    },
+    null,
+    2,
+  ),
+);
+const codeServerConfig = path.join(home, "config.yaml");
+fs.writeFileSync(codeServerConfig, "auth: none\ncert: false\n");
+
+const commonArgs = ["--config", codeServerConfig, "--user-data-dir", userData, "--extensions-dir", extensions];
+
+/** Diagnostics that `claimls check` reports for a file: the same engine the server runs. */
+function expectedFindings(file) {
+  let stdout;
+  try {
+    stdout = execFileSync(CLAIMLS, ["check", "--format", "json", file], { encoding: "utf8" });
+  } catch (err) {
+    // Exit 1 means "errors found": the JSON is still on stdout.
+    if (err.status !== 1) {
+      throw new Error(`claimls check failed (exit ${err.status}): ${err.stderr}`);
+    }
+    stdout = err.stdout;
+  }
+  const report = JSON.parse(stdout);
+  return report.files.flatMap((f) => f.diagnostics);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers on the workbench
+
+const editorText = async () =>
+  (await page.locator(".monaco-editor .view-lines").first().innerText()).replace(/\u00a0/g, " ");
+
+async function openFile(name) {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: 10_000 });
+  await input.fill(name);
+  await waitFor(`"${name}" in quick open`, async () =>
+    (await page.locator(".quick-input-list .monaco-list-row").first().innerText()).includes(name),
+  );
+  await page.keyboard.press("Enter");
+  await waitFor(`the editor tab of ${name}`, async () =>
+    (await page.locator(".tabs-container .tab.active").innerText()).includes(name),
+  );
+}
+
+/** The numbers in the status bar's problems item: errors, warnings (and infos when VS Code shows them). */
+async function statusBarProblems() {
+  const item = page.locator('[id="status.problems"]');
+  const label = (await item.getAttribute("aria-label")) ?? (await item.innerText());
+  const count = (re) => Number(label.match(re)?.[1] ?? 0);
+  return { errors: count(/(\d+)\s*error/i), warnings: count(/(\d+)\s*warning/i), infos: count(/(\d+)\s*info/i), label };
+}
+
+async function problemsPanelText() {
+  const panel = page.locator(".markers-panel");
+  if (!(await panel.isVisible().catch(() => false))) {
+    await page.keyboard.press("Control+Shift+M");
+    await panel.waitFor({ state: "visible", timeout: 10_000 });
+  }
+  return (await panel.innerText()).replace(/\u00a0/g, " ");
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function main() {
+  fs.mkdirSync(OUT, { recursive: true });
+
+  const installed = await step("the .vsix installs into code-server", async () => {
+    const log = execFileSync(CODE_SERVER, [...commonArgs, "--install-extension", VSIX, "--force"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    fs.writeFileSync(path.join(OUT, "install.log"), log);
+    const list = execFileSync(CODE_SERVER, [...commonArgs, "--list-extensions", "--show-versions"], {
+      encoding: "utf8",
+    });
+    assert(/claimls\.claimls@/.test(list), `extension not listed after install:\n${list}`);
+  });
+  if (!installed) {
+    return;
+  }
+
+  const port = await freePort();
+  const serverLog = fs.openSync(path.join(OUT, "code-server.log"), "w");
+  server = spawn(
+    CODE_SERVER,
+    [
+      ...commonArgs,
+      "--bind-addr",
+      `127.0.0.1:${port}`,
+      "--auth",
+      "none",
+      "--disable-telemetry",
+      "--disable-update-check",
+      "--disable-workspace-trust",
+      "--disable-getting-started-override",
+      workspace,
+    ],
+    { detached: true, stdio: ["ignore", serverLog, serverLog], env: { ...process.env, PATH: process.env.PATH } },
+  );
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+  await waitFor("code-server to listen", async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+    return res?.ok;
+  }, 60_000);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  const consoleLog = fs.createWriteStream(path.join(OUT, "browser-console.log"));
+  page.on("console", (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+  await page.goto(url);
+  await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 60_000 });
+  await page.locator('[id="status.problems"]').waitFor({ state: "visible", timeout: 60_000 });
+
+  let expected = [];
+  await step("the fixture has exactly one error, waste-jw-missing (claimls check)", async () => {
+    expected = expectedFindings(path.join(workspace, "waste.claim"));
+    fs.writeFileSync(path.join(OUT, "expected-findings.json"), JSON.stringify(expected, null, 2));
+    const errors = expected.filter((d) => d.severity === "error").map((d) => d.rule);
+    assert(
+      errors.length === 1 && errors[0] === "waste-jw-missing",
+      `claimls check reports errors ${JSON.stringify(errors)} for tests/fixtures/waste.claim`,
+    );
+  });
+
+  const opened = await step("waste.claim opens in the claim language", async () => {
+    await openFile("waste.claim");
+    await waitFor("the language mode 'Claim draft'", async () =>
+      (await page.locator('[id="status.editor.mode"]').innerText()).includes("Claim draft"),
+    );
+    const text = await editorText();
+    assert(text.includes("line J1745 units 35"), "the editor does not show the fixture text");
+  });
+
+  await step("the TextMate grammar colours keywords and codes differently from plain text", async () => {
+    assert(opened, "needs the open file");
+    const classOf = async (text) =>
+      page.locator(".view-line span > span", { hasText: new RegExp(`^${text}$`) }).first().getAttribute("class");
+    const keyword = await classOf("line");
+    const code = await classOf("J1745");
+    const plain = await classOf("IFX-2026-0101");
+    assert(keyword && code && plain, `tokens not found: ${keyword} ${code} ${plain}`);
+    assert(new Set([keyword, code]).size === 2, `keyword and code share a colour: ${keyword} / ${code}`);
+  });
+
+  const squiggle = await step("the waste finding is squiggled", async () => {
+    assert(opened, "needs the open file");
+    await page.locator(".monaco-editor .squiggly-error").first().waitFor({ state: "attached", timeout: 30_000 });
+  });
+
+  await step("the Problems count is right", async () => {
+    assert(squiggle, "needs the diagnostics");
+    const want = {
+      errors: expected.filter((d) => d.severity === "error").length,
+      warnings: expected.filter((d) => d.severity === "warning").length,
+    };
+    const got = await waitFor("the status bar problem counts", async () => {
+      const p = await statusBarProblems();
+      return p.errors === want.errors && p.warnings === want.warnings ? p : undefined;
+    }, 10_000).catch(async () => {
+      const p = await statusBarProblems();
+      throw new Error(`status bar says "${p.label}", claimls check says ${JSON.stringify(want)}`);
+    });
+    const panel = await problemsPanelText();
+    fs.writeFileSync(path.join(OUT, "problems-before-fix.txt"), panel);
+    const shown = (panel.match(/waste-jw-missing/g) ?? []).length;
+    assert(shown === 1, `the Problems panel shows waste-jw-missing ${shown} times:\n${panel}`);
+    const total = expected.length;
+    const badge = await page
+      .locator('.panel .composite-bar .action-item:has-text("Problems") .badge-content, .activity-bar-badge .badge-content')
+      .first()
+      .innerText()
+      .catch(() => undefined);
+    if (badge !== undefined && /^\d+$/.test(badge.trim())) {
+      assert(Number(badge) === total, `the Problems badge says ${badge}, claimls check reports ${total}`);
+    }
+    console.log(`     status bar: ${got.label}; panel badge: ${badge ?? "-"}; findings: ${total}`);
+  });
+
+  await step("screenshot of the finding and its hover", async () => {
+    assert(squiggle, "needs the diagnostics");
+    const target = page.locator(".view-line span > span", { hasText: /^J1745$/ }).first();
+    await target.hover();
+    await page.locator(".monaco-hover:visible").first().waitFor({ state: "visible", timeout: 10_000 });
+    await sleep(500);
+    const file = path.join(OUT, "screenshot.png");
+    await page.screenshot({ path: file });
+    assert(fs.statSync(file).size > 10_000, "the screenshot is suspiciously small");
+    await page.mouse.move(5, 5);
+    await page.keyboard.press("Escape");
+  });
+
+  await step("the quick fix adds the JW line and the finding clears", async () => {
+    assert(squiggle, "needs the diagnostics");
+    const code = page.locator(".view-line span > span", { hasText: /^J1745$/ }).first();
+    await code.click();
+    await page.keyboard.press("Control+Period");
+    const menu = page.locator(".action-widget");
+    await menu.waitFor({ state: "visible", timeout: 10_000 });
+    const rows = menu.locator(".monaco-list-row");
+    const titles = await rows.allInnerTexts();
+    fs.writeFileSync(path.join(OUT, "quick-fixes.txt"), titles.join("\n"));
+    const index = titles.findIndex((t) => /\bJW\b/.test(t));
+    assert(index >= 0, `no quick fix mentions JW: ${JSON.stringify(titles)}`);
+    await rows.nth(index).click();
+    await waitFor("the JW line in the text", async () => /line\s+J1745\s+JW\s+units\s+5\b/.test(await editorText()));
+    await waitFor("waste-jw-missing to leave the Problems panel", async () => !(await problemsPanelText()).includes("waste-jw-missing"));
+    await waitFor("no error squiggle", async () => (await page.locator(".monaco-editor .squiggly-error").count()) === 0);
+    fs.writeFileSync(path.join(OUT, "problems-after-fix.txt"), await problemsPanelText());
+  });
+
+  await step("hover on J2350 shows ocrelizumab and its 1 mg billing unit", async () => {
+    await openFile("ocrevus.claim");
+    const code = page.locator(".view-line span > span", { hasText: /^J2350$/ }).first();
+    await code.waitFor({ state: "visible", timeout: 10_000 });
+    const hoverText = await waitFor("a hover naming ocrelizumab", async () => {
+      await page.mouse.move(5, 5);
+      await code.hover();
+      const hover = page.locator(".monaco-hover:visible").first();
+      await hover.waitFor({ state: "visible", timeout: 3000 });
+      const text = (await hover.innerText()).replace(/\u00a0/g, " ");
+      return /ocrelizumab/i.test(text) ? text : undefined;
+    }, 20_000);
+    fs.writeFileSync(path.join(OUT, "hover-J2350.txt"), hoverText);
+    assert(/\b1\s*mg\b/i.test(hoverText), `the hover does not give the 1 mg billing unit:\n${hoverText}`);
+    await page.mouse.move(5, 5);
+  });
+
+  await step("completion after `line ocre` offers J2350", async () => {
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("  line ocre", { delay: 30 });
+    const widget = page.locator(".suggest-widget");
+    const items = await waitFor("J2350 in the completion list", async () => {
+      if (!(await widget.isVisible())) {
+        await page.keyboard.press("Control+Space");
+        await widget.waitFor({ state: "visible", timeout: 3000 });
+      }
+      const texts = (await widget.locator(".monaco-list-row").allInnerTexts()).map((t) => t.replace(/\u00a0/g, " "));
+      return texts.some((t) => t.includes("J2350")) ? texts : undefined;
+    }, 20_000);
+    fs.writeFileSync(path.join(OUT, "completion-line-ocre.txt"), items.join("\n---\n"));
+    await page.keyboard.press("Escape");
+  });
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (err) {
+  results.push({ name: "harness", ok: false });
+  console.log(`FAIL harness: ${String(err?.stack ?? err)}`);
+} finally {
+  await cleanup();
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  exitCode = failed === 0 && passed > 0 ? 0 : 1;
+  console.log(`vscode-e2e: ${passed} passed, ${failed} failed`);
+}
+process.exit(exitCode);
