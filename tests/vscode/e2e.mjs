@@ -212,6 +212,29 @@ function expectedFindings(file) {
 const editorText = async () =>
   (await page.locator(".monaco-editor .view-lines").first().innerText()).replace(/\u00a0/g, " ");
 
+/** The rendered token whose whole text is `text` (the nth such token): its class and centre. */
+async function token(text, nth = 0) {
+  const found = await page.evaluate(
+    ([want, index]) => {
+      const spans = [...document.querySelectorAll(".monaco-editor .view-lines .view-line span > span")];
+      const hits = spans.filter((s) => s.textContent.trim() === want);
+      const el = hits[index];
+      if (!el) {
+        return undefined;
+      }
+      const r = el.getBoundingClientRect();
+      return { className: el.className, x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    },
+    [text, nth],
+  );
+  if (!found) {
+    const html = await page.locator(".monaco-editor .view-lines").first().innerHTML().catch(() => "");
+    fs.writeFileSync(path.join(OUT, "view-lines.html"), html);
+    throw new Error(`no token "${text}" on screen (the editor's lines are in view-lines.html)`);
+  }
+  return found;
+}
+
 async function openFile(name) {
   await page.keyboard.press("Control+P");
   const input = page.locator(".quick-input-widget input");
@@ -330,13 +353,11 @@ async function main() {
 
   await step("the TextMate grammar colours keywords and codes differently from plain text", async () => {
     assert(opened, "needs the open file");
-    const classOf = async (text) =>
-      page.locator(".view-line span > span", { hasText: new RegExp(`^${text}$`) }).first().getAttribute("class");
-    const keyword = await classOf("line");
-    const code = await classOf("J1745");
-    const plain = await classOf("IFX-2026-0101");
-    assert(keyword && code && plain, `tokens not found: ${keyword} ${code} ${plain}`);
-    assert(new Set([keyword, code]).size === 2, `keyword and code share a colour: ${keyword} / ${code}`);
+    await waitFor("tokens", () => token("line"), 10_000);
+    const keyword = (await token("line")).className;
+    const code = (await token("J1745")).className;
+    const unit = (await token("mg")).className;
+    assert(new Set([keyword, code, unit]).size === 3, `line / J1745 / mg share colours: ${keyword} / ${code} / ${unit}`);
   });
 
   const squiggle = await step("the waste finding is squiggled", async () => {
@@ -375,8 +396,8 @@ async function main() {
 
   await step("screenshot of the finding and its hover", async () => {
     assert(squiggle, "needs the diagnostics");
-    const target = page.locator(".view-line span > span", { hasText: /^J1745$/ }).first();
-    await target.hover();
+    const target = await token("J1745");
+    await page.mouse.move(target.x, target.y);
     await page.locator(".monaco-hover:visible").first().waitFor({ state: "visible", timeout: 10_000 });
     await sleep(500);
     const file = path.join(OUT, "screenshot.png");
@@ -388,8 +409,8 @@ async function main() {
 
   await step("the quick fix adds the JW line and the finding clears", async () => {
     assert(squiggle, "needs the diagnostics");
-    const code = page.locator(".view-line span > span", { hasText: /^J1745$/ }).first();
-    await code.click();
+    const code = await token("J1745");
+    await page.mouse.click(code.x, code.y);
     await page.keyboard.press("Control+Period");
     const menu = page.locator(".action-widget");
     await menu.waitFor({ state: "visible", timeout: 10_000 });
@@ -407,11 +428,10 @@ async function main() {
 
   await step("hover on J2350 shows ocrelizumab and its 1 mg billing unit", async () => {
     await openFile("ocrevus.claim");
-    const code = page.locator(".view-line span > span", { hasText: /^J2350$/ }).first();
-    await code.waitFor({ state: "visible", timeout: 10_000 });
+    const code = await waitFor("J2350 on screen", () => token("J2350"), 10_000);
     const hoverText = await waitFor("a hover naming ocrelizumab", async () => {
       await page.mouse.move(5, 5);
-      await code.hover();
+      await page.mouse.move(code.x, code.y);
       const hover = page.locator(".monaco-hover:visible").first();
       await hover.waitFor({ state: "visible", timeout: 3000 });
       const text = (await hover.innerText()).replace(/\u00a0/g, " ");
@@ -425,7 +445,7 @@ async function main() {
   await step("completion after `line ocre` offers J2350", async () => {
     await page.locator(".monaco-editor .view-lines").first().click();
     await page.keyboard.press("Control+End");
-    await page.keyboard.press("Enter");
+    // The file ends with a newline: Control+End lands on an empty last line.
     await page.keyboard.type("  line ocre", { delay: 30 });
     const widget = page.locator(".suggest-widget");
     const items = await waitFor("J2350 in the completion list", async () => {
