@@ -179,6 +179,9 @@ fs.writeFileSync(
       "window.restoreWindows": "none",
       "files.hotExit": "off",
       "chat.commandCenter.enabled": false,
+      "git.enabled": false,
+      "git.openRepositoryInParentFolders": "never",
+      "workbench.editor.enablePreview": false,
       "claimls.trace.server": "messages",
     },
     null,
@@ -236,6 +239,7 @@ async function token(text, nth = 0) {
 }
 
 async function openFile(name) {
+  await page.keyboard.press("Escape");
   await page.keyboard.press("Control+P");
   const input = page.locator(".quick-input-widget input");
   await input.waitFor({ state: "visible", timeout: 10_000 });
@@ -253,8 +257,12 @@ async function openFile(name) {
 async function statusBarProblems() {
   const item = page.locator('[id="status.problems"]');
   const label = (await item.getAttribute("aria-label")) ?? (await item.innerText());
-  const count = (re) => Number(label.match(re)?.[1] ?? 0);
-  return { errors: count(/(\d+)\s*error/i), warnings: count(/(\d+)\s*warning/i), infos: count(/(\d+)\s*info/i), label };
+  // "Errors: 1, Warnings: 2" (aria-label), or "1 error" in other versions; a kind that is absent is 0.
+  const count = (word) => {
+    const m = label.match(new RegExp(`${word}s?:\\s*(\\d+)|(\\d+)\\s*${word}`, "i"));
+    return Number(m?.[1] ?? m?.[2] ?? 0);
+  };
+  return { errors: count("error"), warnings: count("warning"), infos: count("info"), label };
 }
 
 async function problemsPanelText() {
@@ -414,13 +422,24 @@ async function main() {
     await page.keyboard.press("Control+Period");
     const menu = page.locator(".action-widget");
     await menu.waitFor({ state: "visible", timeout: 10_000 });
-    const rows = menu.locator(".monaco-list-row");
+    // Group headers ("Quick Fix") are rows too, but not selectable; the menu opens on the first action.
+    const rows = menu.locator(".monaco-list-row:not(.group-header)");
     const titles = await rows.allInnerTexts();
     fs.writeFileSync(path.join(OUT, "quick-fixes.txt"), titles.join("\n"));
     const index = titles.findIndex((t) => /\bJW\b/.test(t));
     assert(index >= 0, `no quick fix mentions JW: ${JSON.stringify(titles)}`);
-    await rows.nth(index).click();
-    await waitFor("the JW line in the text", async () => /line\s+J1745\s+JW\s+units\s+5\b/.test(await editorText()));
+    // The menu sits under a pointer block; choose by keyboard, as a coder would.
+    for (let i = 0; i < index; i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    await page.keyboard.press("Enter");
+    // The rendered lines carry inlay hints between the tokens: save, and read the file itself.
+    const file = path.join(workspace, "waste.claim");
+    await waitFor("the JW line in the saved file", async () => {
+      await page.keyboard.press("Control+S");
+      await sleep(300);
+      return /^\s*line\s+J1745\s+JW\s+units\s+5\b/m.test(fs.readFileSync(file, "utf8"));
+    });
     await waitFor("waste-jw-missing to leave the Problems panel", async () => !(await problemsPanelText()).includes("waste-jw-missing"));
     await waitFor("no error squiggle", async () => (await page.locator(".monaco-editor .squiggly-error").count()) === 0);
     fs.writeFileSync(path.join(OUT, "problems-after-fix.txt"), await problemsPanelText());
