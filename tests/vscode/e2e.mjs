@@ -253,6 +253,25 @@ async function openFile(name) {
   );
 }
 
+/** Run a command from the Command Palette by its title. */
+async function runCommand(title) {
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await waitFor(`"${title}" in the Command Palette`, async () =>
+    (await page.locator(".quick-input-list .monaco-list-row").first().innerText()).includes(title),
+  );
+  await page.keyboard.press("Enter");
+}
+
+/** The rows of the open quick pick (label, description, detail as one text each). */
+const quickPickRows = async () =>
+  (await page.locator(".quick-input-widget .quick-input-list .monaco-list-row").allInnerTexts()).map((t) =>
+    t.replace(/\u00a0/g, " "),
+  );
+
 /** The numbers in the status bar's problems item: errors, warnings (and infos when VS Code shows them). */
 async function statusBarProblems() {
   const item = page.locator('[id="status.problems"]');
@@ -415,6 +434,28 @@ async function main() {
     await page.keyboard.press("Escape");
   });
 
+  await step("claimls: Show Docs of the Rule Under the Cursor opens the rule's section", async () => {
+    assert(squiggle, "needs the diagnostics");
+    const code = await token("J1745");
+    await page.mouse.click(code.x, code.y);
+    await runCommand("claimls: Show Docs of the Rule Under the Cursor");
+    await waitFor("rules.md or the rule's explanation in an editor", async () => {
+      const tabs = (await page.locator(".tabs-container .tab.active").allInnerTexts()).join(" ");
+      const groups = await page.locator(".monaco-editor .view-lines").allInnerTexts();
+      return /rules\.md|Untitled/.test(tabs) && groups.some((t) => t.replace(/\u00a0/g, " ").includes("waste-jw-missing"));
+    });
+    await page.keyboard.press("Control+W");
+    await openFile("waste.claim");
+  });
+
+  await step("claimls: Restart Server brings the findings back", async () => {
+    assert(squiggle, "needs the diagnostics");
+    await runCommand("claimls: Restart Server");
+    await waitFor("the restart message", async () => (await page.locator(".statusbar").innerText()).includes("server restarted"));
+    await page.locator(".monaco-editor .squiggly-error").first().waitFor({ state: "attached", timeout: 30_000 });
+    await waitFor("waste-jw-missing in the Problems panel", async () => (await problemsPanelText()).includes("waste-jw-missing"));
+  });
+
   await step("the quick fix adds the JW line and the finding clears", async () => {
     assert(squiggle, "needs the diagnostics");
     const code = await token("J1745");
@@ -477,6 +518,34 @@ async function main() {
     }, 20_000);
     fs.writeFileSync(path.join(OUT, "completion-line-ocre.txt"), items.join("\n---\n"));
     await page.keyboard.press("Escape");
+  });
+
+  await step("claimls: Look Up a Code… finds J2350 from `ocre` and shows its billing unit", async () => {
+    await runCommand("claimls: Look Up a Code");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible", timeout: 10_000 });
+    await input.fill("ocre");
+    const rows = await waitFor("J2350 among the matches", async () => {
+      const r = await quickPickRows();
+      return r.some((t) => t.includes("J2350")) ? r : undefined;
+    });
+    // Not a code: close matches are offered; choosing J2350 looks it up.
+    const index = rows.findIndex((t) => t.includes("J2350"));
+    for (let i = 0; i < index; i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    await page.keyboard.press("Enter");
+    await waitFor("the J2350 entry", async () => {
+      const r = await quickPickRows();
+      return r.length > 0 && r[0].startsWith("J2350") && /ocrelizumab/i.test(r[0]);
+    });
+    await page.keyboard.press("Enter");
+    const text = await waitFor("the lookup text in an editor", async () => {
+      const groups = await page.locator(".monaco-editor .view-lines").allInnerTexts();
+      return groups.map((t) => t.replace(/\u00a0/g, " ")).find((t) => t.includes("billing unit"));
+    });
+    fs.writeFileSync(path.join(OUT, "lookup-J2350.txt"), text);
+    assert(/1 mg/.test(text), `the lookup does not give the 1 mg billing unit:\n${text}`);
   });
 }
 

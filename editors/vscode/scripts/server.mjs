@@ -23,11 +23,21 @@ const dest = path.join(extension, "server", exe);
 fs.copyFileSync(built, dest);
 fs.chmodSync(dest, 0o755);
 
-// The docs the "show rule docs" command opens, when the repository has them.
+// The rule docs, where the server looks for them next to its binary (server/../share/doc/claimls/), so
+// diagnostics link to this copy and "Show Docs of the Rule" opens it: the repository's docs/rules.md, else
+// what the binary itself prints (`claimls explain --all`).
+const docsDir = path.join(extension, "share", "doc", "claimls");
+fs.rmSync(path.join(extension, "share"), { recursive: true, force: true });
+fs.mkdirSync(docsDir, { recursive: true });
 const rules = path.join(repo, "docs", "rules.md");
-fs.rmSync(path.join(extension, "docs"), { recursive: true, force: true });
 if (fs.existsSync(rules)) {
-  fs.mkdirSync(path.join(extension, "docs"), { recursive: true });
-  fs.copyFileSync(rules, path.join(extension, "docs", "rules.md"));
+  fs.copyFileSync(rules, path.join(docsDir, "rules.md"));
+} else {
+  try {
+    const text = execFileSync(dest, ["explain", "--all"], { encoding: "utf8" });
+    fs.writeFileSync(path.join(docsDir, "rules.md"), text);
+  } catch (err) {
+    console.warn(`server.mjs: no docs/rules.md and \`claimls explain --all\` failed (${err.message}); the .vsix carries no rule docs`);
+  }
 }
 console.log(`server.mjs: bundled ${built} as server/${exe}`);

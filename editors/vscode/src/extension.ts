@@ -156,7 +156,10 @@ function runClaimls(args: string[], token?: vscode.CancellationToken): Promise<{
 }
 
 interface LookupItem extends vscode.QuickPickItem {
+  /** The full answer, shown when the item is chosen. */
   text: string;
+  /** A close match: choosing it looks this up instead. */
+  requery?: string;
 }
 
 /** A quick pick: type a code, an NDC or a drug name; each answer of `claimls lookup` is an item. */
@@ -210,9 +213,14 @@ async function lookupCode(context: vscode.ExtensionContext): Promise<void> {
   pick.onDidChangeValue(query);
   pick.onDidAccept(async () => {
     const chosen = pick.selectedItems[0];
+    if (chosen?.requery) {
+      pick.value = chosen.requery;
+      query(chosen.requery);
+      return;
+    }
     pick.hide();
     if (chosen) {
-      const doc = await vscode.workspace.openTextDocument({ content: chosen.text, language: "markdown" });
+      const doc = await vscode.workspace.openTextDocument({ content: chosen.text, language: "plaintext" });
       await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     }
   });
@@ -221,22 +229,45 @@ async function lookupCode(context: vscode.ExtensionContext): Promise<void> {
   query(pick.value);
 }
 
-/** Split `claimls lookup` output into items: one per blank-line-separated entry, first line as label. */
+/**
+ * `claimls lookup` output as quick-pick items. Found (exit 0): one item per blank-line-separated entry,
+ * its first line as label (the trailing "data: …" edition line goes into each item's text). Not found:
+ * the message, then each "close matches" line as an item that looks that code up.
+ */
 export function lookupItems(query: string, result: { code: number; stdout: string; stderr: string }): LookupItem[] {
   const text = result.stdout.trim();
-  if (result.code !== 0 || !text) {
-    const why = (result.stderr || result.stdout).trim() || `nothing found for "${query}"`;
-    return [{ label: `$(info) ${why.split("\n")[0]}`, detail: why.split("\n").slice(1).join(" "), text: why, alwaysShow: true }];
+  if (result.code === 0 && text) {
+    const entries = text.split(/\n\s*\n/);
+    const edition = entries.length > 1 && /^data:/.test(entries[entries.length - 1]) ? entries.pop() : undefined;
+    return entries.map((entry) => {
+      const lines = entry.split("\n");
+      const [code, ...descriptor] = lines[0].trim().split(/\s{2,}/);
+      return {
+        label: code,
+        description: descriptor.join("  "),
+        detail: lines
+          .slice(1, 4)
+          .map((l) => l.trim())
+          .join(" · "),
+        text: edition ? `${entry}\n\n${edition}\n` : `${entry}\n`,
+        alwaysShow: true,
+      };
+    });
   }
-  return text.split(/\n\s*\n/).map((entry) => {
-    const lines = entry.split("\n");
-    return {
-      label: lines[0].trim(),
-      detail: lines.slice(1, 3).map((l) => l.trim()).join(" · "),
-      text: entry,
-      alwaysShow: true,
-    };
-  });
+  const message = (result.stderr || result.stdout).trim() || `nothing found for "${query}"`;
+  const lines = message.split("\n");
+  const items: LookupItem[] = [{ label: `$(info) ${lines[0]}`, text: message, alwaysShow: true }];
+  const close = lines.findIndex((l) => /^close matches/i.test(l.trim()));
+  if (close >= 0) {
+    for (const l of lines.slice(close + 1)) {
+      const m = l.match(/^\s+(\S+)\s{2,}(.*)$/);
+      if (!m) {
+        break;
+      }
+      items.push({ label: m[1], description: m[2], detail: "close match: look it up", text: l, requery: m[1], alwaysShow: true });
+    }
+  }
+  return items;
 }
 
 /** The rule id of the claimls diagnostic under the cursor (or on the cursor's line). */
@@ -269,19 +300,20 @@ async function showRuleDocs(context: vscode.ExtensionContext): Promise<void> {
     void vscode.window.showInformationMessage("claimls: no claimls finding under the cursor.");
     return;
   }
-  if (rule.href && rule.href.scheme !== "file") {
-    await vscode.env.openExternal(rule.href);
-    return;
-  }
+  // A local copy first (the one the diagnostic links to, the workspace's, the extension's), at the
+  // rule's heading; then the published docs; then `claimls explain`.
   const candidates = [
     rule.href?.scheme === "file" ? rule.href.fsPath : undefined,
     ...(vscode.workspace.workspaceFolders ?? []).map((f) => path.join(f.uri.fsPath, "docs", "rules.md")),
-    path.join(context.extensionPath, "docs", "rules.md"),
+    path.join(context.extensionPath, "share", "doc", "claimls", "rules.md"),
   ].filter((p): p is string => !!p);
   const file = candidates.find((p) => fs.existsSync(p));
   if (file) {
-    const uri = vscode.Uri.file(file).with({ fragment: rule.id });
-    await vscode.commands.executeCommand("markdown.showPreviewToSide", uri);
+    await openAtHeading(file, rule.id);
+    return;
+  }
+  if (rule.href && (rule.href.scheme === "https" || rule.href.scheme === "http")) {
+    await vscode.env.openExternal(rule.href);
     return;
   }
   // No rules.md anywhere: ask the server binary to explain the rule.
@@ -295,6 +327,26 @@ async function showRuleDocs(context: vscode.ExtensionContext): Promise<void> {
   } catch (err) {
     void vscode.window.showErrorMessage(`claimls: cannot show the docs of ${rule.id}: ${String(err)}`);
   }
+}
+
+/** Open a markdown file beside the editor with the heading `#… <id>` at the top (the anchor `#<id>`). */
+async function openAtHeading(file: string, id: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const heading = new RegExp(`^#{1,6}\\s+\`?${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\`?\\s*$`);
+  let line = 0;
+  for (let i = 0; i < doc.lineCount; i++) {
+    if (heading.test(doc.lineAt(i).text)) {
+      line = i;
+      break;
+    }
+  }
+  const at = new vscode.Range(line, 0, line, 0);
+  const editor = await vscode.window.showTextDocument(doc, {
+    viewColumn: vscode.ViewColumn.Beside,
+    preview: true,
+    selection: at,
+  });
+  editor.revealRange(at, vscode.TextEditorRevealType.AtTop);
 }
 
 /** `claimls data import <folder>` with a progress notification; the server picks the new data up itself. */
