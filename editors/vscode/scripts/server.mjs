@@ -22,6 +22,12 @@ fs.mkdirSync(path.join(extension, "server"), { recursive: true });
 const dest = path.join(extension, "server", exe);
 fs.copyFileSync(built, dest);
 fs.chmodSync(dest, 0o755);
+// The release profile keeps line tables for profiling; the shipped copy does not need them (39 MB → 7 MB).
+try {
+  execFileSync("strip", ["--strip-debug", dest], { stdio: "ignore" });
+} catch {
+  console.warn("server.mjs: `strip` not found; the bundled server keeps its debug line tables");
+}
 
 // The rule docs, where the server looks for them next to its binary (server/../share/doc/claimls/), so
 // diagnostics link to this copy and "Show Docs of the Rule" opens it: the repository's docs/rules.md, else
