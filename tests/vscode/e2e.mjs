@@ -188,6 +188,7 @@ fs.writeFileSync(
     2,
   ),
 );
+const dataDir = path.join(home, "claimls-data");
 const codeServerConfig = path.join(home, "config.yaml");
 fs.writeFileSync(codeServerConfig, "auth: none\ncert: false\n");
 
@@ -329,7 +330,12 @@ async function main() {
       "--disable-getting-started-override",
       workspace,
     ],
-    { detached: true, stdio: ["ignore", serverLog, serverLog], env: { ...process.env, PATH: process.env.PATH } },
+    {
+      detached: true,
+      stdio: ["ignore", serverLog, serverLog],
+      // Imported code data goes to the test's own folder, never to the machine's user data.
+      env: { ...process.env, CLAIMLS_DATA_DIR: dataDir, XDG_DATA_HOME: path.join(home, "xdg-data") },
+    },
   );
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
   await waitFor("code-server to listen", async () => {
@@ -547,6 +553,36 @@ async function main() {
     fs.writeFileSync(path.join(OUT, "lookup-J2350.txt"), text);
     assert(/1 mg/.test(text), `the lookup does not give the 1 mg billing unit:\n${text}`);
   });
+
+  // The official place-of-service file is small: import it through the command and its file dialog.
+  const refdata = process.env.CLAIMLS_REFDATA ?? path.resolve(repo, "..", "shared", "refdata");
+  const posDir = path.join(refdata, "pos");
+  const posFile = fs.existsSync(posDir) ? fs.readdirSync(posDir).find((f) => !f.startsWith(".")) : undefined;
+  if (!posFile) {
+    if (process.env.CI) {
+      await step("claimls: Import Official Code Files… (needs ../shared/refdata/pos)", async () => {
+        throw new Error(`the official files are not at ${posDir} (set CLAIMLS_REFDATA)`);
+      });
+    } else {
+      console.log(`SKIPPED: claimls: Import Official Code Files… — ${posDir} not found (set CLAIMLS_REFDATA)`);
+    }
+  } else {
+    await step("claimls: Import Official Code Files… imports a picked file with a progress notification", async () => {
+      await runCommand("claimls: Import Official Code Files");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible", timeout: 10_000 });
+      await input.fill(path.join(posDir, posFile));
+      await sleep(300);
+      await page.keyboard.press("Enter");
+      const message = await waitFor("the import's outcome", async () => {
+        const toasts = (await page.locator(".notifications-toasts").innerText().catch(() => "")).replace(/\u00a0/g, " ");
+        return /claimls: import (finished|failed)[^\n]*/.exec(toasts)?.[0];
+      }, 60_000);
+      fs.writeFileSync(path.join(OUT, "import-message.txt"), message);
+      assert(message.includes("finished"), message);
+      assert(fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0, `nothing written to ${dataDir}`);
+    });
+  }
 }
 
 let exitCode = 0;
