@@ -545,6 +545,7 @@ async function main() {
       const r = await quickPickRows();
       return r.length > 0 && r[0].startsWith("J2350") && /ocrelizumab/i.test(r[0]);
     });
+    await sleep(200);
     await page.keyboard.press("Enter");
     const text = await waitFor("the lookup text in an editor", async () => {
       const groups = await page.locator(".monaco-editor .view-lines").allInnerTexts();

@@ -212,7 +212,10 @@ async function lookupCode(context: vscode.ExtensionContext): Promise<void> {
   };
   pick.onDidChangeValue(query);
   pick.onDidAccept(async () => {
-    const chosen = pick.selectedItems[0];
+    // After the items change, Enter may come before VS Code marks an item as selected: fall back to the
+    // active item, or the only one.
+    const chosen =
+      pick.selectedItems[0] ?? pick.activeItems[0] ?? (pick.items.length === 1 ? pick.items[0] : undefined);
     if (chosen?.requery) {
       pick.value = chosen.requery;
       query(chosen.requery);
