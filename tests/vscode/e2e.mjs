@@ -572,12 +572,21 @@ async function main() {
       await runCommand("claimls: Import Official Code Files");
       const input = page.locator(".quick-input-widget input");
       await input.waitFor({ state: "visible", timeout: 10_000 });
-      await input.fill(path.join(posDir, posFile));
-      await sleep(300);
+      // The dialog fills in its start folder asynchronously: type the file once that has settled.
+      const want = path.join(posDir, posFile);
+      await waitFor("the file path in the dialog", async () => {
+        await input.fill(want);
+        await sleep(500);
+        return (await input.inputValue()) === want;
+      });
       await page.keyboard.press("Enter");
       const message = await waitFor("the import's outcome", async () => {
         const toasts = (await page.locator(".notifications-toasts").innerText().catch(() => "")).replace(/\u00a0/g, " ");
-        return /claimls: import (finished|failed)[^\n]*/.exec(toasts)?.[0];
+        const outcome = /claimls: import (finished|failed)[^\n]*/.exec(toasts)?.[0];
+        if (!outcome && (await input.isVisible()) && (await input.inputValue()) === want) {
+          await page.keyboard.press("Enter"); // the dialog was still validating the path
+        }
+        return outcome;
       }, 60_000);
       fs.writeFileSync(path.join(OUT, "import-message.txt"), message);
       assert(message.includes("finished"), message);
