@@ -14,12 +14,30 @@
 // @ts-check
 
 /**
- * Zero or more `rule`s separated by commas.
+ * One or more `rule`s separated by commas.
  *
  * @param {RuleOrLiteral} rule
  */
 function commaSep1(rule) {
   return seq(rule, repeat(seq(',', rule)));
+}
+
+// The order must match `enum TokenType` in src/scanner.c.
+const STATEMENT_KEYWORDS = [
+  'claim', 'payer', 'patient', 'provider', 'pos', 'dx', 'order', 'auth',
+  'history', 'note', 'admin', 'dose', 'route', 'start', 'stop', 'vial',
+  'waste', 'reaction', 'premed', 'line',
+];
+
+/**
+ * A statement keyword: the scanner's token, shown in the tree as the keyword
+ * itself (an anonymous node such as "dose"), as if it were a plain literal.
+ *
+ * @param {GrammarSymbols<string>} $
+ * @param {string} name
+ */
+function kw($, name) {
+  return alias($[`_kw_${name}`], name);
 }
 
 export default grammar({
@@ -36,10 +54,17 @@ export default grammar({
     // Never used in a rule: valid only during error recovery, so the scanner
     // can tell it is being asked in error mode and stay out of the way.
     $._error_sentinel,
+    // The keywords that open a statement (and `dx`, which also opens a clause
+    // of a billed line) come from the scanner, which gives them only where the
+    // grammar expects one and never during error recovery. So a broken line is
+    // not resumed in its middle at a word like `dx` or `stop`: recovery waits
+    // for the newline, and the whole line becomes one ERROR.
+    ...STATEMENT_KEYWORDS.map(name => $[`_kw_${name}`]),
   ],
 
-  // Keywords are extracted from `word`: a keyword is only a keyword where the
-  // grammar expects it, so `admin insulin units` keeps `units` as a drug word.
+  // The other keywords are extracted from `word`: a keyword is only a keyword
+  // where the grammar expects it, so `admin insulin units` keeps `units` as a
+  // drug word.
   word: $ => $.word,
 
   rules: {
@@ -100,28 +125,28 @@ export default grammar({
 
     // ---- claim-level statements -------------------------------------------
 
-    claim_statement: $ => seq('claim', field('id', $.word)),
+    claim_statement: $ => seq(kw($, 'claim'), field('id', $.word)),
 
     payer_statement: $ => seq(
-      'payer',
+      kw($, 'payer'),
       field('kind', $.word),
       optional(field('name', $.string)),
     ),
 
-    patient_statement: $ => seq('patient', field('id', $.word)),
+    patient_statement: $ => seq(kw($, 'patient'), field('id', $.word)),
 
-    provider_statement: $ => seq('provider', field('npi', $._value)),
+    provider_statement: $ => seq(kw($, 'provider'), field('npi', $._value)),
 
-    pos_statement: $ => seq('pos', field('code', $._value)),
+    pos_statement: $ => seq(kw($, 'pos'), field('code', $._value)),
 
     dx_statement: $ => seq(
-      'dx',
+      kw($, 'dx'),
       optional(field('letter', $.word)),
       field('code', $._value),
     ),
 
     order_statement: $ => seq(
-      'order',
+      kw($, 'order'),
       optional(field('date', $.date)),
       optional(choice(
         seq(field('status', 'signed'), optional(field('signer', $.string))),
@@ -130,52 +155,52 @@ export default grammar({
     ),
 
     auth_statement: $ => seq(
-      'auth',
+      kw($, 'auth'),
       field('number', $._value),
       optional(seq('from', field('from', $.date))),
       optional(seq('to', field('to', $.date))),
     ),
 
     history_statement: $ => seq(
-      'history',
+      kw($, 'history'),
       field('treatment', $.string),
       field('outcome', $.word),
       optional(field('date', $.date)),
     ),
 
-    note_statement: $ => seq('note', field('text', $.string)),
+    note_statement: $ => seq(kw($, 'note'), field('text', $.string)),
 
     // ---- administration ----------------------------------------------------
 
     admin_statement: $ => seq(
-      'admin',
+      kw($, 'admin'),
       field('drug', choice($.drug_name, $.string)),
     ),
 
     drug_name: $ => repeat1($.word),
 
     dose_statement: $ => seq(
-      'dose',
+      kw($, 'dose'),
       optional(field('amount', $.number)),
       optional(field('unit', $.word)),
     ),
 
-    route_statement: $ => seq('route', optional(field('route', $.word))),
+    route_statement: $ => seq(kw($, 'route'), optional(field('route', $.word))),
 
     start_statement: $ => seq(
-      'start',
+      kw($, 'start'),
       optional(field('date', $.date)),
       optional(field('time', $.time)),
     ),
 
     stop_statement: $ => seq(
-      'stop',
+      kw($, 'stop'),
       optional(field('date', $.date)),
       optional(field('time', $.time)),
     ),
 
     vial_statement: $ => seq(
-      'vial',
+      kw($, 'vial'),
       choice(
         field('ndc', $._value),
         seq(field('amount', $.number), field('unit', $.word)),
@@ -184,7 +209,7 @@ export default grammar({
     ),
 
     waste_statement: $ => seq(
-      'waste',
+      kw($, 'waste'),
       optional(field('amount', $.number)),
       optional(field('unit', $.word)),
       repeat($.waste_attribute),
@@ -196,16 +221,16 @@ export default grammar({
     ),
 
     reaction_statement: $ => seq(
-      'reaction',
+      kw($, 'reaction'),
       choice('none', field('text', $.string)),
     ),
 
-    premed_statement: $ => seq('premed', field('text', $.string)),
+    premed_statement: $ => seq(kw($, 'premed'), field('text', $.string)),
 
     // ---- billed line -------------------------------------------------------
 
     line_statement: $ => seq(
-      'line',
+      kw($, 'line'),
       field('code', $._value),
       repeat(field('modifier', $.word)),
       repeat(choice(
@@ -219,7 +244,7 @@ export default grammar({
 
     units_clause: $ => seq('units', optional(field('value', $.number))),
 
-    dx_clause: $ => seq('dx', commaSep1(field('pointer', $._value))),
+    dx_clause: $ => seq(kw($, 'dx'), commaSep1(field('pointer', $._value))),
 
     ndc_clause: $ => seq(
       'ndc',

@@ -12,7 +12,7 @@
 #define SYMBOL_COUNT 87
 #define ALIAS_COUNT 0
 #define TOKEN_COUNT 44
-#define EXTERNAL_TOKEN_COUNT 2
+#define EXTERNAL_TOKEN_COUNT 22
 #define FIELD_COUNT 27
 #define MAX_ALIAS_SEQUENCE_LENGTH 6
 #define MAX_RESERVED_WORD_SET_SIZE 0
@@ -22,47 +22,47 @@
 enum ts_symbol_identifiers {
   sym_word = 1,
   sym__newline = 2,
-  anon_sym_claim = 3,
-  anon_sym_payer = 4,
-  anon_sym_patient = 5,
-  anon_sym_provider = 6,
-  anon_sym_pos = 7,
-  anon_sym_dx = 8,
-  anon_sym_order = 9,
-  anon_sym_signed = 10,
-  anon_sym_unsigned = 11,
-  anon_sym_auth = 12,
-  anon_sym_from = 13,
-  anon_sym_to = 14,
-  anon_sym_history = 15,
-  anon_sym_note = 16,
-  anon_sym_admin = 17,
-  anon_sym_dose = 18,
-  anon_sym_route = 19,
-  anon_sym_start = 20,
-  anon_sym_stop = 21,
-  anon_sym_vial = 22,
-  anon_sym_waste = 23,
-  anon_sym_reason = 24,
-  anon_sym_witness = 25,
-  anon_sym_evidence = 26,
-  anon_sym_reaction = 27,
-  anon_sym_none = 28,
-  anon_sym_premed = 29,
-  anon_sym_line = 30,
-  anon_sym_units = 31,
-  anon_sym_COMMA = 32,
-  anon_sym_ndc = 33,
-  anon_sym_charge = 34,
-  anon_sym_on = 35,
-  sym_date = 36,
-  sym_time = 37,
-  sym_number = 38,
-  sym_count = 39,
-  sym_string = 40,
-  sym_comment = 41,
-  sym__eof = 42,
-  sym__error_sentinel = 43,
+  anon_sym_signed = 3,
+  anon_sym_unsigned = 4,
+  anon_sym_from = 5,
+  anon_sym_to = 6,
+  anon_sym_reason = 7,
+  anon_sym_witness = 8,
+  anon_sym_evidence = 9,
+  anon_sym_none = 10,
+  anon_sym_units = 11,
+  anon_sym_COMMA = 12,
+  anon_sym_ndc = 13,
+  anon_sym_charge = 14,
+  anon_sym_on = 15,
+  sym_date = 16,
+  sym_time = 17,
+  sym_number = 18,
+  sym_count = 19,
+  sym_string = 20,
+  sym_comment = 21,
+  sym__eof = 22,
+  sym__error_sentinel = 23,
+  sym__kw_claim = 24,
+  sym__kw_payer = 25,
+  sym__kw_patient = 26,
+  sym__kw_provider = 27,
+  sym__kw_pos = 28,
+  sym__kw_dx = 29,
+  sym__kw_order = 30,
+  sym__kw_auth = 31,
+  sym__kw_history = 32,
+  sym__kw_note = 33,
+  sym__kw_admin = 34,
+  sym__kw_dose = 35,
+  sym__kw_route = 36,
+  sym__kw_start = 37,
+  sym__kw_stop = 38,
+  sym__kw_vial = 39,
+  sym__kw_waste = 40,
+  sym__kw_reaction = 41,
+  sym__kw_premed = 42,
+  sym__kw_line = 43,
   sym_source_file = 44,
   sym_claim = 45,
   sym__item = 46,
@@ -112,34 +112,14 @@ static const char * const ts_symbol_names[] = {
   [ts_builtin_sym_end] = "end",
   [sym_word] = "word",
   [sym__newline] = "_newline",
-  [anon_sym_claim] = "claim",
-  [anon_sym_payer] = "payer",
-  [anon_sym_patient] = "patient",
-  [anon_sym_provider] = "provider",
-  [anon_sym_pos] = "pos",
-  [anon_sym_dx] = "dx",
-  [anon_sym_order] = "order",
   [anon_sym_signed] = "signed",
   [anon_sym_unsigned] = "unsigned",
-  [anon_sym_auth] = "auth",
   [anon_sym_from] = "from",
   [anon_sym_to] = "to",
-  [anon_sym_history] = "history",
-  [anon_sym_note] = "note",
-  [anon_sym_admin] = "admin",
-  [anon_sym_dose] = "dose",
-  [anon_sym_route] = "route",
-  [anon_sym_start] = "start",
-  [anon_sym_stop] = "stop",
-  [anon_sym_vial] = "vial",
-  [anon_sym_waste] = "waste",
   [anon_sym_reason] = "reason",
   [anon_sym_witness] = "witness",
   [anon_sym_evidence] = "evidence",
-  [anon_sym_reaction] = "reaction",
   [anon_sym_none] = "none",
-  [anon_sym_premed] = "premed",
-  [anon_sym_line] = "line",
   [anon_sym_units] = "units",
   [anon_sym_COMMA] = ",",
   [anon_sym_ndc] = "ndc",
@@ -153,6 +133,26 @@ static const char * const ts_symbol_names[] = {
   [sym_comment] = "comment",
   [sym__eof] = "_eof",
   [sym__error_sentinel] = "_error_sentinel",
+  [sym__kw_claim] = "claim",
+  [sym__kw_payer] = "payer",
+  [sym__kw_patient] = "patient",
+  [sym__kw_provider] = "provider",
+  [sym__kw_pos] = "pos",
+  [sym__kw_dx] = "dx",
+  [sym__kw_order] = "order",
+  [sym__kw_auth] = "auth",
+  [sym__kw_history] = "history",
+  [sym__kw_note] = "note",
+  [sym__kw_admin] = "admin",
+  [sym__kw_dose] = "dose",
+  [sym__kw_route] = "route",
+  [sym__kw_start] = "start",
+  [sym__kw_stop] = "stop",
+  [sym__kw_vial] = "vial",
+  [sym__kw_waste] = "waste",
+  [sym__kw_reaction] = "reaction",
+  [sym__kw_premed] = "premed",
+  [sym__kw_line] = "line",
   [sym_source_file] = "source_file",
   [sym_claim] = "claim",
   [sym__item] = "_item",
@@ -202,34 +202,14 @@ static const TSSymbol ts_symbol_map[] = {
   [ts_builtin_sym_end] = ts_builtin_sym_end,
   [sym_word] = sym_word,
   [sym__newline] = sym__newline,
-  [anon_sym_claim] = anon_sym_claim,
-  [anon_sym_payer] = anon_sym_payer,
-  [anon_sym_patient] = anon_sym_patient,
-  [anon_sym_provider] = anon_sym_provider,
-  [anon_sym_pos] = anon_sym_pos,
-  [anon_sym_dx] = anon_sym_dx,
-  [anon_sym_order] = anon_sym_order,
   [anon_sym_signed] = anon_sym_signed,
   [anon_sym_unsigned] = anon_sym_unsigned,
-  [anon_sym_auth] = anon_sym_auth,
   [anon_sym_from] = anon_sym_from,
   [anon_sym_to] = anon_sym_to,
-  [anon_sym_history] = anon_sym_history,
-  [anon_sym_note] = anon_sym_note,
-  [anon_sym_admin] = anon_sym_admin,
-  [anon_sym_dose] = anon_sym_dose,
-  [anon_sym_route] = anon_sym_route,
-  [anon_sym_start] = anon_sym_start,
-  [anon_sym_stop] = anon_sym_stop,
-  [anon_sym_vial] = anon_sym_vial,
-  [anon_sym_waste] = anon_sym_waste,
   [anon_sym_reason] = anon_sym_reason,
   [anon_sym_witness] = anon_sym_witness,
   [anon_sym_evidence] = anon_sym_evidence,
-  [anon_sym_reaction] = anon_sym_reaction,
   [anon_sym_none] = anon_sym_none,
-  [anon_sym_premed] = anon_sym_premed,
-  [anon_sym_line] = anon_sym_line,
   [anon_sym_units] = anon_sym_units,
   [anon_sym_COMMA] = anon_sym_COMMA,
   [anon_sym_ndc] = anon_sym_ndc,
@@ -243,6 +223,26 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_comment] = sym_comment,
   [sym__eof] = sym__eof,
   [sym__error_sentinel] = sym__error_sentinel,
+  [sym__kw_claim] = sym__kw_claim,
+  [sym__kw_payer] = sym__kw_payer,
+  [sym__kw_patient] = sym__kw_patient,
+  [sym__kw_provider] = sym__kw_provider,
+  [sym__kw_pos] = sym__kw_pos,
+  [sym__kw_dx] = sym__kw_dx,
+  [sym__kw_order] = sym__kw_order,
+  [sym__kw_auth] = sym__kw_auth,
+  [sym__kw_history] = sym__kw_history,
+  [sym__kw_note] = sym__kw_note,
+  [sym__kw_admin] = sym__kw_admin,
+  [sym__kw_dose] = sym__kw_dose,
+  [sym__kw_route] = sym__kw_route,
+  [sym__kw_start] = sym__kw_start,
+  [sym__kw_stop] = sym__kw_stop,
+  [sym__kw_vial] = sym__kw_vial,
+  [sym__kw_waste] = sym__kw_waste,
+  [sym__kw_reaction] = sym__kw_reaction,
+  [sym__kw_premed] = sym__kw_premed,
+  [sym__kw_line] = sym__kw_line,
   [sym_source_file] = sym_source_file,
   [sym_claim] = sym_claim,
   [sym__item] = sym__item,
@@ -301,34 +301,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = true,
   },
-  [anon_sym_claim] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_payer] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_patient] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_provider] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_pos] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_dx] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_order] = {
-    .visible = true,
-    .named = false,
-  },
   [anon_sym_signed] = {
     .visible = true,
     .named = false,
@@ -337,51 +309,11 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_auth] = {
-    .visible = true,
-    .named = false,
-  },
   [anon_sym_from] = {
     .visible = true,
     .named = false,
   },
   [anon_sym_to] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_history] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_note] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_admin] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_dose] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_route] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_start] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_stop] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_vial] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_waste] = {
     .visible = true,
     .named = false,
   },
@@ -397,19 +329,7 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_reaction] = {
-    .visible = true,
-    .named = false,
-  },
   [anon_sym_none] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_premed] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_line] = {
     .visible = true,
     .named = false,
   },
@@ -464,6 +384,86 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   [sym__error_sentinel] = {
     .visible = false,
     .named = true,
+  },
+  [sym__kw_claim] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_payer] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_patient] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_provider] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_pos] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_dx] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_order] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_auth] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_history] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_note] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_admin] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_dose] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_route] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_start] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_stop] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_vial] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_waste] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_reaction] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_premed] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_line] = {
+    .visible = true,
+    .named = false,
   },
   [sym_source_file] = {
     .visible = true,
@@ -985,858 +985,799 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(51);
+      if (eof) ADVANCE(48);
       ADVANCE_MAP(
-        '\n', 52,
+        '\n', 49,
         '\r', 1,
-        '"', 10,
-        '#', 82,
-        ',', 61,
-        '-', 13,
-        '.', 41,
-        'c', 95,
-        'd', 108,
-        'n', 86,
-        'o', 100,
-        's', 96,
-        'u', 101,
+        '"', 9,
+        '#', 77,
+        ',', 56,
+        '-', 12,
+        '.', 39,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        's', 91,
+        'u', 96,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(0);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        '\n', 52,
+        '\n', 49,
         '\r', 1,
-        '"', 10,
-        '#', 82,
-        ',', 61,
-        '-', 13,
-        '.', 41,
-        'c', 95,
-        'd', 108,
-        'n', 86,
-        'o', 100,
-        's', 96,
-        'u', 101,
+        '"', 9,
+        '#', 77,
+        ',', 56,
+        '-', 12,
+        '.', 39,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        's', 91,
+        'u', 96,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(1);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 2:
-      if (lookahead == '\n') ADVANCE(52);
+      if (lookahead == '\n') ADVANCE(49);
       if (lookahead == '\r') ADVANCE(2);
-      if (lookahead == '#') ADVANCE(82);
-      if (lookahead == 'd') ADVANCE(108);
+      if (lookahead == '#') ADVANCE(77);
+      if (lookahead == 'c') ADVANCE(90);
+      if (lookahead == 'n') ADVANCE(81);
+      if (lookahead == 'o') ADVANCE(95);
+      if (lookahead == 'u') ADVANCE(98);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(2);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '\n', 52,
+        '\n', 49,
         '\r', 3,
-        '#', 82,
-        'c', 95,
-        'd', 108,
-        'n', 86,
-        'o', 100,
-        'u', 103,
+        '#', 77,
+        ',', 56,
+        '-', 12,
+        '.', 39,
+        'c', 26,
+        'n', 17,
+        'o', 30,
+        's', 27,
+        'u', 31,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(3);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
       END_STATE();
     case 4:
-      ADVANCE_MAP(
-        '\n', 52,
-        '\r', 4,
-        '#', 82,
-        ',', 61,
-        '-', 13,
-        '.', 41,
-        'c', 27,
-        'd', 40,
-        'n', 18,
-        'o', 31,
-        's', 28,
-        'u', 32,
-      );
+      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\r') ADVANCE(4);
+      if (lookahead == '#') ADVANCE(77);
+      if (lookahead == '-') ADVANCE(12);
+      if (lookahead == '.') ADVANCE(39);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(4);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
-      END_STATE();
-    case 5:
-      if (lookahead == '\n') ADVANCE(52);
-      if (lookahead == '\r') ADVANCE(5);
-      if (lookahead == '#') ADVANCE(82);
-      if (lookahead == '-') ADVANCE(13);
-      if (lookahead == '.') ADVANCE(41);
-      if (('\t' <= lookahead && lookahead <= '\f') ||
-          lookahead == ' ' ||
-          lookahead == 0xfeff) SKIP(5);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 6:
+    case 5:
       ADVANCE_MAP(
-        '\n', 52,
-        '\r', 6,
-        '#', 82,
-        '-', 13,
-        '.', 41,
-        'c', 95,
-        'd', 108,
-        'n', 86,
-        'o', 100,
-        'u', 103,
+        '\n', 49,
+        '\r', 5,
+        '#', 77,
+        '-', 12,
+        '.', 39,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        'u', 98,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
-          lookahead == 0xfeff) SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
+          lookahead == 0xfeff) SKIP(5);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 7:
-      if (lookahead == '\n') ADVANCE(52);
-      if (lookahead == '\r') ADVANCE(7);
-      if (lookahead == '"') ADVANCE(10);
-      if (lookahead == '#') ADVANCE(82);
+    case 6:
+      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\r') ADVANCE(6);
+      if (lookahead == '"') ADVANCE(9);
+      if (lookahead == '#') ADVANCE(77);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
-          lookahead == 0xfeff) SKIP(7);
+          lookahead == 0xfeff) SKIP(6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 7:
+      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\r') ADVANCE(7);
+      if (lookahead == '#') ADVANCE(77);
+      if (lookahead == 's') ADVANCE(27);
+      if (lookahead == 'u') ADVANCE(33);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(7);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(13);
       END_STATE();
     case 8:
-      if (lookahead == '\n') ADVANCE(52);
+      if (lookahead == '\n') ADVANCE(49);
       if (lookahead == '\r') ADVANCE(8);
-      if (lookahead == '#') ADVANCE(82);
-      if (lookahead == 's') ADVANCE(28);
-      if (lookahead == 'u') ADVANCE(34);
+      if (lookahead == '#') ADVANCE(77);
+      if (lookahead == '-') ADVANCE(12);
+      if (lookahead == '.') ADVANCE(39);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(8);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
-      END_STATE();
-    case 9:
-      if (lookahead == '\n') ADVANCE(52);
-      if (lookahead == '\r') ADVANCE(9);
-      if (lookahead == '#') ADVANCE(82);
-      if (lookahead == '-') ADVANCE(13);
-      if (lookahead == '.') ADVANCE(41);
-      if (('\t' <= lookahead && lookahead <= '\f') ||
-          lookahead == ' ' ||
-          lookahead == 0xfeff) SKIP(9);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 10:
-      if (lookahead == '"') ADVANCE(81);
-      if (lookahead == '\\') ADVANCE(49);
+    case 9:
+      if (lookahead == '"') ADVANCE(76);
+      if (lookahead == '\\') ADVANCE(47);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(10);
+          lookahead != '\r') ADVANCE(9);
       END_STATE();
-    case 11:
-      if (lookahead == '-') ADVANCE(48);
-      END_STATE();
-    case 12:
+    case 10:
       if (lookahead == '-') ADVANCE(46);
       END_STATE();
+    case 11:
+      if (lookahead == '-') ADVANCE(44);
+      END_STATE();
+    case 12:
+      if (lookahead == '.') ADVANCE(39);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+      END_STATE();
     case 13:
-      if (lookahead == '.') ADVANCE(41);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (lookahead == ':') ADVANCE(43);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
       END_STATE();
     case 14:
-      if (lookahead == ':') ADVANCE(45);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(15);
+      if (lookahead == ':') ADVANCE(43);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(41);
       END_STATE();
     case 15:
-      if (lookahead == ':') ADVANCE(45);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(43);
+      if (lookahead == 'a') ADVANCE(35);
       END_STATE();
     case 16:
-      if (lookahead == 'a') ADVANCE(36);
+      if (lookahead == 'c') ADVANCE(57);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(62);
+      if (lookahead == 'd') ADVANCE(16);
       END_STATE();
     case 18:
-      if (lookahead == 'd') ADVANCE(17);
+      if (lookahead == 'd') ADVANCE(50);
       END_STATE();
     case 19:
-      if (lookahead == 'd') ADVANCE(55);
+      if (lookahead == 'd') ADVANCE(52);
       END_STATE();
     case 20:
-      if (lookahead == 'd') ADVANCE(57);
+      if (lookahead == 'e') ADVANCE(59);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(64);
+      if (lookahead == 'e') ADVANCE(18);
       END_STATE();
     case 22:
       if (lookahead == 'e') ADVANCE(19);
       END_STATE();
     case 23:
-      if (lookahead == 'e') ADVANCE(20);
+      if (lookahead == 'g') ADVANCE(20);
       END_STATE();
     case 24:
-      if (lookahead == 'g') ADVANCE(21);
+      if (lookahead == 'g') ADVANCE(32);
       END_STATE();
     case 25:
-      if (lookahead == 'g') ADVANCE(33);
+      if (lookahead == 'g') ADVANCE(34);
       END_STATE();
     case 26:
-      if (lookahead == 'g') ADVANCE(35);
+      if (lookahead == 'h') ADVANCE(15);
       END_STATE();
     case 27:
-      if (lookahead == 'h') ADVANCE(16);
+      if (lookahead == 'i') ADVANCE(24);
       END_STATE();
     case 28:
-      if (lookahead == 'i') ADVANCE(25);
+      if (lookahead == 'i') ADVANCE(38);
+      if (lookahead == 's') ADVANCE(29);
       END_STATE();
     case 29:
-      if (lookahead == 'i') ADVANCE(39);
-      if (lookahead == 's') ADVANCE(30);
+      if (lookahead == 'i') ADVANCE(25);
       END_STATE();
     case 30:
-      if (lookahead == 'i') ADVANCE(26);
+      if (lookahead == 'n') ADVANCE(61);
       END_STATE();
     case 31:
-      if (lookahead == 'n') ADVANCE(66);
+      if (lookahead == 'n') ADVANCE(28);
       END_STATE();
     case 32:
-      if (lookahead == 'n') ADVANCE(29);
+      if (lookahead == 'n') ADVANCE(21);
       END_STATE();
     case 33:
-      if (lookahead == 'n') ADVANCE(22);
+      if (lookahead == 'n') ADVANCE(37);
       END_STATE();
     case 34:
-      if (lookahead == 'n') ADVANCE(38);
+      if (lookahead == 'n') ADVANCE(22);
       END_STATE();
     case 35:
-      if (lookahead == 'n') ADVANCE(23);
+      if (lookahead == 'r') ADVANCE(23);
       END_STATE();
     case 36:
-      if (lookahead == 'r') ADVANCE(24);
+      if (lookahead == 's') ADVANCE(54);
       END_STATE();
     case 37:
-      if (lookahead == 's') ADVANCE(59);
+      if (lookahead == 's') ADVANCE(29);
       END_STATE();
     case 38:
-      if (lookahead == 's') ADVANCE(30);
+      if (lookahead == 't') ADVANCE(36);
       END_STATE();
     case 39:
-      if (lookahead == 't') ADVANCE(37);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
       END_STATE();
     case 40:
-      if (lookahead == 'x') ADVANCE(53);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(65);
       END_STATE();
     case 41:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(79);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(10);
       END_STATE();
     case 42:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(63);
       END_STATE();
     case 43:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(11);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(40);
       END_STATE();
     case 44:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
-      END_STATE();
-    case 45:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(42);
       END_STATE();
+    case 45:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(11);
+      END_STATE();
     case 46:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(45);
       END_STATE();
     case 47:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(12);
-      END_STATE();
-    case 48:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(47);
-      END_STATE();
-    case 49:
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(10);
+          lookahead != '\r') ADVANCE(9);
       END_STATE();
-    case 50:
-      if (eof) ADVANCE(51);
-      if (lookahead == '\n') ADVANCE(52);
-      if (lookahead == '\r') ADVANCE(2);
-      if (lookahead == '#') ADVANCE(82);
-      if (lookahead == 'd') ADVANCE(108);
-      if (('\t' <= lookahead && lookahead <= '\f') ||
-          lookahead == ' ' ||
-          lookahead == 0xfeff) SKIP(50);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 51:
+    case 48:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 52:
+    case 49:
       ACCEPT_TOKEN(sym__newline);
       END_STATE();
+    case 50:
+      ACCEPT_TOKEN(anon_sym_signed);
+      END_STATE();
+    case 51:
+      ACCEPT_TOKEN(anon_sym_signed);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 52:
+      ACCEPT_TOKEN(anon_sym_unsigned);
+      END_STATE();
     case 53:
-      ACCEPT_TOKEN(anon_sym_dx);
+      ACCEPT_TOKEN(anon_sym_unsigned);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 54:
-      ACCEPT_TOKEN(anon_sym_dx);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+      ACCEPT_TOKEN(anon_sym_units);
       END_STATE();
     case 55:
-      ACCEPT_TOKEN(anon_sym_signed);
+      ACCEPT_TOKEN(anon_sym_units);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 56:
-      ACCEPT_TOKEN(anon_sym_signed);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 57:
-      ACCEPT_TOKEN(anon_sym_unsigned);
-      END_STATE();
-    case 58:
-      ACCEPT_TOKEN(anon_sym_unsigned);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 59:
-      ACCEPT_TOKEN(anon_sym_units);
-      END_STATE();
-    case 60:
-      ACCEPT_TOKEN(anon_sym_units);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 61:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 62:
+    case 57:
       ACCEPT_TOKEN(anon_sym_ndc);
+      END_STATE();
+    case 58:
+      ACCEPT_TOKEN(anon_sym_ndc);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 59:
+      ACCEPT_TOKEN(anon_sym_charge);
+      END_STATE();
+    case 60:
+      ACCEPT_TOKEN(anon_sym_charge);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 61:
+      ACCEPT_TOKEN(anon_sym_on);
+      END_STATE();
+    case 62:
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 63:
-      ACCEPT_TOKEN(anon_sym_ndc);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+      ACCEPT_TOKEN(sym_date);
       END_STATE();
     case 64:
-      ACCEPT_TOKEN(anon_sym_charge);
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 65:
-      ACCEPT_TOKEN(anon_sym_charge);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 66:
-      ACCEPT_TOKEN(anon_sym_on);
-      END_STATE();
-    case 67:
-      ACCEPT_TOKEN(anon_sym_on);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 68:
-      ACCEPT_TOKEN(sym_date);
-      END_STATE();
-    case 69:
-      ACCEPT_TOKEN(sym_date);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 70:
       ACCEPT_TOKEN(sym_time);
       END_STATE();
-    case 71:
+    case 66:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '-') ADVANCE(112);
-      if (lookahead == '.') ADVANCE(109);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
+      if (lookahead == '-') ADVANCE(106);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
       if (lookahead == '%' ||
           lookahead == '+' ||
           lookahead == '/' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 72:
+    case 67:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(41);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (lookahead == '.') ADVANCE(39);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
       END_STATE();
-    case 73:
+    case 68:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(109);
-      if (lookahead == ':') ADVANCE(45);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 74:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(109);
-      if (lookahead == ':') ADVANCE(45);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 75:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(109);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 76:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(109);
+      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == ':') ADVANCE(43);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 77:
+    case 69:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(109);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
+      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == ':') ADVANCE(43);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 78:
+    case 70:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(109);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 71:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(66);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 72:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 73:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 74:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      END_STATE();
+    case 75:
+      ACCEPT_TOKEN(sym_number);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 79:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(79);
-      END_STATE();
-    case 80:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(80);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 81:
+    case 76:
       ACCEPT_TOKEN(sym_string);
       END_STATE();
-    case 82:
+    case 77:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(82);
+          lookahead != '\r') ADVANCE(77);
       END_STATE();
-    case 83:
+    case 78:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == '-') ADVANCE(113);
+      if (lookahead == '-') ADVANCE(107);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('.' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 79:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'a') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 80:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'c') ADVANCE(58);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 81:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'd') ADVANCE(80);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 82:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'd') ADVANCE(51);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 83:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'd') ADVANCE(53);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 84:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'a') ADVANCE(105);
+      if (lookahead == 'e') ADVANCE(60);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 85:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'c') ADVANCE(63);
+      if (lookahead == 'e') ADVANCE(82);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 86:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(85);
+      if (lookahead == 'e') ADVANCE(83);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 87:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(56);
+      if (lookahead == 'g') ADVANCE(84);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 88:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(58);
+      if (lookahead == 'g') ADVANCE(97);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 89:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(65);
+      if (lookahead == 'g') ADVANCE(99);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 90:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(87);
+      if (lookahead == 'h') ADVANCE(79);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 91:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(88);
+      if (lookahead == 'i') ADVANCE(88);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 92:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(89);
+      if (lookahead == 'i') ADVANCE(102);
+      if (lookahead == 's') ADVANCE(94);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 93:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(102);
+      if (lookahead == 'i') ADVANCE(102);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 94:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(104);
+      if (lookahead == 'i') ADVANCE(89);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 95:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'h') ADVANCE(84);
+      if (lookahead == 'n') ADVANCE(62);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 96:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(93);
+      if (lookahead == 'n') ADVANCE(92);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 97:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(107);
-      if (lookahead == 's') ADVANCE(99);
+      if (lookahead == 'n') ADVANCE(85);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 98:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(107);
+      if (lookahead == 'n') ADVANCE(93);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 99:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(94);
+      if (lookahead == 'n') ADVANCE(86);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 100:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(67);
+      if (lookahead == 'r') ADVANCE(87);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 101:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(97);
+      if (lookahead == 's') ADVANCE(55);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 102:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(90);
+      if (lookahead == 't') ADVANCE(101);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 103:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(98);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
       if (lookahead == '%' ||
           lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
+          ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 104:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(91);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
       if (lookahead == '%' ||
           lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
+          ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 105:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'r') ADVANCE(92);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(64);
       if (lookahead == '%' ||
           lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
+          ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 106:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 's') ADVANCE(60);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(104);
       if (lookahead == '%' ||
           lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
+          ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 107:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 't') ADVANCE(106);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(105);
       if (lookahead == '%' ||
           lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
+          ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 108:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'x') ADVANCE(54);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 109:
-      ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(80);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 110:
-      ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 111:
-      ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 112:
-      ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(110);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 113:
-      ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(111);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
-      END_STATE();
-    case 114:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(114);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     default:
       return false;
@@ -1848,384 +1789,117 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      ADVANCE_MAP(
-        'a', 1,
-        'c', 2,
-        'd', 3,
-        'e', 4,
-        'f', 5,
-        'h', 6,
-        'l', 7,
-        'n', 8,
-        'o', 9,
-        'p', 10,
-        'r', 11,
-        's', 12,
-        't', 13,
-        'v', 14,
-        'w', 15,
-        'x', 16,
-      );
+      if (lookahead == 'e') ADVANCE(1);
+      if (lookahead == 'f') ADVANCE(2);
+      if (lookahead == 'n') ADVANCE(3);
+      if (lookahead == 'r') ADVANCE(4);
+      if (lookahead == 't') ADVANCE(5);
+      if (lookahead == 'w') ADVANCE(6);
+      if (lookahead == 'x') ADVANCE(7);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(0);
       END_STATE();
     case 1:
-      if (lookahead == 'd') ADVANCE(17);
-      if (lookahead == 'u') ADVANCE(18);
+      if (lookahead == 'v') ADVANCE(8);
       END_STATE();
     case 2:
-      if (lookahead == 'l') ADVANCE(19);
+      if (lookahead == 'r') ADVANCE(9);
       END_STATE();
     case 3:
-      if (lookahead == 'o') ADVANCE(20);
+      if (lookahead == 'o') ADVANCE(10);
       END_STATE();
     case 4:
-      if (lookahead == 'v') ADVANCE(21);
+      if (lookahead == 'e') ADVANCE(11);
       END_STATE();
     case 5:
-      if (lookahead == 'r') ADVANCE(22);
+      if (lookahead == 'o') ADVANCE(12);
       END_STATE();
     case 6:
-      if (lookahead == 'i') ADVANCE(23);
+      if (lookahead == 'i') ADVANCE(13);
       END_STATE();
     case 7:
-      if (lookahead == 'i') ADVANCE(24);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
       END_STATE();
     case 8:
-      if (lookahead == 'o') ADVANCE(25);
+      if (lookahead == 'i') ADVANCE(15);
       END_STATE();
     case 9:
-      if (lookahead == 'r') ADVANCE(26);
+      if (lookahead == 'o') ADVANCE(16);
       END_STATE();
     case 10:
-      if (lookahead == 'a') ADVANCE(27);
-      if (lookahead == 'o') ADVANCE(28);
-      if (lookahead == 'r') ADVANCE(29);
+      if (lookahead == 'n') ADVANCE(17);
       END_STATE();
     case 11:
-      if (lookahead == 'e') ADVANCE(30);
-      if (lookahead == 'o') ADVANCE(31);
+      if (lookahead == 'a') ADVANCE(18);
       END_STATE();
     case 12:
-      if (lookahead == 't') ADVANCE(32);
-      END_STATE();
-    case 13:
-      if (lookahead == 'o') ADVANCE(33);
-      END_STATE();
-    case 14:
-      if (lookahead == 'i') ADVANCE(34);
-      END_STATE();
-    case 15:
-      if (lookahead == 'a') ADVANCE(35);
-      if (lookahead == 'i') ADVANCE(36);
-      END_STATE();
-    case 16:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(37);
-      END_STATE();
-    case 17:
-      if (lookahead == 'm') ADVANCE(38);
-      END_STATE();
-    case 18:
-      if (lookahead == 't') ADVANCE(39);
-      END_STATE();
-    case 19:
-      if (lookahead == 'a') ADVANCE(40);
-      END_STATE();
-    case 20:
-      if (lookahead == 's') ADVANCE(41);
-      END_STATE();
-    case 21:
-      if (lookahead == 'i') ADVANCE(42);
-      END_STATE();
-    case 22:
-      if (lookahead == 'o') ADVANCE(43);
-      END_STATE();
-    case 23:
-      if (lookahead == 's') ADVANCE(44);
-      END_STATE();
-    case 24:
-      if (lookahead == 'n') ADVANCE(45);
-      END_STATE();
-    case 25:
-      if (lookahead == 'n') ADVANCE(46);
-      if (lookahead == 't') ADVANCE(47);
-      END_STATE();
-    case 26:
-      if (lookahead == 'd') ADVANCE(48);
-      END_STATE();
-    case 27:
-      if (lookahead == 't') ADVANCE(49);
-      if (lookahead == 'y') ADVANCE(50);
-      END_STATE();
-    case 28:
-      if (lookahead == 's') ADVANCE(51);
-      END_STATE();
-    case 29:
-      if (lookahead == 'e') ADVANCE(52);
-      if (lookahead == 'o') ADVANCE(53);
-      END_STATE();
-    case 30:
-      if (lookahead == 'a') ADVANCE(54);
-      END_STATE();
-    case 31:
-      if (lookahead == 'u') ADVANCE(55);
-      END_STATE();
-    case 32:
-      if (lookahead == 'a') ADVANCE(56);
-      if (lookahead == 'o') ADVANCE(57);
-      END_STATE();
-    case 33:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 34:
-      if (lookahead == 'a') ADVANCE(58);
+    case 13:
+      if (lookahead == 't') ADVANCE(19);
       END_STATE();
-    case 35:
-      if (lookahead == 's') ADVANCE(59);
-      END_STATE();
-    case 36:
-      if (lookahead == 't') ADVANCE(60);
-      END_STATE();
-    case 37:
+    case 14:
       ACCEPT_TOKEN(sym_count);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(37);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
       END_STATE();
-    case 38:
-      if (lookahead == 'i') ADVANCE(61);
+    case 15:
+      if (lookahead == 'd') ADVANCE(20);
       END_STATE();
-    case 39:
-      if (lookahead == 'h') ADVANCE(62);
+    case 16:
+      if (lookahead == 'm') ADVANCE(21);
       END_STATE();
-    case 40:
-      if (lookahead == 'i') ADVANCE(63);
+    case 17:
+      if (lookahead == 'e') ADVANCE(22);
       END_STATE();
-    case 41:
-      if (lookahead == 'e') ADVANCE(64);
+    case 18:
+      if (lookahead == 's') ADVANCE(23);
       END_STATE();
-    case 42:
-      if (lookahead == 'd') ADVANCE(65);
+    case 19:
+      if (lookahead == 'n') ADVANCE(24);
       END_STATE();
-    case 43:
-      if (lookahead == 'm') ADVANCE(66);
+    case 20:
+      if (lookahead == 'e') ADVANCE(25);
       END_STATE();
-    case 44:
-      if (lookahead == 't') ADVANCE(67);
-      END_STATE();
-    case 45:
-      if (lookahead == 'e') ADVANCE(68);
-      END_STATE();
-    case 46:
-      if (lookahead == 'e') ADVANCE(69);
-      END_STATE();
-    case 47:
-      if (lookahead == 'e') ADVANCE(70);
-      END_STATE();
-    case 48:
-      if (lookahead == 'e') ADVANCE(71);
-      END_STATE();
-    case 49:
-      if (lookahead == 'i') ADVANCE(72);
-      END_STATE();
-    case 50:
-      if (lookahead == 'e') ADVANCE(73);
-      END_STATE();
-    case 51:
-      ACCEPT_TOKEN(anon_sym_pos);
-      END_STATE();
-    case 52:
-      if (lookahead == 'm') ADVANCE(74);
-      END_STATE();
-    case 53:
-      if (lookahead == 'v') ADVANCE(75);
-      END_STATE();
-    case 54:
-      if (lookahead == 'c') ADVANCE(76);
-      if (lookahead == 's') ADVANCE(77);
-      END_STATE();
-    case 55:
-      if (lookahead == 't') ADVANCE(78);
-      END_STATE();
-    case 56:
-      if (lookahead == 'r') ADVANCE(79);
-      END_STATE();
-    case 57:
-      if (lookahead == 'p') ADVANCE(80);
-      END_STATE();
-    case 58:
-      if (lookahead == 'l') ADVANCE(81);
-      END_STATE();
-    case 59:
-      if (lookahead == 't') ADVANCE(82);
-      END_STATE();
-    case 60:
-      if (lookahead == 'n') ADVANCE(83);
-      END_STATE();
-    case 61:
-      if (lookahead == 'n') ADVANCE(84);
-      END_STATE();
-    case 62:
-      ACCEPT_TOKEN(anon_sym_auth);
-      END_STATE();
-    case 63:
-      if (lookahead == 'm') ADVANCE(85);
-      END_STATE();
-    case 64:
-      ACCEPT_TOKEN(anon_sym_dose);
-      END_STATE();
-    case 65:
-      if (lookahead == 'e') ADVANCE(86);
-      END_STATE();
-    case 66:
+    case 21:
       ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
-    case 67:
-      if (lookahead == 'o') ADVANCE(87);
-      END_STATE();
-    case 68:
-      ACCEPT_TOKEN(anon_sym_line);
-      END_STATE();
-    case 69:
+    case 22:
       ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
-    case 70:
-      ACCEPT_TOKEN(anon_sym_note);
+    case 23:
+      if (lookahead == 'o') ADVANCE(26);
       END_STATE();
-    case 71:
-      if (lookahead == 'r') ADVANCE(88);
+    case 24:
+      if (lookahead == 'e') ADVANCE(27);
       END_STATE();
-    case 72:
-      if (lookahead == 'e') ADVANCE(89);
+    case 25:
+      if (lookahead == 'n') ADVANCE(28);
       END_STATE();
-    case 73:
-      if (lookahead == 'r') ADVANCE(90);
+    case 26:
+      if (lookahead == 'n') ADVANCE(29);
       END_STATE();
-    case 74:
-      if (lookahead == 'e') ADVANCE(91);
+    case 27:
+      if (lookahead == 's') ADVANCE(30);
       END_STATE();
-    case 75:
-      if (lookahead == 'i') ADVANCE(92);
+    case 28:
+      if (lookahead == 'c') ADVANCE(31);
       END_STATE();
-    case 76:
-      if (lookahead == 't') ADVANCE(93);
-      END_STATE();
-    case 77:
-      if (lookahead == 'o') ADVANCE(94);
-      END_STATE();
-    case 78:
-      if (lookahead == 'e') ADVANCE(95);
-      END_STATE();
-    case 79:
-      if (lookahead == 't') ADVANCE(96);
-      END_STATE();
-    case 80:
-      ACCEPT_TOKEN(anon_sym_stop);
-      END_STATE();
-    case 81:
-      ACCEPT_TOKEN(anon_sym_vial);
-      END_STATE();
-    case 82:
-      if (lookahead == 'e') ADVANCE(97);
-      END_STATE();
-    case 83:
-      if (lookahead == 'e') ADVANCE(98);
-      END_STATE();
-    case 84:
-      ACCEPT_TOKEN(anon_sym_admin);
-      END_STATE();
-    case 85:
-      ACCEPT_TOKEN(anon_sym_claim);
-      END_STATE();
-    case 86:
-      if (lookahead == 'n') ADVANCE(99);
-      END_STATE();
-    case 87:
-      if (lookahead == 'r') ADVANCE(100);
-      END_STATE();
-    case 88:
-      ACCEPT_TOKEN(anon_sym_order);
-      END_STATE();
-    case 89:
-      if (lookahead == 'n') ADVANCE(101);
-      END_STATE();
-    case 90:
-      ACCEPT_TOKEN(anon_sym_payer);
-      END_STATE();
-    case 91:
-      if (lookahead == 'd') ADVANCE(102);
-      END_STATE();
-    case 92:
-      if (lookahead == 'd') ADVANCE(103);
-      END_STATE();
-    case 93:
-      if (lookahead == 'i') ADVANCE(104);
-      END_STATE();
-    case 94:
-      if (lookahead == 'n') ADVANCE(105);
-      END_STATE();
-    case 95:
-      ACCEPT_TOKEN(anon_sym_route);
-      END_STATE();
-    case 96:
-      ACCEPT_TOKEN(anon_sym_start);
-      END_STATE();
-    case 97:
-      ACCEPT_TOKEN(anon_sym_waste);
-      END_STATE();
-    case 98:
-      if (lookahead == 's') ADVANCE(106);
-      END_STATE();
-    case 99:
-      if (lookahead == 'c') ADVANCE(107);
-      END_STATE();
-    case 100:
-      if (lookahead == 'y') ADVANCE(108);
-      END_STATE();
-    case 101:
-      if (lookahead == 't') ADVANCE(109);
-      END_STATE();
-    case 102:
-      ACCEPT_TOKEN(anon_sym_premed);
-      END_STATE();
-    case 103:
-      if (lookahead == 'e') ADVANCE(110);
-      END_STATE();
-    case 104:
-      if (lookahead == 'o') ADVANCE(111);
-      END_STATE();
-    case 105:
+    case 29:
       ACCEPT_TOKEN(anon_sym_reason);
       END_STATE();
-    case 106:
-      if (lookahead == 's') ADVANCE(112);
+    case 30:
+      if (lookahead == 's') ADVANCE(32);
       END_STATE();
-    case 107:
-      if (lookahead == 'e') ADVANCE(113);
+    case 31:
+      if (lookahead == 'e') ADVANCE(33);
       END_STATE();
-    case 108:
-      ACCEPT_TOKEN(anon_sym_history);
-      END_STATE();
-    case 109:
-      ACCEPT_TOKEN(anon_sym_patient);
-      END_STATE();
-    case 110:
-      if (lookahead == 'r') ADVANCE(114);
-      END_STATE();
-    case 111:
-      if (lookahead == 'n') ADVANCE(115);
-      END_STATE();
-    case 112:
+    case 32:
       ACCEPT_TOKEN(anon_sym_witness);
       END_STATE();
-    case 113:
+    case 33:
       ACCEPT_TOKEN(anon_sym_evidence);
-      END_STATE();
-    case 114:
-      ACCEPT_TOKEN(anon_sym_provider);
-      END_STATE();
-    case 115:
-      ACCEPT_TOKEN(anon_sym_reaction);
       END_STATE();
     default:
       return false;
@@ -2234,124 +1908,124 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0, .external_lex_state = 1},
-  [1] = {.lex_state = 50},
-  [2] = {.lex_state = 50},
-  [3] = {.lex_state = 50},
-  [4] = {.lex_state = 50},
-  [5] = {.lex_state = 50},
-  [6] = {.lex_state = 50},
-  [7] = {.lex_state = 50},
-  [8] = {.lex_state = 50},
-  [9] = {.lex_state = 50},
-  [10] = {.lex_state = 50},
-  [11] = {.lex_state = 50},
-  [12] = {.lex_state = 3, .external_lex_state = 2},
-  [13] = {.lex_state = 3, .external_lex_state = 2},
-  [14] = {.lex_state = 4, .external_lex_state = 2},
-  [15] = {.lex_state = 4, .external_lex_state = 2},
-  [16] = {.lex_state = 4, .external_lex_state = 2},
-  [17] = {.lex_state = 5, .external_lex_state = 2},
-  [18] = {.lex_state = 4, .external_lex_state = 2},
-  [19] = {.lex_state = 6, .external_lex_state = 2},
-  [20] = {.lex_state = 3, .external_lex_state = 2},
-  [21] = {.lex_state = 4, .external_lex_state = 2},
-  [22] = {.lex_state = 4, .external_lex_state = 2},
-  [23] = {.lex_state = 4, .external_lex_state = 2},
-  [24] = {.lex_state = 3, .external_lex_state = 2},
-  [25] = {.lex_state = 7, .external_lex_state = 2},
-  [26] = {.lex_state = 3, .external_lex_state = 2},
-  [27] = {.lex_state = 4, .external_lex_state = 2},
-  [28] = {.lex_state = 7, .external_lex_state = 2},
-  [29] = {.lex_state = 7, .external_lex_state = 2},
-  [30] = {.lex_state = 7, .external_lex_state = 2},
-  [31] = {.lex_state = 7, .external_lex_state = 2},
-  [32] = {.lex_state = 7, .external_lex_state = 2},
-  [33] = {.lex_state = 7, .external_lex_state = 2},
-  [34] = {.lex_state = 4, .external_lex_state = 2},
-  [35] = {.lex_state = 4, .external_lex_state = 2},
-  [36] = {.lex_state = 4, .external_lex_state = 2},
-  [37] = {.lex_state = 7, .external_lex_state = 2},
-  [38] = {.lex_state = 4, .external_lex_state = 2},
-  [39] = {.lex_state = 4, .external_lex_state = 2},
-  [40] = {.lex_state = 9, .external_lex_state = 2},
-  [41] = {.lex_state = 7, .external_lex_state = 2},
-  [42] = {.lex_state = 8, .external_lex_state = 2},
-  [43] = {.lex_state = 9},
-  [44] = {.lex_state = 8, .external_lex_state = 2},
-  [45] = {.lex_state = 7, .external_lex_state = 2},
-  [46] = {.lex_state = 7, .external_lex_state = 2},
-  [47] = {.lex_state = 5, .external_lex_state = 2},
-  [48] = {.lex_state = 9},
-  [49] = {.lex_state = 7},
-  [50] = {.lex_state = 8, .external_lex_state = 2},
-  [51] = {.lex_state = 9},
-  [52] = {.lex_state = 9},
-  [53] = {.lex_state = 9},
-  [54] = {.lex_state = 9},
-  [55] = {.lex_state = 9},
-  [56] = {.lex_state = 9},
-  [57] = {.lex_state = 4, .external_lex_state = 2},
-  [58] = {.lex_state = 7, .external_lex_state = 2},
-  [59] = {.lex_state = 9},
-  [60] = {.lex_state = 7, .external_lex_state = 2},
-  [61] = {.lex_state = 7, .external_lex_state = 2},
-  [62] = {.lex_state = 7, .external_lex_state = 2},
-  [63] = {.lex_state = 0, .external_lex_state = 2},
-  [64] = {.lex_state = 8, .external_lex_state = 2},
-  [65] = {.lex_state = 8, .external_lex_state = 2},
-  [66] = {.lex_state = 7, .external_lex_state = 2},
-  [67] = {.lex_state = 8, .external_lex_state = 2},
-  [68] = {.lex_state = 0, .external_lex_state = 2},
-  [69] = {.lex_state = 7, .external_lex_state = 2},
-  [70] = {.lex_state = 0, .external_lex_state = 2},
-  [71] = {.lex_state = 0, .external_lex_state = 2},
-  [72] = {.lex_state = 0, .external_lex_state = 2},
-  [73] = {.lex_state = 0, .external_lex_state = 2},
-  [74] = {.lex_state = 0, .external_lex_state = 2},
-  [75] = {.lex_state = 7, .external_lex_state = 2},
-  [76] = {.lex_state = 0, .external_lex_state = 2},
-  [77] = {.lex_state = 0, .external_lex_state = 2},
-  [78] = {.lex_state = 7},
-  [79] = {.lex_state = 0, .external_lex_state = 2},
-  [80] = {.lex_state = 0, .external_lex_state = 2},
-  [81] = {.lex_state = 0, .external_lex_state = 2},
-  [82] = {.lex_state = 0, .external_lex_state = 2},
-  [83] = {.lex_state = 0, .external_lex_state = 2},
-  [84] = {.lex_state = 0, .external_lex_state = 2},
-  [85] = {.lex_state = 0, .external_lex_state = 2},
-  [86] = {.lex_state = 0, .external_lex_state = 2},
-  [87] = {.lex_state = 0, .external_lex_state = 2},
-  [88] = {.lex_state = 0, .external_lex_state = 2},
-  [89] = {.lex_state = 0, .external_lex_state = 2},
-  [90] = {.lex_state = 0, .external_lex_state = 2},
-  [91] = {.lex_state = 0, .external_lex_state = 2},
-  [92] = {.lex_state = 0, .external_lex_state = 2},
-  [93] = {.lex_state = 0, .external_lex_state = 2},
-  [94] = {.lex_state = 0, .external_lex_state = 2},
-  [95] = {.lex_state = 0, .external_lex_state = 2},
-  [96] = {.lex_state = 0, .external_lex_state = 2},
-  [97] = {.lex_state = 0, .external_lex_state = 2},
-  [98] = {.lex_state = 0, .external_lex_state = 2},
-  [99] = {.lex_state = 0, .external_lex_state = 2},
-  [100] = {.lex_state = 0, .external_lex_state = 2},
-  [101] = {.lex_state = 0, .external_lex_state = 2},
-  [102] = {.lex_state = 0, .external_lex_state = 2},
-  [103] = {.lex_state = 0, .external_lex_state = 2},
-  [104] = {.lex_state = 0, .external_lex_state = 2},
+  [1] = {.lex_state = 0, .external_lex_state = 2},
+  [2] = {.lex_state = 0, .external_lex_state = 2},
+  [3] = {.lex_state = 0, .external_lex_state = 2},
+  [4] = {.lex_state = 0, .external_lex_state = 2},
+  [5] = {.lex_state = 0, .external_lex_state = 2},
+  [6] = {.lex_state = 0, .external_lex_state = 2},
+  [7] = {.lex_state = 0, .external_lex_state = 2},
+  [8] = {.lex_state = 0, .external_lex_state = 2},
+  [9] = {.lex_state = 0, .external_lex_state = 2},
+  [10] = {.lex_state = 0, .external_lex_state = 2},
+  [11] = {.lex_state = 0, .external_lex_state = 2},
+  [12] = {.lex_state = 2, .external_lex_state = 3},
+  [13] = {.lex_state = 2, .external_lex_state = 3},
+  [14] = {.lex_state = 3, .external_lex_state = 3},
+  [15] = {.lex_state = 3, .external_lex_state = 3},
+  [16] = {.lex_state = 3, .external_lex_state = 3},
+  [17] = {.lex_state = 4, .external_lex_state = 4},
+  [18] = {.lex_state = 3, .external_lex_state = 3},
+  [19] = {.lex_state = 5, .external_lex_state = 3},
+  [20] = {.lex_state = 2, .external_lex_state = 3},
+  [21] = {.lex_state = 3, .external_lex_state = 3},
+  [22] = {.lex_state = 3, .external_lex_state = 3},
+  [23] = {.lex_state = 3, .external_lex_state = 3},
+  [24] = {.lex_state = 2, .external_lex_state = 3},
+  [25] = {.lex_state = 6, .external_lex_state = 4},
+  [26] = {.lex_state = 2, .external_lex_state = 3},
+  [27] = {.lex_state = 3, .external_lex_state = 3},
+  [28] = {.lex_state = 6, .external_lex_state = 4},
+  [29] = {.lex_state = 6, .external_lex_state = 4},
+  [30] = {.lex_state = 6, .external_lex_state = 4},
+  [31] = {.lex_state = 6, .external_lex_state = 4},
+  [32] = {.lex_state = 6, .external_lex_state = 4},
+  [33] = {.lex_state = 6, .external_lex_state = 4},
+  [34] = {.lex_state = 3, .external_lex_state = 3},
+  [35] = {.lex_state = 3, .external_lex_state = 3},
+  [36] = {.lex_state = 3, .external_lex_state = 3},
+  [37] = {.lex_state = 6, .external_lex_state = 4},
+  [38] = {.lex_state = 3, .external_lex_state = 3},
+  [39] = {.lex_state = 3, .external_lex_state = 3},
+  [40] = {.lex_state = 8, .external_lex_state = 4},
+  [41] = {.lex_state = 6, .external_lex_state = 4},
+  [42] = {.lex_state = 7, .external_lex_state = 4},
+  [43] = {.lex_state = 8},
+  [44] = {.lex_state = 7, .external_lex_state = 4},
+  [45] = {.lex_state = 6, .external_lex_state = 4},
+  [46] = {.lex_state = 6, .external_lex_state = 4},
+  [47] = {.lex_state = 4, .external_lex_state = 4},
+  [48] = {.lex_state = 8},
+  [49] = {.lex_state = 6},
+  [50] = {.lex_state = 7, .external_lex_state = 4},
+  [51] = {.lex_state = 8},
+  [52] = {.lex_state = 8},
+  [53] = {.lex_state = 8},
+  [54] = {.lex_state = 8},
+  [55] = {.lex_state = 8},
+  [56] = {.lex_state = 8},
+  [57] = {.lex_state = 3, .external_lex_state = 4},
+  [58] = {.lex_state = 6, .external_lex_state = 4},
+  [59] = {.lex_state = 8},
+  [60] = {.lex_state = 6, .external_lex_state = 4},
+  [61] = {.lex_state = 6, .external_lex_state = 4},
+  [62] = {.lex_state = 6, .external_lex_state = 4},
+  [63] = {.lex_state = 0, .external_lex_state = 4},
+  [64] = {.lex_state = 7, .external_lex_state = 4},
+  [65] = {.lex_state = 7, .external_lex_state = 4},
+  [66] = {.lex_state = 6, .external_lex_state = 4},
+  [67] = {.lex_state = 7, .external_lex_state = 4},
+  [68] = {.lex_state = 0, .external_lex_state = 4},
+  [69] = {.lex_state = 6, .external_lex_state = 4},
+  [70] = {.lex_state = 0, .external_lex_state = 4},
+  [71] = {.lex_state = 0, .external_lex_state = 4},
+  [72] = {.lex_state = 0, .external_lex_state = 4},
+  [73] = {.lex_state = 0, .external_lex_state = 4},
+  [74] = {.lex_state = 0, .external_lex_state = 4},
+  [75] = {.lex_state = 6, .external_lex_state = 4},
+  [76] = {.lex_state = 0, .external_lex_state = 4},
+  [77] = {.lex_state = 0, .external_lex_state = 4},
+  [78] = {.lex_state = 6},
+  [79] = {.lex_state = 0, .external_lex_state = 4},
+  [80] = {.lex_state = 0, .external_lex_state = 4},
+  [81] = {.lex_state = 0, .external_lex_state = 4},
+  [82] = {.lex_state = 0, .external_lex_state = 4},
+  [83] = {.lex_state = 0, .external_lex_state = 4},
+  [84] = {.lex_state = 0, .external_lex_state = 4},
+  [85] = {.lex_state = 0, .external_lex_state = 4},
+  [86] = {.lex_state = 0, .external_lex_state = 4},
+  [87] = {.lex_state = 0, .external_lex_state = 4},
+  [88] = {.lex_state = 0, .external_lex_state = 4},
+  [89] = {.lex_state = 0, .external_lex_state = 4},
+  [90] = {.lex_state = 0, .external_lex_state = 4},
+  [91] = {.lex_state = 0, .external_lex_state = 4},
+  [92] = {.lex_state = 0, .external_lex_state = 4},
+  [93] = {.lex_state = 0, .external_lex_state = 4},
+  [94] = {.lex_state = 0, .external_lex_state = 4},
+  [95] = {.lex_state = 0, .external_lex_state = 4},
+  [96] = {.lex_state = 0, .external_lex_state = 4},
+  [97] = {.lex_state = 0, .external_lex_state = 4},
+  [98] = {.lex_state = 0, .external_lex_state = 4},
+  [99] = {.lex_state = 0, .external_lex_state = 4},
+  [100] = {.lex_state = 0, .external_lex_state = 4},
+  [101] = {.lex_state = 0, .external_lex_state = 4},
+  [102] = {.lex_state = 0, .external_lex_state = 4},
+  [103] = {.lex_state = 0, .external_lex_state = 4},
+  [104] = {.lex_state = 0, .external_lex_state = 4},
   [105] = {.lex_state = 0},
-  [106] = {.lex_state = 8},
-  [107] = {.lex_state = 7},
+  [106] = {.lex_state = 7},
+  [107] = {.lex_state = 6},
   [108] = {.lex_state = 0},
-  [109] = {.lex_state = 8},
-  [110] = {.lex_state = 8},
+  [109] = {.lex_state = 7},
+  [110] = {.lex_state = 7},
   [111] = {.lex_state = 0},
-  [112] = {.lex_state = 7},
-  [113] = {.lex_state = 8},
-  [114] = {.lex_state = 7},
+  [112] = {.lex_state = 6},
+  [113] = {.lex_state = 7},
+  [114] = {.lex_state = 6},
   [115] = {.lex_state = 0},
-  [116] = {.lex_state = 7},
+  [116] = {.lex_state = 6},
   [117] = {.lex_state = 0},
-  [118] = {.lex_state = 4},
+  [118] = {.lex_state = 3},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -2359,34 +2033,14 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [ts_builtin_sym_end] = ACTIONS(1),
     [sym_word] = ACTIONS(1),
     [sym__newline] = ACTIONS(1),
-    [anon_sym_claim] = ACTIONS(1),
-    [anon_sym_payer] = ACTIONS(1),
-    [anon_sym_patient] = ACTIONS(1),
-    [anon_sym_provider] = ACTIONS(1),
-    [anon_sym_pos] = ACTIONS(1),
-    [anon_sym_dx] = ACTIONS(1),
-    [anon_sym_order] = ACTIONS(1),
     [anon_sym_signed] = ACTIONS(1),
     [anon_sym_unsigned] = ACTIONS(1),
-    [anon_sym_auth] = ACTIONS(1),
     [anon_sym_from] = ACTIONS(1),
     [anon_sym_to] = ACTIONS(1),
-    [anon_sym_history] = ACTIONS(1),
-    [anon_sym_note] = ACTIONS(1),
-    [anon_sym_admin] = ACTIONS(1),
-    [anon_sym_dose] = ACTIONS(1),
-    [anon_sym_route] = ACTIONS(1),
-    [anon_sym_start] = ACTIONS(1),
-    [anon_sym_stop] = ACTIONS(1),
-    [anon_sym_vial] = ACTIONS(1),
-    [anon_sym_waste] = ACTIONS(1),
     [anon_sym_reason] = ACTIONS(1),
     [anon_sym_witness] = ACTIONS(1),
     [anon_sym_evidence] = ACTIONS(1),
-    [anon_sym_reaction] = ACTIONS(1),
     [anon_sym_none] = ACTIONS(1),
-    [anon_sym_premed] = ACTIONS(1),
-    [anon_sym_line] = ACTIONS(1),
     [anon_sym_units] = ACTIONS(1),
     [anon_sym_COMMA] = ACTIONS(1),
     [anon_sym_ndc] = ACTIONS(1),
@@ -2400,6 +2054,26 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
     [sym__eof] = ACTIONS(1),
     [sym__error_sentinel] = ACTIONS(1),
+    [sym__kw_claim] = ACTIONS(1),
+    [sym__kw_payer] = ACTIONS(1),
+    [sym__kw_patient] = ACTIONS(1),
+    [sym__kw_provider] = ACTIONS(1),
+    [sym__kw_pos] = ACTIONS(1),
+    [sym__kw_dx] = ACTIONS(1),
+    [sym__kw_order] = ACTIONS(1),
+    [sym__kw_auth] = ACTIONS(1),
+    [sym__kw_history] = ACTIONS(1),
+    [sym__kw_note] = ACTIONS(1),
+    [sym__kw_admin] = ACTIONS(1),
+    [sym__kw_dose] = ACTIONS(1),
+    [sym__kw_route] = ACTIONS(1),
+    [sym__kw_start] = ACTIONS(1),
+    [sym__kw_stop] = ACTIONS(1),
+    [sym__kw_vial] = ACTIONS(1),
+    [sym__kw_waste] = ACTIONS(1),
+    [sym__kw_reaction] = ACTIONS(1),
+    [sym__kw_premed] = ACTIONS(1),
+    [sym__kw_line] = ACTIONS(1),
   },
   [STATE(1)] = {
     [sym_source_file] = STATE(108),
@@ -2431,27 +2105,27 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [aux_sym_source_file_repeat1] = STATE(2),
     [ts_builtin_sym_end] = ACTIONS(5),
     [sym__newline] = ACTIONS(7),
-    [anon_sym_claim] = ACTIONS(9),
-    [anon_sym_payer] = ACTIONS(11),
-    [anon_sym_patient] = ACTIONS(13),
-    [anon_sym_provider] = ACTIONS(15),
-    [anon_sym_pos] = ACTIONS(17),
-    [anon_sym_dx] = ACTIONS(19),
-    [anon_sym_order] = ACTIONS(21),
-    [anon_sym_auth] = ACTIONS(23),
-    [anon_sym_history] = ACTIONS(25),
-    [anon_sym_note] = ACTIONS(27),
-    [anon_sym_admin] = ACTIONS(29),
-    [anon_sym_dose] = ACTIONS(31),
-    [anon_sym_route] = ACTIONS(33),
-    [anon_sym_start] = ACTIONS(35),
-    [anon_sym_stop] = ACTIONS(37),
-    [anon_sym_vial] = ACTIONS(39),
-    [anon_sym_waste] = ACTIONS(41),
-    [anon_sym_reaction] = ACTIONS(43),
-    [anon_sym_premed] = ACTIONS(45),
-    [anon_sym_line] = ACTIONS(47),
     [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(9),
+    [sym__kw_payer] = ACTIONS(11),
+    [sym__kw_patient] = ACTIONS(13),
+    [sym__kw_provider] = ACTIONS(15),
+    [sym__kw_pos] = ACTIONS(17),
+    [sym__kw_dx] = ACTIONS(19),
+    [sym__kw_order] = ACTIONS(21),
+    [sym__kw_auth] = ACTIONS(23),
+    [sym__kw_history] = ACTIONS(25),
+    [sym__kw_note] = ACTIONS(27),
+    [sym__kw_admin] = ACTIONS(29),
+    [sym__kw_dose] = ACTIONS(31),
+    [sym__kw_route] = ACTIONS(33),
+    [sym__kw_start] = ACTIONS(35),
+    [sym__kw_stop] = ACTIONS(37),
+    [sym__kw_vial] = ACTIONS(39),
+    [sym__kw_waste] = ACTIONS(41),
+    [sym__kw_reaction] = ACTIONS(43),
+    [sym__kw_premed] = ACTIONS(45),
+    [sym__kw_line] = ACTIONS(47),
   },
   [STATE(2)] = {
     [sym_claim] = STATE(3),
@@ -2482,27 +2156,27 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [aux_sym_source_file_repeat1] = STATE(3),
     [ts_builtin_sym_end] = ACTIONS(49),
     [sym__newline] = ACTIONS(51),
-    [anon_sym_claim] = ACTIONS(9),
-    [anon_sym_payer] = ACTIONS(11),
-    [anon_sym_patient] = ACTIONS(13),
-    [anon_sym_provider] = ACTIONS(15),
-    [anon_sym_pos] = ACTIONS(17),
-    [anon_sym_dx] = ACTIONS(19),
-    [anon_sym_order] = ACTIONS(21),
-    [anon_sym_auth] = ACTIONS(23),
-    [anon_sym_history] = ACTIONS(25),
-    [anon_sym_note] = ACTIONS(27),
-    [anon_sym_admin] = ACTIONS(29),
-    [anon_sym_dose] = ACTIONS(31),
-    [anon_sym_route] = ACTIONS(33),
-    [anon_sym_start] = ACTIONS(35),
-    [anon_sym_stop] = ACTIONS(37),
-    [anon_sym_vial] = ACTIONS(39),
-    [anon_sym_waste] = ACTIONS(41),
-    [anon_sym_reaction] = ACTIONS(43),
-    [anon_sym_premed] = ACTIONS(45),
-    [anon_sym_line] = ACTIONS(47),
     [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(9),
+    [sym__kw_payer] = ACTIONS(11),
+    [sym__kw_patient] = ACTIONS(13),
+    [sym__kw_provider] = ACTIONS(15),
+    [sym__kw_pos] = ACTIONS(17),
+    [sym__kw_dx] = ACTIONS(19),
+    [sym__kw_order] = ACTIONS(21),
+    [sym__kw_auth] = ACTIONS(23),
+    [sym__kw_history] = ACTIONS(25),
+    [sym__kw_note] = ACTIONS(27),
+    [sym__kw_admin] = ACTIONS(29),
+    [sym__kw_dose] = ACTIONS(31),
+    [sym__kw_route] = ACTIONS(33),
+    [sym__kw_start] = ACTIONS(35),
+    [sym__kw_stop] = ACTIONS(37),
+    [sym__kw_vial] = ACTIONS(39),
+    [sym__kw_waste] = ACTIONS(41),
+    [sym__kw_reaction] = ACTIONS(43),
+    [sym__kw_premed] = ACTIONS(45),
+    [sym__kw_line] = ACTIONS(47),
   },
   [STATE(3)] = {
     [sym_claim] = STATE(3),
@@ -2533,27 +2207,27 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [aux_sym_source_file_repeat1] = STATE(3),
     [ts_builtin_sym_end] = ACTIONS(53),
     [sym__newline] = ACTIONS(55),
-    [anon_sym_claim] = ACTIONS(58),
-    [anon_sym_payer] = ACTIONS(61),
-    [anon_sym_patient] = ACTIONS(64),
-    [anon_sym_provider] = ACTIONS(67),
-    [anon_sym_pos] = ACTIONS(70),
-    [anon_sym_dx] = ACTIONS(73),
-    [anon_sym_order] = ACTIONS(76),
-    [anon_sym_auth] = ACTIONS(79),
-    [anon_sym_history] = ACTIONS(82),
-    [anon_sym_note] = ACTIONS(85),
-    [anon_sym_admin] = ACTIONS(88),
-    [anon_sym_dose] = ACTIONS(91),
-    [anon_sym_route] = ACTIONS(94),
-    [anon_sym_start] = ACTIONS(97),
-    [anon_sym_stop] = ACTIONS(100),
-    [anon_sym_vial] = ACTIONS(103),
-    [anon_sym_waste] = ACTIONS(106),
-    [anon_sym_reaction] = ACTIONS(109),
-    [anon_sym_premed] = ACTIONS(112),
-    [anon_sym_line] = ACTIONS(115),
     [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(58),
+    [sym__kw_payer] = ACTIONS(61),
+    [sym__kw_patient] = ACTIONS(64),
+    [sym__kw_provider] = ACTIONS(67),
+    [sym__kw_pos] = ACTIONS(70),
+    [sym__kw_dx] = ACTIONS(73),
+    [sym__kw_order] = ACTIONS(76),
+    [sym__kw_auth] = ACTIONS(79),
+    [sym__kw_history] = ACTIONS(82),
+    [sym__kw_note] = ACTIONS(85),
+    [sym__kw_admin] = ACTIONS(88),
+    [sym__kw_dose] = ACTIONS(91),
+    [sym__kw_route] = ACTIONS(94),
+    [sym__kw_start] = ACTIONS(97),
+    [sym__kw_stop] = ACTIONS(100),
+    [sym__kw_vial] = ACTIONS(103),
+    [sym__kw_waste] = ACTIONS(106),
+    [sym__kw_reaction] = ACTIONS(109),
+    [sym__kw_premed] = ACTIONS(112),
+    [sym__kw_line] = ACTIONS(115),
   },
   [STATE(4)] = {
     [sym__item] = STATE(5),
@@ -2582,27 +2256,27 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [aux_sym_claim_repeat1] = STATE(5),
     [ts_builtin_sym_end] = ACTIONS(118),
     [sym__newline] = ACTIONS(120),
-    [anon_sym_claim] = ACTIONS(118),
-    [anon_sym_payer] = ACTIONS(11),
-    [anon_sym_patient] = ACTIONS(13),
-    [anon_sym_provider] = ACTIONS(15),
-    [anon_sym_pos] = ACTIONS(17),
-    [anon_sym_dx] = ACTIONS(19),
-    [anon_sym_order] = ACTIONS(21),
-    [anon_sym_auth] = ACTIONS(23),
-    [anon_sym_history] = ACTIONS(25),
-    [anon_sym_note] = ACTIONS(27),
-    [anon_sym_admin] = ACTIONS(29),
-    [anon_sym_dose] = ACTIONS(31),
-    [anon_sym_route] = ACTIONS(33),
-    [anon_sym_start] = ACTIONS(35),
-    [anon_sym_stop] = ACTIONS(37),
-    [anon_sym_vial] = ACTIONS(39),
-    [anon_sym_waste] = ACTIONS(41),
-    [anon_sym_reaction] = ACTIONS(43),
-    [anon_sym_premed] = ACTIONS(45),
-    [anon_sym_line] = ACTIONS(47),
     [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(118),
+    [sym__kw_payer] = ACTIONS(11),
+    [sym__kw_patient] = ACTIONS(13),
+    [sym__kw_provider] = ACTIONS(15),
+    [sym__kw_pos] = ACTIONS(17),
+    [sym__kw_dx] = ACTIONS(19),
+    [sym__kw_order] = ACTIONS(21),
+    [sym__kw_auth] = ACTIONS(23),
+    [sym__kw_history] = ACTIONS(25),
+    [sym__kw_note] = ACTIONS(27),
+    [sym__kw_admin] = ACTIONS(29),
+    [sym__kw_dose] = ACTIONS(31),
+    [sym__kw_route] = ACTIONS(33),
+    [sym__kw_start] = ACTIONS(35),
+    [sym__kw_stop] = ACTIONS(37),
+    [sym__kw_vial] = ACTIONS(39),
+    [sym__kw_waste] = ACTIONS(41),
+    [sym__kw_reaction] = ACTIONS(43),
+    [sym__kw_premed] = ACTIONS(45),
+    [sym__kw_line] = ACTIONS(47),
   },
   [STATE(5)] = {
     [sym__item] = STATE(6),
@@ -2631,27 +2305,27 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [aux_sym_claim_repeat1] = STATE(6),
     [ts_builtin_sym_end] = ACTIONS(122),
     [sym__newline] = ACTIONS(124),
-    [anon_sym_claim] = ACTIONS(122),
-    [anon_sym_payer] = ACTIONS(11),
-    [anon_sym_patient] = ACTIONS(13),
-    [anon_sym_provider] = ACTIONS(15),
-    [anon_sym_pos] = ACTIONS(17),
-    [anon_sym_dx] = ACTIONS(19),
-    [anon_sym_order] = ACTIONS(21),
-    [anon_sym_auth] = ACTIONS(23),
-    [anon_sym_history] = ACTIONS(25),
-    [anon_sym_note] = ACTIONS(27),
-    [anon_sym_admin] = ACTIONS(29),
-    [anon_sym_dose] = ACTIONS(31),
-    [anon_sym_route] = ACTIONS(33),
-    [anon_sym_start] = ACTIONS(35),
-    [anon_sym_stop] = ACTIONS(37),
-    [anon_sym_vial] = ACTIONS(39),
-    [anon_sym_waste] = ACTIONS(41),
-    [anon_sym_reaction] = ACTIONS(43),
-    [anon_sym_premed] = ACTIONS(45),
-    [anon_sym_line] = ACTIONS(47),
     [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(122),
+    [sym__kw_payer] = ACTIONS(11),
+    [sym__kw_patient] = ACTIONS(13),
+    [sym__kw_provider] = ACTIONS(15),
+    [sym__kw_pos] = ACTIONS(17),
+    [sym__kw_dx] = ACTIONS(19),
+    [sym__kw_order] = ACTIONS(21),
+    [sym__kw_auth] = ACTIONS(23),
+    [sym__kw_history] = ACTIONS(25),
+    [sym__kw_note] = ACTIONS(27),
+    [sym__kw_admin] = ACTIONS(29),
+    [sym__kw_dose] = ACTIONS(31),
+    [sym__kw_route] = ACTIONS(33),
+    [sym__kw_start] = ACTIONS(35),
+    [sym__kw_stop] = ACTIONS(37),
+    [sym__kw_vial] = ACTIONS(39),
+    [sym__kw_waste] = ACTIONS(41),
+    [sym__kw_reaction] = ACTIONS(43),
+    [sym__kw_premed] = ACTIONS(45),
+    [sym__kw_line] = ACTIONS(47),
   },
   [STATE(6)] = {
     [sym__item] = STATE(6),
@@ -2680,27 +2354,27 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [aux_sym_claim_repeat1] = STATE(6),
     [ts_builtin_sym_end] = ACTIONS(126),
     [sym__newline] = ACTIONS(128),
-    [anon_sym_claim] = ACTIONS(126),
-    [anon_sym_payer] = ACTIONS(131),
-    [anon_sym_patient] = ACTIONS(134),
-    [anon_sym_provider] = ACTIONS(137),
-    [anon_sym_pos] = ACTIONS(140),
-    [anon_sym_dx] = ACTIONS(143),
-    [anon_sym_order] = ACTIONS(146),
-    [anon_sym_auth] = ACTIONS(149),
-    [anon_sym_history] = ACTIONS(152),
-    [anon_sym_note] = ACTIONS(155),
-    [anon_sym_admin] = ACTIONS(158),
-    [anon_sym_dose] = ACTIONS(161),
-    [anon_sym_route] = ACTIONS(164),
-    [anon_sym_start] = ACTIONS(167),
-    [anon_sym_stop] = ACTIONS(170),
-    [anon_sym_vial] = ACTIONS(173),
-    [anon_sym_waste] = ACTIONS(176),
-    [anon_sym_reaction] = ACTIONS(179),
-    [anon_sym_premed] = ACTIONS(182),
-    [anon_sym_line] = ACTIONS(185),
     [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(126),
+    [sym__kw_payer] = ACTIONS(131),
+    [sym__kw_patient] = ACTIONS(134),
+    [sym__kw_provider] = ACTIONS(137),
+    [sym__kw_pos] = ACTIONS(140),
+    [sym__kw_dx] = ACTIONS(143),
+    [sym__kw_order] = ACTIONS(146),
+    [sym__kw_auth] = ACTIONS(149),
+    [sym__kw_history] = ACTIONS(152),
+    [sym__kw_note] = ACTIONS(155),
+    [sym__kw_admin] = ACTIONS(158),
+    [sym__kw_dose] = ACTIONS(161),
+    [sym__kw_route] = ACTIONS(164),
+    [sym__kw_start] = ACTIONS(167),
+    [sym__kw_stop] = ACTIONS(170),
+    [sym__kw_vial] = ACTIONS(173),
+    [sym__kw_waste] = ACTIONS(176),
+    [sym__kw_reaction] = ACTIONS(179),
+    [sym__kw_premed] = ACTIONS(182),
+    [sym__kw_line] = ACTIONS(185),
   },
 };
 
@@ -2709,21 +2383,21 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(31), 1,
-      anon_sym_dose,
+      sym__kw_dose,
     ACTIONS(33), 1,
-      anon_sym_route,
+      sym__kw_route,
     ACTIONS(35), 1,
-      anon_sym_start,
+      sym__kw_start,
     ACTIONS(37), 1,
-      anon_sym_stop,
+      sym__kw_stop,
     ACTIONS(39), 1,
-      anon_sym_vial,
+      sym__kw_vial,
     ACTIONS(41), 1,
-      anon_sym_waste,
+      sym__kw_waste,
     ACTIONS(43), 1,
-      anon_sym_reaction,
+      sym__kw_reaction,
     ACTIONS(45), 1,
-      anon_sym_premed,
+      sym__kw_premed,
     ACTIONS(190), 1,
       sym__newline,
     STATE(9), 1,
@@ -2739,38 +2413,38 @@ static const uint16_t ts_small_parse_table[] = {
       sym_reaction_statement,
       sym_premed_statement,
     ACTIONS(188), 13,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_line,
       ts_builtin_sym_end,
-      anon_sym_claim,
-      anon_sym_payer,
-      anon_sym_patient,
-      anon_sym_provider,
-      anon_sym_pos,
-      anon_sym_dx,
-      anon_sym_order,
-      anon_sym_auth,
-      anon_sym_history,
-      anon_sym_note,
-      anon_sym_admin,
-      anon_sym_line,
   [60] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(31), 1,
-      anon_sym_dose,
+      sym__kw_dose,
     ACTIONS(33), 1,
-      anon_sym_route,
+      sym__kw_route,
     ACTIONS(35), 1,
-      anon_sym_start,
+      sym__kw_start,
     ACTIONS(37), 1,
-      anon_sym_stop,
+      sym__kw_stop,
     ACTIONS(39), 1,
-      anon_sym_vial,
+      sym__kw_vial,
     ACTIONS(41), 1,
-      anon_sym_waste,
+      sym__kw_waste,
     ACTIONS(43), 1,
-      anon_sym_reaction,
+      sym__kw_reaction,
     ACTIONS(45), 1,
-      anon_sym_premed,
+      sym__kw_premed,
     ACTIONS(194), 1,
       sym__newline,
     STATE(7), 1,
@@ -2786,40 +2460,40 @@ static const uint16_t ts_small_parse_table[] = {
       sym_reaction_statement,
       sym_premed_statement,
     ACTIONS(192), 13,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_line,
       ts_builtin_sym_end,
-      anon_sym_claim,
-      anon_sym_payer,
-      anon_sym_patient,
-      anon_sym_provider,
-      anon_sym_pos,
-      anon_sym_dx,
-      anon_sym_order,
-      anon_sym_auth,
-      anon_sym_history,
-      anon_sym_note,
-      anon_sym_admin,
-      anon_sym_line,
   [120] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(198), 1,
       sym__newline,
     ACTIONS(201), 1,
-      anon_sym_dose,
+      sym__kw_dose,
     ACTIONS(204), 1,
-      anon_sym_route,
+      sym__kw_route,
     ACTIONS(207), 1,
-      anon_sym_start,
+      sym__kw_start,
     ACTIONS(210), 1,
-      anon_sym_stop,
+      sym__kw_stop,
     ACTIONS(213), 1,
-      anon_sym_vial,
+      sym__kw_vial,
     ACTIONS(216), 1,
-      anon_sym_waste,
+      sym__kw_waste,
     ACTIONS(219), 1,
-      anon_sym_reaction,
+      sym__kw_reaction,
     ACTIONS(222), 1,
-      anon_sym_premed,
+      sym__kw_premed,
     STATE(9), 1,
       aux_sym_admin_block_repeat1,
     STATE(68), 9,
@@ -2833,86 +2507,86 @@ static const uint16_t ts_small_parse_table[] = {
       sym_reaction_statement,
       sym_premed_statement,
     ACTIONS(196), 13,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_line,
       ts_builtin_sym_end,
-      anon_sym_claim,
-      anon_sym_payer,
-      anon_sym_patient,
-      anon_sym_provider,
-      anon_sym_pos,
-      anon_sym_dx,
-      anon_sym_order,
-      anon_sym_auth,
-      anon_sym_history,
-      anon_sym_note,
-      anon_sym_admin,
-      anon_sym_line,
   [180] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(196), 22,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_dose,
+      sym__kw_route,
+      sym__kw_start,
+      sym__kw_stop,
+      sym__kw_vial,
+      sym__kw_waste,
+      sym__kw_reaction,
+      sym__kw_premed,
+      sym__kw_line,
       ts_builtin_sym_end,
       sym__newline,
-      anon_sym_claim,
-      anon_sym_payer,
-      anon_sym_patient,
-      anon_sym_provider,
-      anon_sym_pos,
-      anon_sym_dx,
-      anon_sym_order,
-      anon_sym_auth,
-      anon_sym_history,
-      anon_sym_note,
-      anon_sym_admin,
-      anon_sym_dose,
-      anon_sym_route,
-      anon_sym_start,
-      anon_sym_stop,
-      anon_sym_vial,
-      anon_sym_waste,
-      anon_sym_reaction,
-      anon_sym_premed,
-      anon_sym_line,
   [208] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(225), 22,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_dose,
+      sym__kw_route,
+      sym__kw_start,
+      sym__kw_stop,
+      sym__kw_vial,
+      sym__kw_waste,
+      sym__kw_reaction,
+      sym__kw_premed,
+      sym__kw_line,
       ts_builtin_sym_end,
       sym__newline,
-      anon_sym_claim,
-      anon_sym_payer,
-      anon_sym_patient,
-      anon_sym_provider,
-      anon_sym_pos,
-      anon_sym_dx,
-      anon_sym_order,
-      anon_sym_auth,
-      anon_sym_history,
-      anon_sym_note,
-      anon_sym_admin,
-      anon_sym_dose,
-      anon_sym_route,
-      anon_sym_start,
-      anon_sym_stop,
-      anon_sym_vial,
-      anon_sym_waste,
-      anon_sym_reaction,
-      anon_sym_premed,
-      anon_sym_line,
   [236] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(227), 1,
       sym_word,
     ACTIONS(231), 1,
-      anon_sym_dx,
-    ACTIONS(233), 1,
       anon_sym_units,
-    ACTIONS(235), 1,
+    ACTIONS(233), 1,
       anon_sym_ndc,
-    ACTIONS(237), 1,
+    ACTIONS(235), 1,
       anon_sym_charge,
-    ACTIONS(239), 1,
+    ACTIONS(237), 1,
       anon_sym_on,
+    ACTIONS(239), 1,
+      sym__kw_dx,
     STATE(20), 1,
       aux_sym_line_statement_repeat1,
     ACTIONS(229), 2,
@@ -2931,15 +2605,15 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(227), 1,
       sym_word,
     ACTIONS(231), 1,
-      anon_sym_dx,
-    ACTIONS(233), 1,
       anon_sym_units,
-    ACTIONS(235), 1,
+    ACTIONS(233), 1,
       anon_sym_ndc,
-    ACTIONS(237), 1,
+    ACTIONS(235), 1,
       anon_sym_charge,
-    ACTIONS(239), 1,
+    ACTIONS(237), 1,
       anon_sym_on,
+    ACTIONS(239), 1,
+      sym__kw_dx,
     STATE(12), 1,
       aux_sym_line_statement_repeat1,
     ACTIONS(241), 2,
@@ -2955,15 +2629,15 @@ static const uint16_t ts_small_parse_table[] = {
   [310] = 8,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(239), 1,
+      sym__kw_dx,
     ACTIONS(245), 1,
-      anon_sym_dx,
-    ACTIONS(247), 1,
       anon_sym_units,
-    ACTIONS(249), 1,
+    ACTIONS(247), 1,
       anon_sym_ndc,
-    ACTIONS(251), 1,
+    ACTIONS(249), 1,
       anon_sym_charge,
-    ACTIONS(253), 1,
+    ACTIONS(251), 1,
       anon_sym_on,
     ACTIONS(243), 2,
       sym__eof,
@@ -2978,17 +2652,17 @@ static const uint16_t ts_small_parse_table[] = {
   [341] = 8,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(239), 1,
+      sym__kw_dx,
     ACTIONS(245), 1,
-      anon_sym_dx,
-    ACTIONS(247), 1,
       anon_sym_units,
-    ACTIONS(249), 1,
+    ACTIONS(247), 1,
       anon_sym_ndc,
-    ACTIONS(251), 1,
+    ACTIONS(249), 1,
       anon_sym_charge,
-    ACTIONS(253), 1,
+    ACTIONS(251), 1,
       anon_sym_on,
-    ACTIONS(255), 2,
+    ACTIONS(253), 2,
       sym__eof,
       sym__newline,
     STATE(16), 6,
@@ -3001,17 +2675,17 @@ static const uint16_t ts_small_parse_table[] = {
   [372] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(259), 1,
-      anon_sym_dx,
-    ACTIONS(262), 1,
+    ACTIONS(257), 1,
       anon_sym_units,
-    ACTIONS(265), 1,
+    ACTIONS(260), 1,
       anon_sym_ndc,
-    ACTIONS(268), 1,
+    ACTIONS(263), 1,
       anon_sym_charge,
-    ACTIONS(271), 1,
+    ACTIONS(266), 1,
       anon_sym_on,
-    ACTIONS(257), 2,
+    ACTIONS(269), 1,
+      sym__kw_dx,
+    ACTIONS(255), 2,
       sym__eof,
       sym__newline,
     STATE(16), 6,
@@ -3024,31 +2698,31 @@ static const uint16_t ts_small_parse_table[] = {
   [403] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(274), 1,
+    ACTIONS(272), 1,
       sym_word,
-    ACTIONS(280), 1,
+    ACTIONS(278), 1,
       sym_number,
-    ACTIONS(276), 2,
+    ACTIONS(274), 2,
       sym__eof,
       sym__newline,
     STATE(37), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(278), 3,
+    ACTIONS(276), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
   [426] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(284), 1,
+    ACTIONS(282), 1,
       anon_sym_COMMA,
     STATE(21), 1,
       aux_sym_dx_clause_repeat1,
-    ACTIONS(282), 7,
+    ACTIONS(280), 7,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-      anon_sym_dx,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3056,15 +2730,15 @@ static const uint16_t ts_small_parse_table[] = {
   [445] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(286), 1,
+    ACTIONS(284), 1,
       sym_word,
-    ACTIONS(292), 1,
+    ACTIONS(290), 1,
       sym_number,
-    ACTIONS(288), 2,
+    ACTIONS(286), 3,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-    ACTIONS(290), 5,
-      anon_sym_dx,
+    ACTIONS(288), 4,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3072,15 +2746,15 @@ static const uint16_t ts_small_parse_table[] = {
   [466] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(294), 1,
+    ACTIONS(292), 1,
       sym_word,
     STATE(20), 1,
       aux_sym_line_statement_repeat1,
-    ACTIONS(297), 2,
+    ACTIONS(295), 3,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-    ACTIONS(299), 5,
-      anon_sym_dx,
+    ACTIONS(297), 4,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3088,14 +2762,14 @@ static const uint16_t ts_small_parse_table[] = {
   [487] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(284), 1,
+    ACTIONS(282), 1,
       anon_sym_COMMA,
     STATE(22), 1,
       aux_sym_dx_clause_repeat1,
-    ACTIONS(301), 7,
+    ACTIONS(299), 7,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-      anon_sym_dx,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3103,14 +2777,14 @@ static const uint16_t ts_small_parse_table[] = {
   [506] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(305), 1,
+    ACTIONS(303), 1,
       anon_sym_COMMA,
     STATE(22), 1,
       aux_sym_dx_clause_repeat1,
-    ACTIONS(303), 7,
+    ACTIONS(301), 7,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-      anon_sym_dx,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3118,12 +2792,12 @@ static const uint16_t ts_small_parse_table[] = {
   [525] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(310), 1,
+    ACTIONS(308), 1,
       sym_number,
-    ACTIONS(308), 7,
+    ACTIONS(306), 7,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-      anon_sym_dx,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3131,11 +2805,11 @@ static const uint16_t ts_small_parse_table[] = {
   [541] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(314), 2,
+    ACTIONS(312), 3,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-    ACTIONS(312), 6,
-      anon_sym_dx,
+    ACTIONS(310), 5,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3144,28 +2818,28 @@ static const uint16_t ts_small_parse_table[] = {
   [557] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
+    ACTIONS(314), 1,
       sym_word,
-    ACTIONS(318), 2,
+    ACTIONS(316), 2,
       sym__eof,
       sym__newline,
     STATE(31), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(278), 3,
+    ACTIONS(276), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
   [577] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(320), 1,
+    ACTIONS(318), 1,
       sym_word,
-    ACTIONS(322), 2,
+    ACTIONS(320), 3,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-    ACTIONS(324), 5,
-      anon_sym_dx,
+    ACTIONS(322), 4,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3173,10 +2847,10 @@ static const uint16_t ts_small_parse_table[] = {
   [595] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(326), 8,
+    ACTIONS(324), 8,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-      anon_sym_dx,
       anon_sym_units,
       anon_sym_COMMA,
       anon_sym_ndc,
@@ -3185,30 +2859,43 @@ static const uint16_t ts_small_parse_table[] = {
   [609] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(328), 2,
+    ACTIONS(326), 2,
       sym__eof,
       sym__newline,
     STATE(33), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(330), 3,
+    ACTIONS(328), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
   [626] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(332), 2,
+    ACTIONS(330), 2,
       sym__eof,
       sym__newline,
     STATE(29), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(334), 3,
+    ACTIONS(332), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
   [643] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(335), 2,
+      sym__eof,
+      sym__newline,
+    STATE(29), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(328), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [660] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(337), 2,
@@ -3217,56 +2904,43 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(29), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(330), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [660] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(339), 2,
-      sym__eof,
-      sym__newline,
-    STATE(29), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(330), 3,
+    ACTIONS(328), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
   [677] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(341), 2,
+    ACTIONS(339), 2,
       sym__eof,
       sym__newline,
     STATE(30), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(330), 3,
+    ACTIONS(328), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
   [694] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(343), 2,
+    ACTIONS(341), 2,
       sym__eof,
       sym__newline,
     STATE(29), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(330), 3,
+    ACTIONS(328), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
   [711] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(345), 7,
+    ACTIONS(343), 7,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-      anon_sym_dx,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3274,10 +2948,10 @@ static const uint16_t ts_small_parse_table[] = {
   [724] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(347), 7,
+    ACTIONS(345), 7,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-      anon_sym_dx,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3285,10 +2959,10 @@ static const uint16_t ts_small_parse_table[] = {
   [737] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(349), 7,
+    ACTIONS(347), 7,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-      anon_sym_dx,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3296,23 +2970,23 @@ static const uint16_t ts_small_parse_table[] = {
   [750] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(351), 2,
+    ACTIONS(349), 2,
       sym__eof,
       sym__newline,
     STATE(29), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(330), 3,
+    ACTIONS(328), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
   [767] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(353), 7,
+    ACTIONS(351), 7,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-      anon_sym_dx,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3320,10 +2994,10 @@ static const uint16_t ts_small_parse_table[] = {
   [780] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(355), 7,
+    ACTIONS(353), 7,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-      anon_sym_dx,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
@@ -3333,17 +3007,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(81), 1,
       sym__value,
-    ACTIONS(359), 2,
+    ACTIONS(357), 2,
       sym__eof,
       sym__newline,
-    ACTIONS(357), 3,
+    ACTIONS(355), 3,
       sym_date,
       sym_number,
       sym_word,
   [809] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(361), 5,
+    ACTIONS(359), 5,
       sym__eof,
       sym__newline,
       anon_sym_reason,
@@ -3352,63 +3026,63 @@ static const uint16_t ts_small_parse_table[] = {
   [820] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(365), 1,
+    ACTIONS(363), 1,
       anon_sym_signed,
-    ACTIONS(367), 1,
+    ACTIONS(365), 1,
       anon_sym_unsigned,
-    ACTIONS(369), 1,
+    ACTIONS(367), 1,
       sym_date,
-    ACTIONS(363), 2,
+    ACTIONS(361), 2,
       sym__eof,
       sym__newline,
   [837] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(371), 1,
+    ACTIONS(369), 1,
       sym_word,
     STATE(93), 1,
       sym__value,
-    ACTIONS(373), 2,
+    ACTIONS(371), 2,
       sym_date,
       sym_number,
   [851] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(377), 1,
+    ACTIONS(375), 1,
       sym_date,
-    ACTIONS(379), 1,
+    ACTIONS(377), 1,
       sym_time,
-    ACTIONS(375), 2,
+    ACTIONS(373), 2,
       sym__eof,
       sym__newline,
   [865] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(381), 1,
+    ACTIONS(379), 1,
       sym_word,
     STATE(45), 1,
       aux_sym_drug_name_repeat1,
-    ACTIONS(384), 2,
+    ACTIONS(382), 2,
       sym__eof,
       sym__newline,
   [879] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(386), 1,
+    ACTIONS(384), 1,
       sym_word,
-    ACTIONS(388), 1,
+    ACTIONS(386), 1,
       sym_count,
-    ACTIONS(359), 2,
+    ACTIONS(357), 2,
       sym__eof,
       sym__newline,
   [893] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(390), 1,
+    ACTIONS(388), 1,
       sym_word,
-    ACTIONS(394), 1,
+    ACTIONS(392), 1,
       sym_number,
-    ACTIONS(392), 2,
+    ACTIONS(390), 2,
       sym__eof,
       sym__newline,
   [907] = 3,
@@ -3416,16 +3090,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(58), 1,
       sym__value,
-    ACTIONS(396), 3,
+    ACTIONS(394), 3,
       sym_date,
       sym_number,
       sym_word,
   [919] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(398), 1,
+    ACTIONS(396), 1,
       sym_word,
-    ACTIONS(400), 1,
+    ACTIONS(398), 1,
       sym_string,
     STATE(60), 1,
       aux_sym_drug_name_repeat1,
@@ -3434,21 +3108,21 @@ static const uint16_t ts_small_parse_table[] = {
   [935] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(404), 1,
+    ACTIONS(402), 1,
       sym_date,
-    ACTIONS(406), 1,
+    ACTIONS(404), 1,
       sym_time,
-    ACTIONS(402), 2,
+    ACTIONS(400), 2,
       sym__eof,
       sym__newline,
   [949] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(410), 1,
+    ACTIONS(408), 1,
       sym_number,
     STATE(61), 1,
       sym__value,
-    ACTIONS(408), 2,
+    ACTIONS(406), 2,
       sym_date,
       sym_word,
   [963] = 3,
@@ -3456,7 +3130,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(18), 1,
       sym__value,
-    ACTIONS(412), 3,
+    ACTIONS(410), 3,
       sym_date,
       sym_number,
       sym_word,
@@ -3465,7 +3139,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(19), 1,
       sym__value,
-    ACTIONS(414), 3,
+    ACTIONS(412), 3,
       sym_date,
       sym_number,
       sym_word,
@@ -3474,7 +3148,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(13), 1,
       sym__value,
-    ACTIONS(416), 3,
+    ACTIONS(414), 3,
       sym_date,
       sym_number,
       sym_word,
@@ -3483,7 +3157,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(91), 1,
       sym__value,
-    ACTIONS(418), 3,
+    ACTIONS(416), 3,
       sym_date,
       sym_number,
       sym_word,
@@ -3492,28 +3166,28 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(90), 1,
       sym__value,
-    ACTIONS(420), 3,
+    ACTIONS(418), 3,
       sym_date,
       sym_number,
       sym_word,
   [1023] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(424), 1,
+    ACTIONS(422), 1,
       anon_sym_signed,
-    ACTIONS(426), 1,
+    ACTIONS(424), 1,
       anon_sym_unsigned,
-    ACTIONS(422), 2,
+    ACTIONS(420), 2,
       sym__eof,
       sym__newline,
   [1037] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(430), 1,
+    ACTIONS(428), 1,
       anon_sym_from,
-    ACTIONS(432), 1,
+    ACTIONS(430), 1,
       anon_sym_to,
-    ACTIONS(428), 2,
+    ACTIONS(426), 2,
       sym__eof,
       sym__newline,
   [1051] = 3,
@@ -3521,74 +3195,74 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(27), 1,
       sym__value,
-    ACTIONS(434), 3,
+    ACTIONS(432), 3,
       sym_date,
       sym_number,
       sym_word,
   [1063] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(436), 1,
+    ACTIONS(434), 1,
       sym_word,
     STATE(45), 1,
       aux_sym_drug_name_repeat1,
-    ACTIONS(438), 2,
+    ACTIONS(436), 2,
       sym__eof,
       sym__newline,
   [1077] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(442), 1,
+    ACTIONS(440), 1,
       sym_count,
-    ACTIONS(440), 2,
+    ACTIONS(438), 2,
       sym__eof,
       sym__newline,
   [1088] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(444), 1,
+    ACTIONS(442), 1,
       sym_word,
-    ACTIONS(446), 2,
+    ACTIONS(444), 2,
       sym__eof,
       sym__newline,
   [1099] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(450), 1,
+    ACTIONS(448), 1,
       sym_string,
-    ACTIONS(448), 2,
+    ACTIONS(446), 2,
       sym__eof,
       sym__newline,
   [1110] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(454), 1,
+    ACTIONS(452), 1,
       sym_date,
-    ACTIONS(452), 2,
+    ACTIONS(450), 2,
       sym__eof,
       sym__newline,
   [1121] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(458), 1,
+    ACTIONS(456), 1,
       sym_time,
-    ACTIONS(456), 2,
+    ACTIONS(454), 2,
       sym__eof,
       sym__newline,
   [1132] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(462), 1,
+    ACTIONS(460), 1,
       sym_count,
-    ACTIONS(460), 2,
+    ACTIONS(458), 2,
       sym__eof,
       sym__newline,
   [1143] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(466), 1,
+    ACTIONS(464), 1,
       sym_time,
-    ACTIONS(464), 2,
+    ACTIONS(462), 2,
       sym__eof,
       sym__newline,
   [1154] = 3,
@@ -3596,15 +3270,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(10), 1,
       sym__eol,
-    ACTIONS(468), 2,
+    ACTIONS(466), 2,
       sym__eof,
       sym__newline,
   [1165] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(472), 1,
+    ACTIONS(470), 1,
       anon_sym_to,
-    ACTIONS(470), 2,
+    ACTIONS(468), 2,
       sym__eof,
       sym__newline,
   [1176] = 3,
@@ -3612,7 +3286,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(4), 1,
       sym__eol,
-    ACTIONS(474), 2,
+    ACTIONS(472), 2,
       sym__eof,
       sym__newline,
   [1187] = 3,
@@ -3620,23 +3294,23 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(11), 1,
       sym__eol,
-    ACTIONS(476), 2,
+    ACTIONS(474), 2,
       sym__eof,
       sym__newline,
   [1198] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(480), 1,
+    ACTIONS(478), 1,
       sym_string,
-    ACTIONS(478), 2,
+    ACTIONS(476), 2,
       sym__eof,
       sym__newline,
   [1209] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(484), 1,
+    ACTIONS(482), 1,
       sym_string,
-    ACTIONS(482), 2,
+    ACTIONS(480), 2,
       sym__eof,
       sym__newline,
   [1220] = 3,
@@ -3644,261 +3318,261 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     STATE(8), 1,
       sym__eol,
-    ACTIONS(486), 2,
+    ACTIONS(484), 2,
       sym__eof,
       sym__newline,
   [1231] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(488), 1,
+    ACTIONS(486), 1,
       sym_word,
-    ACTIONS(490), 2,
+    ACTIONS(488), 2,
       sym__eof,
       sym__newline,
   [1242] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(492), 2,
+    ACTIONS(490), 2,
       sym__eof,
       sym__newline,
   [1250] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(494), 2,
+    ACTIONS(492), 2,
       sym__eof,
       sym__newline,
   [1258] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(496), 1,
+    ACTIONS(494), 1,
       anon_sym_none,
-    ACTIONS(498), 1,
+    ACTIONS(496), 1,
       sym_string,
   [1268] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(500), 2,
+    ACTIONS(498), 2,
       sym__eof,
       sym__newline,
   [1276] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(502), 2,
+    ACTIONS(500), 2,
       sym__eof,
       sym__newline,
   [1284] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(504), 2,
+    ACTIONS(502), 2,
       sym__eof,
       sym__newline,
   [1292] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(506), 2,
+    ACTIONS(504), 2,
       sym__eof,
       sym__newline,
   [1300] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(508), 2,
+    ACTIONS(506), 2,
       sym__eof,
       sym__newline,
   [1308] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(448), 2,
+    ACTIONS(446), 2,
       sym__eof,
       sym__newline,
   [1316] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(510), 2,
+    ACTIONS(508), 2,
       sym__eof,
       sym__newline,
   [1324] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(512), 2,
+    ACTIONS(510), 2,
       sym__eof,
       sym__newline,
   [1332] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(514), 2,
+    ACTIONS(512), 2,
       sym__eof,
       sym__newline,
   [1340] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(516), 2,
+    ACTIONS(514), 2,
       sym__eof,
       sym__newline,
   [1348] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(518), 2,
+    ACTIONS(516), 2,
       sym__eof,
       sym__newline,
   [1356] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(520), 2,
+    ACTIONS(518), 2,
       sym__eof,
       sym__newline,
   [1364] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(522), 2,
+    ACTIONS(520), 2,
       sym__eof,
       sym__newline,
   [1372] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(524), 2,
+    ACTIONS(522), 2,
       sym__eof,
       sym__newline,
   [1380] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(526), 2,
+    ACTIONS(524), 2,
       sym__eof,
       sym__newline,
   [1388] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(528), 2,
+    ACTIONS(526), 2,
       sym__eof,
       sym__newline,
   [1396] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(478), 2,
+    ACTIONS(476), 2,
       sym__eof,
       sym__newline,
   [1404] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(530), 2,
+    ACTIONS(528), 2,
       sym__eof,
       sym__newline,
   [1412] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(532), 2,
+    ACTIONS(530), 2,
       sym__eof,
       sym__newline,
   [1420] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(534), 2,
+    ACTIONS(532), 2,
       sym__eof,
       sym__newline,
   [1428] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(536), 2,
+    ACTIONS(534), 2,
       sym__eof,
       sym__newline,
   [1436] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(538), 2,
+    ACTIONS(536), 2,
       sym__eof,
       sym__newline,
   [1444] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(540), 2,
+    ACTIONS(538), 2,
       sym__eof,
       sym__newline,
   [1452] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(542), 2,
+    ACTIONS(540), 2,
       sym__eof,
       sym__newline,
   [1460] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(544), 2,
+    ACTIONS(542), 2,
       sym__eof,
       sym__newline,
   [1468] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(546), 2,
+    ACTIONS(544), 2,
       sym__eof,
       sym__newline,
   [1476] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(548), 1,
+    ACTIONS(546), 1,
       sym_string,
   [1483] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(550), 1,
+    ACTIONS(548), 1,
       sym_date,
   [1490] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(552), 1,
+    ACTIONS(550), 1,
       sym_word,
   [1497] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(554), 1,
+    ACTIONS(552), 1,
       ts_builtin_sym_end,
   [1504] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(556), 1,
+    ACTIONS(554), 1,
       sym_date,
   [1511] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(558), 1,
+    ACTIONS(556), 1,
       sym_date,
   [1518] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(560), 1,
+    ACTIONS(558), 1,
       sym_string,
   [1525] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(562), 1,
+    ACTIONS(560), 1,
       sym_word,
   [1532] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(564), 1,
+    ACTIONS(562), 1,
       sym_date,
   [1539] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(566), 1,
+    ACTIONS(564), 1,
       sym_word,
   [1546] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(568), 1,
+    ACTIONS(566), 1,
       sym_string,
   [1553] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(570), 1,
+    ACTIONS(568), 1,
       sym_word,
   [1560] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(572), 1,
+    ACTIONS(570), 1,
       sym_string,
   [1567] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(574), 1,
+    ACTIONS(572), 1,
       sym_number,
 };
 
@@ -4109,192 +3783,277 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item, 2, 0, 0),
   [227] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
   [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 25),
-  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(52),
-  [233] = {.entry = {.count = 1, .reusable = false}}, SHIFT(23),
-  [235] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
-  [237] = {.entry = {.count = 1, .reusable = false}}, SHIFT(118),
-  [239] = {.entry = {.count = 1, .reusable = false}}, SHIFT(106),
+  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(23),
+  [233] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
+  [235] = {.entry = {.count = 1, .reusable = false}}, SHIFT(118),
+  [237] = {.entry = {.count = 1, .reusable = false}}, SHIFT(106),
+  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
   [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 2, 0, 4),
   [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 4),
-  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 4, 0, 25),
-  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0),
-  [259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(52),
-  [262] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(23),
-  [265] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(53),
-  [268] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(118),
-  [271] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(106),
-  [274] = {.entry = {.count = 1, .reusable = false}}, SHIFT(32),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 1, 0, 0),
-  [278] = {.entry = {.count = 1, .reusable = false}}, SHIFT(117),
-  [280] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
-  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 2, 0, 31),
-  [284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [286] = {.entry = {.count = 1, .reusable = false}}, SHIFT(38),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 2, 0, 14),
-  [290] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 2, 0, 14),
-  [292] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
-  [294] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33), SHIFT_REPEAT(24),
-  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33),
-  [299] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 3, 0, 34),
-  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 38),
-  [305] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 38), SHIFT_REPEAT(59),
-  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 1, 0, 0),
-  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 24),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 24),
-  [316] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
-  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 10),
-  [320] = {.entry = {.count = 1, .reusable = false}}, SHIFT(39),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 35),
-  [324] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 3, 0, 35),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 31),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 20),
-  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0),
-  [334] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 11),
-  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 10),
-  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 11),
-  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 4, 0, 20),
-  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 2, 0, 32),
-  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_on_clause, 2, 0, 6),
-  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_charge_clause, 2, 0, 10),
-  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 0),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 36),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 4, 0, 39),
-  [357] = {.entry = {.count = 1, .reusable = false}}, SHIFT(81),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_attribute, 2, 0, 23),
-  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 1, 0, 0),
-  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [371] = {.entry = {.count = 1, .reusable = false}}, SHIFT(40),
-  [373] = {.entry = {.count = 1, .reusable = false}}, SHIFT(93),
-  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 1, 0, 0),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [381] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0), SHIFT_REPEAT(45),
-  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0),
-  [386] = {.entry = {.count = 1, .reusable = false}}, SHIFT(66),
-  [388] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
-  [390] = {.entry = {.count = 1, .reusable = false}}, SHIFT(77),
-  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 1, 0, 0),
-  [394] = {.entry = {.count = 1, .reusable = false}}, SHIFT(75),
-  [396] = {.entry = {.count = 1, .reusable = false}}, SHIFT(58),
-  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 1, 0, 0),
-  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [408] = {.entry = {.count = 1, .reusable = false}}, SHIFT(61),
-  [410] = {.entry = {.count = 1, .reusable = false}}, SHIFT(46),
-  [412] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
-  [414] = {.entry = {.count = 1, .reusable = false}}, SHIFT(19),
-  [416] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
-  [418] = {.entry = {.count = 1, .reusable = false}}, SHIFT(91),
-  [420] = {.entry = {.count = 1, .reusable = false}}, SHIFT(90),
-  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 6),
-  [424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 2, 0, 7),
-  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [434] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
-  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_drug_name, 1, 0, 0),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 2, 0, 14),
-  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 1, 0, 0),
-  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 18),
-  [450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 3, 0, 19),
-  [454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 6),
-  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 20),
-  [462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [464] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 6),
-  [466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 27),
-  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 5),
-  [480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 2, 0, 2),
-  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 10),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 2, 0, 9),
-  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 11),
-  [496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 13),
-  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 3, 0, 15),
-  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 3, 0, 16),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 17),
-  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 4, 0, 26),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 28),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 4, 0, 29),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 4, 0, 30),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 2, 0, 1),
-  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 2, 0, 1),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 2, 0, 3),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 2, 0, 4),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 13),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 2, 0, 4),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 0),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 3, 0, 20),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 3, 0, 21),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 3, 0, 21),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_note_statement, 2, 0, 8),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 2, 0, 12),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 6, 0, 37),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 8),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 22),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_premed_statement, 2, 0, 8),
-  [548] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [554] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [568] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [253] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 4, 0, 25),
+  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0),
+  [257] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(23),
+  [260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(53),
+  [263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(118),
+  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(106),
+  [269] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(52),
+  [272] = {.entry = {.count = 1, .reusable = false}}, SHIFT(32),
+  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 1, 0, 0),
+  [276] = {.entry = {.count = 1, .reusable = false}}, SHIFT(117),
+  [278] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 2, 0, 31),
+  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [284] = {.entry = {.count = 1, .reusable = false}}, SHIFT(38),
+  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 2, 0, 14),
+  [288] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 2, 0, 14),
+  [290] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
+  [292] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33), SHIFT_REPEAT(24),
+  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33),
+  [297] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33),
+  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 3, 0, 34),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 38),
+  [303] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 38), SHIFT_REPEAT(59),
+  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 1, 0, 0),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [310] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 24),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 24),
+  [314] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 10),
+  [318] = {.entry = {.count = 1, .reusable = false}}, SHIFT(39),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 35),
+  [322] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 3, 0, 35),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 31),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 20),
+  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0),
+  [332] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
+  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 11),
+  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 10),
+  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 11),
+  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 4, 0, 20),
+  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 2, 0, 32),
+  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_on_clause, 2, 0, 6),
+  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_charge_clause, 2, 0, 10),
+  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 0),
+  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 36),
+  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 4, 0, 39),
+  [355] = {.entry = {.count = 1, .reusable = false}}, SHIFT(81),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
+  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_attribute, 2, 0, 23),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 1, 0, 0),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [369] = {.entry = {.count = 1, .reusable = false}}, SHIFT(40),
+  [371] = {.entry = {.count = 1, .reusable = false}}, SHIFT(93),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 1, 0, 0),
+  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [379] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0), SHIFT_REPEAT(45),
+  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0),
+  [384] = {.entry = {.count = 1, .reusable = false}}, SHIFT(66),
+  [386] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
+  [388] = {.entry = {.count = 1, .reusable = false}}, SHIFT(77),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 1, 0, 0),
+  [392] = {.entry = {.count = 1, .reusable = false}}, SHIFT(75),
+  [394] = {.entry = {.count = 1, .reusable = false}}, SHIFT(58),
+  [396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 1, 0, 0),
+  [402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [406] = {.entry = {.count = 1, .reusable = false}}, SHIFT(61),
+  [408] = {.entry = {.count = 1, .reusable = false}}, SHIFT(46),
+  [410] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
+  [412] = {.entry = {.count = 1, .reusable = false}}, SHIFT(19),
+  [414] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
+  [416] = {.entry = {.count = 1, .reusable = false}}, SHIFT(91),
+  [418] = {.entry = {.count = 1, .reusable = false}}, SHIFT(90),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 6),
+  [422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 2, 0, 7),
+  [428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [432] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
+  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_drug_name, 1, 0, 0),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 2, 0, 14),
+  [440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 1, 0, 0),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 18),
+  [448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 3, 0, 19),
+  [452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 6),
+  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [458] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 20),
+  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 6),
+  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [468] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 27),
+  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 5),
+  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 2, 0, 2),
+  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 10),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 2, 0, 9),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 11),
+  [494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 13),
+  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 3, 0, 15),
+  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 3, 0, 16),
+  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 17),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 4, 0, 26),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 28),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 4, 0, 29),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 4, 0, 30),
+  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 2, 0, 1),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 2, 0, 1),
+  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 2, 0, 3),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 2, 0, 4),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 13),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 2, 0, 4),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 0),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 3, 0, 20),
+  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 3, 0, 21),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 3, 0, 21),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_note_statement, 2, 0, 8),
+  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 2, 0, 12),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 6, 0, 37),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 8),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 22),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_premed_statement, 2, 0, 8),
+  [546] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [548] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [552] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [554] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [568] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
 };
 
 enum ts_external_scanner_symbol_identifiers {
   ts_external_token__eof = 0,
   ts_external_token__error_sentinel = 1,
+  ts_external_token__kw_claim = 2,
+  ts_external_token__kw_payer = 3,
+  ts_external_token__kw_patient = 4,
+  ts_external_token__kw_provider = 5,
+  ts_external_token__kw_pos = 6,
+  ts_external_token__kw_dx = 7,
+  ts_external_token__kw_order = 8,
+  ts_external_token__kw_auth = 9,
+  ts_external_token__kw_history = 10,
+  ts_external_token__kw_note = 11,
+  ts_external_token__kw_admin = 12,
+  ts_external_token__kw_dose = 13,
+  ts_external_token__kw_route = 14,
+  ts_external_token__kw_start = 15,
+  ts_external_token__kw_stop = 16,
+  ts_external_token__kw_vial = 17,
+  ts_external_token__kw_waste = 18,
+  ts_external_token__kw_reaction = 19,
+  ts_external_token__kw_premed = 20,
+  ts_external_token__kw_line = 21,
 };
 
 static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token__eof] = sym__eof,
   [ts_external_token__error_sentinel] = sym__error_sentinel,
+  [ts_external_token__kw_claim] = sym__kw_claim,
+  [ts_external_token__kw_payer] = sym__kw_payer,
+  [ts_external_token__kw_patient] = sym__kw_patient,
+  [ts_external_token__kw_provider] = sym__kw_provider,
+  [ts_external_token__kw_pos] = sym__kw_pos,
+  [ts_external_token__kw_dx] = sym__kw_dx,
+  [ts_external_token__kw_order] = sym__kw_order,
+  [ts_external_token__kw_auth] = sym__kw_auth,
+  [ts_external_token__kw_history] = sym__kw_history,
+  [ts_external_token__kw_note] = sym__kw_note,
+  [ts_external_token__kw_admin] = sym__kw_admin,
+  [ts_external_token__kw_dose] = sym__kw_dose,
+  [ts_external_token__kw_route] = sym__kw_route,
+  [ts_external_token__kw_start] = sym__kw_start,
+  [ts_external_token__kw_stop] = sym__kw_stop,
+  [ts_external_token__kw_vial] = sym__kw_vial,
+  [ts_external_token__kw_waste] = sym__kw_waste,
+  [ts_external_token__kw_reaction] = sym__kw_reaction,
+  [ts_external_token__kw_premed] = sym__kw_premed,
+  [ts_external_token__kw_line] = sym__kw_line,
 };
 
-static const bool ts_external_scanner_states[3][EXTERNAL_TOKEN_COUNT] = {
+static const bool ts_external_scanner_states[5][EXTERNAL_TOKEN_COUNT] = {
   [1] = {
     [ts_external_token__eof] = true,
     [ts_external_token__error_sentinel] = true,
+    [ts_external_token__kw_claim] = true,
+    [ts_external_token__kw_payer] = true,
+    [ts_external_token__kw_patient] = true,
+    [ts_external_token__kw_provider] = true,
+    [ts_external_token__kw_pos] = true,
+    [ts_external_token__kw_dx] = true,
+    [ts_external_token__kw_order] = true,
+    [ts_external_token__kw_auth] = true,
+    [ts_external_token__kw_history] = true,
+    [ts_external_token__kw_note] = true,
+    [ts_external_token__kw_admin] = true,
+    [ts_external_token__kw_dose] = true,
+    [ts_external_token__kw_route] = true,
+    [ts_external_token__kw_start] = true,
+    [ts_external_token__kw_stop] = true,
+    [ts_external_token__kw_vial] = true,
+    [ts_external_token__kw_waste] = true,
+    [ts_external_token__kw_reaction] = true,
+    [ts_external_token__kw_premed] = true,
+    [ts_external_token__kw_line] = true,
   },
   [2] = {
+    [ts_external_token__kw_claim] = true,
+    [ts_external_token__kw_payer] = true,
+    [ts_external_token__kw_patient] = true,
+    [ts_external_token__kw_provider] = true,
+    [ts_external_token__kw_pos] = true,
+    [ts_external_token__kw_dx] = true,
+    [ts_external_token__kw_order] = true,
+    [ts_external_token__kw_auth] = true,
+    [ts_external_token__kw_history] = true,
+    [ts_external_token__kw_note] = true,
+    [ts_external_token__kw_admin] = true,
+    [ts_external_token__kw_dose] = true,
+    [ts_external_token__kw_route] = true,
+    [ts_external_token__kw_start] = true,
+    [ts_external_token__kw_stop] = true,
+    [ts_external_token__kw_vial] = true,
+    [ts_external_token__kw_waste] = true,
+    [ts_external_token__kw_reaction] = true,
+    [ts_external_token__kw_premed] = true,
+    [ts_external_token__kw_line] = true,
+  },
+  [3] = {
+    [ts_external_token__eof] = true,
+    [ts_external_token__kw_dx] = true,
+  },
+  [4] = {
     [ts_external_token__eof] = true,
   },
 };
