@@ -11,7 +11,7 @@ use claimls::data::{CodeKind, CodeSet, icd10_key};
 use claimls::model::{Date, DoseUnit};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 const HCPCS_TXT: &str = "hcpcs/HCPC2026_JAN_ANWEB_01122026.txt.gz";
@@ -37,7 +37,9 @@ fn refdata_dir() -> Option<PathBuf> {
             dir.display()
         );
     }
-    eprintln!(
+    // Straight to stderr, not through `eprintln!`, so the test harness does not swallow it.
+    let _ = writeln!(
+        std::io::stderr(),
         "\n==== SKIPPED: reference data not found at {} (set CLAIMLS_REFDATA) ====\n",
         dir.display()
     );

@@ -198,6 +198,7 @@ fn load_is_fast_and_matches_parse() {
     let start = Instant::now();
     let set = load();
     let elapsed = start.elapsed();
+    println!("embedded load: {elapsed:?}");
     // Release builds take a few milliseconds; the bound leaves room for an unoptimised test build.
     let bound = if cfg!(debug_assertions) { 200 } else { 10 };
     assert!(
