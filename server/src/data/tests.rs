@@ -92,6 +92,8 @@ fn drug_codes_by_generic_brand_or_code() {
         codes(&data.codes_for_drug("OCREVUS ZUNOVO", None)),
         ["J2351"]
     );
+    assert_eq!(codes(&data.codes_for_drug("zunovo", None)), ["J2351"]);
+    assert_eq!(codes(&data.codes_for_drug("infliximab", None)), ["J1745"]);
     assert_eq!(codes(&data.codes_for_drug("j2350", None)), ["J2350"]);
     assert_eq!(codes(&data.codes_for_drug("Xolair", None)), ["J2357"]);
     assert_eq!(
