@@ -258,7 +258,8 @@ test('hover on J2350 shows its descriptor', function()
   assert(response and not response.err and response.result, 'no hover: ' .. vim.inspect(response))
   local contents = response.result.contents
   local text = type(contents) == 'string' and contents or contents.value or vim.inspect(contents)
-  assert(text:lower():find('ocrelizumab', 1, true), 'hover does not name ocrelizumab:\n' .. text)
+  -- The HCPCS descriptor of J2350, as the code data has it.
+  assert(text:lower():find('injection, ocrelizumab, 1 mg', 1, true), 'hover lacks the descriptor:\n' .. text)
   write_file(out .. '/hover-J2350.md', text)
 end)
 
