@@ -41,6 +41,9 @@ if (fs.existsSync(rules)) {
 } else {
   try {
     const text = execFileSync(dest, ["explain", "--all"], { encoding: "utf8" });
+    if (!text.trim()) {
+      throw new Error("it printed nothing");
+    }
     fs.writeFileSync(path.join(docsDir, "rules.md"), text);
   } catch (err) {
     console.warn(`server.mjs: no docs/rules.md and \`claimls explain --all\` failed (${err.message}); the .vsix carries no rule docs`);
