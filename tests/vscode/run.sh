@@ -37,6 +37,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+rm -rf "$out"
 mkdir -p "$out"
 
 # --- system packages ---------------------------------------------------------------------------------
