@@ -13,7 +13,10 @@ use tree_sitter::{Node, Tree};
 pub fn lower(tree: &Tree, text: &str) -> Document {
     let mut lowering = Lowering {
         text,
-        doc: Document::default(),
+        doc: Document {
+            text: text.to_string(),
+            ..Document::default()
+        },
         claim: None,
     };
     lowering.node(tree.root_node());
