@@ -32,10 +32,10 @@ pub fn render(data: &CodeData, query: &str) -> Option<String> {
         return None;
     }
     let mut sections: Vec<String> = Vec::new();
-    if let Some(ndc11) = ndc_digits(q) {
-        if let Some(p) = data.product(&ndc11) {
-            sections.push(product(data, p));
-        }
+    if let Some(ndc11) = ndc_digits(q)
+        && let Some(p) = data.product(&ndc11)
+    {
+        sections.push(product(data, p));
     }
     if let Some(c) = data.code(q, None) {
         sections.push(code(data, c));
@@ -46,10 +46,11 @@ pub fn render(data: &CodeData, query: &str) -> Option<String> {
     if let Some(d) = data.diagnosis(q, None) {
         sections.push(diagnosis(data, d));
     }
-    if q.len() <= 2 && q.bytes().all(|b| b.is_ascii_digit()) {
-        if let Some(p) = data.place_of_service(q) {
-            sections.push(place(p));
-        }
+    if q.len() <= 2
+        && q.bytes().all(|b| b.is_ascii_digit())
+        && let Some(p) = data.place_of_service(q)
+    {
+        sections.push(place(p));
     }
     if sections.is_empty() {
         let codes = data.codes_for_drug(q, None);
