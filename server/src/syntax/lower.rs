@@ -114,6 +114,21 @@ impl<'tree> Parts<'tree> {
     }
 }
 
+trait StatementsInside {
+    /// Whether the node holds a statement that parsed cleanly (lowered on its own).
+    fn has_error_free_statements(&self) -> bool;
+}
+
+impl StatementsInside for Node<'_> {
+    fn has_error_free_statements(&self) -> bool {
+        let mut cursor = self.walk();
+        self.children(&mut cursor).any(|c| {
+            let k = c.kind();
+            (k.ends_with("_statement") || k == "claim" || k == "admin_block") && !c.has_error()
+        })
+    }
+}
+
 fn span(node: Node) -> Span {
     Span::new(node.start_byte(), node.end_byte())
 }
@@ -196,6 +211,10 @@ impl<'t> Lowering<'t> {
     fn error_node(&mut self, node: Node) {
         let mut bad: Vec<Span> = Vec::new();
         self.collect_unreadable(node, &mut bad);
+        if bad.is_empty() && !node.has_error_free_statements() {
+            // Nothing but whitespace in it (an unexpected line end): the line it ends.
+            bad.push(self.line_around(node.start_byte()));
+        }
         // One finding per line: merge spans that are on the same line.
         let mut merged: Vec<Span> = Vec::new();
         for s in bad {
@@ -207,7 +226,8 @@ impl<'t> Lowering<'t> {
             }
         }
         for s in merged {
-            self.error(s, unreadable_message());
+            let message = self.unreadable_line_message(s);
+            self.error(s, message);
         }
     }
 
@@ -278,11 +298,12 @@ impl<'t> Lowering<'t> {
     /// ERROR children inside a statement: "unexpected `…`" with what the statement needs.
     fn report_broken(&mut self, parts: &Parts, keyword: &str) {
         let broken: Vec<Node> = parts.broken().filter(|n| n.is_error()).collect();
+        let shown = keyword.trim_start_matches("line ");
         for node in broken {
             let text = self.text(node).trim();
             let message = match expected(keyword) {
-                Some(exp) => format!("unexpected `{text}` in `{keyword}`: {exp}"),
-                None => format!("unexpected `{text}` in `{keyword}`"),
+                Some(exp) => format!("unexpected `{text}` in `{shown}`: {exp}"),
+                None => format!("unexpected `{text}` in `{shown}`"),
             };
             let s = self.content_span(node);
             self.error(s, message);
@@ -910,7 +931,7 @@ impl<'t> Lowering<'t> {
             }
             seen.push(keyword);
             let cp = Parts::of(clause);
-            self.report_broken(&cp, keyword);
+            self.report_broken(&cp, if keyword == "dx" { "line dx" } else { keyword });
             match keyword {
                 // `units` without a number is left to the rule `units-invalid`.
                 "units" => line.units = cp.field("value").and_then(|n| self.read(n, value::number)),
@@ -962,6 +983,108 @@ impl<'t> Lowering<'t> {
             span: clause,
         })
     }
+}
+
+impl Lowering<'_> {
+    /// The written part of the line holding `offset` (a line end belongs to the line it ends).
+    fn line_around(&self, offset: usize) -> Span {
+        let text = self.text;
+        let mut at = offset.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        let line = &text[line_start..line_end];
+        let lead = line.len() - line.trim_start().len();
+        let start = line_start + lead;
+        let end = (line_start + line.trim_end().len()).max(start);
+        Span::new(start, end)
+    }
+
+    /// What to say about an unreadable stretch of a line: an unclosed quote, junk after a complete
+    /// statement, a clause keyword or a misspelt keyword at the start, or else the list of keywords.
+    fn unreadable_line_message(&self, bad: Span) -> String {
+        let text = self.text;
+        let mut start = bad.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line_end = text[start..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |i| start + i);
+        let line = &text[line_start..line_end];
+        let indent = line.len() - line.trim_start().len();
+        let first = line.split_whitespace().next().unwrap_or("");
+        let bad_text = text.get(bad.start..bad.end).unwrap_or("").trim();
+        if unclosed_quote(line) {
+            return "a quoted text is not closed: end it with `\"` on the same line".to_string();
+        }
+        let at_line_start = bad.start <= line_start + indent;
+        if !at_line_start && STATEMENT_KEYWORDS.contains(&first) {
+            return match expected(first) {
+                Some(exp) => format!("unexpected `{bad_text}` in `{first}`: {exp}"),
+                None => format!("unexpected `{bad_text}` in `{first}`"),
+            };
+        }
+        if ["units", "ndc", "charge", "on"].contains(&first) {
+            return format!(
+                "`{first}` is part of a `line` statement, e.g. `line J2350 JZ units 600 dx A`"
+            );
+        }
+        let lower = first.to_ascii_lowercase();
+        if lower != first && STATEMENT_KEYWORDS.contains(&lower.as_str()) {
+            return format!("`{first}` is not a keyword: keywords are lowercase; write `{lower}`");
+        }
+        if let Some(near) = STATEMENT_KEYWORDS
+            .iter()
+            .find(|k| first.len() >= 3 && edit_distance(&lower, k) <= 1)
+        {
+            return format!(
+                "cannot read this line: `{first}` is not a keyword; did you mean `{near}`?"
+            );
+        }
+        unreadable_message()
+    }
+}
+
+/// The keywords that start a statement.
+const STATEMENT_KEYWORDS: [&str; 20] = [
+    "claim", "payer", "patient", "provider", "pos", "dx", "order", "auth", "history", "note",
+    "admin", "dose", "route", "start", "stop", "vial", "waste", "reaction", "premed", "line",
+];
+
+/// Whether a line has a `"` that is not closed (escaped quotes and comments considered).
+fn unclosed_quote(line: &str) -> bool {
+    let mut open = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if open => {
+                chars.next();
+            }
+            '"' => open = !open,
+            '#' if !open => return false,
+            _ => {}
+        }
+    }
+    open
+}
+
+/// Levenshtein distance of two short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// A `dx` pointer on a line: a single letter names a `dx` by letter, anything else by code.

@@ -570,3 +570,42 @@ fn empty_and_comment_only_texts() {
         assert_eq!(doc.syntax, vec![], "{text:?}");
     }
 }
+
+#[test]
+fn unreadable_lines_say_what_is_wrong() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "claim A\n  dosee 5 mg\n  pos 11\n",
+            "`dosee` is not a keyword; did you mean `dose`?",
+        ),
+        (
+            "claim A\n  Dose 5 mg\n  pos 11\n",
+            "`Dose` is not a keyword: keywords are lowercase; write `dose`",
+        ),
+        (
+            "claim A\n  note \"abc\n  pos 11\n",
+            "a quoted text is not closed: end it with `\"` on the same line",
+        ),
+        (
+            "claim A\n  admin x\n    dose 5 mg mg\n    route iv\n",
+            "unexpected `mg` in `dose`: `dose` needs an amount and a unit, e.g. `dose 600 mg`",
+        ),
+        (
+            "claim A\n  units 5\n  pos 11\n",
+            "`units` is part of a `line` statement, e.g. `line J2350 JZ units 600 dx A`",
+        ),
+    ];
+    for (text, message) in cases {
+        let e = errors(text);
+        assert_eq!(e.len(), 1, "{text:?}: {e:?}");
+        assert!(e[0].1.contains(message), "{text:?}: {e:?}");
+        let doc = document(text);
+        if text.contains("pos 11") {
+            assert_eq!(
+                doc.claims[0].pos.as_ref().map(|p| p.value.as_str()),
+                Some("11"),
+                "{text:?}"
+            );
+        }
+    }
+}
