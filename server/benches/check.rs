@@ -54,17 +54,10 @@ fn generate(n: usize) -> String {
     out
 }
 
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..runs.max(1) {
-        let start = Instant::now();
-        let value = f();
-        best = best.min(start.elapsed());
-        last = Some(value);
-    }
-    // `runs.max(1)` runs at least once.
-    (best, last.expect("at least one run"))
+fn timed<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let start = Instant::now();
+    let value = f();
+    (start.elapsed(), value)
 }
 
 fn main() {
@@ -79,20 +72,28 @@ fn main() {
         text.lines().count()
     );
 
+    // The three measurements are interleaved run by run, so a busy machine slows them alike.
     let mut parser = syntax::parser();
-    let (parse, nodes) = best_of(runs, || {
-        let tree = syntax::parse_with(&mut parser, &text, None);
-        tree.root_node().descendant_count()
-    });
-    let (lower, claims_lowered) = best_of(runs, || {
-        let tree = syntax::parse_with(&mut parser, &text, None);
-        syntax::lower(&tree, &text).claims.len()
-    });
-    let (check, findings) = best_of(runs, || {
-        let tree = syntax::parse_with(&mut parser, &text, None);
-        let doc = syntax::lower(&tree, &text);
-        rules::check(&doc, &data, &config).len()
-    });
+    let (mut parse, mut lower, mut check) = (Duration::MAX, Duration::MAX, Duration::MAX);
+    let (mut nodes, mut claims_lowered, mut findings) = (0, 0, 0);
+    for _ in 0..runs.max(1) {
+        let (d, n) = timed(|| {
+            let tree = syntax::parse_with(&mut parser, &text, None);
+            tree.root_node().descendant_count()
+        });
+        (parse, nodes) = (parse.min(d), n);
+        let (d, n) = timed(|| {
+            let tree = syntax::parse_with(&mut parser, &text, None);
+            syntax::lower(&tree, &text).claims.len()
+        });
+        (lower, claims_lowered) = (lower.min(d), n);
+        let (d, n) = timed(|| {
+            let tree = syntax::parse_with(&mut parser, &text, None);
+            let doc = syntax::lower(&tree, &text);
+            rules::check(&doc, &data, &config).len()
+        });
+        (check, findings) = (check.min(d), n);
+    }
     assert_eq!(claims_lowered, claims, "every generated claim lowers");
 
     let row = |name: &str, d: Duration| {
