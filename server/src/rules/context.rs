@@ -543,3 +543,68 @@ pub fn show(d: Decimal) -> String {
 pub fn whole(d: Decimal) -> Option<i64> {
     (d.fract().is_zero()).then(|| d.to_i64()).flatten()
 }
+
+/// The sentence behind a line's units (see [`crate::rules::units_arithmetic`]).
+pub fn explain_line(ctx: &ClaimCtx, index: usize, facts: &LineFacts) -> Option<String> {
+    let units = facts.line.units.as_ref()?.value;
+    let code = facts.code?;
+    if let crate::data::CodeKind::Administration(role) = code.kind {
+        let admin = ctx
+            .claim
+            .admins
+            .iter()
+            .find(|a| infusion_minutes(a).is_some())?;
+        let minutes = infusion_minutes(admin)?;
+        return Some(match role {
+            crate::data::AdminRole::InfusionInitial { .. } => {
+                format!(
+                    "{} × first hour; documented infusion {minutes} min",
+                    show(units)
+                )
+            }
+            crate::data::AdminRole::InfusionAdditional { .. } => format!(
+                "{} additional {}; documented infusion {minutes} min = first hour + {} additional (each needs > 30 min past the last full hour)",
+                show(units),
+                if units == Decimal::ONE {
+                    "hour"
+                } else {
+                    "hours"
+                },
+                additional_hours(minutes)
+            ),
+            crate::data::AdminRole::Other => return None,
+        });
+    }
+    let unit = code.billing_unit?;
+    let amount = Quantity::new(units * unit.amount, unit.unit);
+    let head = format!(
+        "{} {} × {unit} = {amount}",
+        show(units),
+        plural(units, "unit")
+    );
+    let use_ = ctx
+        .drugs
+        .iter()
+        .find(|u| u.given_lines.contains(&index) || u.jw_lines.contains(&index));
+    let math = use_.and_then(|u| u.math.as_ref());
+    let tail = match (math, facts.is_jw()) {
+        (Some(m), true) => match (&m.opened, m.billable_waste, m.jw_units) {
+            (Some((opened, how)), Some(w), Some(jw)) => format!(
+                "; billable waste {w} ({opened} opened as {how} − {} {} × {unit}) = {} JW {}",
+                show(m.given_units),
+                plural(m.given_units, "unit"),
+                show(jw),
+                plural(jw, "unit")
+            ),
+            _ => String::new(),
+        },
+        (Some(m), false) => format!(
+            "; documented dose {} = {} {}",
+            m.dose,
+            show(m.given_units),
+            plural(m.given_units, "unit")
+        ),
+        (None, _) => String::new(),
+    };
+    Some(format!("{head}{tail}"))
+}

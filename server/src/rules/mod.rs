@@ -194,3 +194,33 @@ pub fn rule_markdown(r: &Rule) -> String {
     s.push('\n');
     s
 }
+
+/// The arithmetic behind a line's `units`, in words, for hover and inlay hints: "600 units × 1 mg =
+/// 600 mg; documented dose 600 mg". `None` when the line is not found or there is nothing to explain.
+pub fn units_arithmetic(
+    doc: &Document,
+    data: &CodeData,
+    config: &Config,
+    line_start: usize,
+) -> Option<String> {
+    let claim = doc
+        .claims
+        .iter()
+        .find(|c| c.lines.iter().any(|l| l.span.start == line_start))?;
+    let ctx = ClaimCtx::new(claim, &doc.text, data, config);
+    let (index, facts) = ctx
+        .lines
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.line.span.start == line_start)?;
+    context::explain_line(&ctx, index, facts)
+}
+
+/// The amount a line's units stand for, short, for an inlay hint: "= 600 mg".
+pub fn units_amount(code: &crate::data::Code, units: crate::model::Decimal) -> Option<String> {
+    let unit = code.billing_unit?;
+    Some(format!(
+        "= {}",
+        crate::model::Quantity::new(units * unit.amount, unit.unit)
+    ))
+}
