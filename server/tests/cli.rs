@@ -405,3 +405,43 @@ fn lookup_of_something_unknown_says_so() {
         stderr(&o)
     );
 }
+
+#[test]
+fn lookup_describes_codes_modifiers_diagnoses_places_ndcs_and_drugs() {
+    let dir = scratch("lookup-found");
+    let look = |q: &str| {
+        let o = claimls(&dir, &["lookup", q]);
+        assert_eq!(o.status.code(), Some(0), "lookup {q}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let j2350 = look("J2350");
+    for part in [
+        "Injection, ocrelizumab, 1 mg",
+        "billing unit: 1 mg",
+        "Ocrevus",
+        "50242-0150-01",
+        "single-dose",
+        "MUE: 600",
+    ] {
+        assert!(
+            j2350.contains(part),
+            "lookup J2350 lacks {part:?}:\n{j2350}"
+        );
+    }
+    assert_eq!(look("j2350"), j2350, "codes are case-insensitive");
+    insta::assert_snapshot!("lookup_j2350", j2350);
+    assert!(look("JW").contains("discarded"));
+    let g35 = look("G35");
+    assert!(g35.contains("G35.A") && g35.contains("G35.D"), "{g35}");
+    assert!(look("11").contains("Office"));
+    let ndc = look("50242015001");
+    assert!(
+        ndc.contains("NDC 50242-0150-01") && ndc.contains("J2350"),
+        "{ndc}"
+    );
+    assert!(look("Ocrevus").contains("J2350"));
+    assert!(
+        look("J1300").contains("J1299"),
+        "a terminated code names its replacement"
+    );
+}
