@@ -21,6 +21,12 @@ pub fn lower(tree: &Tree, text: &str) -> Document {
     };
     lowering.node(tree.root_node());
     lowering.finish_claim();
+    if let Some(at) = lone_carriage_return(text) {
+        lowering.error(
+            Span::new(at, at + 1),
+            "this line ends with a lone carriage return (\\r), which the notation does not read as a line end; save the file with LF or CRLF line ends",
+        );
+    }
     lowering
         .doc
         .syntax
@@ -1039,7 +1045,7 @@ impl Lowering<'_> {
         }
         if let Some(near) = STATEMENT_KEYWORDS
             .iter()
-            .find(|k| first.len() >= 3 && edit_distance(&lower, k) <= 1)
+            .find(|k| first.len() >= 3 && edit_distance(&lower, k) == 1)
         {
             return format!(
                 "cannot read this line: `{first}` is not a keyword; did you mean `{near}`?"
@@ -1054,6 +1060,16 @@ const STATEMENT_KEYWORDS: [&str; 20] = [
     "claim", "payer", "patient", "provider", "pos", "dx", "order", "auth", "history", "note",
     "admin", "dose", "route", "start", "stop", "vial", "waste", "reaction", "premed", "line",
 ];
+
+/// The offset of the first `\r` not followed by `\n`.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .find(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        .map(|(i, _)| i)
+}
 
 /// Whether a line has a `"` that is not closed (escaped quotes and comments considered).
 fn unclosed_quote(line: &str) -> bool {

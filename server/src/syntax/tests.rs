@@ -609,3 +609,18 @@ fn unreadable_lines_say_what_is_wrong() {
         }
     }
 }
+
+#[test]
+fn lone_carriage_returns_are_named() {
+    let text = "claim A\r  pos 11\r";
+    let e = errors(text);
+    assert!(
+        e.iter()
+            .any(|(at, m)| at == "\r" && m.contains("lone carriage return")),
+        "{e:?}"
+    );
+    assert!(
+        e.iter().all(|(_, m)| !m.contains("did you mean `pos`")),
+        "an exact keyword is never its own suggestion: {e:?}"
+    );
+}
