@@ -9,7 +9,9 @@
 //! force in March.
 
 mod embedded;
+pub mod import;
 mod set;
+pub mod store;
 mod types;
 
 pub use set::{CodeSet, Completeness, icd10_dotted, icd10_key};
@@ -37,9 +39,35 @@ impl CodeData {
     }
 
     /// The code data a front end should use: the embedded set plus the editions imported into the data
-    /// directory (`claimls data import`).
+    /// directory (`claimls data import`). A damaged index, or one of another format version, is
+    /// ignored with a message on stderr: the embedded set still answers.
     pub fn load() -> CodeData {
-        CodeData::embedded()
+        match store::data_dir() {
+            Some(dir) => CodeData::load_from(&dir),
+            None => CodeData::embedded(),
+        }
+    }
+
+    /// Like [`CodeData::load`], from a given data directory.
+    pub fn load_from(dir: &std::path::Path) -> CodeData {
+        match store::load(dir) {
+            Ok(None) => CodeData::embedded(),
+            Ok(Some(parts)) => {
+                let embedded = embedded_set();
+                let built = import::build_editions(&parts, &embedded);
+                CodeData::with_imported(built.sets)
+            }
+            Err(e) => {
+                eprintln!("claimls: {e}. Using the embedded curated code data only.");
+                CodeData::embedded()
+            }
+        }
+    }
+
+    /// A value that changes when a new import is written to the data directory (0 when there is
+    /// none): poll it and call [`CodeData::load`] again when it changes.
+    pub fn data_generation() -> u64 {
+        store::data_dir().map_or(0, |d| store::generation(&d))
     }
 
     /// The embedded set plus imported editions (in any order).
@@ -59,18 +87,24 @@ impl CodeData {
         &self.imported
     }
 
-    /// The sets to consult for a date of service, most authoritative first: the imported edition in
-    /// force on that date (or the newest, when the date is unknown), then the embedded set.
+    /// The sets to consult for a date of service, most authoritative first: for each kind of data
+    /// (codes and modifiers, ICD-10-CM, place of service) the newest imported set in force on that date
+    /// (or the newest, when the date is unknown), then the embedded set. A date before every imported
+    /// edition of a kind gets only the embedded set for that kind (its codes are not known to us).
     fn sets_for(&self, dos: Option<Date>) -> impl Iterator<Item = &CodeSet> {
-        let chosen = match dos {
-            Some(d) => self
-                .imported
-                .iter()
-                .rev()
-                .find(|s| s.edition.effective.is_none_or(|e| e <= d))
-                .or_else(|| self.imported.first()),
-            None => self.imported.last(),
-        };
+        let mut covered = Layers::default();
+        let mut chosen: Vec<&CodeSet> = Vec::with_capacity(3);
+        for set in self.imported.iter().rev() {
+            let in_force = match (dos, set.edition.effective) {
+                (Some(d), Some(e)) => e <= d,
+                _ => true,
+            };
+            let layers = Layers::of(set);
+            if in_force && covered.lacks_any(layers) {
+                covered.add(layers);
+                chosen.push(set);
+            }
+        }
         chosen.into_iter().chain(std::iter::once(&*self.embedded))
     }
 
@@ -90,9 +124,19 @@ impl CodeData {
         self.imported.iter().any(|s| s.complete.pricing)
     }
 
-    /// The edition that answers for this date of service.
+    /// The edition that answers for codes on this date of service.
     pub fn edition_for(&self, dos: Option<Date>) -> &Edition {
-        &self.sets_for(dos).next().unwrap_or(&*self.embedded).edition
+        let first = self
+            .sets_for(dos)
+            .find(|s| Layers::of(s).codes)
+            .unwrap_or(&*self.embedded);
+        &first.edition
+    }
+
+    /// Every set in use, for `claimls data status`: the imported editions (oldest first), then the
+    /// embedded set.
+    pub fn all_sets(&self) -> impl Iterator<Item = &CodeSet> {
+        self.imported.iter().chain(std::iter::once(&*self.embedded))
     }
 
     /// A HCPCS code or CPT number (case-insensitive).
@@ -231,6 +275,34 @@ impl CodeData {
             }
         }
         out
+    }
+}
+
+/// Which kinds of data a set holds: sets of different kinds are chosen by date independently.
+#[derive(Debug, Clone, Copy, Default)]
+struct Layers {
+    codes: bool,
+    diagnoses: bool,
+    places: bool,
+}
+
+impl Layers {
+    fn of(set: &CodeSet) -> Layers {
+        Layers {
+            codes: !set.codes.is_empty() || !set.modifiers.is_empty() || !set.products.is_empty(),
+            diagnoses: !set.diagnoses.is_empty(),
+            places: !set.places.is_empty(),
+        }
+    }
+    fn lacks_any(self, other: Layers) -> bool {
+        (other.codes && !self.codes)
+            || (other.diagnoses && !self.diagnoses)
+            || (other.places && !self.places)
+    }
+    fn add(&mut self, other: Layers) {
+        self.codes |= other.codes;
+        self.diagnoses |= other.diagnoses;
+        self.places |= other.places;
     }
 }
 
