@@ -196,6 +196,21 @@ impl CodeData {
         self.sets_for(None).find_map(|s| s.products.get(ndc11))
     }
 
+    /// The NDC products that crosswalk to a code (case-insensitive), in NDC order.
+    pub fn products_for_code(&self, code: &str) -> Vec<&Product> {
+        let key = code.trim().to_ascii_uppercase();
+        let mut out: Vec<&Product> = Vec::new();
+        for set in self.sets_for(None) {
+            for p in set.products.values() {
+                if p.codes.contains(&key) && out.iter().all(|x| x.ndc != p.ndc) {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.ndc.cmp(&b.ndc));
+        out
+    }
+
     /// Drug codes that bill a drug named by generic name, brand or code (case-insensitive), in code
     /// order. `admin ocrelizumab` → [J2350]; `admin Ocrevus` → [J2350]; `admin J2350` → [J2350].
     pub fn codes_for_drug(&self, name: &str, dos: Option<Date>) -> Vec<&Code> {

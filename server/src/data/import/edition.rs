@@ -176,10 +176,25 @@ fn code_set(
     }
     let mut products: HashMap<String, Product> = HashMap::new();
     for (code, rows) in &ndcs {
-        let Some(c) = codes.get_mut(*code) else {
-            continue;
-        };
-        enrich_from_crosswalk(c, rows, &mut products);
+        match codes.get_mut(*code) {
+            Some(c) => enrich_from_crosswalk(c, rows, &mut products),
+            // A code this edition has no record of (no HCPCS file in force): the NDCs still name
+            // their products.
+            None => {
+                for row in rows {
+                    let product = products.entry(row.ndc.clone()).or_insert_with(|| Product {
+                        ndc: row.ndc.clone(),
+                        name: row.drug_name.trim().to_string(),
+                        labeler: Some(row.labeler.clone()).filter(|l| !l.is_empty()),
+                        codes: Vec::new(),
+                        presentation: derived_presentation(parse_dosage(&row.dosage), row),
+                    });
+                    if !product.codes.iter().any(|c| c == code) {
+                        product.codes.push((*code).to_string());
+                    }
+                }
+            }
+        }
     }
     for (ndc, p) in &embedded.products {
         products.entry(ndc.clone()).or_insert_with(|| p.clone());
