@@ -179,14 +179,11 @@ fn icd10cm_tabular_xml() {
     let Records::Icd10Codes(oct) = &codes.records else {
         panic!("not ICD-10-CM codes")
     };
-    let billable: std::collections::HashSet<&str> = rows
-        .iter()
-        .filter(|r| r.billable)
-        .map(|r| r.key.as_str())
-        .collect();
+    let billable: std::collections::HashSet<&str> =
+        rows.iter().filter(|r| r.billable).map(|r| r.key).collect();
     let missing: Vec<&str> = oct
         .iter()
-        .map(|r| r.key.as_str())
+        .map(|r| r.key)
         .filter(|k| !billable.contains(k))
         .collect();
     assert!(

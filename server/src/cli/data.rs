@@ -182,6 +182,18 @@ fn status(dir: &Path, out: &mut dyn Write) -> Result<(), DataError> {
         }
         writeln!(out, "  {} [{from}]: {}", s.edition.name, counts.join(", "))?;
     }
+    for t in data.diagnosis_tables() {
+        let from = t
+            .edition
+            .effective
+            .map_or("any date".to_string(), |d| format!("from {d}"));
+        writeln!(
+            out,
+            "  {} [{from}]: {} ICD-10-CM entries",
+            t.edition.name,
+            t.len()
+        )?;
+    }
     Ok(())
 }
 

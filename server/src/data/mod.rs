@@ -8,12 +8,14 @@
 //! Queries that depend on time take the date of service: a claim for March is judged on the codes in
 //! force in March.
 
+pub mod diagnosis_table;
 mod embedded;
 pub mod import;
 mod set;
 pub mod store;
 mod types;
 
+pub use diagnosis_table::DiagnosisTable;
 pub use set::{CodeSet, Completeness, icd10_dotted, icd10_key};
 pub use types::*;
 
@@ -24,9 +26,13 @@ use std::sync::{Arc, OnceLock};
 #[derive(Debug, Clone)]
 pub struct CodeData {
     embedded: Arc<CodeSet>,
-    /// Imported official editions, oldest first. Each covers a date range; the newest edition whose
-    /// range starts on or before the date of service is used.
+    /// Imported official editions of codes, modifiers, NDCs and places of service, oldest first.
+    /// Each covers a date range; the newest edition whose range starts on or before the date of
+    /// service is used.
     imported: Vec<CodeSet>,
+    /// Imported ICD-10-CM editions (packed: about 100,000 entries each), oldest first, chosen by
+    /// date of service the same way.
+    diagnosis_tables: Vec<Arc<DiagnosisTable>>,
 }
 
 impl CodeData {
@@ -35,6 +41,7 @@ impl CodeData {
         CodeData {
             embedded: embedded_set(),
             imported: Vec::new(),
+            diagnosis_tables: Vec::new(),
         }
     }
 
@@ -55,7 +62,13 @@ impl CodeData {
             Ok(Some(parts)) => {
                 let embedded = embedded_set();
                 let built = import::build_editions(&parts, &embedded);
-                CodeData::with_imported(built.sets)
+                let data = CodeData::with_editions(built.sets, built.tables);
+                // Build the title word index of the newest ICD-10-CM edition off the caller's thread,
+                // so the first completion by title does not wait for it.
+                if let Some(table) = data.diagnosis_tables.last().cloned() {
+                    std::thread::spawn(move || table.warm());
+                }
+                data
             }
             Err(e) => {
                 eprintln!("claimls: {e}. Using the embedded curated code data only.");
@@ -71,12 +84,38 @@ impl CodeData {
     }
 
     /// The embedded set plus imported editions (in any order).
-    pub fn with_imported(mut imported: Vec<CodeSet>) -> CodeData {
+    pub fn with_imported(imported: Vec<CodeSet>) -> CodeData {
+        CodeData::with_editions(imported, Vec::new())
+    }
+
+    /// The embedded set plus imported editions and ICD-10-CM tables (in any order).
+    pub fn with_editions(mut imported: Vec<CodeSet>, tables: Vec<DiagnosisTable>) -> CodeData {
         imported.sort_by_key(|s| s.edition.effective);
+        let mut diagnosis_tables: Vec<Arc<DiagnosisTable>> =
+            tables.into_iter().map(Arc::new).collect();
+        diagnosis_tables.sort_by_key(|t| t.edition.effective);
         CodeData {
             embedded: embedded_set(),
             imported,
+            diagnosis_tables,
         }
+    }
+
+    /// The imported ICD-10-CM editions, oldest first.
+    pub fn diagnosis_tables(&self) -> &[Arc<DiagnosisTable>] {
+        &self.diagnosis_tables
+    }
+
+    /// The ICD-10-CM table in force on a date of service (the newest, when the date is unknown).
+    fn table_for(&self, dos: Option<Date>) -> Option<&DiagnosisTable> {
+        self.diagnosis_tables
+            .iter()
+            .rev()
+            .find(|t| match (dos, t.edition.effective) {
+                (Some(d), Some(e)) => e <= d,
+                _ => true,
+            })
+            .map(|t| &**t)
     }
 
     pub fn embedded_set(&self) -> &CodeSet {
@@ -116,7 +155,7 @@ impl CodeData {
 
     /// Whether the complete official ICD-10-CM set is loaded for this date of service.
     pub fn icd10_complete(&self, dos: Option<Date>) -> bool {
-        self.sets_for(dos).any(|s| s.complete.icd10)
+        self.table_for(dos).is_some() || self.sets_for(dos).any(|s| s.complete.icd10)
     }
 
     /// Whether the ASP pricing file is loaded.
@@ -154,12 +193,38 @@ impl CodeData {
     /// An ICD-10-CM code or header, with or without its dot (case-insensitive).
     pub fn diagnosis(&self, code: &str, dos: Option<Date>) -> Option<&Diagnosis> {
         let key = set::icd10_key(code);
+        if let Some(table) = self.table_for(dos) {
+            if let Some(d) = table.get(&key) {
+                return Some(d);
+            }
+            // A codes file lists billable codes only: its headers come from a tabular XML.
+            if !table.has_headers
+                && let Some(d) = self
+                    .diagnosis_tables
+                    .iter()
+                    .rev()
+                    .filter(|t| t.has_headers)
+                    .find_map(|t| t.get(&key).filter(|d| !d.billable))
+            {
+                return Some(d);
+            }
+        }
         self.sets_for(dos).find_map(|s| s.diagnoses.get(&key))
     }
 
     /// The billable codes under a header (`G35` → G35.A, G35.B0…), in code order.
     pub fn billable_children(&self, header: &str, dos: Option<Date>) -> Vec<&Diagnosis> {
         let key = set::icd10_key(header);
+        if let Some(table) = self.table_for(dos) {
+            let children: Vec<&Diagnosis> = table
+                .with_prefix(&key)
+                .filter(|d| d.billable && set::icd10_key(&d.code) != key)
+                .filter(|d| dos.is_none_or(|x| d.active_on(x)))
+                .collect();
+            if !children.is_empty() {
+                return children;
+            }
+        }
         let set = self
             .sets_for(dos)
             .find(|s| s.diagnoses.contains_key(&key))
@@ -250,7 +315,10 @@ impl CodeData {
 
     /// ICD-10-CM codes for completion, by code prefix or title words, best first.
     pub fn search_diagnoses(&self, query: &str, limit: usize) -> Vec<SearchHit> {
-        let mut hits: Vec<SearchHit> = Vec::new();
+        let mut hits: Vec<SearchHit> = self
+            .table_for(None)
+            .map(|t| t.search(query, limit))
+            .unwrap_or_default();
         for set in self.sets_for(None) {
             for hit in set.search_diagnoses(query, limit) {
                 if hits.iter().all(|h| h.code != hit.code) {

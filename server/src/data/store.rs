@@ -2,13 +2,13 @@
 //! (`CLAIMLS_DATA_DIR`, else the platform data directory + `claimls`), written atomically (temporary
 //! file + rename) so a half-written import is never read.
 //!
-//! Layout: magic `CLAIMLSX`, format version (u32 LE), body length (u64 LE), FNV-1a 64 hash of the body
+//! Layout: magic `CLAIMLSX`, format version (u32 LE), body length (u64 LE), FNV-1a 64 hash (over 8-byte words) of the body
 //! (u64 LE), then the body: a part count and each part (kind tag, name, source file, effective and
 //! until dates, its records). Strings are a u32 length and UTF-8 bytes; dates a u32 `YYYYMMDD` (0 = none);
 //! decimals a presence byte and rust_decimal's 16-byte form.
 
 use crate::data::import::{
-    CrosswalkRow, DiagnosisRow, HcpcsRecord, MueRow, Part, PartKind, PriceRow, Records,
+    CrosswalkRow, HcpcsRecord, MueRow, PackedDiagnoses, Part, PartKind, PriceRow, Records,
 };
 use crate::model::Date;
 use rust_decimal::Decimal;
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 const MAGIC: &[u8; 8] = b"CLAIMLSX";
 /// Bump when the layout changes; an index of another version is ignored (with a message) until the
 /// files are imported again.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const INDEX_FILE: &str = "index.bin";
 
 #[derive(Debug, thiserror::Error)]
@@ -168,12 +168,11 @@ pub fn encode(parts: &[Part]) -> Vec<u8> {
                     body.u8(r.indicator);
                 }
             }
-            Records::Icd10Codes(rows) | Records::Icd10Tabular(rows) => {
-                body.u32(rows.len() as u32);
-                for r in rows {
-                    body.str(&r.key);
-                    body.str(&r.title);
-                    body.u8(u8::from(r.billable));
+            Records::Icd10Codes(packed) | Records::Icd10Tabular(packed) => {
+                body.str(packed.text());
+                body.u32(packed.offsets().len() as u32);
+                for o in packed.offsets() {
+                    body.u32(*o);
                 }
             }
             Records::PlaceOfService(rows) => {
@@ -237,9 +236,18 @@ impl Writer {
     }
 }
 
+/// FNV-1a over 8-byte words (then the tail bytes): catches damaged or truncated files, fast enough
+/// to run on every load.
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        h ^= u64::from_le_bytes(a);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    for b in words.remainder() {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -339,8 +347,8 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Part>, DecodeError> {
                     indicator: r.u8()?,
                 })
             })?),
-            PartKind::Icd10Codes => Records::Icd10Codes(r.list(Reader::diagnosis)?),
-            PartKind::Icd10Tabular => Records::Icd10Tabular(r.list(Reader::diagnosis)?),
+            PartKind::Icd10Codes => Records::Icd10Codes(r.packed()?),
+            PartKind::Icd10Tabular => Records::Icd10Tabular(r.packed()?),
             PartKind::PlaceOfService => {
                 Records::PlaceOfService(r.list(|r| Ok((r.string()?, r.string()?)))?)
             }
@@ -442,11 +450,17 @@ impl<'a> Reader<'a> {
             })
         })
     }
-    fn diagnosis(&mut self) -> Result<DiagnosisRow, DecodeError> {
-        Ok(DiagnosisRow {
-            key: self.string()?,
-            title: self.string()?,
-            billable: self.u8()? != 0,
-        })
+    fn packed(&mut self) -> Result<PackedDiagnoses, DecodeError> {
+        let text = self.string()?;
+        let n = self.u32()? as usize;
+        let raw = self.take(
+            n.checked_mul(4)
+                .ok_or_else(|| DecodeError::Corrupt("bad count".into()))?,
+        )?;
+        let offsets = raw
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        PackedDiagnoses::from_parts(text, offsets).map_err(DecodeError::Corrupt)
     }
 }

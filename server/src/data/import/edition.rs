@@ -10,12 +10,12 @@
 //! - **place-of-service lists**.
 
 use super::{
-    CrosswalkRow, DiagnosisRow, HcpcsRecord, MueRow, Part, PartKind, PriceRow, Records,
-    parse_billing_unit, parse_dosage,
+    CrosswalkRow, HcpcsRecord, MueRow, Part, PartKind, PriceRow, Records, parse_billing_unit,
+    parse_dosage,
 };
 use crate::data::{
-    Code, CodeKind, CodeSet, Completeness, Container, Diagnosis, Drug, Edition, Modifier,
-    ModifierKind, Mue, PlaceOfService, Presentation, Product, icd10_dotted,
+    Code, CodeKind, CodeSet, Completeness, Container, DiagnosisTable, Drug, Edition, Modifier,
+    ModifierKind, Mue, PlaceOfService, Presentation, Product,
 };
 use crate::model::{Date, Quantity};
 use rust_decimal::Decimal;
@@ -26,6 +26,8 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Default)]
 pub struct Built {
     pub sets: Vec<CodeSet>,
+    /// ICD-10-CM editions, oldest first.
+    pub tables: Vec<DiagnosisTable>,
     /// Mismatches between files (descriptor billing unit vs ASP dosage…), for the import summary.
     pub warnings: Vec<String>,
 }
@@ -376,53 +378,22 @@ fn derived_presentation(unit: Option<Quantity>, row: &CrosswalkRow) -> Option<Pr
 }
 
 fn build_diagnosis_editions(parts: &[Part], built: &mut Built) {
-    let tabular_headers: Option<&Vec<DiagnosisRow>> = parts
-        .iter()
-        .filter(|p| p.kind() == PartKind::Icd10Tabular)
-        .max_by_key(|p| p.effective)
-        .and_then(|p| match &p.records {
-            Records::Icd10Tabular(rows) => Some(rows),
-            _ => None,
-        });
     for part in parts {
-        let (rows, headers) = match &part.records {
-            Records::Icd10Codes(rows) => (rows, tabular_headers),
-            Records::Icd10Tabular(rows) => (rows, None),
+        let (packed, has_headers) = match &part.records {
+            Records::Icd10Codes(p) => (p, false),
+            Records::Icd10Tabular(p) => (p, true),
             _ => continue,
         };
-        let mut diagnoses: BTreeMap<String, Diagnosis> =
-            rows.iter().map(|r| (r.key.clone(), diagnosis(r))).collect();
-        for h in headers.into_iter().flatten().filter(|h| !h.billable) {
-            diagnoses
-                .entry(h.key.clone())
-                .or_insert_with(|| diagnosis(h));
-        }
-        built.sets.push(CodeSet {
-            edition: Edition {
-                name: part.name.clone(),
-                effective: part.effective,
-                until: part.until,
-            },
-            complete: Completeness {
-                hcpcs: false,
-                icd10: true,
-                pricing: false,
-            },
-            diagnoses,
-            ..CodeSet::default()
-        });
+        let edition = Edition {
+            name: part.name.clone(),
+            effective: part.effective,
+            until: part.until,
+        };
+        built
+            .tables
+            .push(DiagnosisTable::new(edition, has_headers, packed.clone()));
     }
-}
-
-fn diagnosis(r: &DiagnosisRow) -> Diagnosis {
-    Diagnosis {
-        code: icd10_dotted(&r.key),
-        title: r.title.clone(),
-        billable: r.billable,
-        billable_until: None,
-        effective: None,
-        terminated: None,
-    }
+    built.tables.sort_by_key(|t| t.edition.effective);
 }
 
 fn place_set(part: &Part, rows: &[(String, String)], embedded: &CodeSet) -> CodeSet {

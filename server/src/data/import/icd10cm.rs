@@ -73,7 +73,7 @@ pub fn read_codes(file: &str, name: &str, bytes: &[u8]) -> Result<Part, ImportEr
         source: name.to_string(),
         effective,
         until,
-        records: Records::Icd10Codes(rows),
+        records: Records::Icd10Codes(DiagnosisRow::pack(rows)),
     })
 }
 
@@ -245,7 +245,7 @@ pub fn read_tabular(file: &str, name: &str, bytes: &[u8]) -> Result<Part, Import
         source: name.to_string(),
         effective,
         until,
-        records: Records::Icd10Tabular(rows),
+        records: Records::Icd10Tabular(DiagnosisRow::pack(rows)),
     })
 }
 

@@ -18,6 +18,7 @@ mod progress;
 pub use billing_unit::{parse_billing_unit, parse_dosage};
 pub use edition::build_editions;
 
+pub use crate::data::diagnosis_table::{DiagnosisRef, PackedDiagnoses};
 use crate::model::Date;
 use rust_decimal::Decimal;
 use std::io::Read;
@@ -149,7 +150,7 @@ pub struct MueRow {
     pub indicator: u8,
 }
 
-/// One ICD-10-CM entry: a billable code, or (tabular XML) a chapter-less header.
+/// One ICD-10-CM entry as read: a billable code, or (tabular XML) a header.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiagnosisRow {
     /// Stored key: upper case, no dot.
@@ -168,9 +169,16 @@ pub enum Records {
     AspPricing(Vec<PriceRow>),
     AspCrosswalk(Vec<CrosswalkRow>),
     Mue(Vec<MueRow>),
-    Icd10Codes(Vec<DiagnosisRow>),
-    Icd10Tabular(Vec<DiagnosisRow>),
+    Icd10Codes(PackedDiagnoses),
+    Icd10Tabular(PackedDiagnoses),
     PlaceOfService(Vec<(String, String)>),
+}
+
+impl DiagnosisRow {
+    /// Pack rows for storage and lookup.
+    pub fn pack(rows: Vec<DiagnosisRow>) -> PackedDiagnoses {
+        PackedDiagnoses::from_rows(rows.into_iter().map(|r| (r.key, r.title, r.billable)))
+    }
 }
 
 impl Records {
@@ -196,11 +204,10 @@ impl Records {
             Records::AspCrosswalk(r) => format!("{} NDC rows", r.len()),
             Records::Mue(r) => format!("{} MUE rows", r.len()),
             Records::Icd10Codes(r) => format!("{} billable codes", r.len()),
-            Records::Icd10Tabular(r) => format!(
-                "{} billable codes, {} headers",
-                r.iter().filter(|d| d.billable).count(),
-                r.iter().filter(|d| !d.billable).count()
-            ),
+            Records::Icd10Tabular(r) => {
+                let billable = r.iter().filter(|d| d.billable).count();
+                format!("{billable} billable codes, {} headers", r.len() - billable)
+            }
             Records::PlaceOfService(r) => format!("{} codes", r.len()),
         }
     }
