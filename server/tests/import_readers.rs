@@ -214,7 +214,8 @@ fn place_of_service() {
 #[test]
 fn folders_are_read_recursively_and_other_files_skipped() {
     let Some(dir) = refdata() else { return };
-    let found = claimls::data::import::read_paths(&[dir.clone()]).expect("reads the folder");
+    let found =
+        claimls::data::import::read_paths(std::slice::from_ref(&dir)).expect("reads the folder");
     let kinds: Vec<_> = found.parts.iter().map(|p| p.kind()).collect();
     // HCPCS twice (zip and extracted txt), each other file once.
     assert_eq!(kinds.len(), 8, "{kinds:?}");

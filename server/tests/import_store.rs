@@ -33,6 +33,7 @@ fn import_summary_reports_the_counts() {
     let Some((data, summary)) = import_all("summary") else {
         return;
     };
+    eprintln!("{summary}");
     for expected in [
         "8623 codes, 383 modifiers",
         "74719 billable codes",

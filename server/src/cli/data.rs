@@ -118,11 +118,12 @@ fn import_parts(parts: Vec<Part>, dir: &Path, out: &mut dyn Write) -> Result<(),
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     writeln!(
         out,
-        "index written: {} ({:.1} MB, {} files, {} editions)",
+        "index written: {} ({:.1} MB, {} files; {} code/place editions, {} ICD-10-CM editions)",
         path.display(),
         size as f64 / 1_048_576.0,
         merged.len(),
-        built.sets.len()
+        built.sets.len(),
+        built.tables.len()
     )?;
     Ok(())
 }

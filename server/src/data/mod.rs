@@ -49,10 +49,16 @@ impl CodeData {
     /// directory (`claimls data import`). A damaged index, or one of another format version, is
     /// ignored with a message on stderr: the embedded set still answers.
     pub fn load() -> CodeData {
-        match store::data_dir() {
+        let data = match store::data_dir() {
             Some(dir) => CodeData::load_from(&dir),
             None => CodeData::embedded(),
+        };
+        // Build the title word index of the newest ICD-10-CM edition off the caller's thread, so
+        // the first completion by title does not wait for it.
+        if let Some(table) = data.diagnosis_tables.last().cloned() {
+            std::thread::spawn(move || table.warm());
         }
+        data
     }
 
     /// Like [`CodeData::load`], from a given data directory.
@@ -61,14 +67,8 @@ impl CodeData {
             Ok(None) => CodeData::embedded(),
             Ok(Some(parts)) => {
                 let embedded = embedded_set();
-                let built = import::build_editions(&parts, &embedded);
-                let data = CodeData::with_editions(built.sets, built.tables);
-                // Build the title word index of the newest ICD-10-CM edition off the caller's thread,
-                // so the first completion by title does not wait for it.
-                if let Some(table) = data.diagnosis_tables.last().cloned() {
-                    std::thread::spawn(move || table.warm());
-                }
-                data
+                let built = import::build_editions_from(parts, &embedded);
+                CodeData::with_editions(built.sets, built.tables)
             }
             Err(e) => {
                 eprintln!("claimls: {e}. Using the embedded curated code data only.");

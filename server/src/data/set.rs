@@ -40,6 +40,31 @@ impl Default for Edition {
     }
 }
 
+/// Whether a word of `text` (split at anything not a letter or digit) starts with `lower` (ASCII,
+/// lower case), compared case-insensitively without allocating: completion runs this over every
+/// descriptor of the full sets.
+pub(crate) fn has_word_starting_with(text: &str, lower: &str) -> bool {
+    let t = text.as_bytes();
+    let q = lower.as_bytes();
+    if q.is_empty() {
+        return true;
+    }
+    let mut at_word_start = true;
+    for i in 0..t.len() {
+        let c = t[i];
+        let alnum = c.is_ascii_alphanumeric();
+        if alnum
+            && at_word_start
+            && t.len() - i >= q.len()
+            && t[i..i + q.len()].eq_ignore_ascii_case(q)
+        {
+            return true;
+        }
+        at_word_start = !alnum;
+    }
+    false
+}
+
 /// The key an ICD-10-CM code is stored under: upper case without the dot (`g35.a` → `G35A`).
 pub fn icd10_key(code: &str) -> String {
     code.chars()
@@ -114,11 +139,7 @@ impl CodeSet {
         }
         if hits.len() < limit {
             for code in self.codes.values() {
-                let desc = code.description.to_ascii_lowercase();
-                if desc
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .any(|w| w.starts_with(&lower))
-                {
+                if has_word_starting_with(&code.description, &lower) {
                     push(&mut hits, code, 3);
                     if hits.len() >= limit * 4 {
                         break;
@@ -150,11 +171,7 @@ impl CodeSet {
         }
         if lower.len() >= 3 {
             for d in self.diagnoses.values() {
-                let title = d.title.to_ascii_lowercase();
-                if title
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .any(|w| w.starts_with(&lower))
-                    && hits.iter().all(|h| h.code != d.code)
+                if has_word_starting_with(&d.title, &lower) && hits.iter().all(|h| h.code != d.code)
                 {
                     hits.push(SearchHit {
                         code: d.code.clone(),
@@ -173,5 +190,22 @@ impl CodeSet {
     /// The embedded curated set, compiled in from `server/data/*.toml`.
     pub fn embedded() -> CodeSet {
         crate::data::embedded::load()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_word_starting_with;
+
+    #[test]
+    fn word_prefix_matching_ignores_case_and_punctuation() {
+        assert!(has_word_starting_with(
+            "Injection, durvalumab, 10 mg",
+            "durva"
+        ));
+        assert!(has_word_starting_with("Inj., Durvalumab", "durva"));
+        assert!(has_word_starting_with("hyaluronidase-ocsq", "ocsq"));
+        assert!(!has_word_starting_with("Injection, durvalumab", "valu"));
+        assert!(!has_word_starting_with("du", "durva"));
     }
 }

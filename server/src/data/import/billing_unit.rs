@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 /// The billing unit in a descriptor: the first "<number> <unit>" that follows a comma or "per".
 pub fn parse_billing_unit(descriptor: &str) -> Option<Quantity> {
-    let lower = descriptor.to_ascii_lowercase();
+    let lower = without_thousands_separators(&descriptor.to_ascii_lowercase());
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
         .filter(|w| !w.is_empty())
@@ -33,6 +33,25 @@ pub fn parse_billing_unit(descriptor: &str) -> Option<Quantity> {
         after_comma = token.ends_with(',');
     }
     starts.into_iter().find_map(|i| quantity_at(&words, i))
+}
+
+/// `600,000 units` → `600000 units`: a comma between a digit and three digits (then no digit) is a
+/// thousands separator, not a field separator.
+fn without_thousands_separators(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        let separator = c == ','
+            && i > 0
+            && b[i - 1].is_ascii_digit()
+            && b.len() >= i + 4
+            && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+            && b.get(i + 4).is_none_or(|n| !n.is_ascii_digit());
+        if !separator {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn quantity_at(words: &[&str], i: usize) -> Option<Quantity> {
@@ -129,6 +148,10 @@ mod tests {
         );
         assert_eq!(q("Injection, x, 1 g").as_deref(), Some("1 g"));
         assert_eq!(q("Dressing for one wound"), None);
+        assert_eq!(
+            q("Injection, penicillin g benzathine, 100,000 units").as_deref(),
+            Some("100000 units")
+        );
     }
 
     #[test]

@@ -44,13 +44,46 @@ pub fn build_editions(parts: &[Part], embedded: &CodeSet) -> Built {
     let mut built = Built::default();
     build_code_editions(parts, embedded, &mut built);
     build_diagnosis_editions(parts, &mut built);
+    build_place_sets(parts, embedded, &mut built);
+    built.warnings.sort();
+    built.warnings.dedup();
+    built
+}
+
+/// Like [`build_editions`], taking the parts: the packed ICD-10-CM text moves into its tables
+/// instead of being copied (what loading the index does).
+pub fn build_editions_from(mut parts: Vec<Part>, embedded: &CodeSet) -> Built {
+    let mut built = Built::default();
+    build_code_editions(&parts, embedded, &mut built);
+    build_place_sets(&parts, embedded, &mut built);
+    for part in &mut parts {
+        let edition = Edition {
+            name: std::mem::take(&mut part.name),
+            effective: part.effective,
+            until: part.until,
+        };
+        let (packed, has_headers) = match &mut part.records {
+            Records::Icd10Codes(p) => (std::mem::take(p), false),
+            Records::Icd10Tabular(p) => (std::mem::take(p), true),
+            _ => continue,
+        };
+        built
+            .tables
+            .push(DiagnosisTable::new(edition, has_headers, packed));
+    }
+    built.tables.sort_by_key(|t| t.edition.effective);
+    built.warnings.sort();
+    built.warnings.dedup();
+    built
+}
+
+fn build_place_sets(parts: &[Part], embedded: &CodeSet, built: &mut Built) {
     for part in parts {
         if let Records::PlaceOfService(rows) = &part.records {
             built.sets.push(place_set(part, rows, embedded));
         }
     }
     built.sets.sort_by_key(|s| s.edition.effective);
-    built
 }
 
 /// The newest part of `kind` in force on `date` (a part without a date is always in force).
@@ -226,9 +259,14 @@ fn same_quantity(a: Quantity, b: Quantity) -> bool {
 }
 
 fn code_from(r: &HcpcsRecord, curated: Option<&Code>, priced: bool) -> Code {
-    let parsed = parse_billing_unit(&r.long_description);
     let first = r.code.as_bytes().first().copied().unwrap_or(b' ');
     let drug_letter = matches!(first, b'J' | b'Q');
+    let candidate = drug_letter || priced || curated.is_some_and(|c| c.kind == CodeKind::Drug);
+    let parsed = if candidate {
+        parse_billing_unit(&r.long_description)
+    } else {
+        None
+    };
     let kind = match curated {
         Some(c) => c.kind,
         None if parsed.is_some() && (drug_letter || priced) => CodeKind::Drug,
