@@ -20,7 +20,7 @@ pub use set::{CodeSet, Completeness, icd10_dotted, icd10_key};
 pub use types::*;
 
 use crate::model::Date;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The code data the engine uses: the embedded curated set plus any imported official editions.
 #[derive(Debug, Clone)]
@@ -28,8 +28,10 @@ pub struct CodeData {
     embedded: Arc<CodeSet>,
     /// Imported official editions of codes, modifiers, NDCs and places of service, oldest first.
     /// Each covers a date range; the newest edition whose range starts on or before the date of
-    /// service is used.
-    imported: Vec<CodeSet>,
+    /// service is used. Built on first use from `pending` (loading only reads the index).
+    imported: Arc<OnceLock<Vec<CodeSet>>>,
+    /// The stored parts the editions are built from, until they are.
+    pending: Arc<Mutex<Option<Vec<import::Part>>>>,
     /// Imported ICD-10-CM editions (packed: about 100,000 entries each), oldest first, chosen by
     /// date of service the same way.
     diagnosis_tables: Vec<Arc<DiagnosisTable>>,
@@ -38,11 +40,7 @@ pub struct CodeData {
 impl CodeData {
     /// Only the embedded curated set.
     pub fn embedded() -> CodeData {
-        CodeData {
-            embedded: embedded_set(),
-            imported: Vec::new(),
-            diagnosis_tables: Vec::new(),
-        }
+        CodeData::with_editions(Vec::new(), Vec::new())
     }
 
     /// The code data a front end should use: the embedded set plus the editions imported into the data
@@ -53,10 +51,17 @@ impl CodeData {
             Some(dir) => CodeData::load_from(&dir),
             None => CodeData::embedded(),
         };
-        // Build the title word index of the newest ICD-10-CM edition off the caller's thread, so
-        // the first completion by title does not wait for it.
-        if let Some(table) = data.diagnosis_tables.last().cloned() {
-            std::thread::spawn(move || table.warm());
+        // Build the code editions and the title word index of the newest ICD-10-CM edition off the
+        // caller's thread, so the first check or completion does not wait for them (a query that
+        // comes first waits for the same build, it does not start another).
+        if !data.diagnosis_tables.is_empty() || data.imported.get().is_none() {
+            let warm = data.clone();
+            std::thread::spawn(move || {
+                let _ = warm.imported();
+                if let Some(table) = warm.diagnosis_tables.last() {
+                    table.warm();
+                }
+            });
         }
         data
     }
@@ -65,10 +70,12 @@ impl CodeData {
     pub fn load_from(dir: &std::path::Path) -> CodeData {
         match store::load(dir) {
             Ok(None) => CodeData::embedded(),
-            Ok(Some(parts)) => {
-                let embedded = embedded_set();
-                let built = import::build_editions_from(parts, &embedded);
-                CodeData::with_editions(built.sets, built.tables)
+            Ok(Some(mut parts)) => {
+                let tables = import::take_tables(&mut parts);
+                let mut data = CodeData::with_editions(Vec::new(), tables);
+                data.imported = Arc::new(OnceLock::new());
+                data.pending = Arc::new(Mutex::new(Some(parts)));
+                data
             }
             Err(e) => {
                 eprintln!("claimls: {e}. Using the embedded curated code data only.");
@@ -96,9 +103,24 @@ impl CodeData {
         diagnosis_tables.sort_by_key(|t| t.edition.effective);
         CodeData {
             embedded: embedded_set(),
-            imported,
+            imported: Arc::new(OnceLock::from(imported)),
+            pending: Arc::new(Mutex::new(None)),
             diagnosis_tables,
         }
+    }
+
+    /// The imported code editions, built from the stored parts the first time they are needed.
+    fn imported(&self) -> &[CodeSet] {
+        self.imported.get_or_init(|| {
+            // A poisoned lock means a build panicked elsewhere: answer from the embedded set.
+            let parts = self.pending.lock().ok().and_then(|mut p| p.take());
+            let Some(parts) = parts else {
+                return Vec::new();
+            };
+            let mut sets = import::build_sets(&parts, &self.embedded).sets;
+            sets.sort_by_key(|s| s.edition.effective);
+            sets
+        })
     }
 
     /// The imported ICD-10-CM editions, oldest first.
@@ -123,7 +145,7 @@ impl CodeData {
     }
 
     pub fn imported_sets(&self) -> &[CodeSet] {
-        &self.imported
+        self.imported()
     }
 
     /// The sets to consult for a date of service, most authoritative first: for each kind of data
@@ -133,7 +155,7 @@ impl CodeData {
     fn sets_for(&self, dos: Option<Date>) -> impl Iterator<Item = &CodeSet> {
         let mut covered = Layers::default();
         let mut chosen: Vec<&CodeSet> = Vec::with_capacity(3);
-        for set in self.imported.iter().rev() {
+        for set in self.imported().iter().rev() {
             let in_force = match (dos, set.edition.effective) {
                 (Some(d), Some(e)) => e <= d,
                 _ => true,
@@ -160,7 +182,7 @@ impl CodeData {
 
     /// Whether the ASP pricing file is loaded.
     pub fn has_pricing(&self) -> bool {
-        self.imported.iter().any(|s| s.complete.pricing)
+        self.imported().iter().any(|s| s.complete.pricing)
     }
 
     /// The edition that answers for codes on this date of service.
@@ -175,7 +197,9 @@ impl CodeData {
     /// Every set in use, for `claimls data status`: the imported editions (oldest first), then the
     /// embedded set.
     pub fn all_sets(&self) -> impl Iterator<Item = &CodeSet> {
-        self.imported.iter().chain(std::iter::once(&*self.embedded))
+        self.imported()
+            .iter()
+            .chain(std::iter::once(&*self.embedded))
     }
 
     /// A HCPCS code or CPT number (case-insensitive).

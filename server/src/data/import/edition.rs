@@ -50,31 +50,42 @@ pub fn build_editions(parts: &[Part], embedded: &CodeSet) -> Built {
     built
 }
 
-/// Like [`build_editions`], taking the parts: the packed ICD-10-CM text moves into its tables
-/// instead of being copied (what loading the index does).
-pub fn build_editions_from(mut parts: Vec<Part>, embedded: &CodeSet) -> Built {
+/// The code and place-of-service editions only (what `CodeData` builds on first use).
+pub fn build_sets(parts: &[Part], embedded: &CodeSet) -> Built {
     let mut built = Built::default();
-    build_code_editions(&parts, embedded, &mut built);
-    build_place_sets(&parts, embedded, &mut built);
-    for part in &mut parts {
-        let edition = Edition {
-            name: std::mem::take(&mut part.name),
-            effective: part.effective,
-            until: part.until,
-        };
-        let (packed, has_headers) = match &mut part.records {
-            Records::Icd10Codes(p) => (std::mem::take(p), false),
-            Records::Icd10Tabular(p) => (std::mem::take(p), true),
-            _ => continue,
-        };
-        built
-            .tables
-            .push(DiagnosisTable::new(edition, has_headers, packed));
-    }
-    built.tables.sort_by_key(|t| t.edition.effective);
+    build_code_editions(parts, embedded, &mut built);
+    build_place_sets(parts, embedded, &mut built);
     built.warnings.sort();
     built.warnings.dedup();
     built
+}
+
+/// Take the ICD-10-CM parts out of `parts` as tables: their packed text moves, it is not copied
+/// (what loading the index does).
+pub fn take_tables(parts: &mut Vec<Part>) -> Vec<DiagnosisTable> {
+    let mut tables = Vec::new();
+    let mut rest = Vec::with_capacity(parts.len());
+    for part in parts.drain(..) {
+        let edition = Edition {
+            name: part.name,
+            effective: part.effective,
+            until: part.until,
+        };
+        match part.records {
+            Records::Icd10Codes(p) => tables.push(DiagnosisTable::new(edition, false, p)),
+            Records::Icd10Tabular(p) => tables.push(DiagnosisTable::new(edition, true, p)),
+            records => rest.push(Part {
+                name: edition.name,
+                source: part.source,
+                effective: edition.effective,
+                until: edition.until,
+                records,
+            }),
+        }
+    }
+    *parts = rest;
+    tables.sort_by_key(|t| t.edition.effective);
+    tables
 }
 
 fn build_place_sets(parts: &[Part], embedded: &CodeSet, built: &mut Built) {

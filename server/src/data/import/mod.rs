@@ -16,7 +16,7 @@ mod pos;
 mod progress;
 
 pub use billing_unit::{parse_billing_unit, parse_dosage};
-pub use edition::{Built, build_editions, build_editions_from};
+pub use edition::{Built, build_editions, build_sets, take_tables};
 
 pub use crate::data::diagnosis_table::{DiagnosisRef, PackedDiagnoses};
 use crate::model::Date;
