@@ -166,4 +166,22 @@ fn curated_facts_enrich_imported_codes() {
         );
     }
     assert!(!built.warnings.iter().any(|w| w.starts_with("J2350")));
+    // Completion through the descriptor word index finds what the scan finds, in the same order.
+    let words = newest.descriptor_words();
+    for q in [
+        "durva",
+        "inj",
+        "saline",
+        "J91",
+        "pembro",
+        "zzz",
+        "10",
+        "hyaluronidase",
+    ] {
+        assert_eq!(
+            newest.search_codes_indexed(q, 50, &words),
+            newest.search_codes(q, 50),
+            "query {q:?}"
+        );
+    }
 }

@@ -5,7 +5,7 @@
 
 use super::set::icd10_dotted;
 use super::types::{Diagnosis, Edition, SearchHit};
-use std::collections::HashMap;
+use super::word_index::WordIndex;
 use std::sync::OnceLock;
 
 /// ICD-10-CM entries packed as text: each entry is `B<key>\t<title>\n` (`B` is `1` billable, `0` a
@@ -148,12 +148,6 @@ pub struct DiagnosisTable {
     words: OnceLock<WordIndex>,
 }
 
-/// Lower-case title words, sorted, each with the entries whose title holds it.
-#[derive(Debug, Default)]
-struct WordIndex {
-    words: Vec<(Box<str>, Vec<u32>)>,
-}
-
 impl DiagnosisTable {
     pub fn new(edition: Edition, has_headers: bool, packed: PackedDiagnoses) -> DiagnosisTable {
         let records = (0..packed.len()).map(|_| OnceLock::new()).collect();
@@ -208,26 +202,12 @@ impl DiagnosisTable {
 
     fn word_index(&self) -> &WordIndex {
         self.words.get_or_init(|| {
-            let mut map: HashMap<String, Vec<u32>> = HashMap::new();
-            for (i, e) in self.packed.iter().enumerate() {
-                let id = u32::try_from(i).unwrap_or(u32::MAX);
-                for w in e
-                    .title
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                {
-                    let list = map.entry(w.to_ascii_lowercase()).or_default();
-                    if list.last() != Some(&id) {
-                        list.push(id);
-                    }
-                }
-            }
-            let mut words: Vec<(Box<str>, Vec<u32>)> = map
-                .into_iter()
-                .map(|(w, l)| (w.into_boxed_str(), l))
-                .collect();
-            words.sort_by(|a, b| a.0.cmp(&b.0));
-            WordIndex { words }
+            WordIndex::build(
+                self.packed
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (u32::try_from(i).unwrap_or(u32::MAX), e.title)),
+            )
         })
     }
 
@@ -252,21 +232,7 @@ impl DiagnosisTable {
         if hits.len() >= limit || lower.len() < 3 {
             return hits;
         }
-        let index = self.word_index();
-        let start = index.words.partition_point(|(w, _)| &**w < lower.as_str());
-        let mut ids: Vec<u32> = Vec::new();
-        for (w, list) in index.words[start..].iter() {
-            if !w.starts_with(lower.as_str()) {
-                break;
-            }
-            ids.extend_from_slice(list);
-            if ids.len() > 20_000 {
-                break;
-            }
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        for id in ids {
+        for id in self.word_index().starting_with(&lower) {
             if hits.len() >= limit {
                 break;
             }

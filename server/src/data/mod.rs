@@ -14,9 +14,10 @@ pub mod import;
 mod set;
 pub mod store;
 mod types;
+mod word_index;
 
 pub use diagnosis_table::DiagnosisTable;
-pub use set::{CodeSet, Completeness, icd10_dotted, icd10_key};
+pub use set::{CodeSet, CodeWords, Completeness, icd10_dotted, icd10_key};
 pub use types::*;
 
 use crate::model::Date;
@@ -30,6 +31,8 @@ pub struct CodeData {
     /// Each covers a date range; the newest edition whose range starts on or before the date of
     /// service is used. Built on first use from `pending` (loading only reads the index).
     imported: Arc<OnceLock<Vec<CodeSet>>>,
+    /// Descriptor word indexes of the imported editions (same order), built on first completion.
+    code_words: Arc<OnceLock<Vec<CodeWords>>>,
     /// The stored parts the editions are built from, until they are.
     pending: Arc<Mutex<Option<Vec<import::Part>>>>,
     /// Imported ICD-10-CM editions (packed: about 100,000 entries each), oldest first, chosen by
@@ -57,7 +60,7 @@ impl CodeData {
         if !data.diagnosis_tables.is_empty() || data.imported.get().is_none() {
             let warm = data.clone();
             std::thread::spawn(move || {
-                let _ = warm.imported();
+                let _ = warm.code_words();
                 if let Some(table) = warm.diagnosis_tables.last() {
                     table.warm();
                 }
@@ -75,6 +78,7 @@ impl CodeData {
                 let mut data = CodeData::with_editions(Vec::new(), tables);
                 data.imported = Arc::new(OnceLock::new());
                 data.pending = Arc::new(Mutex::new(Some(parts)));
+                data.code_words = Arc::new(OnceLock::new());
                 data
             }
             Err(e) => {
@@ -105,8 +109,19 @@ impl CodeData {
             embedded: embedded_set(),
             imported: Arc::new(OnceLock::from(imported)),
             pending: Arc::new(Mutex::new(None)),
+            code_words: Arc::new(OnceLock::new()),
             diagnosis_tables,
         }
+    }
+
+    /// Descriptor word indexes of the imported editions, built the first time completion needs them.
+    fn code_words(&self) -> &[CodeWords] {
+        self.code_words.get_or_init(|| {
+            self.imported()
+                .iter()
+                .map(CodeSet::descriptor_words)
+                .collect()
+        })
     }
 
     /// The imported code editions, built from the stored parts the first time they are needed.
@@ -325,8 +340,17 @@ impl CodeData {
     /// (`ocre` → J2350, J2351), best first.
     pub fn search_codes(&self, query: &str, limit: usize) -> Vec<SearchHit> {
         let mut hits: Vec<SearchHit> = Vec::new();
+        let imported = self.imported();
         for set in self.sets_for(None) {
-            for hit in set.search_codes(query, limit) {
+            let words = imported
+                .iter()
+                .position(|s| std::ptr::eq(s, set))
+                .and_then(|i| self.code_words().get(i));
+            let found = match words {
+                Some(words) => set.search_codes_indexed(query, limit, words),
+                None => set.search_codes(query, limit),
+            };
+            for hit in found {
                 if hits.iter().all(|h| h.code != hit.code) {
                     hits.push(hit);
                 }
