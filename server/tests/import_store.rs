@@ -55,6 +55,7 @@ fn import_summary_reports_the_counts() {
     let mut status = Vec::new();
     execute(DataCommand::Status, &data, &mut status).expect("status");
     let status = String::from_utf8(status).expect("utf-8");
+    eprintln!("{status}");
     assert!(status.contains("editions in use"), "{status}");
     assert!(status.contains("HCPCS 2026 January"), "{status}");
     assert!(

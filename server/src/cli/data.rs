@@ -160,28 +160,8 @@ fn status(dir: &Path, out: &mut dyn Write) -> Result<(), DataError> {
     }
     let data = CodeData::load_from(dir);
     writeln!(out, "editions in use (chosen by date of service):")?;
-    for s in data.all_sets() {
-        let from = s
-            .edition
-            .effective
-            .map_or("any date".to_string(), |d| format!("from {d}"));
-        let mut counts = Vec::new();
-        if !s.codes.is_empty() {
-            counts.push(format!("{} codes", s.codes.len()));
-        }
-        if !s.modifiers.is_empty() {
-            counts.push(format!("{} modifiers", s.modifiers.len()));
-        }
-        if !s.products.is_empty() {
-            counts.push(format!("{} NDCs", s.products.len()));
-        }
-        if !s.diagnoses.is_empty() {
-            counts.push(format!("{} ICD-10-CM entries", s.diagnoses.len()));
-        }
-        if !s.places.is_empty() {
-            counts.push(format!("{} places of service", s.places.len()));
-        }
-        writeln!(out, "  {} [{from}]: {}", s.edition.name, counts.join(", "))?;
+    for s in data.imported_sets() {
+        writeln!(out, "  {}", set_line(s))?;
     }
     for t in data.diagnosis_tables() {
         let from = t
@@ -195,7 +175,39 @@ fn status(dir: &Path, out: &mut dyn Write) -> Result<(), DataError> {
             t.len()
         )?;
     }
+    writeln!(
+        out,
+        "  then the embedded curated set: {}",
+        counts(data.embedded_set())
+    )?;
     Ok(())
+}
+
+fn set_line(s: &crate::data::CodeSet) -> String {
+    let from = s
+        .edition
+        .effective
+        .map_or("any date".to_string(), |d| format!("from {d}"));
+    format!("{} [{from}]: {}", s.edition.name, counts(s))
+}
+
+fn counts(s: &crate::data::CodeSet) -> String {
+    let mut counts = Vec::new();
+    for (n, what) in [
+        (s.codes.len(), "codes"),
+        (s.modifiers.len(), "modifiers"),
+        (s.products.len(), "NDCs"),
+        (s.diagnoses.len(), "ICD-10-CM entries"),
+        (s.places.len(), "places of service"),
+    ] {
+        if n > 0 {
+            counts.push(format!("{n} {what}"));
+        }
+    }
+    if counts.is_empty() {
+        return "empty".to_string();
+    }
+    counts.join(", ")
 }
 
 /// One official file `fetch` downloads: where CMS/CDC publish it, and its path under a mirror

@@ -209,14 +209,6 @@ impl CodeData {
         &first.edition
     }
 
-    /// Every set in use, for `claimls data status`: the imported editions (oldest first), then the
-    /// embedded set.
-    pub fn all_sets(&self) -> impl Iterator<Item = &CodeSet> {
-        self.imported()
-            .iter()
-            .chain(std::iter::once(&*self.embedded))
-    }
-
     /// A HCPCS code or CPT number (case-insensitive).
     pub fn code(&self, code: &str, dos: Option<Date>) -> Option<&Code> {
         let key = code.to_ascii_uppercase();

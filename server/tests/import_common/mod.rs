@@ -1,4 +1,4 @@
-// Shared by the import_* tests: where the official reference files are.
+// Shared by the import_* tests (a module folder, so it is not a test target of its own).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
