@@ -254,6 +254,20 @@ async function openFile(name) {
   );
 }
 
+/** Hover the token `text` until the editor's hover shows something matching `want`; its text. */
+async function hoverOn(text, want, timeout = 20_000) {
+  return waitFor(`a hover on ${text} matching ${want}`, async () => {
+    const at = await token(text);
+    await page.mouse.move(5, 5);
+    await page.mouse.move(at.x - 3, at.y);
+    await page.mouse.move(at.x, at.y, { steps: 3 });
+    const hover = page.locator(".monaco-hover:visible").first();
+    await hover.waitFor({ state: "visible", timeout: 3000 });
+    const shown = (await hover.innerText()).replace(/\u00a0/g, " ");
+    return want.test(shown) ? shown : undefined;
+  }, timeout);
+}
+
 /** Run a command from the Command Palette by its title. */
 async function runCommand(title) {
   await page.keyboard.press("Escape");
@@ -429,9 +443,10 @@ async function main() {
 
   await step("screenshot of the finding and its hover", async () => {
     assert(squiggle, "needs the diagnostics");
-    const target = await token("J1745");
-    await page.mouse.move(target.x, target.y);
-    await page.locator(".monaco-hover:visible").first().waitFor({ state: "visible", timeout: 10_000 });
+    // Focus the editor (the Problems panel has it), then hover the squiggled code.
+    const line = await token("infliximab");
+    await page.mouse.click(line.x, line.y);
+    await hoverOn("J1745", /waste-jw-missing/);
     await sleep(500);
     const file = path.join(OUT, "screenshot.png");
     await page.screenshot({ path: file });
@@ -494,15 +509,8 @@ async function main() {
 
   await step("hover on J2350 shows ocrelizumab and its 1 mg billing unit", async () => {
     await openFile("ocrevus.claim");
-    const code = await waitFor("J2350 on screen", () => token("J2350"), 10_000);
-    const hoverText = await waitFor("a hover naming ocrelizumab", async () => {
-      await page.mouse.move(5, 5);
-      await page.mouse.move(code.x, code.y);
-      const hover = page.locator(".monaco-hover:visible").first();
-      await hover.waitFor({ state: "visible", timeout: 3000 });
-      const text = (await hover.innerText()).replace(/\u00a0/g, " ");
-      return /ocrelizumab/i.test(text) ? text : undefined;
-    }, 20_000);
+    await waitFor("J2350 on screen", () => token("J2350"), 10_000);
+    const hoverText = await hoverOn("J2350", /ocrelizumab/i);
     fs.writeFileSync(path.join(OUT, "hover-J2350.txt"), hoverText);
     assert(/\b1\s*mg\b/i.test(hoverText), `the hover does not give the 1 mg billing unit:\n${hoverText}`);
     await page.mouse.move(5, 5);
