@@ -75,7 +75,17 @@ pub fn download(url: &str, limits: &FetchLimits) -> Result<Vec<u8>, FetchError> 
             reason: "it does not start with http:// or https://".into(),
         });
     }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let host = url
+        .split_once("://")
+        .map_or("", |(_, rest)| rest)
+        .trim_start_matches('[');
+    // A local mirror is reached directly, never through a proxy from the environment.
+    let loopback = ["127.", "localhost", "::1"].iter().any(|p| host.starts_with(p));
+    let mut config = ureq::Agent::config_builder();
+    if loopback {
+        config = config.proxy(None);
+    }
+    let agent: ureq::Agent = config
         .user_agent(concat!("claimls/", env!("CARGO_PKG_VERSION")))
         .http_status_as_error(false)
         .timeout_connect(Some(limits.connect))
