@@ -4,6 +4,7 @@
 //! each rule declared with [`declare_rule!`] so its documentation lives beside it and `docs/rules.md` is
 //! generated from it. Rules never see tree-sitter nodes.
 
+pub mod arithmetic;
 mod finding;
 
 pub use finding::*;

@@ -1,0 +1,223 @@
+//! Checking a document the way `claimls check` does, but incrementally: the text is cut into claims
+//! (a claim runs from its `claim` line to the next one), and each claim's lowering and findings are
+//! cached by the claim's text. An edit re-checks only the claim it touched.
+//!
+//! Rules judge one claim at a time, so checking a claim on its own gives the same findings as checking
+//! it inside the whole file; spans are kept relative to the claim's start and shifted on the way out.
+
+use crate::config::Config;
+use crate::data::CodeData;
+use crate::model::{self, Span};
+use crate::rules::{self, Edit, Finding};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
+
+/// One claim (or the text before the first claim), lowered and checked on its own.
+#[derive(Debug)]
+pub struct ClaimCheck {
+    /// The lowered claim; spans relative to the chunk start.
+    pub model: model::Document,
+    /// Its findings; spans relative to the chunk start.
+    pub findings: Vec<Finding>,
+}
+
+/// A piece of the document: where it is and what checking it found.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    /// Byte range in the document.
+    pub range: Range<usize>,
+    pub check: Arc<ClaimCheck>,
+}
+
+impl Chunk {
+    /// A chunk-relative span as a document span.
+    pub fn absolute(&self, span: Span) -> Span {
+        Span::new(span.start + self.range.start, span.end + self.range.start)
+    }
+}
+
+/// The result of checking one version of a document.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub chunks: Vec<Chunk>,
+}
+
+impl Analysis {
+    /// Every finding, with document spans, in document order.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for chunk in &self.chunks {
+            for f in &chunk.check.findings {
+                out.push(shift_finding(f, chunk.range.start));
+            }
+        }
+        out
+    }
+
+    /// The chunk that holds byte `offset`.
+    pub fn chunk_at(&self, offset: usize) -> Option<&Chunk> {
+        self.chunks
+            .iter()
+            .find(|c| c.range.start <= offset && offset < c.range.end)
+            .or_else(|| self.chunks.last().filter(|c| offset >= c.range.end))
+    }
+}
+
+fn shift(span: Span, by: usize) -> Span {
+    Span::new(span.start + by, span.end + by)
+}
+
+fn shift_finding(f: &Finding, by: usize) -> Finding {
+    let mut f = f.clone();
+    f.span = shift(f.span, by);
+    for r in &mut f.related {
+        r.span = shift(r.span, by);
+    }
+    if let Some(fix) = &mut f.fix {
+        for Edit { span, .. } in &mut fix.edits {
+            *span = shift(*span, by);
+        }
+    }
+    f
+}
+
+/// Whether a line opens a claim (`claim` as its first word).
+fn opens_claim(line: &str) -> bool {
+    let t = line.trim_start_matches([' ', '\t']);
+    t.strip_prefix("claim")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n', '#']))
+}
+
+/// Byte ranges of the claims of a text, and of the text before the first claim when it is not empty.
+/// Together they cover the text.
+pub fn claim_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut starts = vec![0];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if offset > 0 && opens_claim(line) {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    let mut out = Vec::with_capacity(starts.len());
+    for (i, s) in starts.iter().enumerate() {
+        let e = starts.get(i + 1).copied().unwrap_or(text.len());
+        if e > *s || (text.is_empty() && i == 0) {
+            out.push(*s..e);
+        }
+    }
+    out
+}
+
+/// Lower one claim's text to the typed model.
+///
+/// Until the syntax module's lowering lands on this branch, this is the empty document: the editor
+/// features that need the model (units arithmetic) show less, everything else works from the text.
+pub fn lower(text: &str) -> model::Document {
+    let _ = text;
+    model::Document::default()
+}
+
+/// Checks documents, caching each claim's result by its text. One per server; cheap to share.
+pub struct Checker {
+    data: Arc<CodeData>,
+    config: Arc<Config>,
+    cache: Mutex<HashMap<Arc<str>, Arc<ClaimCheck>>>,
+}
+
+impl Checker {
+    pub fn new(data: Arc<CodeData>, config: Arc<Config>) -> Checker {
+        Checker {
+            data,
+            config,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn data(&self) -> &Arc<CodeData> {
+        &self.data
+    }
+
+    pub fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
+    /// Check one claim's text (cached).
+    pub fn check_claim(&self, text: &str) -> Arc<ClaimCheck> {
+        if let Some(hit) = self.lock().get(text) {
+            return hit.clone();
+        }
+        let model = lower(text);
+        let findings = rules::check(&model, &self.data, &self.config);
+        let check = Arc::new(ClaimCheck { model, findings });
+        self.lock().insert(Arc::from(text), check.clone());
+        check
+    }
+
+    /// Check a whole document; only claims whose text is new are lowered and checked.
+    pub fn check(&self, text: &str) -> Analysis {
+        let chunks: Vec<Chunk> = claim_ranges(text)
+            .into_iter()
+            .map(|range| Chunk {
+                check: self.check_claim(&text[range.clone()]),
+                range,
+            })
+            .collect();
+        Analysis { chunks }
+    }
+
+    /// Forget cached claims no open document uses (called after checks, with the texts in use).
+    pub fn retain(&self, in_use: &[&Analysis], texts: &[&str]) {
+        let mut keep: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (a, t) in in_use.iter().zip(texts) {
+            for c in &a.chunks {
+                if let Some(s) = t.get(c.range.clone()) {
+                    keep.insert(s);
+                }
+            }
+        }
+        self.lock().retain(|k, _| keep.contains(&**k));
+    }
+
+    /// How many claim results are cached.
+    pub fn cached(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Arc<ClaimCheck>>> {
+        // A poisoned cache only means another check panicked mid-insert; the map itself is intact.
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_split_at_claim_lines() {
+        let text = "# top\nclaim A\n  pos 11\n  claimx\nclaim B # two\n";
+        let r = claim_ranges(text);
+        let parts: Vec<&str> = r.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            parts,
+            vec![
+                "# top\n",
+                "claim A\n  pos 11\n  claimx\n",
+                "claim B # two\n"
+            ]
+        );
+        assert_eq!(claim_ranges(""), vec![0..0]);
+        assert_eq!(claim_ranges("claim A"), vec![0..7]);
+    }
+
+    #[test]
+    fn identical_claims_are_checked_once() {
+        let checker = Checker::new(Arc::new(CodeData::embedded()), Arc::new(Config::default()));
+        let a = checker.check("claim A\n  pos 11\nclaim A\n  pos 11\n");
+        assert_eq!(a.chunks.len(), 2);
+        assert!(Arc::ptr_eq(&a.chunks[0].check, &a.chunks[1].check));
+        assert_eq!(checker.cached(), 1);
+    }
+}
