@@ -21,6 +21,7 @@ pub mod context;
 pub mod convert;
 pub mod document;
 pub mod format;
+pub mod framing;
 pub mod highlight;
 pub mod hover;
 pub mod inlay;
@@ -29,7 +30,7 @@ pub mod outline;
 mod server;
 pub mod statement;
 
-pub use server::{Backend, ServerOptions, Snapshot, semantic_legend};
+pub use server::{Backend, ServerOptions, Snapshot, SyntaxTreeParams, semantic_legend};
 
 use std::process::ExitCode;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -44,8 +45,22 @@ where
 {
     let (service, socket) = LspService::build(|client| Backend::new(client, options))
         .custom_method("$/setTrace", Backend::set_trace)
+        .custom_method("claimls/syntaxTree", Backend::syntax_tree)
+        .custom_method(framing::PARSE_ERROR_METHOD, Backend::parse_error)
+        .custom_method(framing::INVALID_REQUEST_METHOD, Backend::invalid_request)
         .finish();
-    Server::new(input, output, socket).serve(service).await;
+    // Malformed input must not end the session: a guard frames the input first.
+    let (guarded_read, guarded_write) = tokio::io::simplex(1 << 16);
+    let server = Server::new(guarded_read, output, socket).serve(service);
+    let pump = framing::pump(input, guarded_write);
+    tokio::pin!(server);
+    tokio::pin!(pump);
+    tokio::select! {
+        _ = &mut server => return,
+        _ = &mut pump => {}
+    }
+    // The input ended: the server reads to the end of what was passed on, then stops.
+    server.await;
 }
 
 /// `claimls lsp`: serve over stdio.

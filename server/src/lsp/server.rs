@@ -89,6 +89,13 @@ pub(crate) struct State {
     watch_registration: Mutex<bool>,
 }
 
+/// Parameters of `claimls/syntaxTree`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyntaxTreeParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
 pub struct Backend {
     client: Client,
     state: Arc<State>,
@@ -161,6 +168,26 @@ impl Backend {
             _ => "off",
         };
         self.state.log.set(Level::from_trace(level));
+    }
+
+    /// `claimls/syntaxTree`: the s-expression of the document's current (incrementally maintained)
+    /// tree, for debugging and for the tests that compare it with a fresh parse.
+    pub async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<Option<String>> {
+        let docs = self.docs();
+        Ok(docs
+            .get(&params.text_document.uri)
+            .and_then(|o| o.doc.tree())
+            .map(|t| t.root_node().to_sexp()))
+    }
+
+    /// Answers a message that was not JSON (see `framing`).
+    pub async fn parse_error(&self) -> Result<()> {
+        Err(tower_lsp_server::jsonrpc::Error::parse_error())
+    }
+
+    /// Answers JSON that was not a JSON-RPC message (see `framing`).
+    pub async fn invalid_request(&self) -> Result<()> {
+        Err(tower_lsp_server::jsonrpc::Error::invalid_request())
     }
 
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
