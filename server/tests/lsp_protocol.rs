@@ -236,7 +236,7 @@ impl Lcg {
 
 /// Byte offset → (line, UTF-16 column); lines end at `\n`, `\r\n` or a lone `\r`, as in LSP.
 fn lsp_pos(text: &str, byte: usize) -> (u32, u32) {
-    let before = text[..byte].as_bytes();
+    let before = &text.as_bytes()[..byte];
     let (mut line, mut line_start) = (0u32, 0usize);
     for (i, b) in before.iter().enumerate() {
         let breaks = *b == b'\n' || (*b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
