@@ -30,16 +30,6 @@ pub struct CodeSet {
     pub drug_names: HashMap<String, Vec<String>>,
 }
 
-impl Default for Edition {
-    fn default() -> Self {
-        Edition {
-            name: String::new(),
-            effective: None,
-            until: None,
-        }
-    }
-}
-
 /// The key an ICD-10-CM code is stored under: upper case without the dot (`g35.a` → `G35A`).
 pub fn icd10_key(code: &str) -> String {
     code.chars()

@@ -1,5 +1,5 @@
-//! Quick fixes: every finding that carries a fix, offered where its range meets the requested one.
-//! The fix text comes from the rule that found the problem.
+//! Quick fixes: every finding's fix and alternatives, offered where its range meets the requested
+//! one. The fix text comes from the rule that found the problem.
 
 use super::convert;
 use super::server::Snapshot;
@@ -19,30 +19,34 @@ pub fn quick_fixes(
     let touches = |s: Span| s.start <= wanted.end && wanted.start <= s.end;
     let mut out = Vec::new();
     for finding in snap.analysis().findings() {
-        let Some(fix) = &finding.fix else { continue };
         if !touches(finding.span) {
             continue;
         }
-        let edits = fix
-            .edits
-            .iter()
-            .map(|e| convert::text_edit(&snap.rope, e))
-            .collect();
-        let mut changes = HashMap::new();
-        changes.insert(uri.clone(), edits);
-        out.push(CodeActionOrCommand::CodeAction(CodeAction {
-            title: fix.title.clone(),
-            kind: Some(CodeActionKind::QUICKFIX),
-            diagnostics: Some(vec![convert::diagnostic(
-                &snap.rope, uri, docs_base, &finding,
-            )]),
-            edit: Some(WorkspaceEdit {
-                changes: Some(changes),
+        // The one right fix first (preferred), then the alternatives the coder chooses from.
+        let fixes = finding.fix.iter().map(|f| (f, true));
+        let fixes = fixes.chain(finding.alternatives.iter().map(|f| (f, false)));
+        for (fix, preferred) in fixes {
+            let edits = fix
+                .edits
+                .iter()
+                .map(|e| convert::text_edit(&snap.rope, e))
+                .collect();
+            let mut changes = HashMap::new();
+            changes.insert(uri.clone(), edits);
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: fix.title.clone(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![convert::diagnostic(
+                    &snap.rope, uri, docs_base, &finding,
+                )]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..Default::default()
+                }),
+                is_preferred: Some(preferred),
                 ..Default::default()
-            }),
-            is_preferred: Some(true),
-            ..Default::default()
-        }));
+            }));
+        }
     }
     out
 }

@@ -74,7 +74,7 @@ fn shift_finding(f: &Finding, by: usize) -> Finding {
     for r in &mut f.related {
         r.span = shift(r.span, by);
     }
-    if let Some(fix) = &mut f.fix {
+    for fix in f.fix.iter_mut().chain(f.alternatives.iter_mut()) {
         for Edit { span, .. } in &mut fix.edits {
             *span = shift(*span, by);
         }
@@ -115,8 +115,10 @@ pub fn claim_ranges(text: &str) -> Vec<Range<usize>> {
 /// Until the syntax module's lowering lands on this branch, this is the empty document: the editor
 /// features that need the model (units arithmetic) show less, everything else works from the text.
 pub fn lower(text: &str) -> model::Document {
-    let _ = text;
-    model::Document::default()
+    model::Document {
+        text: text.to_string(),
+        ..model::Document::default()
+    }
 }
 
 /// Checks documents, caching each claim's result by its text. One per server; cheap to share.

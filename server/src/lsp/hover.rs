@@ -9,7 +9,6 @@ use super::server::Snapshot;
 use super::statement::{Role, Token};
 use crate::data::{Code, CodeData, CodeKind, Container, ModifierKind};
 use crate::model::{Date, Ndc, Span};
-use crate::rules::arithmetic;
 use std::fmt::Write;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
@@ -287,16 +286,13 @@ fn units_arithmetic(snap: &Snapshot, offset: usize) -> Option<String> {
     let analysis = snap.checker.check(&snap.text);
     let chunk: &Chunk = analysis.chunk_at(offset)?;
     let rel = offset.checked_sub(chunk.range.start)?;
-    for claim in &chunk.check.model.claims {
-        for line in &claim.lines {
-            let Some(units) = &line.units else { continue };
-            if units.span.start <= rel && rel <= units.span.end {
-                return arithmetic::units_arithmetic(line, claim, snap.data())
-                    .map(|a| a.to_string());
-            }
-        }
-    }
-    None
+    let model = &chunk.check.model;
+    let line = model.claims.iter().flat_map(|c| &c.lines).find(|l| {
+        l.units
+            .as_ref()
+            .is_some_and(|u| u.span.start <= rel && rel <= u.span.end)
+    })?;
+    crate::rules::units_arithmetic(model, snap.data(), snap.config(), line.span.start)
 }
 
 /// The code written on a line, and the value of its units, when the model does not know the line.
@@ -304,9 +300,9 @@ fn lexical_units(snap: &Snapshot, line: &LexedLine<'_>, units: &str) -> Option<S
     let code = line.value(Role::Code)?;
     let c = snap.data().code(code, None)?;
     let n: crate::model::Decimal = units.parse().ok()?;
-    let amount = arithmetic::units_amount(c, n)?;
+    let amount = crate::rules::units_amount(c, n)?;
     let unit = c.billing_unit?;
-    Some(format!("{} units × {unit} = {amount}", n.normalize()))
+    Some(format!("{} units × {unit} {amount}", n.normalize()))
 }
 
 pub fn hover(snap: &Snapshot, pos: Position) -> Option<Hover> {

@@ -1,4 +1,4 @@
-//! Inlay hints: the amount a `units` value stands for (`= 600 mg`, from `rules::arithmetic`) and the
+//! Inlay hints: the amount a `units` value stands for (`= 600 mg`, from `rules::units_amount`) and the
 //! short descriptor after a billed code.
 
 use super::context::lex_lines;
@@ -6,7 +6,6 @@ use super::convert;
 use super::server::Snapshot;
 use super::statement::Role;
 use crate::model::Decimal;
-use crate::rules::arithmetic;
 use tower_lsp_server::ls_types::{InlayHint, InlayHintKind, InlayHintLabel, Range};
 
 pub fn hints(snap: &Snapshot, range: Range) -> Vec<InlayHint> {
@@ -53,12 +52,12 @@ pub fn hints(snap: &Snapshot, range: Range) -> Vec<InlayHint> {
         let Ok(units) = line.token_text(units_tok).parse::<Decimal>() else {
             continue;
         };
-        let Some(amount) = arithmetic::units_amount(code, units) else {
+        let Some(amount) = crate::rules::units_amount(code, units) else {
             continue;
         };
         out.push(InlayHint {
             position: convert::byte_to_position(&snap.rope, line.start + units_tok.range.end),
-            label: InlayHintLabel::String(format!("= {amount}")),
+            label: InlayHintLabel::String(amount),
             kind: Some(InlayHintKind::TYPE),
             text_edits: None,
             tooltip: None,

@@ -12,7 +12,7 @@
 //!   go to definition), `format`, `highlight` (semantic tokens).
 //!
 //! Invariant: this layer computes no billing fact. Diagnostics are `rules::check` findings, quick
-//! fixes are their fixes, and the units arithmetic comes from `rules::arithmetic`.
+//! fixes are their fixes, and the units arithmetic comes from `rules::units_arithmetic` / `rules::units_amount`.
 
 pub mod actions;
 pub mod analysis;

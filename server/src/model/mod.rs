@@ -48,6 +48,8 @@ impl<T> Spanned<T> {
 /// One `.claim` file: its claims and what could not be read.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
+    /// The source text the spans point into (rules use it to place fix edits on whole lines).
+    pub text: String,
     pub claims: Vec<Claim>,
     /// Syntax findings from the lowering: unreadable lines, values of the wrong shape, statements
     /// outside a claim.

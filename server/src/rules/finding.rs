@@ -64,7 +64,11 @@ pub struct Finding {
     pub message: String,
     pub span: Span,
     pub related: Vec<Related>,
+    /// The fix when there is one right answer (`check` prints it; the LSP offers it first).
     pub fix: Option<Fix>,
+    /// Other fixes the coder chooses from when there is no single right answer (G35 → G35.A, G35.B0…);
+    /// the LSP offers each as a quick fix.
+    pub alternatives: Vec<Fix>,
 }
 
 impl Finding {
@@ -76,6 +80,7 @@ impl Finding {
             span,
             related: Vec::new(),
             fix: None,
+            alternatives: Vec::new(),
         }
     }
     pub fn severity(mut self, severity: Severity) -> Finding {
@@ -86,6 +91,13 @@ impl Finding {
         self.related.push(Related {
             span,
             message: message.into(),
+        });
+        self
+    }
+    pub fn alternative(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Finding {
+        self.alternatives.push(Fix {
+            title: title.into(),
+            edits,
         });
         self
     }
