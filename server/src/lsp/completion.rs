@@ -172,11 +172,15 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
         (Some("pos"), Some(0)) => places(data),
         (Some("route"), Some(0)) => ROUTES
             .iter()
-            .map(|(r, d)| Candidate::new(*r, CompletionItemKind::ENUM_MEMBER, 0).detail(*d))
+            .enumerate()
+            .map(|(i, (r, d))| {
+                Candidate::new(*r, CompletionItemKind::ENUM_MEMBER, i as u32).detail(*d)
+            })
             .collect(),
         (Some("payer"), Some(0)) => PayerKind::ALL
             .iter()
-            .map(|k| Candidate::new(k.keyword(), CompletionItemKind::ENUM_MEMBER, 0))
+            .enumerate()
+            .map(|(i, k)| Candidate::new(k.keyword(), CompletionItemKind::ENUM_MEMBER, i as u32))
             .collect(),
         (Some("payer"), Some(1)) => snap
             .config()
@@ -210,7 +214,8 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
         ],
         (Some("history"), Some(1)) => OUTCOMES
             .iter()
-            .map(|o| Candidate::new(*o, CompletionItemKind::ENUM_MEMBER, 0))
+            .enumerate()
+            .map(|(i, o)| Candidate::new(*o, CompletionItemKind::ENUM_MEMBER, i as u32))
             .collect(),
         _ => Vec::new(),
     };
@@ -373,7 +378,10 @@ fn line_items(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec
         Some(("ndc", 0)) => line_ndcs(code, data),
         Some(("ndc", 2)) => NDC_UNITS
             .iter()
-            .map(|(u, d)| Candidate::new(*u, CompletionItemKind::ENUM_MEMBER, 0).detail(*d))
+            .enumerate()
+            .map(|(i, (u, d))| {
+                Candidate::new(*u, CompletionItemKind::ENUM_MEMBER, i as u32).detail(*d)
+            })
             .collect(),
         Some(("units" | "charge" | "on", 0)) => Vec::new(),
         Some(_) => clauses(slot, 0),
