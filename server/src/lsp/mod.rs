@@ -81,5 +81,8 @@ pub fn run() -> ExitCode {
         tokio::io::stdout(),
         ServerOptions::default(),
     ));
+    // The stdin reader is a blocking thread that may be waiting for input that never comes (clients
+    // need not close stdin after `exit`): do not wait for it.
+    runtime.shutdown_background();
     ExitCode::SUCCESS
 }

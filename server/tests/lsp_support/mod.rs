@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod fixture;
+pub mod process;
 
 use claimls::lsp::{ServerOptions, serve};
 use serde_json::{Value, json};
