@@ -18,7 +18,9 @@ pub fn quick_fixes(
     let wanted = convert::range_to_span(&snap.rope, range);
     let touches = |s: Span| s.start <= wanted.end && wanted.start <= s.end;
     let mut out = Vec::new();
-    for finding in snap.analysis().findings() {
+    let chunks = super::analysis::chunks_over(&snap.checker, &snap.text, wanted.start..wanted.end);
+    let findings = super::analysis::Analysis { chunks }.findings();
+    for finding in findings {
         if !touches(finding.span) {
             continue;
         }

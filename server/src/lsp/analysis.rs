@@ -110,6 +110,62 @@ pub fn claim_ranges(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// The end of the line starting at `start` (after its `\n`, or the end of the text).
+fn line_end(text: &str, start: usize) -> usize {
+    text[start..]
+        .find('\n')
+        .map(|i| start + i + 1)
+        .unwrap_or(text.len())
+}
+
+/// The range of [`claim_ranges`] that holds byte `offset`, found by scanning outwards from it (so
+/// its cost is the claim's size, not the document's).
+pub fn claim_range_at(text: &str, offset: usize) -> Range<usize> {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let mut line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let start = loop {
+        if opens_claim(&text[line_start..line_end(text, line_start)]) || line_start == 0 {
+            break line_start;
+        }
+        line_start = text[..line_start - 1]
+            .rfind('\n')
+            .map(|i| i + 1)
+            .unwrap_or(0);
+    };
+    let mut pos = line_end(text, offset);
+    let end = loop {
+        if pos >= text.len() {
+            break text.len();
+        }
+        let next = line_end(text, pos);
+        if opens_claim(&text[pos..next]) {
+            break pos;
+        }
+        pos = next;
+    };
+    start..end
+}
+
+/// The chunks of `text` that overlap the byte range `range` (each checked, cached).
+pub fn chunks_over(checker: &Checker, text: &str, range: Range<usize>) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    let mut at = claim_range_at(text, range.start);
+    loop {
+        out.push(Chunk {
+            check: checker.check_claim(&text[at.clone()]),
+            range: at.clone(),
+        });
+        if at.end >= range.end.min(text.len()) || at.end >= text.len() {
+            break;
+        }
+        at = claim_range_at(text, at.end);
+    }
+    out
+}
+
 /// Lower one claim's text to the typed model.
 ///
 /// Until the syntax module's lowering lands on this branch, this is the empty document: the editor
@@ -212,6 +268,20 @@ mod tests {
         );
         assert_eq!(claim_ranges(""), vec![0..0]);
         assert_eq!(claim_ranges("claim A"), vec![0..7]);
+    }
+
+    #[test]
+    fn the_claim_at_an_offset_is_the_one_claim_ranges_gives() {
+        let text = "# top\nclaim A\n  pos 11\n\nclaim B\n  dx G35\n";
+        let ranges = claim_ranges(text);
+        for offset in 0..=text.len() {
+            let expected = ranges
+                .iter()
+                .find(|r| r.start <= offset && offset < r.end)
+                .or(ranges.last())
+                .cloned();
+            assert_eq!(Some(claim_range_at(text, offset)), expected, "at {offset}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `dx` statements are read from the lexed lines so they are there even when the line being typed
 //! does not parse yet.
 
-use super::analysis::claim_ranges;
+use super::analysis::claim_range_at;
 use super::statement::{Role, Statement, Token, lex};
 use std::ops::Range;
 
@@ -80,13 +80,7 @@ pub struct ClaimContext<'a> {
 impl<'a> ClaimContext<'a> {
     /// The claim (or the text before the first claim) that holds byte `offset`.
     pub fn at(text: &'a str, offset: usize) -> ClaimContext<'a> {
-        let ranges = claim_ranges(text);
-        let range = ranges
-            .iter()
-            .find(|r| r.start <= offset && offset < r.end)
-            .or(ranges.last())
-            .cloned()
-            .unwrap_or(0..0);
+        let range = claim_range_at(text, offset);
         ClaimContext {
             lines: lex_lines(text, range.clone()),
             range,

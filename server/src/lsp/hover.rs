@@ -283,8 +283,8 @@ fn payer_markdown(snap: &Snapshot, kind: &str, name: Option<&str>) -> Option<Str
 
 /// The units arithmetic of the line at `offset`, from the lowered claim.
 fn units_arithmetic(snap: &Snapshot, offset: usize) -> Option<String> {
-    let analysis = snap.checker.check(&snap.text);
-    let chunk: &Chunk = analysis.chunk_at(offset)?;
+    let chunks = super::analysis::chunks_over(&snap.checker, &snap.text, offset..offset);
+    let chunk: &Chunk = chunks.first()?;
     let rel = offset.checked_sub(chunk.range.start)?;
     let model = &chunk.check.model;
     let line = model.claims.iter().flat_map(|c| &c.lines).find(|l| {
