@@ -190,6 +190,36 @@ fn spawned() {
     let _ = s.stop();
 }
 
+/// Where edit → diagnostics time goes: the incremental reparse and the cached re-check, directly.
+fn breakdown(data: Arc<CodeData>) {
+    use claimls::lsp::analysis::Checker;
+    use claimls::lsp::document::OpenDocument;
+    let (text, _) = big_document();
+    let mut doc = OpenDocument::new(&text, 1);
+    let checker = Checker::new(data, Arc::new(claimls::config::Config::default()));
+    checker.check(&text);
+    let (mut reparse, mut to_string, mut check) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..100 {
+        let at = doc.rope.line_to_char((i * 7919) % 29_000);
+        let t = Instant::now();
+        doc.edit(at, at, "#");
+        doc.reparse();
+        reparse.push(t.elapsed());
+        let t = Instant::now();
+        let current = doc.text();
+        to_string.push(t.elapsed());
+        let t = Instant::now();
+        checker.check(&current);
+        check.push(t.elapsed());
+    }
+    println!(
+        "  breakdown (median): edit + incremental reparse {}, rope → text {}, cached re-check {}",
+        ms(percentile(&mut reparse, 0.5)),
+        ms(percentile(&mut to_string, 0.5)),
+        ms(percentile(&mut check, 0.5))
+    );
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -207,6 +237,7 @@ fn main() {
         .collect();
     println!("data: {}", editions.join(" + "));
     let fixture = Arc::new(lsp_support::fixture::code_data());
+    breakdown(fixture.clone());
     runtime.block_on(async {
         edits_to_diagnostics(loaded.clone()).await;
         edits_to_diagnostics(fixture.clone()).await;
