@@ -2,16 +2,283 @@
  * @file Claim draft notation for drug-administration claims
  * @author claimls
  * @license MIT
+ *
+ * The node contract (kinds and field names) is NODES.md; the server's lowering
+ * and the editor queries read it. The grammar is structural and permissive:
+ * a statement is its keyword plus loosely typed tokens, and the lowering
+ * validates the values. Statements end at a newline or at the end of the file
+ * (the `_eof` token comes from src/scanner.c).
  */
 
 /// <reference types="tree-sitter-cli/dsl" />
 // @ts-check
 
+/**
+ * One or more `rule`s separated by commas.
+ *
+ * @param {RuleOrLiteral} rule
+ */
+function commaSep1(rule) {
+  return seq(rule, repeat(seq(',', rule)));
+}
+
+// The order must match `enum TokenType` in src/scanner.c.
+const STATEMENT_KEYWORDS = [
+  'claim', 'payer', 'patient', 'provider', 'pos', 'dx', 'order', 'auth',
+  'history', 'note', 'admin', 'dose', 'route', 'start', 'stop', 'vial',
+  'waste', 'reaction', 'premed', 'line',
+];
+
+/**
+ * A statement keyword: the scanner's token, shown in the tree as the keyword
+ * itself (an anonymous node such as "dose"), as if it were a plain literal.
+ *
+ * @param {GrammarSymbols<string>} $
+ * @param {string} name
+ */
+function kw($, name) {
+  return alias($[`_kw_${name}`], name);
+}
+
 export default grammar({
-  name: "claim",
+  name: 'claim',
+
+  // Spaces, tabs, a lone CR (the CR of CRLF is taken by `_newline`), a byte
+  // order mark, and comments may appear between any two tokens. Newlines are
+  // not extras: they end statements.
+  extras: $ => [/[ \t\r\f\v\uFEFF]/, $.comment],
+
+  externals: $ => [
+    // Zero-width end of the last statement when the file has no final newline.
+    $._eof,
+    // Never used in a rule: valid only during error recovery, so the scanner
+    // can tell it is being asked in error mode and stay out of the way.
+    $._error_sentinel,
+    // The keywords that open a statement (and `dx`, which also opens a clause
+    // of a billed line) come from the scanner, which gives them only where the
+    // grammar expects one and never during error recovery. So a broken line is
+    // not resumed in its middle at a word like `dx` or `stop`: recovery waits
+    // for the newline, and the whole line becomes one ERROR.
+    ...STATEMENT_KEYWORDS.map(name => $[`_kw_${name}`]),
+  ],
+
+  // The other keywords are extracted from `word`: a keyword is only a keyword
+  // where the grammar expects it, so `admin insulin units` keeps `units` as a
+  // drug word.
+  word: $ => $.word,
 
   rules: {
-    // TODO: add the actual grammar rules
-    source_file: $ => repeat(/[^\n]*\n/)
-  }
+    source_file: $ => repeat(choice($.claim, $._item, $._newline)),
+
+    // ---- structure -------------------------------------------------------
+
+    claim: $ => prec.right(seq(
+      $.claim_statement,
+      $._eol,
+      repeat(choice($._item, $._newline)),
+    )),
+
+    // Everything that may appear inside a claim (and, before the first claim,
+    // at the top level). Detail statements are allowed here so that a `dose`
+    // outside an `admin` still parses as `dose_statement`.
+    _item: $ => choice(
+      seq($._claim_level_statement, $._eol),
+      seq($._detail_statement, $._eol),
+      seq($.line_statement, $._eol),
+      $.admin_block,
+    ),
+
+    admin_block: $ => prec.right(seq(
+      $.admin_statement,
+      $._eol,
+      repeat(choice(seq($._detail_statement, $._eol), $._newline)),
+    )),
+
+    _claim_level_statement: $ => choice(
+      $.payer_statement,
+      $.patient_statement,
+      $.provider_statement,
+      $.pos_statement,
+      $.dx_statement,
+      $.order_statement,
+      $.auth_statement,
+      $.history_statement,
+      $.note_statement,
+    ),
+
+    _detail_statement: $ => choice(
+      $.dose_statement,
+      $.route_statement,
+      $.start_statement,
+      $.stop_statement,
+      $.vial_statement,
+      $.waste_statement,
+      $.reaction_statement,
+      $.premed_statement,
+    ),
+
+    // A statement ends at a newline, or at the end of a file that has no
+    // final newline.
+    _eol: $ => choice($._newline, $._eof),
+
+    _newline: _ => /\r?\n/,
+
+    // ---- claim-level statements -------------------------------------------
+
+    claim_statement: $ => seq(kw($, 'claim'), field('id', $.word)),
+
+    payer_statement: $ => seq(
+      kw($, 'payer'),
+      field('kind', $.word),
+      optional(field('name', $.string)),
+    ),
+
+    patient_statement: $ => seq(kw($, 'patient'), field('id', $.word)),
+
+    provider_statement: $ => seq(kw($, 'provider'), field('npi', $._value)),
+
+    pos_statement: $ => seq(kw($, 'pos'), field('code', $._value)),
+
+    dx_statement: $ => seq(
+      kw($, 'dx'),
+      optional(field('letter', $.word)),
+      field('code', $._value),
+    ),
+
+    order_statement: $ => seq(
+      kw($, 'order'),
+      optional(field('date', $.date)),
+      optional(choice(
+        seq(field('status', 'signed'), optional(field('signer', $.string))),
+        field('status', 'unsigned'),
+      )),
+    ),
+
+    auth_statement: $ => seq(
+      kw($, 'auth'),
+      field('number', $._value),
+      optional(seq('from', field('from', $.date))),
+      optional(seq('to', field('to', $.date))),
+    ),
+
+    history_statement: $ => seq(
+      kw($, 'history'),
+      field('treatment', $.string),
+      field('outcome', $.word),
+      optional(field('date', $.date)),
+    ),
+
+    note_statement: $ => seq(kw($, 'note'), field('text', $.string)),
+
+    // ---- administration ----------------------------------------------------
+
+    admin_statement: $ => seq(
+      kw($, 'admin'),
+      field('drug', choice($.drug_name, $.string)),
+    ),
+
+    drug_name: $ => repeat1($.word),
+
+    dose_statement: $ => seq(
+      kw($, 'dose'),
+      optional(field('amount', $.number)),
+      optional(field('unit', $.word)),
+    ),
+
+    route_statement: $ => seq(kw($, 'route'), optional(field('route', $.word))),
+
+    start_statement: $ => seq(
+      kw($, 'start'),
+      optional(field('date', $.date)),
+      optional(field('time', $.time)),
+    ),
+
+    stop_statement: $ => seq(
+      kw($, 'stop'),
+      optional(field('date', $.date)),
+      optional(field('time', $.time)),
+    ),
+
+    vial_statement: $ => seq(
+      kw($, 'vial'),
+      choice(
+        field('ndc', $._value),
+        seq(field('amount', $.number), field('unit', $.word)),
+      ),
+      optional(field('count', $.count)),
+    ),
+
+    waste_statement: $ => seq(
+      kw($, 'waste'),
+      optional(field('amount', $.number)),
+      optional(field('unit', $.word)),
+      repeat($.waste_attribute),
+    ),
+
+    waste_attribute: $ => seq(
+      field('key', choice('reason', 'witness', 'evidence')),
+      field('value', $.string),
+    ),
+
+    reaction_statement: $ => seq(
+      kw($, 'reaction'),
+      choice('none', field('text', $.string)),
+    ),
+
+    premed_statement: $ => seq(kw($, 'premed'), field('text', $.string)),
+
+    // ---- billed line -------------------------------------------------------
+
+    line_statement: $ => seq(
+      kw($, 'line'),
+      field('code', $._value),
+      repeat(field('modifier', $.word)),
+      repeat(choice(
+        $.units_clause,
+        $.dx_clause,
+        $.ndc_clause,
+        $.charge_clause,
+        $.on_clause,
+      )),
+    ),
+
+    units_clause: $ => seq('units', optional(field('value', $.number))),
+
+    dx_clause: $ => seq(kw($, 'dx'), commaSep1(field('pointer', $._value))),
+
+    ndc_clause: $ => seq(
+      'ndc',
+      field('ndc', $._value),
+      optional(field('quantity', $.number)),
+      optional(field('unit', $.word)),
+    ),
+
+    charge_clause: $ => seq('charge', field('amount', $.number)),
+
+    on_clause: $ => seq('on', field('date', $.date)),
+
+    // ---- tokens ------------------------------------------------------------
+
+    // Where NODES.md says `value`: any of word, number, date.
+    _value: $ => choice($.word, $.number, $.date),
+
+    // The order of the token rules below matters. `600`, `2026-11-20` and
+    // `x2` are also words; where both are valid and match the same length,
+    // tree-sitter prefers the token defined first. No lexical precedence is
+    // used on purpose: a higher precedence would also stop `50242-0150-01`
+    // after `50242` as a number instead of reading the longer word.
+    date: _ => /[0-9]{4}-[0-9]{2}-[0-9]{2}/,
+
+    time: _ => /[0-9]{1,2}:[0-9]{2}/,
+
+    number: _ => /-?[0-9]+(\.[0-9]+)?|-?\.[0-9]+/,
+
+    count: _ => /x[0-9]+/,
+
+    string: _ => /"([^"\\\r\n]|\\[^\r\n])*"/,
+
+    comment: _ => /#[^\r\n]*/,
+
+    word: _ => /[A-Za-z0-9_][A-Za-z0-9_.\-\/+%]*/,
+  },
 });

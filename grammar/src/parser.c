@@ -7,36 +7,285 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 5
-#define LARGE_STATE_COUNT 4
-#define SYMBOL_COUNT 4
+#define STATE_COUNT 119
+#define LARGE_STATE_COUNT 7
+#define SYMBOL_COUNT 87
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 2
-#define EXTERNAL_TOKEN_COUNT 0
-#define FIELD_COUNT 0
-#define MAX_ALIAS_SEQUENCE_LENGTH 2
+#define TOKEN_COUNT 44
+#define EXTERNAL_TOKEN_COUNT 22
+#define FIELD_COUNT 27
+#define MAX_ALIAS_SEQUENCE_LENGTH 6
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 1
+#define PRODUCTION_ID_COUNT 40
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
-  aux_sym_source_file_token1 = 1,
-  sym_source_file = 2,
-  aux_sym_source_file_repeat1 = 3,
+  sym_word = 1,
+  sym__newline = 2,
+  anon_sym_signed = 3,
+  anon_sym_unsigned = 4,
+  anon_sym_from = 5,
+  anon_sym_to = 6,
+  anon_sym_reason = 7,
+  anon_sym_witness = 8,
+  anon_sym_evidence = 9,
+  anon_sym_none = 10,
+  anon_sym_units = 11,
+  anon_sym_COMMA = 12,
+  anon_sym_ndc = 13,
+  anon_sym_charge = 14,
+  anon_sym_on = 15,
+  sym_date = 16,
+  sym_time = 17,
+  sym_number = 18,
+  sym_count = 19,
+  sym_string = 20,
+  sym_comment = 21,
+  sym__eof = 22,
+  sym__error_sentinel = 23,
+  sym__kw_claim = 24,
+  sym__kw_payer = 25,
+  sym__kw_patient = 26,
+  sym__kw_provider = 27,
+  sym__kw_pos = 28,
+  sym__kw_dx = 29,
+  sym__kw_order = 30,
+  sym__kw_auth = 31,
+  sym__kw_history = 32,
+  sym__kw_note = 33,
+  sym__kw_admin = 34,
+  sym__kw_dose = 35,
+  sym__kw_route = 36,
+  sym__kw_start = 37,
+  sym__kw_stop = 38,
+  sym__kw_vial = 39,
+  sym__kw_waste = 40,
+  sym__kw_reaction = 41,
+  sym__kw_premed = 42,
+  sym__kw_line = 43,
+  sym_source_file = 44,
+  sym_claim = 45,
+  sym__item = 46,
+  sym_admin_block = 47,
+  sym__claim_level_statement = 48,
+  sym__detail_statement = 49,
+  sym__eol = 50,
+  sym_claim_statement = 51,
+  sym_payer_statement = 52,
+  sym_patient_statement = 53,
+  sym_provider_statement = 54,
+  sym_pos_statement = 55,
+  sym_dx_statement = 56,
+  sym_order_statement = 57,
+  sym_auth_statement = 58,
+  sym_history_statement = 59,
+  sym_note_statement = 60,
+  sym_admin_statement = 61,
+  sym_drug_name = 62,
+  sym_dose_statement = 63,
+  sym_route_statement = 64,
+  sym_start_statement = 65,
+  sym_stop_statement = 66,
+  sym_vial_statement = 67,
+  sym_waste_statement = 68,
+  sym_waste_attribute = 69,
+  sym_reaction_statement = 70,
+  sym_premed_statement = 71,
+  sym_line_statement = 72,
+  sym_units_clause = 73,
+  sym_dx_clause = 74,
+  sym_ndc_clause = 75,
+  sym_charge_clause = 76,
+  sym_on_clause = 77,
+  sym__value = 78,
+  aux_sym_source_file_repeat1 = 79,
+  aux_sym_claim_repeat1 = 80,
+  aux_sym_admin_block_repeat1 = 81,
+  aux_sym_drug_name_repeat1 = 82,
+  aux_sym_waste_statement_repeat1 = 83,
+  aux_sym_line_statement_repeat1 = 84,
+  aux_sym_line_statement_repeat2 = 85,
+  aux_sym_dx_clause_repeat1 = 86,
 };
 
 static const char * const ts_symbol_names[] = {
   [ts_builtin_sym_end] = "end",
-  [aux_sym_source_file_token1] = "source_file_token1",
+  [sym_word] = "word",
+  [sym__newline] = "_newline",
+  [anon_sym_signed] = "signed",
+  [anon_sym_unsigned] = "unsigned",
+  [anon_sym_from] = "from",
+  [anon_sym_to] = "to",
+  [anon_sym_reason] = "reason",
+  [anon_sym_witness] = "witness",
+  [anon_sym_evidence] = "evidence",
+  [anon_sym_none] = "none",
+  [anon_sym_units] = "units",
+  [anon_sym_COMMA] = ",",
+  [anon_sym_ndc] = "ndc",
+  [anon_sym_charge] = "charge",
+  [anon_sym_on] = "on",
+  [sym_date] = "date",
+  [sym_time] = "time",
+  [sym_number] = "number",
+  [sym_count] = "count",
+  [sym_string] = "string",
+  [sym_comment] = "comment",
+  [sym__eof] = "_eof",
+  [sym__error_sentinel] = "_error_sentinel",
+  [sym__kw_claim] = "claim",
+  [sym__kw_payer] = "payer",
+  [sym__kw_patient] = "patient",
+  [sym__kw_provider] = "provider",
+  [sym__kw_pos] = "pos",
+  [sym__kw_dx] = "dx",
+  [sym__kw_order] = "order",
+  [sym__kw_auth] = "auth",
+  [sym__kw_history] = "history",
+  [sym__kw_note] = "note",
+  [sym__kw_admin] = "admin",
+  [sym__kw_dose] = "dose",
+  [sym__kw_route] = "route",
+  [sym__kw_start] = "start",
+  [sym__kw_stop] = "stop",
+  [sym__kw_vial] = "vial",
+  [sym__kw_waste] = "waste",
+  [sym__kw_reaction] = "reaction",
+  [sym__kw_premed] = "premed",
+  [sym__kw_line] = "line",
   [sym_source_file] = "source_file",
+  [sym_claim] = "claim",
+  [sym__item] = "_item",
+  [sym_admin_block] = "admin_block",
+  [sym__claim_level_statement] = "_claim_level_statement",
+  [sym__detail_statement] = "_detail_statement",
+  [sym__eol] = "_eol",
+  [sym_claim_statement] = "claim_statement",
+  [sym_payer_statement] = "payer_statement",
+  [sym_patient_statement] = "patient_statement",
+  [sym_provider_statement] = "provider_statement",
+  [sym_pos_statement] = "pos_statement",
+  [sym_dx_statement] = "dx_statement",
+  [sym_order_statement] = "order_statement",
+  [sym_auth_statement] = "auth_statement",
+  [sym_history_statement] = "history_statement",
+  [sym_note_statement] = "note_statement",
+  [sym_admin_statement] = "admin_statement",
+  [sym_drug_name] = "drug_name",
+  [sym_dose_statement] = "dose_statement",
+  [sym_route_statement] = "route_statement",
+  [sym_start_statement] = "start_statement",
+  [sym_stop_statement] = "stop_statement",
+  [sym_vial_statement] = "vial_statement",
+  [sym_waste_statement] = "waste_statement",
+  [sym_waste_attribute] = "waste_attribute",
+  [sym_reaction_statement] = "reaction_statement",
+  [sym_premed_statement] = "premed_statement",
+  [sym_line_statement] = "line_statement",
+  [sym_units_clause] = "units_clause",
+  [sym_dx_clause] = "dx_clause",
+  [sym_ndc_clause] = "ndc_clause",
+  [sym_charge_clause] = "charge_clause",
+  [sym_on_clause] = "on_clause",
+  [sym__value] = "_value",
   [aux_sym_source_file_repeat1] = "source_file_repeat1",
+  [aux_sym_claim_repeat1] = "claim_repeat1",
+  [aux_sym_admin_block_repeat1] = "admin_block_repeat1",
+  [aux_sym_drug_name_repeat1] = "drug_name_repeat1",
+  [aux_sym_waste_statement_repeat1] = "waste_statement_repeat1",
+  [aux_sym_line_statement_repeat1] = "line_statement_repeat1",
+  [aux_sym_line_statement_repeat2] = "line_statement_repeat2",
+  [aux_sym_dx_clause_repeat1] = "dx_clause_repeat1",
 };
 
 static const TSSymbol ts_symbol_map[] = {
   [ts_builtin_sym_end] = ts_builtin_sym_end,
-  [aux_sym_source_file_token1] = aux_sym_source_file_token1,
+  [sym_word] = sym_word,
+  [sym__newline] = sym__newline,
+  [anon_sym_signed] = anon_sym_signed,
+  [anon_sym_unsigned] = anon_sym_unsigned,
+  [anon_sym_from] = anon_sym_from,
+  [anon_sym_to] = anon_sym_to,
+  [anon_sym_reason] = anon_sym_reason,
+  [anon_sym_witness] = anon_sym_witness,
+  [anon_sym_evidence] = anon_sym_evidence,
+  [anon_sym_none] = anon_sym_none,
+  [anon_sym_units] = anon_sym_units,
+  [anon_sym_COMMA] = anon_sym_COMMA,
+  [anon_sym_ndc] = anon_sym_ndc,
+  [anon_sym_charge] = anon_sym_charge,
+  [anon_sym_on] = anon_sym_on,
+  [sym_date] = sym_date,
+  [sym_time] = sym_time,
+  [sym_number] = sym_number,
+  [sym_count] = sym_count,
+  [sym_string] = sym_string,
+  [sym_comment] = sym_comment,
+  [sym__eof] = sym__eof,
+  [sym__error_sentinel] = sym__error_sentinel,
+  [sym__kw_claim] = sym__kw_claim,
+  [sym__kw_payer] = sym__kw_payer,
+  [sym__kw_patient] = sym__kw_patient,
+  [sym__kw_provider] = sym__kw_provider,
+  [sym__kw_pos] = sym__kw_pos,
+  [sym__kw_dx] = sym__kw_dx,
+  [sym__kw_order] = sym__kw_order,
+  [sym__kw_auth] = sym__kw_auth,
+  [sym__kw_history] = sym__kw_history,
+  [sym__kw_note] = sym__kw_note,
+  [sym__kw_admin] = sym__kw_admin,
+  [sym__kw_dose] = sym__kw_dose,
+  [sym__kw_route] = sym__kw_route,
+  [sym__kw_start] = sym__kw_start,
+  [sym__kw_stop] = sym__kw_stop,
+  [sym__kw_vial] = sym__kw_vial,
+  [sym__kw_waste] = sym__kw_waste,
+  [sym__kw_reaction] = sym__kw_reaction,
+  [sym__kw_premed] = sym__kw_premed,
+  [sym__kw_line] = sym__kw_line,
   [sym_source_file] = sym_source_file,
+  [sym_claim] = sym_claim,
+  [sym__item] = sym__item,
+  [sym_admin_block] = sym_admin_block,
+  [sym__claim_level_statement] = sym__claim_level_statement,
+  [sym__detail_statement] = sym__detail_statement,
+  [sym__eol] = sym__eol,
+  [sym_claim_statement] = sym_claim_statement,
+  [sym_payer_statement] = sym_payer_statement,
+  [sym_patient_statement] = sym_patient_statement,
+  [sym_provider_statement] = sym_provider_statement,
+  [sym_pos_statement] = sym_pos_statement,
+  [sym_dx_statement] = sym_dx_statement,
+  [sym_order_statement] = sym_order_statement,
+  [sym_auth_statement] = sym_auth_statement,
+  [sym_history_statement] = sym_history_statement,
+  [sym_note_statement] = sym_note_statement,
+  [sym_admin_statement] = sym_admin_statement,
+  [sym_drug_name] = sym_drug_name,
+  [sym_dose_statement] = sym_dose_statement,
+  [sym_route_statement] = sym_route_statement,
+  [sym_start_statement] = sym_start_statement,
+  [sym_stop_statement] = sym_stop_statement,
+  [sym_vial_statement] = sym_vial_statement,
+  [sym_waste_statement] = sym_waste_statement,
+  [sym_waste_attribute] = sym_waste_attribute,
+  [sym_reaction_statement] = sym_reaction_statement,
+  [sym_premed_statement] = sym_premed_statement,
+  [sym_line_statement] = sym_line_statement,
+  [sym_units_clause] = sym_units_clause,
+  [sym_dx_clause] = sym_dx_clause,
+  [sym_ndc_clause] = sym_ndc_clause,
+  [sym_charge_clause] = sym_charge_clause,
+  [sym_on_clause] = sym_on_clause,
+  [sym__value] = sym__value,
   [aux_sym_source_file_repeat1] = aux_sym_source_file_repeat1,
+  [aux_sym_claim_repeat1] = aux_sym_claim_repeat1,
+  [aux_sym_admin_block_repeat1] = aux_sym_admin_block_repeat1,
+  [aux_sym_drug_name_repeat1] = aux_sym_drug_name_repeat1,
+  [aux_sym_waste_statement_repeat1] = aux_sym_waste_statement_repeat1,
+  [aux_sym_line_statement_repeat1] = aux_sym_line_statement_repeat1,
+  [aux_sym_line_statement_repeat2] = aux_sym_line_statement_repeat2,
+  [aux_sym_dx_clause_repeat1] = aux_sym_dx_clause_repeat1,
 };
 
 static const TSSymbolMetadata ts_symbol_metadata[] = {
@@ -44,18 +293,561 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = true,
   },
-  [aux_sym_source_file_token1] = {
+  [sym_word] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__newline] = {
     .visible = false,
+    .named = true,
+  },
+  [anon_sym_signed] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_unsigned] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_from] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_to] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_reason] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_witness] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_evidence] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_none] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_units] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_COMMA] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_ndc] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_charge] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_on] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym_date] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_time] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_number] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_count] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_string] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_comment] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__eof] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym__error_sentinel] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym__kw_claim] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_payer] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_patient] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_provider] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_pos] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_dx] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_order] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_auth] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_history] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_note] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_admin] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_dose] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_route] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_start] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_stop] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_vial] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_waste] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_reaction] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_premed] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym__kw_line] = {
+    .visible = true,
     .named = false,
   },
   [sym_source_file] = {
     .visible = true,
     .named = true,
   },
+  [sym_claim] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__item] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym_admin_block] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__claim_level_statement] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym__detail_statement] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym__eol] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym_claim_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_payer_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_patient_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_provider_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_pos_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_dx_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_order_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_auth_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_history_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_note_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_admin_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_drug_name] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_dose_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_route_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_start_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_stop_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_vial_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_waste_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_waste_attribute] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_reaction_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_premed_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_line_statement] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_units_clause] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_dx_clause] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_ndc_clause] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_charge_clause] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_on_clause] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__value] = {
+    .visible = false,
+    .named = true,
+  },
   [aux_sym_source_file_repeat1] = {
     .visible = false,
     .named = false,
   },
+  [aux_sym_claim_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_admin_block_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_drug_name_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_waste_statement_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_line_statement_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_line_statement_repeat2] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_dx_clause_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+};
+
+enum ts_field_identifiers {
+  field_amount = 1,
+  field_code = 2,
+  field_count = 3,
+  field_date = 4,
+  field_drug = 5,
+  field_from = 6,
+  field_id = 7,
+  field_key = 8,
+  field_kind = 9,
+  field_letter = 10,
+  field_modifier = 11,
+  field_name = 12,
+  field_ndc = 13,
+  field_npi = 14,
+  field_number = 15,
+  field_outcome = 16,
+  field_pointer = 17,
+  field_quantity = 18,
+  field_route = 19,
+  field_signer = 20,
+  field_status = 21,
+  field_text = 22,
+  field_time = 23,
+  field_to = 24,
+  field_treatment = 25,
+  field_unit = 26,
+  field_value = 27,
+};
+
+static const char * const ts_field_names[] = {
+  [0] = NULL,
+  [field_amount] = "amount",
+  [field_code] = "code",
+  [field_count] = "count",
+  [field_date] = "date",
+  [field_drug] = "drug",
+  [field_from] = "from",
+  [field_id] = "id",
+  [field_key] = "key",
+  [field_kind] = "kind",
+  [field_letter] = "letter",
+  [field_modifier] = "modifier",
+  [field_name] = "name",
+  [field_ndc] = "ndc",
+  [field_npi] = "npi",
+  [field_number] = "number",
+  [field_outcome] = "outcome",
+  [field_pointer] = "pointer",
+  [field_quantity] = "quantity",
+  [field_route] = "route",
+  [field_signer] = "signer",
+  [field_status] = "status",
+  [field_text] = "text",
+  [field_time] = "time",
+  [field_to] = "to",
+  [field_treatment] = "treatment",
+  [field_unit] = "unit",
+  [field_value] = "value",
+};
+
+static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
+  [1] = {.index = 0, .length = 1},
+  [2] = {.index = 1, .length = 1},
+  [3] = {.index = 2, .length = 1},
+  [4] = {.index = 3, .length = 1},
+  [5] = {.index = 4, .length = 1},
+  [6] = {.index = 5, .length = 1},
+  [7] = {.index = 6, .length = 1},
+  [8] = {.index = 7, .length = 1},
+  [9] = {.index = 8, .length = 1},
+  [10] = {.index = 9, .length = 1},
+  [11] = {.index = 10, .length = 1},
+  [12] = {.index = 11, .length = 1},
+  [13] = {.index = 12, .length = 1},
+  [14] = {.index = 13, .length = 1},
+  [15] = {.index = 14, .length = 2},
+  [16] = {.index = 16, .length = 2},
+  [17] = {.index = 18, .length = 2},
+  [18] = {.index = 20, .length = 2},
+  [19] = {.index = 22, .length = 2},
+  [20] = {.index = 24, .length = 2},
+  [21] = {.index = 26, .length = 2},
+  [22] = {.index = 28, .length = 2},
+  [23] = {.index = 30, .length = 2},
+  [24] = {.index = 32, .length = 1},
+  [25] = {.index = 33, .length = 2},
+  [26] = {.index = 35, .length = 3},
+  [27] = {.index = 38, .length = 2},
+  [28] = {.index = 40, .length = 2},
+  [29] = {.index = 42, .length = 3},
+  [30] = {.index = 45, .length = 3},
+  [31] = {.index = 48, .length = 1},
+  [32] = {.index = 49, .length = 1},
+  [33] = {.index = 50, .length = 2},
+  [34] = {.index = 52, .length = 2},
+  [35] = {.index = 54, .length = 2},
+  [36] = {.index = 56, .length = 2},
+  [37] = {.index = 58, .length = 3},
+  [38] = {.index = 61, .length = 2},
+  [39] = {.index = 63, .length = 3},
+};
+
+static const TSFieldMapEntry ts_field_map_entries[] = {
+  [0] =
+    {field_id, 1},
+  [1] =
+    {field_kind, 1},
+  [2] =
+    {field_npi, 1},
+  [3] =
+    {field_code, 1},
+  [4] =
+    {field_status, 1},
+  [5] =
+    {field_date, 1},
+  [6] =
+    {field_number, 1},
+  [7] =
+    {field_text, 1},
+  [8] =
+    {field_drug, 1},
+  [9] =
+    {field_amount, 1},
+  [10] =
+    {field_unit, 1},
+  [11] =
+    {field_route, 1},
+  [12] =
+    {field_time, 1},
+  [13] =
+    {field_ndc, 1},
+  [14] =
+    {field_kind, 1},
+    {field_name, 2},
+  [16] =
+    {field_code, 2},
+    {field_letter, 1},
+  [18] =
+    {field_signer, 2},
+    {field_status, 1},
+  [20] =
+    {field_date, 1},
+    {field_status, 2},
+  [22] =
+    {field_outcome, 2},
+    {field_treatment, 1},
+  [24] =
+    {field_amount, 1},
+    {field_unit, 2},
+  [26] =
+    {field_date, 1},
+    {field_time, 2},
+  [28] =
+    {field_count, 2},
+    {field_ndc, 1},
+  [30] =
+    {field_key, 0},
+    {field_value, 1},
+  [32] =
+    {field_modifier, 0},
+  [33] =
+    {field_code, 1},
+    {field_modifier, 2, .inherited = true},
+  [35] =
+    {field_date, 1},
+    {field_signer, 3},
+    {field_status, 2},
+  [38] =
+    {field_from, 3},
+    {field_number, 1},
+  [40] =
+    {field_number, 1},
+    {field_to, 3},
+  [42] =
+    {field_date, 3},
+    {field_outcome, 2},
+    {field_treatment, 1},
+  [45] =
+    {field_amount, 1},
+    {field_count, 3},
+    {field_unit, 2},
+  [48] =
+    {field_pointer, 1},
+  [49] =
+    {field_value, 1},
+  [50] =
+    {field_modifier, 0, .inherited = true},
+    {field_modifier, 1, .inherited = true},
+  [52] =
+    {field_pointer, 1},
+    {field_pointer, 2, .inherited = true},
+  [54] =
+    {field_ndc, 1},
+    {field_quantity, 2},
+  [56] =
+    {field_ndc, 1},
+    {field_unit, 2},
+  [58] =
+    {field_from, 3},
+    {field_number, 1},
+    {field_to, 5},
+  [61] =
+    {field_pointer, 0, .inherited = true},
+    {field_pointer, 1, .inherited = true},
+  [63] =
+    {field_ndc, 1},
+    {field_quantity, 2},
+    {field_unit, 3},
 };
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
@@ -72,6 +864,120 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [2] = 2,
   [3] = 3,
   [4] = 4,
+  [5] = 5,
+  [6] = 6,
+  [7] = 7,
+  [8] = 8,
+  [9] = 9,
+  [10] = 10,
+  [11] = 11,
+  [12] = 12,
+  [13] = 13,
+  [14] = 14,
+  [15] = 15,
+  [16] = 16,
+  [17] = 17,
+  [18] = 18,
+  [19] = 19,
+  [20] = 20,
+  [21] = 21,
+  [22] = 22,
+  [23] = 23,
+  [24] = 24,
+  [25] = 25,
+  [26] = 26,
+  [27] = 27,
+  [28] = 28,
+  [29] = 29,
+  [30] = 30,
+  [31] = 31,
+  [32] = 32,
+  [33] = 33,
+  [34] = 34,
+  [35] = 35,
+  [36] = 36,
+  [37] = 37,
+  [38] = 38,
+  [39] = 39,
+  [40] = 40,
+  [41] = 41,
+  [42] = 42,
+  [43] = 43,
+  [44] = 44,
+  [45] = 45,
+  [46] = 46,
+  [47] = 47,
+  [48] = 48,
+  [49] = 49,
+  [50] = 50,
+  [51] = 51,
+  [52] = 52,
+  [53] = 53,
+  [54] = 54,
+  [55] = 55,
+  [56] = 56,
+  [57] = 57,
+  [58] = 58,
+  [59] = 59,
+  [60] = 60,
+  [61] = 61,
+  [62] = 62,
+  [63] = 63,
+  [64] = 64,
+  [65] = 65,
+  [66] = 66,
+  [67] = 67,
+  [68] = 68,
+  [69] = 69,
+  [70] = 70,
+  [71] = 71,
+  [72] = 72,
+  [73] = 73,
+  [74] = 74,
+  [75] = 75,
+  [76] = 76,
+  [77] = 77,
+  [78] = 78,
+  [79] = 79,
+  [80] = 80,
+  [81] = 81,
+  [82] = 82,
+  [83] = 83,
+  [84] = 84,
+  [85] = 85,
+  [86] = 86,
+  [87] = 87,
+  [88] = 88,
+  [89] = 89,
+  [90] = 90,
+  [91] = 91,
+  [92] = 92,
+  [93] = 93,
+  [94] = 94,
+  [95] = 95,
+  [96] = 96,
+  [97] = 97,
+  [98] = 98,
+  [99] = 99,
+  [100] = 100,
+  [101] = 101,
+  [102] = 102,
+  [103] = 103,
+  [104] = 104,
+  [105] = 105,
+  [106] = 106,
+  [107] = 107,
+  [108] = 108,
+  [109] = 109,
+  [110] = 110,
+  [111] = 111,
+  [112] = 112,
+  [113] = 113,
+  [114] = 114,
+  [115] = 115,
+  [116] = 116,
+  [117] = 117,
+  [118] = 118,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -79,34 +985,921 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(3);
-      if (lookahead == '\n') ADVANCE(5);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(1);
-      if (lookahead != 0) ADVANCE(2);
+      if (eof) ADVANCE(48);
+      ADVANCE_MAP(
+        '\n', 49,
+        '\r', 1,
+        '"', 9,
+        '#', 77,
+        ',', 56,
+        '-', 12,
+        '.', 39,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        's', 91,
+        'u', 96,
+      );
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(0);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 1:
-      if (lookahead == '\n') ADVANCE(5);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(1);
-      if (lookahead != 0) ADVANCE(2);
+      ADVANCE_MAP(
+        '\n', 49,
+        '\r', 1,
+        '"', 9,
+        '#', 77,
+        ',', 56,
+        '-', 12,
+        '.', 39,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        's', 91,
+        'u', 96,
+      );
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(1);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 2:
-      if (lookahead == '\n') ADVANCE(4);
-      if (lookahead != 0) ADVANCE(2);
+      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\r') ADVANCE(2);
+      if (lookahead == '#') ADVANCE(77);
+      if (lookahead == 'c') ADVANCE(90);
+      if (lookahead == 'n') ADVANCE(81);
+      if (lookahead == 'o') ADVANCE(95);
+      if (lookahead == 'u') ADVANCE(98);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(2);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 3:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      ADVANCE_MAP(
+        '\n', 49,
+        '\r', 3,
+        '#', 77,
+        ',', 56,
+        '-', 12,
+        '.', 39,
+        'c', 26,
+        'n', 17,
+        'o', 30,
+        's', 27,
+        'u', 31,
+      );
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(3);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
       END_STATE();
     case 4:
-      ACCEPT_TOKEN(aux_sym_source_file_token1);
+      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\r') ADVANCE(4);
+      if (lookahead == '#') ADVANCE(77);
+      if (lookahead == '-') ADVANCE(12);
+      if (lookahead == '.') ADVANCE(39);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(4);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 5:
-      ACCEPT_TOKEN(aux_sym_source_file_token1);
-      if (lookahead == '\n') ADVANCE(5);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(1);
-      if (lookahead != 0) ADVANCE(2);
+      ADVANCE_MAP(
+        '\n', 49,
+        '\r', 5,
+        '#', 77,
+        '-', 12,
+        '.', 39,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        'u', 98,
+      );
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(5);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 6:
+      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\r') ADVANCE(6);
+      if (lookahead == '"') ADVANCE(9);
+      if (lookahead == '#') ADVANCE(77);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(6);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 7:
+      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\r') ADVANCE(7);
+      if (lookahead == '#') ADVANCE(77);
+      if (lookahead == 's') ADVANCE(27);
+      if (lookahead == 'u') ADVANCE(33);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(7);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(13);
+      END_STATE();
+    case 8:
+      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\r') ADVANCE(8);
+      if (lookahead == '#') ADVANCE(77);
+      if (lookahead == '-') ADVANCE(12);
+      if (lookahead == '.') ADVANCE(39);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(8);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 9:
+      if (lookahead == '"') ADVANCE(76);
+      if (lookahead == '\\') ADVANCE(47);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(9);
+      END_STATE();
+    case 10:
+      if (lookahead == '-') ADVANCE(46);
+      END_STATE();
+    case 11:
+      if (lookahead == '-') ADVANCE(44);
+      END_STATE();
+    case 12:
+      if (lookahead == '.') ADVANCE(39);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+      END_STATE();
+    case 13:
+      if (lookahead == ':') ADVANCE(43);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
+      END_STATE();
+    case 14:
+      if (lookahead == ':') ADVANCE(43);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(41);
+      END_STATE();
+    case 15:
+      if (lookahead == 'a') ADVANCE(35);
+      END_STATE();
+    case 16:
+      if (lookahead == 'c') ADVANCE(57);
+      END_STATE();
+    case 17:
+      if (lookahead == 'd') ADVANCE(16);
+      END_STATE();
+    case 18:
+      if (lookahead == 'd') ADVANCE(50);
+      END_STATE();
+    case 19:
+      if (lookahead == 'd') ADVANCE(52);
+      END_STATE();
+    case 20:
+      if (lookahead == 'e') ADVANCE(59);
+      END_STATE();
+    case 21:
+      if (lookahead == 'e') ADVANCE(18);
+      END_STATE();
+    case 22:
+      if (lookahead == 'e') ADVANCE(19);
+      END_STATE();
+    case 23:
+      if (lookahead == 'g') ADVANCE(20);
+      END_STATE();
+    case 24:
+      if (lookahead == 'g') ADVANCE(32);
+      END_STATE();
+    case 25:
+      if (lookahead == 'g') ADVANCE(34);
+      END_STATE();
+    case 26:
+      if (lookahead == 'h') ADVANCE(15);
+      END_STATE();
+    case 27:
+      if (lookahead == 'i') ADVANCE(24);
+      END_STATE();
+    case 28:
+      if (lookahead == 'i') ADVANCE(38);
+      if (lookahead == 's') ADVANCE(29);
+      END_STATE();
+    case 29:
+      if (lookahead == 'i') ADVANCE(25);
+      END_STATE();
+    case 30:
+      if (lookahead == 'n') ADVANCE(61);
+      END_STATE();
+    case 31:
+      if (lookahead == 'n') ADVANCE(28);
+      END_STATE();
+    case 32:
+      if (lookahead == 'n') ADVANCE(21);
+      END_STATE();
+    case 33:
+      if (lookahead == 'n') ADVANCE(37);
+      END_STATE();
+    case 34:
+      if (lookahead == 'n') ADVANCE(22);
+      END_STATE();
+    case 35:
+      if (lookahead == 'r') ADVANCE(23);
+      END_STATE();
+    case 36:
+      if (lookahead == 's') ADVANCE(54);
+      END_STATE();
+    case 37:
+      if (lookahead == 's') ADVANCE(29);
+      END_STATE();
+    case 38:
+      if (lookahead == 't') ADVANCE(36);
+      END_STATE();
+    case 39:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      END_STATE();
+    case 40:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(65);
+      END_STATE();
+    case 41:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(10);
+      END_STATE();
+    case 42:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(63);
+      END_STATE();
+    case 43:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(40);
+      END_STATE();
+    case 44:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(42);
+      END_STATE();
+    case 45:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(11);
+      END_STATE();
+    case 46:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(45);
+      END_STATE();
+    case 47:
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(9);
+      END_STATE();
+    case 48:
+      ACCEPT_TOKEN(ts_builtin_sym_end);
+      END_STATE();
+    case 49:
+      ACCEPT_TOKEN(sym__newline);
+      END_STATE();
+    case 50:
+      ACCEPT_TOKEN(anon_sym_signed);
+      END_STATE();
+    case 51:
+      ACCEPT_TOKEN(anon_sym_signed);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 52:
+      ACCEPT_TOKEN(anon_sym_unsigned);
+      END_STATE();
+    case 53:
+      ACCEPT_TOKEN(anon_sym_unsigned);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 54:
+      ACCEPT_TOKEN(anon_sym_units);
+      END_STATE();
+    case 55:
+      ACCEPT_TOKEN(anon_sym_units);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 56:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 57:
+      ACCEPT_TOKEN(anon_sym_ndc);
+      END_STATE();
+    case 58:
+      ACCEPT_TOKEN(anon_sym_ndc);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 59:
+      ACCEPT_TOKEN(anon_sym_charge);
+      END_STATE();
+    case 60:
+      ACCEPT_TOKEN(anon_sym_charge);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 61:
+      ACCEPT_TOKEN(anon_sym_on);
+      END_STATE();
+    case 62:
+      ACCEPT_TOKEN(anon_sym_on);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 63:
+      ACCEPT_TOKEN(sym_date);
+      END_STATE();
+    case 64:
+      ACCEPT_TOKEN(sym_date);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 65:
+      ACCEPT_TOKEN(sym_time);
+      END_STATE();
+    case 66:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '-') ADVANCE(106);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          lookahead == '/' ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 67:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(39);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+      END_STATE();
+    case 68:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == ':') ADVANCE(43);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 69:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == ':') ADVANCE(43);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 70:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 71:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(66);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 72:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 73:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 74:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      END_STATE();
+    case 75:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 76:
+      ACCEPT_TOKEN(sym_string);
+      END_STATE();
+    case 77:
+      ACCEPT_TOKEN(sym_comment);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(77);
+      END_STATE();
+    case 78:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == '-') ADVANCE(107);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('.' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 79:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'a') ADVANCE(100);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 80:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'c') ADVANCE(58);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 81:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'd') ADVANCE(80);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 82:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'd') ADVANCE(51);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 83:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'd') ADVANCE(53);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 84:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'e') ADVANCE(60);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 85:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'e') ADVANCE(82);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 86:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'e') ADVANCE(83);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 87:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'g') ADVANCE(84);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 88:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'g') ADVANCE(97);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 89:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'g') ADVANCE(99);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 90:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'h') ADVANCE(79);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 91:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'i') ADVANCE(88);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 92:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'i') ADVANCE(102);
+      if (lookahead == 's') ADVANCE(94);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 93:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'i') ADVANCE(102);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 94:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'i') ADVANCE(89);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 95:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'n') ADVANCE(62);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 96:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'n') ADVANCE(92);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 97:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'n') ADVANCE(85);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 98:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'n') ADVANCE(93);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 99:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'n') ADVANCE(86);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 100:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'r') ADVANCE(87);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 101:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 's') ADVANCE(55);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 102:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 't') ADVANCE(101);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 103:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 104:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 105:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(64);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 106:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(104);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 107:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(105);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 108:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    default:
+      return false;
+  }
+}
+
+static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
+  START_LEXER();
+  eof = lexer->eof(lexer);
+  switch (state) {
+    case 0:
+      if (lookahead == 'e') ADVANCE(1);
+      if (lookahead == 'f') ADVANCE(2);
+      if (lookahead == 'n') ADVANCE(3);
+      if (lookahead == 'r') ADVANCE(4);
+      if (lookahead == 't') ADVANCE(5);
+      if (lookahead == 'w') ADVANCE(6);
+      if (lookahead == 'x') ADVANCE(7);
+      if (lookahead == '\t' ||
+          (0x0b <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(0);
+      END_STATE();
+    case 1:
+      if (lookahead == 'v') ADVANCE(8);
+      END_STATE();
+    case 2:
+      if (lookahead == 'r') ADVANCE(9);
+      END_STATE();
+    case 3:
+      if (lookahead == 'o') ADVANCE(10);
+      END_STATE();
+    case 4:
+      if (lookahead == 'e') ADVANCE(11);
+      END_STATE();
+    case 5:
+      if (lookahead == 'o') ADVANCE(12);
+      END_STATE();
+    case 6:
+      if (lookahead == 'i') ADVANCE(13);
+      END_STATE();
+    case 7:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
+      END_STATE();
+    case 8:
+      if (lookahead == 'i') ADVANCE(15);
+      END_STATE();
+    case 9:
+      if (lookahead == 'o') ADVANCE(16);
+      END_STATE();
+    case 10:
+      if (lookahead == 'n') ADVANCE(17);
+      END_STATE();
+    case 11:
+      if (lookahead == 'a') ADVANCE(18);
+      END_STATE();
+    case 12:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 13:
+      if (lookahead == 't') ADVANCE(19);
+      END_STATE();
+    case 14:
+      ACCEPT_TOKEN(sym_count);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
+      END_STATE();
+    case 15:
+      if (lookahead == 'd') ADVANCE(20);
+      END_STATE();
+    case 16:
+      if (lookahead == 'm') ADVANCE(21);
+      END_STATE();
+    case 17:
+      if (lookahead == 'e') ADVANCE(22);
+      END_STATE();
+    case 18:
+      if (lookahead == 's') ADVANCE(23);
+      END_STATE();
+    case 19:
+      if (lookahead == 'n') ADVANCE(24);
+      END_STATE();
+    case 20:
+      if (lookahead == 'e') ADVANCE(25);
+      END_STATE();
+    case 21:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 22:
+      ACCEPT_TOKEN(anon_sym_none);
+      END_STATE();
+    case 23:
+      if (lookahead == 'o') ADVANCE(26);
+      END_STATE();
+    case 24:
+      if (lookahead == 'e') ADVANCE(27);
+      END_STATE();
+    case 25:
+      if (lookahead == 'n') ADVANCE(28);
+      END_STATE();
+    case 26:
+      if (lookahead == 'n') ADVANCE(29);
+      END_STATE();
+    case 27:
+      if (lookahead == 's') ADVANCE(30);
+      END_STATE();
+    case 28:
+      if (lookahead == 'c') ADVANCE(31);
+      END_STATE();
+    case 29:
+      ACCEPT_TOKEN(anon_sym_reason);
+      END_STATE();
+    case 30:
+      if (lookahead == 's') ADVANCE(32);
+      END_STATE();
+    case 31:
+      if (lookahead == 'e') ADVANCE(33);
+      END_STATE();
+    case 32:
+      ACCEPT_TOKEN(anon_sym_witness);
+      END_STATE();
+    case 33:
+      ACCEPT_TOKEN(anon_sym_evidence);
       END_STATE();
     default:
       return false;
@@ -114,61 +1907,2166 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 }
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
-  [0] = {.lex_state = 0},
-  [1] = {.lex_state = 0},
-  [2] = {.lex_state = 0},
-  [3] = {.lex_state = 0},
-  [4] = {.lex_state = 0},
+  [0] = {.lex_state = 0, .external_lex_state = 1},
+  [1] = {.lex_state = 0, .external_lex_state = 2},
+  [2] = {.lex_state = 0, .external_lex_state = 2},
+  [3] = {.lex_state = 0, .external_lex_state = 2},
+  [4] = {.lex_state = 0, .external_lex_state = 2},
+  [5] = {.lex_state = 0, .external_lex_state = 2},
+  [6] = {.lex_state = 0, .external_lex_state = 2},
+  [7] = {.lex_state = 0, .external_lex_state = 2},
+  [8] = {.lex_state = 0, .external_lex_state = 2},
+  [9] = {.lex_state = 0, .external_lex_state = 2},
+  [10] = {.lex_state = 0, .external_lex_state = 2},
+  [11] = {.lex_state = 0, .external_lex_state = 2},
+  [12] = {.lex_state = 2, .external_lex_state = 3},
+  [13] = {.lex_state = 2, .external_lex_state = 3},
+  [14] = {.lex_state = 3, .external_lex_state = 3},
+  [15] = {.lex_state = 3, .external_lex_state = 3},
+  [16] = {.lex_state = 3, .external_lex_state = 3},
+  [17] = {.lex_state = 4, .external_lex_state = 4},
+  [18] = {.lex_state = 3, .external_lex_state = 3},
+  [19] = {.lex_state = 5, .external_lex_state = 3},
+  [20] = {.lex_state = 2, .external_lex_state = 3},
+  [21] = {.lex_state = 3, .external_lex_state = 3},
+  [22] = {.lex_state = 3, .external_lex_state = 3},
+  [23] = {.lex_state = 3, .external_lex_state = 3},
+  [24] = {.lex_state = 2, .external_lex_state = 3},
+  [25] = {.lex_state = 6, .external_lex_state = 4},
+  [26] = {.lex_state = 2, .external_lex_state = 3},
+  [27] = {.lex_state = 3, .external_lex_state = 3},
+  [28] = {.lex_state = 6, .external_lex_state = 4},
+  [29] = {.lex_state = 6, .external_lex_state = 4},
+  [30] = {.lex_state = 6, .external_lex_state = 4},
+  [31] = {.lex_state = 6, .external_lex_state = 4},
+  [32] = {.lex_state = 6, .external_lex_state = 4},
+  [33] = {.lex_state = 6, .external_lex_state = 4},
+  [34] = {.lex_state = 3, .external_lex_state = 3},
+  [35] = {.lex_state = 3, .external_lex_state = 3},
+  [36] = {.lex_state = 3, .external_lex_state = 3},
+  [37] = {.lex_state = 6, .external_lex_state = 4},
+  [38] = {.lex_state = 3, .external_lex_state = 3},
+  [39] = {.lex_state = 3, .external_lex_state = 3},
+  [40] = {.lex_state = 8, .external_lex_state = 4},
+  [41] = {.lex_state = 6, .external_lex_state = 4},
+  [42] = {.lex_state = 7, .external_lex_state = 4},
+  [43] = {.lex_state = 8},
+  [44] = {.lex_state = 7, .external_lex_state = 4},
+  [45] = {.lex_state = 6, .external_lex_state = 4},
+  [46] = {.lex_state = 6, .external_lex_state = 4},
+  [47] = {.lex_state = 4, .external_lex_state = 4},
+  [48] = {.lex_state = 8},
+  [49] = {.lex_state = 6},
+  [50] = {.lex_state = 7, .external_lex_state = 4},
+  [51] = {.lex_state = 8},
+  [52] = {.lex_state = 8},
+  [53] = {.lex_state = 8},
+  [54] = {.lex_state = 8},
+  [55] = {.lex_state = 8},
+  [56] = {.lex_state = 8},
+  [57] = {.lex_state = 3, .external_lex_state = 4},
+  [58] = {.lex_state = 6, .external_lex_state = 4},
+  [59] = {.lex_state = 8},
+  [60] = {.lex_state = 6, .external_lex_state = 4},
+  [61] = {.lex_state = 6, .external_lex_state = 4},
+  [62] = {.lex_state = 6, .external_lex_state = 4},
+  [63] = {.lex_state = 0, .external_lex_state = 4},
+  [64] = {.lex_state = 7, .external_lex_state = 4},
+  [65] = {.lex_state = 7, .external_lex_state = 4},
+  [66] = {.lex_state = 6, .external_lex_state = 4},
+  [67] = {.lex_state = 7, .external_lex_state = 4},
+  [68] = {.lex_state = 0, .external_lex_state = 4},
+  [69] = {.lex_state = 6, .external_lex_state = 4},
+  [70] = {.lex_state = 0, .external_lex_state = 4},
+  [71] = {.lex_state = 0, .external_lex_state = 4},
+  [72] = {.lex_state = 0, .external_lex_state = 4},
+  [73] = {.lex_state = 0, .external_lex_state = 4},
+  [74] = {.lex_state = 0, .external_lex_state = 4},
+  [75] = {.lex_state = 6, .external_lex_state = 4},
+  [76] = {.lex_state = 0, .external_lex_state = 4},
+  [77] = {.lex_state = 0, .external_lex_state = 4},
+  [78] = {.lex_state = 6},
+  [79] = {.lex_state = 0, .external_lex_state = 4},
+  [80] = {.lex_state = 0, .external_lex_state = 4},
+  [81] = {.lex_state = 0, .external_lex_state = 4},
+  [82] = {.lex_state = 0, .external_lex_state = 4},
+  [83] = {.lex_state = 0, .external_lex_state = 4},
+  [84] = {.lex_state = 0, .external_lex_state = 4},
+  [85] = {.lex_state = 0, .external_lex_state = 4},
+  [86] = {.lex_state = 0, .external_lex_state = 4},
+  [87] = {.lex_state = 0, .external_lex_state = 4},
+  [88] = {.lex_state = 0, .external_lex_state = 4},
+  [89] = {.lex_state = 0, .external_lex_state = 4},
+  [90] = {.lex_state = 0, .external_lex_state = 4},
+  [91] = {.lex_state = 0, .external_lex_state = 4},
+  [92] = {.lex_state = 0, .external_lex_state = 4},
+  [93] = {.lex_state = 0, .external_lex_state = 4},
+  [94] = {.lex_state = 0, .external_lex_state = 4},
+  [95] = {.lex_state = 0, .external_lex_state = 4},
+  [96] = {.lex_state = 0, .external_lex_state = 4},
+  [97] = {.lex_state = 0, .external_lex_state = 4},
+  [98] = {.lex_state = 0, .external_lex_state = 4},
+  [99] = {.lex_state = 0, .external_lex_state = 4},
+  [100] = {.lex_state = 0, .external_lex_state = 4},
+  [101] = {.lex_state = 0, .external_lex_state = 4},
+  [102] = {.lex_state = 0, .external_lex_state = 4},
+  [103] = {.lex_state = 0, .external_lex_state = 4},
+  [104] = {.lex_state = 0, .external_lex_state = 4},
+  [105] = {.lex_state = 0},
+  [106] = {.lex_state = 7},
+  [107] = {.lex_state = 6},
+  [108] = {.lex_state = 0},
+  [109] = {.lex_state = 7},
+  [110] = {.lex_state = 7},
+  [111] = {.lex_state = 0},
+  [112] = {.lex_state = 6},
+  [113] = {.lex_state = 7},
+  [114] = {.lex_state = 6},
+  [115] = {.lex_state = 0},
+  [116] = {.lex_state = 6},
+  [117] = {.lex_state = 0},
+  [118] = {.lex_state = 3},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
   [STATE(0)] = {
     [ts_builtin_sym_end] = ACTIONS(1),
-    [aux_sym_source_file_token1] = ACTIONS(1),
+    [sym_word] = ACTIONS(1),
+    [sym__newline] = ACTIONS(1),
+    [anon_sym_signed] = ACTIONS(1),
+    [anon_sym_unsigned] = ACTIONS(1),
+    [anon_sym_from] = ACTIONS(1),
+    [anon_sym_to] = ACTIONS(1),
+    [anon_sym_reason] = ACTIONS(1),
+    [anon_sym_witness] = ACTIONS(1),
+    [anon_sym_evidence] = ACTIONS(1),
+    [anon_sym_none] = ACTIONS(1),
+    [anon_sym_units] = ACTIONS(1),
+    [anon_sym_COMMA] = ACTIONS(1),
+    [anon_sym_ndc] = ACTIONS(1),
+    [anon_sym_charge] = ACTIONS(1),
+    [anon_sym_on] = ACTIONS(1),
+    [sym_date] = ACTIONS(1),
+    [sym_time] = ACTIONS(1),
+    [sym_number] = ACTIONS(1),
+    [sym_count] = ACTIONS(1),
+    [sym_string] = ACTIONS(1),
+    [sym_comment] = ACTIONS(3),
+    [sym__eof] = ACTIONS(1),
+    [sym__error_sentinel] = ACTIONS(1),
+    [sym__kw_claim] = ACTIONS(1),
+    [sym__kw_payer] = ACTIONS(1),
+    [sym__kw_patient] = ACTIONS(1),
+    [sym__kw_provider] = ACTIONS(1),
+    [sym__kw_pos] = ACTIONS(1),
+    [sym__kw_dx] = ACTIONS(1),
+    [sym__kw_order] = ACTIONS(1),
+    [sym__kw_auth] = ACTIONS(1),
+    [sym__kw_history] = ACTIONS(1),
+    [sym__kw_note] = ACTIONS(1),
+    [sym__kw_admin] = ACTIONS(1),
+    [sym__kw_dose] = ACTIONS(1),
+    [sym__kw_route] = ACTIONS(1),
+    [sym__kw_start] = ACTIONS(1),
+    [sym__kw_stop] = ACTIONS(1),
+    [sym__kw_vial] = ACTIONS(1),
+    [sym__kw_waste] = ACTIONS(1),
+    [sym__kw_reaction] = ACTIONS(1),
+    [sym__kw_premed] = ACTIONS(1),
+    [sym__kw_line] = ACTIONS(1),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(4),
+    [sym_source_file] = STATE(108),
+    [sym_claim] = STATE(2),
+    [sym__item] = STATE(2),
+    [sym_admin_block] = STATE(2),
+    [sym__claim_level_statement] = STATE(71),
+    [sym__detail_statement] = STATE(71),
+    [sym_claim_statement] = STATE(70),
+    [sym_payer_statement] = STATE(71),
+    [sym_patient_statement] = STATE(71),
+    [sym_provider_statement] = STATE(71),
+    [sym_pos_statement] = STATE(71),
+    [sym_dx_statement] = STATE(71),
+    [sym_order_statement] = STATE(71),
+    [sym_auth_statement] = STATE(71),
+    [sym_history_statement] = STATE(71),
+    [sym_note_statement] = STATE(71),
+    [sym_admin_statement] = STATE(74),
+    [sym_dose_statement] = STATE(71),
+    [sym_route_statement] = STATE(71),
+    [sym_start_statement] = STATE(71),
+    [sym_stop_statement] = STATE(71),
+    [sym_vial_statement] = STATE(71),
+    [sym_waste_statement] = STATE(71),
+    [sym_reaction_statement] = STATE(71),
+    [sym_premed_statement] = STATE(71),
+    [sym_line_statement] = STATE(71),
     [aux_sym_source_file_repeat1] = STATE(2),
-    [ts_builtin_sym_end] = ACTIONS(3),
-    [aux_sym_source_file_token1] = ACTIONS(5),
+    [ts_builtin_sym_end] = ACTIONS(5),
+    [sym__newline] = ACTIONS(7),
+    [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(9),
+    [sym__kw_payer] = ACTIONS(11),
+    [sym__kw_patient] = ACTIONS(13),
+    [sym__kw_provider] = ACTIONS(15),
+    [sym__kw_pos] = ACTIONS(17),
+    [sym__kw_dx] = ACTIONS(19),
+    [sym__kw_order] = ACTIONS(21),
+    [sym__kw_auth] = ACTIONS(23),
+    [sym__kw_history] = ACTIONS(25),
+    [sym__kw_note] = ACTIONS(27),
+    [sym__kw_admin] = ACTIONS(29),
+    [sym__kw_dose] = ACTIONS(31),
+    [sym__kw_route] = ACTIONS(33),
+    [sym__kw_start] = ACTIONS(35),
+    [sym__kw_stop] = ACTIONS(37),
+    [sym__kw_vial] = ACTIONS(39),
+    [sym__kw_waste] = ACTIONS(41),
+    [sym__kw_reaction] = ACTIONS(43),
+    [sym__kw_premed] = ACTIONS(45),
+    [sym__kw_line] = ACTIONS(47),
   },
   [STATE(2)] = {
+    [sym_claim] = STATE(3),
+    [sym__item] = STATE(3),
+    [sym_admin_block] = STATE(3),
+    [sym__claim_level_statement] = STATE(71),
+    [sym__detail_statement] = STATE(71),
+    [sym_claim_statement] = STATE(70),
+    [sym_payer_statement] = STATE(71),
+    [sym_patient_statement] = STATE(71),
+    [sym_provider_statement] = STATE(71),
+    [sym_pos_statement] = STATE(71),
+    [sym_dx_statement] = STATE(71),
+    [sym_order_statement] = STATE(71),
+    [sym_auth_statement] = STATE(71),
+    [sym_history_statement] = STATE(71),
+    [sym_note_statement] = STATE(71),
+    [sym_admin_statement] = STATE(74),
+    [sym_dose_statement] = STATE(71),
+    [sym_route_statement] = STATE(71),
+    [sym_start_statement] = STATE(71),
+    [sym_stop_statement] = STATE(71),
+    [sym_vial_statement] = STATE(71),
+    [sym_waste_statement] = STATE(71),
+    [sym_reaction_statement] = STATE(71),
+    [sym_premed_statement] = STATE(71),
+    [sym_line_statement] = STATE(71),
     [aux_sym_source_file_repeat1] = STATE(3),
-    [ts_builtin_sym_end] = ACTIONS(7),
-    [aux_sym_source_file_token1] = ACTIONS(9),
+    [ts_builtin_sym_end] = ACTIONS(49),
+    [sym__newline] = ACTIONS(51),
+    [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(9),
+    [sym__kw_payer] = ACTIONS(11),
+    [sym__kw_patient] = ACTIONS(13),
+    [sym__kw_provider] = ACTIONS(15),
+    [sym__kw_pos] = ACTIONS(17),
+    [sym__kw_dx] = ACTIONS(19),
+    [sym__kw_order] = ACTIONS(21),
+    [sym__kw_auth] = ACTIONS(23),
+    [sym__kw_history] = ACTIONS(25),
+    [sym__kw_note] = ACTIONS(27),
+    [sym__kw_admin] = ACTIONS(29),
+    [sym__kw_dose] = ACTIONS(31),
+    [sym__kw_route] = ACTIONS(33),
+    [sym__kw_start] = ACTIONS(35),
+    [sym__kw_stop] = ACTIONS(37),
+    [sym__kw_vial] = ACTIONS(39),
+    [sym__kw_waste] = ACTIONS(41),
+    [sym__kw_reaction] = ACTIONS(43),
+    [sym__kw_premed] = ACTIONS(45),
+    [sym__kw_line] = ACTIONS(47),
   },
   [STATE(3)] = {
+    [sym_claim] = STATE(3),
+    [sym__item] = STATE(3),
+    [sym_admin_block] = STATE(3),
+    [sym__claim_level_statement] = STATE(71),
+    [sym__detail_statement] = STATE(71),
+    [sym_claim_statement] = STATE(70),
+    [sym_payer_statement] = STATE(71),
+    [sym_patient_statement] = STATE(71),
+    [sym_provider_statement] = STATE(71),
+    [sym_pos_statement] = STATE(71),
+    [sym_dx_statement] = STATE(71),
+    [sym_order_statement] = STATE(71),
+    [sym_auth_statement] = STATE(71),
+    [sym_history_statement] = STATE(71),
+    [sym_note_statement] = STATE(71),
+    [sym_admin_statement] = STATE(74),
+    [sym_dose_statement] = STATE(71),
+    [sym_route_statement] = STATE(71),
+    [sym_start_statement] = STATE(71),
+    [sym_stop_statement] = STATE(71),
+    [sym_vial_statement] = STATE(71),
+    [sym_waste_statement] = STATE(71),
+    [sym_reaction_statement] = STATE(71),
+    [sym_premed_statement] = STATE(71),
+    [sym_line_statement] = STATE(71),
     [aux_sym_source_file_repeat1] = STATE(3),
-    [ts_builtin_sym_end] = ACTIONS(11),
-    [aux_sym_source_file_token1] = ACTIONS(13),
+    [ts_builtin_sym_end] = ACTIONS(53),
+    [sym__newline] = ACTIONS(55),
+    [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(58),
+    [sym__kw_payer] = ACTIONS(61),
+    [sym__kw_patient] = ACTIONS(64),
+    [sym__kw_provider] = ACTIONS(67),
+    [sym__kw_pos] = ACTIONS(70),
+    [sym__kw_dx] = ACTIONS(73),
+    [sym__kw_order] = ACTIONS(76),
+    [sym__kw_auth] = ACTIONS(79),
+    [sym__kw_history] = ACTIONS(82),
+    [sym__kw_note] = ACTIONS(85),
+    [sym__kw_admin] = ACTIONS(88),
+    [sym__kw_dose] = ACTIONS(91),
+    [sym__kw_route] = ACTIONS(94),
+    [sym__kw_start] = ACTIONS(97),
+    [sym__kw_stop] = ACTIONS(100),
+    [sym__kw_vial] = ACTIONS(103),
+    [sym__kw_waste] = ACTIONS(106),
+    [sym__kw_reaction] = ACTIONS(109),
+    [sym__kw_premed] = ACTIONS(112),
+    [sym__kw_line] = ACTIONS(115),
+  },
+  [STATE(4)] = {
+    [sym__item] = STATE(5),
+    [sym_admin_block] = STATE(5),
+    [sym__claim_level_statement] = STATE(71),
+    [sym__detail_statement] = STATE(71),
+    [sym_payer_statement] = STATE(71),
+    [sym_patient_statement] = STATE(71),
+    [sym_provider_statement] = STATE(71),
+    [sym_pos_statement] = STATE(71),
+    [sym_dx_statement] = STATE(71),
+    [sym_order_statement] = STATE(71),
+    [sym_auth_statement] = STATE(71),
+    [sym_history_statement] = STATE(71),
+    [sym_note_statement] = STATE(71),
+    [sym_admin_statement] = STATE(74),
+    [sym_dose_statement] = STATE(71),
+    [sym_route_statement] = STATE(71),
+    [sym_start_statement] = STATE(71),
+    [sym_stop_statement] = STATE(71),
+    [sym_vial_statement] = STATE(71),
+    [sym_waste_statement] = STATE(71),
+    [sym_reaction_statement] = STATE(71),
+    [sym_premed_statement] = STATE(71),
+    [sym_line_statement] = STATE(71),
+    [aux_sym_claim_repeat1] = STATE(5),
+    [ts_builtin_sym_end] = ACTIONS(118),
+    [sym__newline] = ACTIONS(120),
+    [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(118),
+    [sym__kw_payer] = ACTIONS(11),
+    [sym__kw_patient] = ACTIONS(13),
+    [sym__kw_provider] = ACTIONS(15),
+    [sym__kw_pos] = ACTIONS(17),
+    [sym__kw_dx] = ACTIONS(19),
+    [sym__kw_order] = ACTIONS(21),
+    [sym__kw_auth] = ACTIONS(23),
+    [sym__kw_history] = ACTIONS(25),
+    [sym__kw_note] = ACTIONS(27),
+    [sym__kw_admin] = ACTIONS(29),
+    [sym__kw_dose] = ACTIONS(31),
+    [sym__kw_route] = ACTIONS(33),
+    [sym__kw_start] = ACTIONS(35),
+    [sym__kw_stop] = ACTIONS(37),
+    [sym__kw_vial] = ACTIONS(39),
+    [sym__kw_waste] = ACTIONS(41),
+    [sym__kw_reaction] = ACTIONS(43),
+    [sym__kw_premed] = ACTIONS(45),
+    [sym__kw_line] = ACTIONS(47),
+  },
+  [STATE(5)] = {
+    [sym__item] = STATE(6),
+    [sym_admin_block] = STATE(6),
+    [sym__claim_level_statement] = STATE(71),
+    [sym__detail_statement] = STATE(71),
+    [sym_payer_statement] = STATE(71),
+    [sym_patient_statement] = STATE(71),
+    [sym_provider_statement] = STATE(71),
+    [sym_pos_statement] = STATE(71),
+    [sym_dx_statement] = STATE(71),
+    [sym_order_statement] = STATE(71),
+    [sym_auth_statement] = STATE(71),
+    [sym_history_statement] = STATE(71),
+    [sym_note_statement] = STATE(71),
+    [sym_admin_statement] = STATE(74),
+    [sym_dose_statement] = STATE(71),
+    [sym_route_statement] = STATE(71),
+    [sym_start_statement] = STATE(71),
+    [sym_stop_statement] = STATE(71),
+    [sym_vial_statement] = STATE(71),
+    [sym_waste_statement] = STATE(71),
+    [sym_reaction_statement] = STATE(71),
+    [sym_premed_statement] = STATE(71),
+    [sym_line_statement] = STATE(71),
+    [aux_sym_claim_repeat1] = STATE(6),
+    [ts_builtin_sym_end] = ACTIONS(122),
+    [sym__newline] = ACTIONS(124),
+    [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(122),
+    [sym__kw_payer] = ACTIONS(11),
+    [sym__kw_patient] = ACTIONS(13),
+    [sym__kw_provider] = ACTIONS(15),
+    [sym__kw_pos] = ACTIONS(17),
+    [sym__kw_dx] = ACTIONS(19),
+    [sym__kw_order] = ACTIONS(21),
+    [sym__kw_auth] = ACTIONS(23),
+    [sym__kw_history] = ACTIONS(25),
+    [sym__kw_note] = ACTIONS(27),
+    [sym__kw_admin] = ACTIONS(29),
+    [sym__kw_dose] = ACTIONS(31),
+    [sym__kw_route] = ACTIONS(33),
+    [sym__kw_start] = ACTIONS(35),
+    [sym__kw_stop] = ACTIONS(37),
+    [sym__kw_vial] = ACTIONS(39),
+    [sym__kw_waste] = ACTIONS(41),
+    [sym__kw_reaction] = ACTIONS(43),
+    [sym__kw_premed] = ACTIONS(45),
+    [sym__kw_line] = ACTIONS(47),
+  },
+  [STATE(6)] = {
+    [sym__item] = STATE(6),
+    [sym_admin_block] = STATE(6),
+    [sym__claim_level_statement] = STATE(71),
+    [sym__detail_statement] = STATE(71),
+    [sym_payer_statement] = STATE(71),
+    [sym_patient_statement] = STATE(71),
+    [sym_provider_statement] = STATE(71),
+    [sym_pos_statement] = STATE(71),
+    [sym_dx_statement] = STATE(71),
+    [sym_order_statement] = STATE(71),
+    [sym_auth_statement] = STATE(71),
+    [sym_history_statement] = STATE(71),
+    [sym_note_statement] = STATE(71),
+    [sym_admin_statement] = STATE(74),
+    [sym_dose_statement] = STATE(71),
+    [sym_route_statement] = STATE(71),
+    [sym_start_statement] = STATE(71),
+    [sym_stop_statement] = STATE(71),
+    [sym_vial_statement] = STATE(71),
+    [sym_waste_statement] = STATE(71),
+    [sym_reaction_statement] = STATE(71),
+    [sym_premed_statement] = STATE(71),
+    [sym_line_statement] = STATE(71),
+    [aux_sym_claim_repeat1] = STATE(6),
+    [ts_builtin_sym_end] = ACTIONS(126),
+    [sym__newline] = ACTIONS(128),
+    [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(126),
+    [sym__kw_payer] = ACTIONS(131),
+    [sym__kw_patient] = ACTIONS(134),
+    [sym__kw_provider] = ACTIONS(137),
+    [sym__kw_pos] = ACTIONS(140),
+    [sym__kw_dx] = ACTIONS(143),
+    [sym__kw_order] = ACTIONS(146),
+    [sym__kw_auth] = ACTIONS(149),
+    [sym__kw_history] = ACTIONS(152),
+    [sym__kw_note] = ACTIONS(155),
+    [sym__kw_admin] = ACTIONS(158),
+    [sym__kw_dose] = ACTIONS(161),
+    [sym__kw_route] = ACTIONS(164),
+    [sym__kw_start] = ACTIONS(167),
+    [sym__kw_stop] = ACTIONS(170),
+    [sym__kw_vial] = ACTIONS(173),
+    [sym__kw_waste] = ACTIONS(176),
+    [sym__kw_reaction] = ACTIONS(179),
+    [sym__kw_premed] = ACTIONS(182),
+    [sym__kw_line] = ACTIONS(185),
   },
 };
 
 static const uint16_t ts_small_parse_table[] = {
-  [0] = 1,
-    ACTIONS(16), 1,
+  [0] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(31), 1,
+      sym__kw_dose,
+    ACTIONS(33), 1,
+      sym__kw_route,
+    ACTIONS(35), 1,
+      sym__kw_start,
+    ACTIONS(37), 1,
+      sym__kw_stop,
+    ACTIONS(39), 1,
+      sym__kw_vial,
+    ACTIONS(41), 1,
+      sym__kw_waste,
+    ACTIONS(43), 1,
+      sym__kw_reaction,
+    ACTIONS(45), 1,
+      sym__kw_premed,
+    ACTIONS(190), 1,
+      sym__newline,
+    STATE(9), 1,
+      aux_sym_admin_block_repeat1,
+    STATE(68), 9,
+      sym__detail_statement,
+      sym_dose_statement,
+      sym_route_statement,
+      sym_start_statement,
+      sym_stop_statement,
+      sym_vial_statement,
+      sym_waste_statement,
+      sym_reaction_statement,
+      sym_premed_statement,
+    ACTIONS(188), 13,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_line,
       ts_builtin_sym_end,
+  [60] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(31), 1,
+      sym__kw_dose,
+    ACTIONS(33), 1,
+      sym__kw_route,
+    ACTIONS(35), 1,
+      sym__kw_start,
+    ACTIONS(37), 1,
+      sym__kw_stop,
+    ACTIONS(39), 1,
+      sym__kw_vial,
+    ACTIONS(41), 1,
+      sym__kw_waste,
+    ACTIONS(43), 1,
+      sym__kw_reaction,
+    ACTIONS(45), 1,
+      sym__kw_premed,
+    ACTIONS(194), 1,
+      sym__newline,
+    STATE(7), 1,
+      aux_sym_admin_block_repeat1,
+    STATE(68), 9,
+      sym__detail_statement,
+      sym_dose_statement,
+      sym_route_statement,
+      sym_start_statement,
+      sym_stop_statement,
+      sym_vial_statement,
+      sym_waste_statement,
+      sym_reaction_statement,
+      sym_premed_statement,
+    ACTIONS(192), 13,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_line,
+      ts_builtin_sym_end,
+  [120] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(198), 1,
+      sym__newline,
+    ACTIONS(201), 1,
+      sym__kw_dose,
+    ACTIONS(204), 1,
+      sym__kw_route,
+    ACTIONS(207), 1,
+      sym__kw_start,
+    ACTIONS(210), 1,
+      sym__kw_stop,
+    ACTIONS(213), 1,
+      sym__kw_vial,
+    ACTIONS(216), 1,
+      sym__kw_waste,
+    ACTIONS(219), 1,
+      sym__kw_reaction,
+    ACTIONS(222), 1,
+      sym__kw_premed,
+    STATE(9), 1,
+      aux_sym_admin_block_repeat1,
+    STATE(68), 9,
+      sym__detail_statement,
+      sym_dose_statement,
+      sym_route_statement,
+      sym_start_statement,
+      sym_stop_statement,
+      sym_vial_statement,
+      sym_waste_statement,
+      sym_reaction_statement,
+      sym_premed_statement,
+    ACTIONS(196), 13,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_line,
+      ts_builtin_sym_end,
+  [180] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(196), 22,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_dose,
+      sym__kw_route,
+      sym__kw_start,
+      sym__kw_stop,
+      sym__kw_vial,
+      sym__kw_waste,
+      sym__kw_reaction,
+      sym__kw_premed,
+      sym__kw_line,
+      ts_builtin_sym_end,
+      sym__newline,
+  [208] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(225), 22,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_dose,
+      sym__kw_route,
+      sym__kw_start,
+      sym__kw_stop,
+      sym__kw_vial,
+      sym__kw_waste,
+      sym__kw_reaction,
+      sym__kw_premed,
+      sym__kw_line,
+      ts_builtin_sym_end,
+      sym__newline,
+  [236] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(227), 1,
+      sym_word,
+    ACTIONS(231), 1,
+      anon_sym_units,
+    ACTIONS(233), 1,
+      anon_sym_ndc,
+    ACTIONS(235), 1,
+      anon_sym_charge,
+    ACTIONS(237), 1,
+      anon_sym_on,
+    ACTIONS(239), 1,
+      sym__kw_dx,
+    STATE(20), 1,
+      aux_sym_line_statement_repeat1,
+    ACTIONS(229), 2,
+      sym__eof,
+      sym__newline,
+    STATE(15), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [273] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(227), 1,
+      sym_word,
+    ACTIONS(231), 1,
+      anon_sym_units,
+    ACTIONS(233), 1,
+      anon_sym_ndc,
+    ACTIONS(235), 1,
+      anon_sym_charge,
+    ACTIONS(237), 1,
+      anon_sym_on,
+    ACTIONS(239), 1,
+      sym__kw_dx,
+    STATE(12), 1,
+      aux_sym_line_statement_repeat1,
+    ACTIONS(241), 2,
+      sym__eof,
+      sym__newline,
+    STATE(14), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [310] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(239), 1,
+      sym__kw_dx,
+    ACTIONS(245), 1,
+      anon_sym_units,
+    ACTIONS(247), 1,
+      anon_sym_ndc,
+    ACTIONS(249), 1,
+      anon_sym_charge,
+    ACTIONS(251), 1,
+      anon_sym_on,
+    ACTIONS(243), 2,
+      sym__eof,
+      sym__newline,
+    STATE(16), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [341] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(239), 1,
+      sym__kw_dx,
+    ACTIONS(245), 1,
+      anon_sym_units,
+    ACTIONS(247), 1,
+      anon_sym_ndc,
+    ACTIONS(249), 1,
+      anon_sym_charge,
+    ACTIONS(251), 1,
+      anon_sym_on,
+    ACTIONS(253), 2,
+      sym__eof,
+      sym__newline,
+    STATE(16), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [372] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(257), 1,
+      anon_sym_units,
+    ACTIONS(260), 1,
+      anon_sym_ndc,
+    ACTIONS(263), 1,
+      anon_sym_charge,
+    ACTIONS(266), 1,
+      anon_sym_on,
+    ACTIONS(269), 1,
+      sym__kw_dx,
+    ACTIONS(255), 2,
+      sym__eof,
+      sym__newline,
+    STATE(16), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [403] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(272), 1,
+      sym_word,
+    ACTIONS(278), 1,
+      sym_number,
+    ACTIONS(274), 2,
+      sym__eof,
+      sym__newline,
+    STATE(37), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(276), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [426] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(282), 1,
+      anon_sym_COMMA,
+    STATE(21), 1,
+      aux_sym_dx_clause_repeat1,
+    ACTIONS(280), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [445] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(284), 1,
+      sym_word,
+    ACTIONS(290), 1,
+      sym_number,
+    ACTIONS(286), 3,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(288), 4,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [466] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      sym_word,
+    STATE(20), 1,
+      aux_sym_line_statement_repeat1,
+    ACTIONS(295), 3,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(297), 4,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [487] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(282), 1,
+      anon_sym_COMMA,
+    STATE(22), 1,
+      aux_sym_dx_clause_repeat1,
+    ACTIONS(299), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [506] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(303), 1,
+      anon_sym_COMMA,
+    STATE(22), 1,
+      aux_sym_dx_clause_repeat1,
+    ACTIONS(301), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [525] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(308), 1,
+      sym_number,
+    ACTIONS(306), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [541] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 3,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(310), 5,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+      sym_word,
+  [557] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(314), 1,
+      sym_word,
+    ACTIONS(316), 2,
+      sym__eof,
+      sym__newline,
+    STATE(31), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(276), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [577] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(318), 1,
+      sym_word,
+    ACTIONS(320), 3,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(322), 4,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [595] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 8,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_COMMA,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [609] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(326), 2,
+      sym__eof,
+      sym__newline,
+    STATE(33), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(328), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [626] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 2,
+      sym__eof,
+      sym__newline,
+    STATE(29), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(332), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [643] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(335), 2,
+      sym__eof,
+      sym__newline,
+    STATE(29), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(328), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [660] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 2,
+      sym__eof,
+      sym__newline,
+    STATE(29), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(328), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [677] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(339), 2,
+      sym__eof,
+      sym__newline,
+    STATE(30), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(328), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [694] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(341), 2,
+      sym__eof,
+      sym__newline,
+    STATE(29), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(328), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [711] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(343), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [724] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(345), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [737] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(347), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [750] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(349), 2,
+      sym__eof,
+      sym__newline,
+    STATE(29), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(328), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [767] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(351), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [780] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(353), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [793] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(81), 1,
+      sym__value,
+    ACTIONS(357), 2,
+      sym__eof,
+      sym__newline,
+    ACTIONS(355), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [809] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(359), 5,
+      sym__eof,
+      sym__newline,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [820] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(363), 1,
+      anon_sym_signed,
+    ACTIONS(365), 1,
+      anon_sym_unsigned,
+    ACTIONS(367), 1,
+      sym_date,
+    ACTIONS(361), 2,
+      sym__eof,
+      sym__newline,
+  [837] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(369), 1,
+      sym_word,
+    STATE(93), 1,
+      sym__value,
+    ACTIONS(371), 2,
+      sym_date,
+      sym_number,
+  [851] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(375), 1,
+      sym_date,
+    ACTIONS(377), 1,
+      sym_time,
+    ACTIONS(373), 2,
+      sym__eof,
+      sym__newline,
+  [865] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 1,
+      sym_word,
+    STATE(45), 1,
+      aux_sym_drug_name_repeat1,
+    ACTIONS(382), 2,
+      sym__eof,
+      sym__newline,
+  [879] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(384), 1,
+      sym_word,
+    ACTIONS(386), 1,
+      sym_count,
+    ACTIONS(357), 2,
+      sym__eof,
+      sym__newline,
+  [893] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      sym_word,
+    ACTIONS(392), 1,
+      sym_number,
+    ACTIONS(390), 2,
+      sym__eof,
+      sym__newline,
+  [907] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(58), 1,
+      sym__value,
+    ACTIONS(394), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [919] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(396), 1,
+      sym_word,
+    ACTIONS(398), 1,
+      sym_string,
+    STATE(60), 1,
+      aux_sym_drug_name_repeat1,
+    STATE(76), 1,
+      sym_drug_name,
+  [935] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(402), 1,
+      sym_date,
+    ACTIONS(404), 1,
+      sym_time,
+    ACTIONS(400), 2,
+      sym__eof,
+      sym__newline,
+  [949] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(408), 1,
+      sym_number,
+    STATE(61), 1,
+      sym__value,
+    ACTIONS(406), 2,
+      sym_date,
+      sym_word,
+  [963] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(18), 1,
+      sym__value,
+    ACTIONS(410), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [975] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(19), 1,
+      sym__value,
+    ACTIONS(412), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [987] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(13), 1,
+      sym__value,
+    ACTIONS(414), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [999] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(91), 1,
+      sym__value,
+    ACTIONS(416), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [1011] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(90), 1,
+      sym__value,
+    ACTIONS(418), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [1023] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(422), 1,
+      anon_sym_signed,
+    ACTIONS(424), 1,
+      anon_sym_unsigned,
+    ACTIONS(420), 2,
+      sym__eof,
+      sym__newline,
+  [1037] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(428), 1,
+      anon_sym_from,
+    ACTIONS(430), 1,
+      anon_sym_to,
+    ACTIONS(426), 2,
+      sym__eof,
+      sym__newline,
+  [1051] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(27), 1,
+      sym__value,
+    ACTIONS(432), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [1063] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      sym_word,
+    STATE(45), 1,
+      aux_sym_drug_name_repeat1,
+    ACTIONS(436), 2,
+      sym__eof,
+      sym__newline,
+  [1077] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(440), 1,
+      sym_count,
+    ACTIONS(438), 2,
+      sym__eof,
+      sym__newline,
+  [1088] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(442), 1,
+      sym_word,
+    ACTIONS(444), 2,
+      sym__eof,
+      sym__newline,
+  [1099] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(448), 1,
+      sym_string,
+    ACTIONS(446), 2,
+      sym__eof,
+      sym__newline,
+  [1110] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(452), 1,
+      sym_date,
+    ACTIONS(450), 2,
+      sym__eof,
+      sym__newline,
+  [1121] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(456), 1,
+      sym_time,
+    ACTIONS(454), 2,
+      sym__eof,
+      sym__newline,
+  [1132] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(460), 1,
+      sym_count,
+    ACTIONS(458), 2,
+      sym__eof,
+      sym__newline,
+  [1143] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(464), 1,
+      sym_time,
+    ACTIONS(462), 2,
+      sym__eof,
+      sym__newline,
+  [1154] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(10), 1,
+      sym__eol,
+    ACTIONS(466), 2,
+      sym__eof,
+      sym__newline,
+  [1165] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(470), 1,
+      anon_sym_to,
+    ACTIONS(468), 2,
+      sym__eof,
+      sym__newline,
+  [1176] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(4), 1,
+      sym__eol,
+    ACTIONS(472), 2,
+      sym__eof,
+      sym__newline,
+  [1187] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(11), 1,
+      sym__eol,
+    ACTIONS(474), 2,
+      sym__eof,
+      sym__newline,
+  [1198] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(478), 1,
+      sym_string,
+    ACTIONS(476), 2,
+      sym__eof,
+      sym__newline,
+  [1209] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(482), 1,
+      sym_string,
+    ACTIONS(480), 2,
+      sym__eof,
+      sym__newline,
+  [1220] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(8), 1,
+      sym__eol,
+    ACTIONS(484), 2,
+      sym__eof,
+      sym__newline,
+  [1231] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(486), 1,
+      sym_word,
+    ACTIONS(488), 2,
+      sym__eof,
+      sym__newline,
+  [1242] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(490), 2,
+      sym__eof,
+      sym__newline,
+  [1250] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(492), 2,
+      sym__eof,
+      sym__newline,
+  [1258] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(494), 1,
+      anon_sym_none,
+    ACTIONS(496), 1,
+      sym_string,
+  [1268] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(498), 2,
+      sym__eof,
+      sym__newline,
+  [1276] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(500), 2,
+      sym__eof,
+      sym__newline,
+  [1284] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(502), 2,
+      sym__eof,
+      sym__newline,
+  [1292] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(504), 2,
+      sym__eof,
+      sym__newline,
+  [1300] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(506), 2,
+      sym__eof,
+      sym__newline,
+  [1308] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(446), 2,
+      sym__eof,
+      sym__newline,
+  [1316] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(508), 2,
+      sym__eof,
+      sym__newline,
+  [1324] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(510), 2,
+      sym__eof,
+      sym__newline,
+  [1332] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(512), 2,
+      sym__eof,
+      sym__newline,
+  [1340] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(514), 2,
+      sym__eof,
+      sym__newline,
+  [1348] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(516), 2,
+      sym__eof,
+      sym__newline,
+  [1356] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(518), 2,
+      sym__eof,
+      sym__newline,
+  [1364] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(520), 2,
+      sym__eof,
+      sym__newline,
+  [1372] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(522), 2,
+      sym__eof,
+      sym__newline,
+  [1380] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(524), 2,
+      sym__eof,
+      sym__newline,
+  [1388] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(526), 2,
+      sym__eof,
+      sym__newline,
+  [1396] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(476), 2,
+      sym__eof,
+      sym__newline,
+  [1404] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(528), 2,
+      sym__eof,
+      sym__newline,
+  [1412] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(530), 2,
+      sym__eof,
+      sym__newline,
+  [1420] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(532), 2,
+      sym__eof,
+      sym__newline,
+  [1428] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(534), 2,
+      sym__eof,
+      sym__newline,
+  [1436] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(536), 2,
+      sym__eof,
+      sym__newline,
+  [1444] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(538), 2,
+      sym__eof,
+      sym__newline,
+  [1452] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(540), 2,
+      sym__eof,
+      sym__newline,
+  [1460] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(542), 2,
+      sym__eof,
+      sym__newline,
+  [1468] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(544), 2,
+      sym__eof,
+      sym__newline,
+  [1476] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(546), 1,
+      sym_string,
+  [1483] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(548), 1,
+      sym_date,
+  [1490] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(550), 1,
+      sym_word,
+  [1497] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(552), 1,
+      ts_builtin_sym_end,
+  [1504] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(554), 1,
+      sym_date,
+  [1511] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(556), 1,
+      sym_date,
+  [1518] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(558), 1,
+      sym_string,
+  [1525] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(560), 1,
+      sym_word,
+  [1532] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(562), 1,
+      sym_date,
+  [1539] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(564), 1,
+      sym_word,
+  [1546] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(566), 1,
+      sym_string,
+  [1553] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(568), 1,
+      sym_word,
+  [1560] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(570), 1,
+      sym_string,
+  [1567] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(572), 1,
+      sym_number,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
-  [SMALL_STATE(4)] = 0,
+  [SMALL_STATE(7)] = 0,
+  [SMALL_STATE(8)] = 60,
+  [SMALL_STATE(9)] = 120,
+  [SMALL_STATE(10)] = 180,
+  [SMALL_STATE(11)] = 208,
+  [SMALL_STATE(12)] = 236,
+  [SMALL_STATE(13)] = 273,
+  [SMALL_STATE(14)] = 310,
+  [SMALL_STATE(15)] = 341,
+  [SMALL_STATE(16)] = 372,
+  [SMALL_STATE(17)] = 403,
+  [SMALL_STATE(18)] = 426,
+  [SMALL_STATE(19)] = 445,
+  [SMALL_STATE(20)] = 466,
+  [SMALL_STATE(21)] = 487,
+  [SMALL_STATE(22)] = 506,
+  [SMALL_STATE(23)] = 525,
+  [SMALL_STATE(24)] = 541,
+  [SMALL_STATE(25)] = 557,
+  [SMALL_STATE(26)] = 577,
+  [SMALL_STATE(27)] = 595,
+  [SMALL_STATE(28)] = 609,
+  [SMALL_STATE(29)] = 626,
+  [SMALL_STATE(30)] = 643,
+  [SMALL_STATE(31)] = 660,
+  [SMALL_STATE(32)] = 677,
+  [SMALL_STATE(33)] = 694,
+  [SMALL_STATE(34)] = 711,
+  [SMALL_STATE(35)] = 724,
+  [SMALL_STATE(36)] = 737,
+  [SMALL_STATE(37)] = 750,
+  [SMALL_STATE(38)] = 767,
+  [SMALL_STATE(39)] = 780,
+  [SMALL_STATE(40)] = 793,
+  [SMALL_STATE(41)] = 809,
+  [SMALL_STATE(42)] = 820,
+  [SMALL_STATE(43)] = 837,
+  [SMALL_STATE(44)] = 851,
+  [SMALL_STATE(45)] = 865,
+  [SMALL_STATE(46)] = 879,
+  [SMALL_STATE(47)] = 893,
+  [SMALL_STATE(48)] = 907,
+  [SMALL_STATE(49)] = 919,
+  [SMALL_STATE(50)] = 935,
+  [SMALL_STATE(51)] = 949,
+  [SMALL_STATE(52)] = 963,
+  [SMALL_STATE(53)] = 975,
+  [SMALL_STATE(54)] = 987,
+  [SMALL_STATE(55)] = 999,
+  [SMALL_STATE(56)] = 1011,
+  [SMALL_STATE(57)] = 1023,
+  [SMALL_STATE(58)] = 1037,
+  [SMALL_STATE(59)] = 1051,
+  [SMALL_STATE(60)] = 1063,
+  [SMALL_STATE(61)] = 1077,
+  [SMALL_STATE(62)] = 1088,
+  [SMALL_STATE(63)] = 1099,
+  [SMALL_STATE(64)] = 1110,
+  [SMALL_STATE(65)] = 1121,
+  [SMALL_STATE(66)] = 1132,
+  [SMALL_STATE(67)] = 1143,
+  [SMALL_STATE(68)] = 1154,
+  [SMALL_STATE(69)] = 1165,
+  [SMALL_STATE(70)] = 1176,
+  [SMALL_STATE(71)] = 1187,
+  [SMALL_STATE(72)] = 1198,
+  [SMALL_STATE(73)] = 1209,
+  [SMALL_STATE(74)] = 1220,
+  [SMALL_STATE(75)] = 1231,
+  [SMALL_STATE(76)] = 1242,
+  [SMALL_STATE(77)] = 1250,
+  [SMALL_STATE(78)] = 1258,
+  [SMALL_STATE(79)] = 1268,
+  [SMALL_STATE(80)] = 1276,
+  [SMALL_STATE(81)] = 1284,
+  [SMALL_STATE(82)] = 1292,
+  [SMALL_STATE(83)] = 1300,
+  [SMALL_STATE(84)] = 1308,
+  [SMALL_STATE(85)] = 1316,
+  [SMALL_STATE(86)] = 1324,
+  [SMALL_STATE(87)] = 1332,
+  [SMALL_STATE(88)] = 1340,
+  [SMALL_STATE(89)] = 1348,
+  [SMALL_STATE(90)] = 1356,
+  [SMALL_STATE(91)] = 1364,
+  [SMALL_STATE(92)] = 1372,
+  [SMALL_STATE(93)] = 1380,
+  [SMALL_STATE(94)] = 1388,
+  [SMALL_STATE(95)] = 1396,
+  [SMALL_STATE(96)] = 1404,
+  [SMALL_STATE(97)] = 1412,
+  [SMALL_STATE(98)] = 1420,
+  [SMALL_STATE(99)] = 1428,
+  [SMALL_STATE(100)] = 1436,
+  [SMALL_STATE(101)] = 1444,
+  [SMALL_STATE(102)] = 1452,
+  [SMALL_STATE(103)] = 1460,
+  [SMALL_STATE(104)] = 1468,
+  [SMALL_STATE(105)] = 1476,
+  [SMALL_STATE(106)] = 1483,
+  [SMALL_STATE(107)] = 1490,
+  [SMALL_STATE(108)] = 1497,
+  [SMALL_STATE(109)] = 1504,
+  [SMALL_STATE(110)] = 1511,
+  [SMALL_STATE(111)] = 1518,
+  [SMALL_STATE(112)] = 1525,
+  [SMALL_STATE(113)] = 1532,
+  [SMALL_STATE(114)] = 1539,
+  [SMALL_STATE(115)] = 1546,
+  [SMALL_STATE(116)] = 1553,
+  [SMALL_STATE(117)] = 1560,
+  [SMALL_STATE(118)] = 1567,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
   [0] = {.entry = {.count = 0, .reusable = false}},
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
-  [3] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [5] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [7] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [11] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [13] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(3),
-  [16] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
+  [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [49] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [55] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(3),
+  [58] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(107),
+  [61] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(116),
+  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(114),
+  [67] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(56),
+  [70] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(55),
+  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
+  [76] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
+  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
+  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(105),
+  [85] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(111),
+  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(49),
+  [91] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
+  [94] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(62),
+  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
+  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
+  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
+  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
+  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
+  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(115),
+  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(54),
+  [118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 2, 0, 0),
+  [120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 3, 0, 0),
+  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0),
+  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(6),
+  [131] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(116),
+  [134] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(114),
+  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(56),
+  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(55),
+  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
+  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
+  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
+  [152] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(105),
+  [155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(111),
+  [158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(49),
+  [161] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
+  [164] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(62),
+  [167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
+  [170] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
+  [173] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
+  [176] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
+  [179] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
+  [182] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(115),
+  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(54),
+  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 3, 0, 0),
+  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 2, 0, 0),
+  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0),
+  [198] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(9),
+  [201] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
+  [204] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(62),
+  [207] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
+  [210] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
+  [213] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
+  [216] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
+  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
+  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(115),
+  [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item, 2, 0, 0),
+  [227] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
+  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 25),
+  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(23),
+  [233] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
+  [235] = {.entry = {.count = 1, .reusable = false}}, SHIFT(118),
+  [237] = {.entry = {.count = 1, .reusable = false}}, SHIFT(106),
+  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 2, 0, 4),
+  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 4),
+  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [253] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 4, 0, 25),
+  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0),
+  [257] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(23),
+  [260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(53),
+  [263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(118),
+  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(106),
+  [269] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(52),
+  [272] = {.entry = {.count = 1, .reusable = false}}, SHIFT(32),
+  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 1, 0, 0),
+  [276] = {.entry = {.count = 1, .reusable = false}}, SHIFT(117),
+  [278] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 2, 0, 31),
+  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [284] = {.entry = {.count = 1, .reusable = false}}, SHIFT(38),
+  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 2, 0, 14),
+  [288] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 2, 0, 14),
+  [290] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
+  [292] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33), SHIFT_REPEAT(24),
+  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33),
+  [297] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33),
+  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 3, 0, 34),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 38),
+  [303] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 38), SHIFT_REPEAT(59),
+  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 1, 0, 0),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [310] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 24),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 24),
+  [314] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 10),
+  [318] = {.entry = {.count = 1, .reusable = false}}, SHIFT(39),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 35),
+  [322] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 3, 0, 35),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 31),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 20),
+  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0),
+  [332] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
+  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 11),
+  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 10),
+  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 11),
+  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 4, 0, 20),
+  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 2, 0, 32),
+  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_on_clause, 2, 0, 6),
+  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_charge_clause, 2, 0, 10),
+  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 0),
+  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 36),
+  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 4, 0, 39),
+  [355] = {.entry = {.count = 1, .reusable = false}}, SHIFT(81),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
+  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_attribute, 2, 0, 23),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 1, 0, 0),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [369] = {.entry = {.count = 1, .reusable = false}}, SHIFT(40),
+  [371] = {.entry = {.count = 1, .reusable = false}}, SHIFT(93),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 1, 0, 0),
+  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [379] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0), SHIFT_REPEAT(45),
+  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0),
+  [384] = {.entry = {.count = 1, .reusable = false}}, SHIFT(66),
+  [386] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
+  [388] = {.entry = {.count = 1, .reusable = false}}, SHIFT(77),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 1, 0, 0),
+  [392] = {.entry = {.count = 1, .reusable = false}}, SHIFT(75),
+  [394] = {.entry = {.count = 1, .reusable = false}}, SHIFT(58),
+  [396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 1, 0, 0),
+  [402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [406] = {.entry = {.count = 1, .reusable = false}}, SHIFT(61),
+  [408] = {.entry = {.count = 1, .reusable = false}}, SHIFT(46),
+  [410] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
+  [412] = {.entry = {.count = 1, .reusable = false}}, SHIFT(19),
+  [414] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
+  [416] = {.entry = {.count = 1, .reusable = false}}, SHIFT(91),
+  [418] = {.entry = {.count = 1, .reusable = false}}, SHIFT(90),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 6),
+  [422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 2, 0, 7),
+  [428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [432] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
+  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_drug_name, 1, 0, 0),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 2, 0, 14),
+  [440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 1, 0, 0),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 18),
+  [448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 3, 0, 19),
+  [452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 6),
+  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [458] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 20),
+  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 6),
+  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [468] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 27),
+  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 5),
+  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 2, 0, 2),
+  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 10),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 2, 0, 9),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 11),
+  [494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 13),
+  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 3, 0, 15),
+  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 3, 0, 16),
+  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 17),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 4, 0, 26),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 28),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 4, 0, 29),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 4, 0, 30),
+  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 2, 0, 1),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 2, 0, 1),
+  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 2, 0, 3),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 2, 0, 4),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 13),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 2, 0, 4),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 0),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 3, 0, 20),
+  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 3, 0, 21),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 3, 0, 21),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_note_statement, 2, 0, 8),
+  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 2, 0, 12),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 6, 0, 37),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 8),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 22),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_premed_statement, 2, 0, 8),
+  [546] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [548] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [552] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [554] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [568] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+};
+
+enum ts_external_scanner_symbol_identifiers {
+  ts_external_token__eof = 0,
+  ts_external_token__error_sentinel = 1,
+  ts_external_token__kw_claim = 2,
+  ts_external_token__kw_payer = 3,
+  ts_external_token__kw_patient = 4,
+  ts_external_token__kw_provider = 5,
+  ts_external_token__kw_pos = 6,
+  ts_external_token__kw_dx = 7,
+  ts_external_token__kw_order = 8,
+  ts_external_token__kw_auth = 9,
+  ts_external_token__kw_history = 10,
+  ts_external_token__kw_note = 11,
+  ts_external_token__kw_admin = 12,
+  ts_external_token__kw_dose = 13,
+  ts_external_token__kw_route = 14,
+  ts_external_token__kw_start = 15,
+  ts_external_token__kw_stop = 16,
+  ts_external_token__kw_vial = 17,
+  ts_external_token__kw_waste = 18,
+  ts_external_token__kw_reaction = 19,
+  ts_external_token__kw_premed = 20,
+  ts_external_token__kw_line = 21,
+};
+
+static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
+  [ts_external_token__eof] = sym__eof,
+  [ts_external_token__error_sentinel] = sym__error_sentinel,
+  [ts_external_token__kw_claim] = sym__kw_claim,
+  [ts_external_token__kw_payer] = sym__kw_payer,
+  [ts_external_token__kw_patient] = sym__kw_patient,
+  [ts_external_token__kw_provider] = sym__kw_provider,
+  [ts_external_token__kw_pos] = sym__kw_pos,
+  [ts_external_token__kw_dx] = sym__kw_dx,
+  [ts_external_token__kw_order] = sym__kw_order,
+  [ts_external_token__kw_auth] = sym__kw_auth,
+  [ts_external_token__kw_history] = sym__kw_history,
+  [ts_external_token__kw_note] = sym__kw_note,
+  [ts_external_token__kw_admin] = sym__kw_admin,
+  [ts_external_token__kw_dose] = sym__kw_dose,
+  [ts_external_token__kw_route] = sym__kw_route,
+  [ts_external_token__kw_start] = sym__kw_start,
+  [ts_external_token__kw_stop] = sym__kw_stop,
+  [ts_external_token__kw_vial] = sym__kw_vial,
+  [ts_external_token__kw_waste] = sym__kw_waste,
+  [ts_external_token__kw_reaction] = sym__kw_reaction,
+  [ts_external_token__kw_premed] = sym__kw_premed,
+  [ts_external_token__kw_line] = sym__kw_line,
+};
+
+static const bool ts_external_scanner_states[5][EXTERNAL_TOKEN_COUNT] = {
+  [1] = {
+    [ts_external_token__eof] = true,
+    [ts_external_token__error_sentinel] = true,
+    [ts_external_token__kw_claim] = true,
+    [ts_external_token__kw_payer] = true,
+    [ts_external_token__kw_patient] = true,
+    [ts_external_token__kw_provider] = true,
+    [ts_external_token__kw_pos] = true,
+    [ts_external_token__kw_dx] = true,
+    [ts_external_token__kw_order] = true,
+    [ts_external_token__kw_auth] = true,
+    [ts_external_token__kw_history] = true,
+    [ts_external_token__kw_note] = true,
+    [ts_external_token__kw_admin] = true,
+    [ts_external_token__kw_dose] = true,
+    [ts_external_token__kw_route] = true,
+    [ts_external_token__kw_start] = true,
+    [ts_external_token__kw_stop] = true,
+    [ts_external_token__kw_vial] = true,
+    [ts_external_token__kw_waste] = true,
+    [ts_external_token__kw_reaction] = true,
+    [ts_external_token__kw_premed] = true,
+    [ts_external_token__kw_line] = true,
+  },
+  [2] = {
+    [ts_external_token__kw_claim] = true,
+    [ts_external_token__kw_payer] = true,
+    [ts_external_token__kw_patient] = true,
+    [ts_external_token__kw_provider] = true,
+    [ts_external_token__kw_pos] = true,
+    [ts_external_token__kw_dx] = true,
+    [ts_external_token__kw_order] = true,
+    [ts_external_token__kw_auth] = true,
+    [ts_external_token__kw_history] = true,
+    [ts_external_token__kw_note] = true,
+    [ts_external_token__kw_admin] = true,
+    [ts_external_token__kw_dose] = true,
+    [ts_external_token__kw_route] = true,
+    [ts_external_token__kw_start] = true,
+    [ts_external_token__kw_stop] = true,
+    [ts_external_token__kw_vial] = true,
+    [ts_external_token__kw_waste] = true,
+    [ts_external_token__kw_reaction] = true,
+    [ts_external_token__kw_premed] = true,
+    [ts_external_token__kw_line] = true,
+  },
+  [3] = {
+    [ts_external_token__eof] = true,
+    [ts_external_token__kw_dx] = true,
+  },
+  [4] = {
+    [ts_external_token__eof] = true,
+  },
 };
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+void *tree_sitter_claim_external_scanner_create(void);
+void tree_sitter_claim_external_scanner_destroy(void *);
+bool tree_sitter_claim_external_scanner_scan(void *, TSLexer *, const bool *);
+unsigned tree_sitter_claim_external_scanner_serialize(void *, char *);
+void tree_sitter_claim_external_scanner_deserialize(void *, const char *, unsigned);
+
 #ifdef TREE_SITTER_HIDE_SYMBOLS
 #define TS_PUBLIC
 #elif defined(_WIN32)
@@ -195,12 +4093,26 @@ TS_PUBLIC const TSLanguage *tree_sitter_claim(void) {
     .small_parse_table_map = ts_small_parse_table_map,
     .parse_actions = ts_parse_actions,
     .symbol_names = ts_symbol_names,
+    .field_names = ts_field_names,
+    .field_map_slices = ts_field_map_slices,
+    .field_map_entries = ts_field_map_entries,
     .symbol_metadata = ts_symbol_metadata,
     .public_symbol_map = ts_symbol_map,
     .alias_map = ts_non_terminal_alias_map,
     .alias_sequences = &ts_alias_sequences[0][0],
     .lex_modes = (const void*)ts_lex_modes,
     .lex_fn = ts_lex,
+    .keyword_lex_fn = ts_lex_keywords,
+    .keyword_capture_token = sym_word,
+    .external_scanner = {
+      &ts_external_scanner_states[0][0],
+      ts_external_scanner_symbol_map,
+      tree_sitter_claim_external_scanner_create,
+      tree_sitter_claim_external_scanner_destroy,
+      tree_sitter_claim_external_scanner_scan,
+      tree_sitter_claim_external_scanner_serialize,
+      tree_sitter_claim_external_scanner_deserialize,
+    },
     .primary_state_ids = ts_primary_state_ids,
     .name = "claim",
     .max_reserved_word_set_size = 0,

@@ -17,36 +17,13 @@ fn main() {
         c_config.include(&wasm_headers);
     }
 
-    let parser_path = src_dir.join("parser.c");
-    c_config.file(&parser_path);
-    println!("cargo:rerun-if-changed={}", parser_path.to_str().unwrap());
-
-    let scanner_path = src_dir.join("scanner.c");
-    if scanner_path.exists() {
-        c_config.file(&scanner_path);
-        println!("cargo:rerun-if-changed={}", scanner_path.to_str().unwrap());
+    for file in ["parser.c", "scanner.c"] {
+        let path = src_dir.join(file);
+        c_config.file(&path);
+        println!("cargo:rerun-if-changed={}", path.to_str().unwrap());
     }
 
     c_config.compile("tree-sitter-claim");
 
-    println!("cargo:rustc-check-cfg=cfg(with_highlights_query)");
-    if !"queries/highlights.scm".is_empty()
-        && std::path::Path::new("queries/highlights.scm").exists()
-    {
-        println!("cargo:rustc-cfg=with_highlights_query");
-    }
-    println!("cargo:rustc-check-cfg=cfg(with_injections_query)");
-    if !"queries/injections.scm".is_empty()
-        && std::path::Path::new("queries/injections.scm").exists()
-    {
-        println!("cargo:rustc-cfg=with_injections_query");
-    }
-    println!("cargo:rustc-check-cfg=cfg(with_locals_query)");
-    if !"queries/locals.scm".is_empty() && std::path::Path::new("queries/locals.scm").exists() {
-        println!("cargo:rustc-cfg=with_locals_query");
-    }
-    println!("cargo:rustc-check-cfg=cfg(with_tags_query)");
-    if !"queries/tags.scm".is_empty() && std::path::Path::new("queries/tags.scm").exists() {
-        println!("cargo:rustc-cfg=with_tags_query");
-    }
+    // The queries are embedded with include_str!, which cargo tracks itself.
 }

@@ -4,8 +4,7 @@
 //! tree-sitter [`Parser`], and then use the parser to parse some code:
 //!
 //! ```
-//! let code = r#"
-//! "#;
+//! let code = "claim OCR-2026-0142\n  pos 11\n  admin ocrelizumab\n    dose 600 mg\n";
 //! let mut parser = tree_sitter::Parser::new();
 //! let language = tree_sitter_claim::LANGUAGE;
 //! parser
@@ -32,21 +31,12 @@ pub const LANGUAGE: LanguageFn = unsafe { LanguageFn::from_raw(tree_sitter_claim
 /// [`node-types.json`]: https://tree-sitter.github.io/tree-sitter/using-parsers/6-static-node-types
 pub const NODE_TYPES: &str = include_str!("../../src/node-types.json");
 
-#[cfg(with_highlights_query)]
-/// The syntax highlighting query for this grammar.
+/// The syntax highlighting query for this grammar (`queries/highlights.scm`).
 pub const HIGHLIGHTS_QUERY: &str = include_str!("../../queries/highlights.scm");
 
-#[cfg(with_injections_query)]
-/// The language injection query for this grammar.
-pub const INJECTIONS_QUERY: &str = include_str!("../../queries/injections.scm");
-
-#[cfg(with_locals_query)]
-/// The local variable query for this grammar.
-pub const LOCALS_QUERY: &str = include_str!("../../queries/locals.scm");
-
-#[cfg(with_tags_query)]
-/// The symbol tagging query for this grammar.
-pub const TAGS_QUERY: &str = include_str!("../../queries/tags.scm");
+/// The folding query for this grammar (`queries/folds.scm`): one fold per `claim` and per
+/// `admin_block`, captured as `@fold`.
+pub const FOLDS_QUERY: &str = include_str!("../../queries/folds.scm");
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,10 @@ mod embedded;
 mod set;
 mod types;
 
+#[cfg(test)]
+mod tests;
+
+pub use embedded::EmbeddedError;
 pub use set::{CodeSet, Completeness, icd10_dotted, icd10_key};
 pub use types::*;
 

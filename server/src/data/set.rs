@@ -1,7 +1,7 @@
 //! One set of code data: the embedded curated set, or one imported official edition.
 
 use super::types::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Which official sets this `CodeSet` holds in full (so absence means "not a code").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,6 +28,9 @@ pub struct CodeSet {
     pub products: HashMap<String, Product>,
     /// Lower-case generic names and brands → drug codes.
     pub drug_names: HashMap<String, Vec<String>>,
+    /// Codes offered first when a completion prefix matches several codes (the embedded set features the
+    /// ocrelizumab codes, so `J23` offers J2350 before J2323).
+    pub featured: BTreeSet<String>,
 }
 
 /// The key an ICD-10-CM code is stored under: upper case without the dot (`g35.a` → `G35A`).
@@ -66,8 +69,9 @@ impl CodeSet {
         }
     }
 
-    /// Completion over codes: exact code first, then code prefix, then drug/brand name prefix, then
-    /// a word of the descriptor starting with the query.
+    /// Completion over codes: exact code first (score 0), then code prefix (1 for featured codes, 2 for
+    /// the rest), then drug/brand name prefix (3), then a word of the descriptor starting with the query
+    /// (4).
     pub fn search_codes(&self, query: &str, limit: usize) -> Vec<SearchHit> {
         let q = query.trim();
         let upper = q.to_ascii_uppercase();
@@ -87,7 +91,14 @@ impl CodeSet {
             .range(upper.clone()..)
             .take_while(|(k, _)| k.starts_with(&upper))
         {
-            push(&mut hits, code, if *k == upper { 0 } else { 1 });
+            let score = if *k == upper {
+                0
+            } else if self.featured.contains(k) {
+                1
+            } else {
+                2
+            };
+            push(&mut hits, code, score);
             if hits.len() >= limit {
                 return hits;
             }
@@ -98,7 +109,7 @@ impl CodeSet {
         for (name, codes) in &self.drug_names {
             if name.starts_with(&lower) {
                 for c in codes.iter().filter_map(|c| self.codes.get(c)) {
-                    push(&mut hits, c, 2);
+                    push(&mut hits, c, 3);
                 }
             }
         }
@@ -109,7 +120,7 @@ impl CodeSet {
                     .split(|c: char| !c.is_ascii_alphanumeric())
                     .any(|w| w.starts_with(&lower))
                 {
-                    push(&mut hits, code, 3);
+                    push(&mut hits, code, 4);
                     if hits.len() >= limit * 4 {
                         break;
                     }
@@ -163,5 +174,11 @@ impl CodeSet {
     /// The embedded curated set, compiled in from `server/data/*.toml`.
     pub fn embedded() -> CodeSet {
         crate::data::embedded::load()
+    }
+
+    /// The embedded curated set, or the first fault in its files (for tests and diagnostics;
+    /// [`CodeSet::embedded`] leaves a faulty file out instead).
+    pub fn embedded_checked() -> Result<CodeSet, crate::data::EmbeddedError> {
+        crate::data::embedded::parse()
     }
 }

@@ -38,7 +38,7 @@ pub enum InfusionFamily {
 }
 
 /// Where a fact came from: the embedded curated set or an imported official edition.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Edition {
     /// "embedded (curated)" or e.g. "HCPCS 2026 January (HCPC2026_JAN_ANWEB)".
     pub name: String,

@@ -806,7 +806,8 @@ fn dx_unsupported(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
         return;
     };
     let Some(drug) = &code.drug else { return };
-    if drug.indications.is_empty() {
+    // A line billing the wrong drug is code-drug-mismatch's finding; its indications are beside the point.
+    if drug.indications.is_empty() || mismatched_admin(ctx, facts).is_some() {
         return;
     }
     let dxs = pointed_dx(ctx, facts);

@@ -271,6 +271,10 @@ pub fn units_over_mue(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     for facts in &ctx.lines {
         let Some(code) = facts.code else { continue };
         let Some(mue) = code.mue else { continue };
+        // Units of a wrongly chosen drug code are code-drug-mismatch's finding.
+        if super::codes::mismatched_admin(ctx, facts).is_some() {
+            continue;
+        }
         let key = (code.code.clone(), facts.dos);
         if seen.contains(&key) {
             continue;

@@ -1,0 +1,5 @@
+; Folding: a claim and an administration record fold as one block each.
+[
+  (claim)
+  (admin_block)
+] @fold
