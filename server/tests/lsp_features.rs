@@ -69,7 +69,13 @@ async fn completion_after_line_offers_codes_with_the_claims_drug_first() {
     );
     // By drug name: `line ocre` offers J2350, replacing the typed word.
     let items = complete(&mut s, "claim C1\n  line ocre▮\n").await;
-    assert_eq!(labels(&items), vec!["J2350"]);
+    // (The embedded curated data adds J2351, ocrelizumab and hyaluronidase.)
+    assert_eq!(
+        labels(&items).first(),
+        Some(&"J2350"),
+        "{:?}",
+        labels(&items)
+    );
     assert_eq!(items[0]["textEdit"]["newText"], "J2350");
     assert_eq!(
         items[0]["textEdit"]["range"]["start"],
@@ -82,10 +88,17 @@ async fn completion_after_line_offers_codes_with_the_claims_drug_first() {
     );
     // By brand.
     let items = complete(&mut s, "claim C1\n  line Remi▮\n").await;
-    assert_eq!(labels(&items), vec!["J1745"]);
+    assert_eq!(
+        labels(&items).first(),
+        Some(&"J1745"),
+        "{:?}",
+        labels(&items)
+    );
     // By code prefix.
     let items = complete(&mut s, "claim C1\n  line 964▮\n").await;
-    assert_eq!(labels(&items), vec!["96413", "96415"]);
+    let l = labels(&items);
+    assert!(l.contains(&"96413") && l.contains(&"96415"), "{l:?}");
+    assert!(l.iter().all(|c| c.starts_with("964")), "{l:?}");
     s.finish().await;
 }
 
@@ -139,17 +152,20 @@ async fn completion_after_dx_offers_billable_codes_with_the_drugs_indications_fi
     let items = complete(&mut s, "claim C1\n  admin ocrelizumab\n  dx ▮\n").await;
     let l = labels(&items);
     assert_eq!(&l[..2], &["G35.A", "G35.B0"], "{l:?}");
-    assert!(l.contains(&"K50.90"));
+    let items = complete(&mut s, "claim C1\n  admin ocrelizumab\n  dx K50▮\n").await;
+    assert!(labels(&items).contains(&"K50.90"), "{:?}", labels(&items));
     assert!(
         !l.contains(&"G35") && !l.contains(&"K50"),
         "headers are never offered: {l:?}"
     );
     // By prefix, with the letter written: a header's billable codes instead of the header.
     let items = complete(&mut s, "claim C1\n  dx A K5▮\n").await;
-    assert_eq!(labels(&items), vec!["K50.90"]);
+    let l = labels(&items);
+    assert!(l.contains(&"K50.90") && !l.contains(&"K50"), "{l:?}");
     // By title word.
     let items = complete(&mut s, "claim C1\n  dx crohn▮\n").await;
-    assert_eq!(labels(&items), vec!["K50.90"]);
+    let l = labels(&items);
+    assert!(l.contains(&"K50.90") && !l.contains(&"K50"), "{l:?}");
     s.finish().await;
 }
 
