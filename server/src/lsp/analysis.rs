@@ -177,6 +177,61 @@ pub fn lower(text: &str) -> model::Document {
     }
 }
 
+/// The claims of an open document as last checked, kept in step with its edits: a claim an edit
+/// touched is marked dirty (merged with the other claims the same edit touched), the claims after it
+/// are shifted. Re-checking then reads and checks only the dirty text.
+#[derive(Debug, Clone, Default)]
+pub struct Tracked {
+    /// Contiguous, covering the whole text; empty when nothing was checked yet.
+    pub chunks: Vec<Chunk>,
+    pub dirty: Vec<bool>,
+}
+
+impl Tracked {
+    pub fn from_analysis(analysis: Analysis) -> Tracked {
+        let dirty = vec![false; analysis.chunks.len()];
+        Tracked {
+            chunks: analysis.chunks,
+            dirty,
+        }
+    }
+
+    /// Everything must be checked again (a full-text change).
+    pub fn invalidate(&mut self) {
+        self.chunks.clear();
+        self.dirty.clear();
+    }
+
+    /// The bytes `start..old_end` became `start..new_end`.
+    pub fn edited(&mut self, start: usize, old_end: usize, new_end: usize) {
+        if self.chunks.is_empty() {
+            return;
+        }
+        // Chunks touching the edit (inclusive bounds: text typed at a boundary may belong to either).
+        let first = self.chunks.iter().position(|c| c.range.end >= start);
+        let last = self.chunks.iter().rposition(|c| c.range.start <= old_end);
+        let (Some(first), Some(last)) = (first, last) else {
+            self.invalidate();
+            return;
+        };
+        if first > last {
+            self.invalidate();
+            return;
+        }
+        let shift = |n: usize| (n + new_end).saturating_sub(old_end);
+        let merged = Chunk {
+            range: self.chunks[first].range.start.min(start)
+                ..shift(self.chunks[last].range.end).max(new_end),
+            check: self.chunks[first].check.clone(),
+        };
+        for c in &mut self.chunks[last + 1..] {
+            c.range = shift(c.range.start)..shift(c.range.end);
+        }
+        self.chunks.splice(first..=last, [merged]);
+        self.dirty.splice(first..=last, [true]);
+    }
+}
+
 /// Checks documents, caching each claim's result by its text. One per server; cheap to share.
 pub struct Checker {
     data: Arc<CodeData>,
@@ -225,17 +280,63 @@ impl Checker {
         Analysis { chunks }
     }
 
-    /// Forget cached claims no open document uses (called after checks, with the texts in use).
-    pub fn retain(&self, in_use: &[&Analysis], texts: &[&str]) {
-        let mut keep: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for (a, t) in in_use.iter().zip(texts) {
-            for c in &a.chunks {
-                if let Some(s) = t.get(c.range.clone()) {
-                    keep.insert(s);
+    /// Check what changed since `tracked` was checked: the dirty chunks only (or everything when
+    /// nothing was checked yet). `rope` is the current text.
+    pub fn recheck(&self, rope: &ropey::Rope, tracked: &Tracked) -> Analysis {
+        if tracked.chunks.is_empty() {
+            return self.check(&rope.to_string());
+        }
+        let len = rope.len_bytes();
+        let mut dirty = tracked.dirty.clone();
+        // A dirty chunk whose first line no longer opens a claim belongs to the claim before it.
+        for i in (1..dirty.len()).rev() {
+            if dirty[i] {
+                let start = tracked.chunks[i].range.start.min(len);
+                let line = rope.byte_to_line(start);
+                let end = if line + 1 < rope.len_lines() {
+                    rope.line_to_byte(line + 1)
+                } else {
+                    len
+                };
+                let first_line = rope.byte_slice(start..end).to_string();
+                if !opens_claim(&first_line) {
+                    dirty[i - 1] = true;
                 }
             }
         }
-        self.lock().retain(|k, _| keep.contains(&**k));
+        let mut chunks = Vec::with_capacity(tracked.chunks.len());
+        let mut i = 0;
+        while i < tracked.chunks.len() {
+            if !dirty[i] {
+                chunks.push(tracked.chunks[i].clone());
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j + 1 < tracked.chunks.len() && dirty[j + 1] {
+                j += 1;
+            }
+            let start = tracked.chunks[i].range.start.min(len);
+            let end = tracked.chunks[j].range.end.clamp(start, len);
+            let text = rope.byte_slice(start..end).to_string();
+            for r in claim_ranges(&text) {
+                chunks.push(Chunk {
+                    check: self.check_claim(&text[r.clone()]),
+                    range: start + r.start..start + r.end,
+                });
+            }
+            i = j + 1;
+        }
+        Analysis { chunks }
+    }
+
+    /// Forget cached claims the given analyses do not use.
+    pub fn retain(&self, in_use: &[&Analysis]) {
+        let keep: std::collections::HashSet<*const ClaimCheck> = in_use
+            .iter()
+            .flat_map(|a| a.chunks.iter().map(|c| Arc::as_ptr(&c.check)))
+            .collect();
+        self.lock().retain(|_, v| keep.contains(&Arc::as_ptr(v)));
     }
 
     /// How many claim results are cached.
@@ -281,6 +382,67 @@ mod tests {
                 .or(ranges.last())
                 .cloned();
             assert_eq!(Some(claim_range_at(text, offset)), expected, "at {offset}");
+        }
+    }
+
+    /// Edits applied to a tracked analysis and re-checked give the chunks of a full check.
+    #[test]
+    fn tracked_rechecks_match_full_checks() {
+        let checker = Checker::new(Arc::new(CodeData::embedded()), Arc::new(Config::default()));
+        let mut text =
+            String::from("# a\nclaim A\n  pos 11\nclaim B\n  dx G35\n\nclaim C\n  pos 22\n");
+        let mut tracked = Tracked::from_analysis(checker.check(&text));
+        let edits: &[(usize, usize, &str)] = &[
+            (0, 0, "x"),
+            (6, 7, ""),
+            (20, 20, "claim D\n"),
+            (5, 12, "cl"),
+            (30, 31, "claim"),
+            (0, 0, "claim Z\n"),
+        ];
+        for (a, b, new) in edits {
+            let (a, b) = ((*a).min(text.len()), (*b).min(text.len()));
+            text.replace_range(a..b, new);
+            tracked.edited(a, b, a + new.len());
+            let rope = ropey::Rope::from_str(&text);
+            let again = checker.recheck(&rope, &tracked);
+            let full = checker.check(&text);
+            let ranges =
+                |x: &Analysis| x.chunks.iter().map(|c| c.range.clone()).collect::<Vec<_>>();
+            assert_eq!(
+                ranges(&again),
+                ranges(&full),
+                "after {a}..{b} → {new:?}: {text:?}"
+            );
+            tracked = Tracked::from_analysis(again);
+        }
+        // And random edits, including several before one re-check.
+        let pieces = ["claim Q\n", "\n", "c", "laim", " ", "pos 11\n", "x"];
+        let mut seed = 42u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n.max(1)
+        };
+        for round in 0..300 {
+            let a = next(text.len() + 1);
+            let b = (a + next(12)).min(text.len());
+            let new = pieces[next(pieces.len())];
+            text.replace_range(a..b, new);
+            tracked.edited(a, b, a + new.len());
+            if round % 3 == 0 {
+                let rope = ropey::Rope::from_str(&text);
+                let again = checker.recheck(&rope, &tracked);
+                let full = checker.check(&text);
+                let ranges =
+                    |x: &Analysis| x.chunks.iter().map(|c| c.range.clone()).collect::<Vec<_>>();
+                assert_eq!(ranges(&again), ranges(&full), "round {round}: {text:?}");
+                for (x, y) in again.chunks.iter().zip(&full.chunks) {
+                    assert!(Arc::ptr_eq(&x.check, &y.check));
+                }
+                tracked = Tracked::from_analysis(again);
+            }
         }
     }
 

@@ -39,8 +39,9 @@ impl OpenDocument {
         self.tree = None;
     }
 
-    /// Replace the chars `start..end` (clamped) by `text`, and tell the tree about it.
-    pub fn edit(&mut self, start: usize, end: usize, text: &str) {
+    /// Replace the chars `start..end` (clamped) by `text`, and tell the tree about it. Returns the
+    /// edit in bytes: (start, old end, new end).
+    pub fn edit(&mut self, start: usize, end: usize, text: &str) -> (usize, usize, usize) {
         let len = self.rope.len_chars();
         let start = start.min(len);
         let end = end.clamp(start, len);
@@ -62,6 +63,7 @@ impl OpenDocument {
                 new_end_position,
             });
         }
+        (start_byte, old_end_byte, new_end_byte)
     }
 
     /// Row and byte column of a byte offset. Rows are the rope's lines (`\n`, `\r\n`, `\r`); tree-sitter

@@ -1,7 +1,7 @@
 //! The `LanguageServer` implementation: document store, diagnostics scheduling, configuration, and
 //! the request handlers (each a thin call into a feature module).
 
-use super::analysis::{Analysis, Checker};
+use super::analysis::{Analysis, Checker, Tracked};
 use super::document::OpenDocument;
 use super::log::{Level, Logger};
 use super::{actions, completion, convert, format, highlight, hover, inlay, outline};
@@ -41,6 +41,8 @@ struct Open {
     serial: u64,
     /// The text of the current serial, built on first use.
     text: Option<Arc<str>>,
+    /// The claims as last checked, kept in step with the edits since.
+    tracked: Tracked,
 }
 
 impl Open {
@@ -81,6 +83,8 @@ pub(crate) struct State {
     data: RwLock<Arc<CodeData>>,
     root: Mutex<Option<PathBuf>>,
     serial: AtomicU64,
+    /// The imported data's generation when it was loaded.
+    generation: AtomicU64,
     /// Held while deciding whether a result is current and sending it, so results leave in order.
     publish: tokio::sync::Mutex<()>,
     pub(crate) log: Logger,
@@ -137,6 +141,7 @@ impl Backend {
                 data: RwLock::new(data),
                 root: Mutex::new(None),
                 serial: AtomicU64::new(1),
+                generation: AtomicU64::new(data_generation()),
                 publish: tokio::sync::Mutex::new(()),
                 log: Logger::from_env(),
                 docs_base: docs_base(),
@@ -208,26 +213,12 @@ impl Backend {
 
     /// Check a document after `delay` and publish its diagnostics, unless it changed meanwhile.
     fn schedule_check(&self, uri: Uri, serial: u64, delay: Duration) {
-        let state = self.state.clone();
-        let client = self.client.clone();
-        tokio::spawn(async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            check_and_publish(state, client, uri, serial).await;
-        });
+        schedule_check(self.state.clone(), self.client.clone(), uri, serial, delay);
     }
 
     /// Re-check every open document (after the configuration or the data changed).
     fn recheck_all(&self) {
-        let open: Vec<(Uri, u64)> = self
-            .docs()
-            .iter()
-            .map(|(u, o)| (u.clone(), o.serial))
-            .collect();
-        for (uri, serial) in open {
-            self.schedule_check(uri, serial, Duration::ZERO);
-        }
+        recheck_all(&self.state, &self.client);
     }
 
     /// Load `claimls.toml` from the workspace root; on error keep the defaults and tell the user.
@@ -266,8 +257,75 @@ impl Backend {
     }
 }
 
+fn schedule_check(state: Arc<State>, client: Client, uri: Uri, serial: u64, delay: Duration) {
+    tokio::spawn(async move {
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        check_and_publish(state, client, uri, serial).await;
+    });
+}
+
+fn recheck_all(state: &Arc<State>, client: &Client) {
+    let open: Vec<(Uri, u64)> = state
+        .docs
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter_mut()
+        .map(|(u, o)| {
+            // The checker changed: nothing checked before still holds.
+            o.tracked.invalidate();
+            (u.clone(), o.serial)
+        })
+        .collect();
+    for (uri, serial) in open {
+        schedule_check(state.clone(), client.clone(), uri, serial, Duration::ZERO);
+    }
+}
+
+/// The generation of the imported data (it changes when `claimls data import` writes a new index);
+/// 0 when nothing was imported.
+fn data_generation() -> u64 {
+    0
+}
+
+/// When `claimls data import` wrote a new index since the data was loaded, load it and re-check
+/// every open document. Cheap when nothing changed (one `stat`). Returns whether it reloaded.
+async fn reload_data_if_imported(state: &Arc<State>, client: &Client) -> bool {
+    if state.options.data.is_some() {
+        return false;
+    }
+    let g = data_generation();
+    if state.generation.swap(g, Ordering::AcqRel) == g {
+        return false;
+    }
+    let Ok(data) = tokio::task::spawn_blocking(CodeData::load).await else {
+        return false;
+    };
+    let data = Arc::new(data);
+    *state.data.write().unwrap_or_else(|e| e.into_inner()) = data.clone();
+    let config = state
+        .checker
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .config()
+        .clone();
+    *state.checker.write().unwrap_or_else(|e| e.into_inner()) =
+        Arc::new(Checker::new(data, config));
+    state.log.log(
+        Level::Info,
+        format_args!("new imported code data: re-checking open documents"),
+    );
+    recheck_all(state, client);
+    true
+}
+
 async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: u64) {
     let started = Instant::now();
+    if reload_data_if_imported(&state, &client).await {
+        // Every open document (this one included) has been scheduled again with the new data.
+        return;
+    }
     let checker = state
         .checker
         .read()
@@ -276,31 +334,34 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
     let snapshot = {
         let mut docs = state.docs.lock().unwrap_or_else(|e| e.into_inner());
         match docs.get_mut(&uri) {
-            Some(open) if open.serial == serial => {
-                Some((open.doc.version, open.doc.rope.clone(), open.text()))
-            }
+            Some(open) if open.serial == serial => Some((
+                open.doc.version,
+                open.doc.rope.clone(),
+                open.tracked.clone(),
+            )),
             _ => None,
         }
     };
-    let Some((version, rope, text)) = snapshot else {
+    let Some((version, rope, tracked)) = snapshot else {
         return;
     };
     let docs_base = state.docs_base.clone();
     let uri2 = uri.clone();
+    let used = checker.clone();
     let computed = tokio::task::spawn_blocking(move || {
-        let analysis = checker.check(&text);
+        let analysis = checker.recheck(&rope, &tracked);
         let diagnostics: Vec<Diagnostic> = analysis
             .findings()
             .iter()
             .map(|f| convert::diagnostic(&rope, &uri2, &docs_base, f))
             .collect();
         if checker.cached() > 4 * analysis.chunks.len() + 256 {
-            checker.retain(&[&analysis], &[&text]);
+            checker.retain(&[&analysis]);
         }
-        diagnostics
+        (analysis, diagnostics)
     })
     .await;
-    let Ok(diagnostics) = computed else {
+    let Ok((analysis, diagnostics)) = computed else {
         state.log.log(
             Level::Error,
             format_args!("check of {} failed", uri.as_str()),
@@ -308,14 +369,24 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
         return;
     };
     let _order = state.publish.lock().await;
-    let current = state
-        .docs
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&uri)
-        .is_some_and(|o| o.serial == serial);
-    if !current {
+    let same_checker = Arc::ptr_eq(
+        &used,
+        &state.checker.read().unwrap_or_else(|e| e.into_inner()),
+    );
+    if !same_checker {
+        // The configuration or the data changed meanwhile; the re-check scheduled then publishes.
         return;
+    }
+    {
+        let mut docs = state.docs.lock().unwrap_or_else(|e| e.into_inner());
+        match docs.get_mut(&uri) {
+            Some(open) if open.serial == serial => {
+                open.tracked = Tracked::from_analysis(analysis);
+            }
+            // Changed meanwhile: the newer edits were tracked against the older analysis, which
+            // stays; the check scheduled for them publishes.
+            _ => return,
+        }
     }
     let n = diagnostics.len();
     client
@@ -471,6 +542,7 @@ impl LanguageServer for Backend {
                 doc: OpenDocument::new(&td.text, td.version),
                 serial,
                 text: None,
+                tracked: Tracked::default(),
             },
         );
         self.schedule_check(td.uri, serial, Duration::ZERO);
@@ -496,9 +568,13 @@ impl LanguageServer for Backend {
                     Some(range) => {
                         let start = convert::position_to_char(&open.doc.rope, range.start);
                         let end = convert::position_to_char(&open.doc.rope, range.end);
-                        open.doc.edit(start.min(end), start.max(end), &change.text);
+                        let (s, o, n) = open.doc.edit(start.min(end), start.max(end), &change.text);
+                        open.tracked.edited(s, o, n);
                     }
-                    None => open.doc.replace_all(&change.text),
+                    None => {
+                        open.doc.replace_all(&change.text);
+                        open.tracked.invalidate();
+                    }
                 }
             }
             open.doc.reparse();
