@@ -196,7 +196,7 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
                 c
             })
             .collect(),
-        (Some("admin"), Some(_)) => drugs(data),
+        (Some("admin"), Some(_)) => drugs(data, &admin_typed(&slot, text, offset)),
         (Some("vial"), Some(0)) => vials(&claim, offset, data),
         (Some("vial" | "dose" | "waste"), Some(1)) if is_number(slot.before.first()) => {
             dose_units()
@@ -240,6 +240,18 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
             .map(|c| item(c, &snap.rope, &replace, typed))
             .collect(),
     })
+}
+
+/// What is typed of the drug name on an `admin` line (all its words up to the cursor).
+fn admin_typed(slot: &Slot<'_>, text: &str, offset: usize) -> String {
+    let first = slot
+        .line
+        .values()
+        .find(|t| t.role == Role::Drug)
+        .map(|t| slot.line.start + t.range.start)
+        .unwrap_or(offset)
+        .min(offset);
+    text.get(first..offset).unwrap_or("").to_ascii_lowercase()
 }
 
 fn is_number(v: Option<&(&str, Role)>) -> bool {
@@ -497,6 +509,9 @@ fn diagnoses(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<
         }
     }
     for hit in data.search_diagnoses(prefix, LIMIT) {
+        if out.len() >= LIMIT {
+            break;
+        }
         let Some(d) = data.diagnosis(&hit.code, None) else {
             continue;
         };
@@ -528,13 +543,25 @@ fn places(data: &CodeData) -> Vec<Candidate> {
         .collect()
 }
 
-fn drugs(data: &CodeData) -> Vec<Candidate> {
+/// Drug names and brands starting with what is typed (or with a word starting with it).
+fn drugs(data: &CodeData, typed: &str) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
+    // The first word decides (the rest may be a second word of a multi-word name being typed).
+    let typed = typed.split_whitespace().next().unwrap_or("");
+    let matches = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        typed.is_empty()
+            || lower.starts_with(typed)
+            || lower.split([' ', '-']).any(|w| w.starts_with(typed))
+    };
     for (code, drug) in data.drugs() {
+        if out.len() >= LIMIT * 2 {
+            break;
+        }
         let detail = hover::code_detail(code);
         let names = std::iter::once(drug.generic.clone()).chain(drug.brands.iter().cloned());
         for (i, name) in names.enumerate() {
-            if out.iter().any(|c| c.label == name) {
+            if !matches(&name) || out.iter().any(|c| c.label == name) {
                 continue;
             }
             let kind = if i == 0 {
