@@ -1,6 +1,7 @@
 //! One set of code data: the embedded curated set, or one imported official edition.
 
 use super::types::*;
+use super::word_index::WordIndex;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Which official sets this `CodeSet` holds in full (so absence means "not a code").
@@ -31,6 +32,47 @@ pub struct CodeSet {
     /// Codes offered first when a completion prefix matches several codes (the embedded set features the
     /// ocrelizumab codes, so `J23` offers J2350 before J2323).
     pub featured: BTreeSet<String>,
+}
+
+/// Descriptor words of a set's codes (see [`CodeSet::descriptor_words`]).
+#[derive(Debug, Default)]
+pub struct CodeWords {
+    keys: Vec<String>,
+    index: WordIndex,
+}
+
+impl CodeWords {
+    fn starting_with<'a>(&'a self, lower: &str) -> impl Iterator<Item = u32> + 'a {
+        self.index.starting_with(lower)
+    }
+    fn code(&self, id: u32) -> Option<&str> {
+        self.keys.get(id as usize).map(String::as_str)
+    }
+}
+
+/// Whether a word of `text` (split at anything not a letter or digit) starts with `lower` (ASCII,
+/// lower case), compared case-insensitively without allocating: completion runs this over every
+/// descriptor of the full sets.
+pub(crate) fn has_word_starting_with(text: &str, lower: &str) -> bool {
+    let t = text.as_bytes();
+    let q = lower.as_bytes();
+    if q.is_empty() {
+        return true;
+    }
+    let mut at_word_start = true;
+    for i in 0..t.len() {
+        let c = t[i];
+        let alnum = c.is_ascii_alphanumeric();
+        if alnum
+            && at_word_start
+            && t.len() - i >= q.len()
+            && t[i..i + q.len()].eq_ignore_ascii_case(q)
+        {
+            return true;
+        }
+        at_word_start = !alnum;
+    }
+    false
 }
 
 /// The key an ICD-10-CM code is stored under: upper case without the dot (`g35.a` → `G35A`).
@@ -69,10 +111,18 @@ impl CodeSet {
         }
     }
 
-    /// Completion over codes: exact code first (score 0), then code prefix (1 for featured codes, 2 for
-    /// the rest), then drug/brand name prefix (3), then a word of the descriptor starting with the query
-    /// (4).
+    /// Completion over codes: exact code first, then code prefix, then drug/brand name prefix, then
+    /// a word of the descriptor starting with the query.
     pub fn search_codes(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        self.search_codes_with(query, limit, None)
+    }
+
+    fn search_codes_with(
+        &self,
+        query: &str,
+        limit: usize,
+        words: Option<&CodeWords>,
+    ) -> Vec<SearchHit> {
         let q = query.trim();
         let upper = q.to_ascii_uppercase();
         let lower = q.to_ascii_lowercase();
@@ -114,20 +164,55 @@ impl CodeSet {
             }
         }
         if hits.len() < limit {
-            for code in self.codes.values() {
-                let desc = code.description.to_ascii_lowercase();
-                if desc
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .any(|w| w.starts_with(&lower))
-                {
-                    push(&mut hits, code, 4);
-                    if hits.len() >= limit * 4 {
-                        break;
+            match words {
+                Some(index) => {
+                    for id in index.starting_with(&lower) {
+                        let Some(code) = index.code(id).and_then(|k| self.codes.get(k)) else {
+                            continue;
+                        };
+                        push(&mut hits, code, 4);
+                        if hits.len() >= limit * 4 {
+                            break;
+                        }
+                    }
+                }
+                None => {
+                    for code in self.codes.values() {
+                        if has_word_starting_with(&code.description, &lower) {
+                            push(&mut hits, code, 4);
+                            if hits.len() >= limit * 4 {
+                                break;
+                            }
+                        }
                     }
                 }
             }
         }
         hits
+    }
+
+    /// A word index over the code descriptors, for [`CodeSet::search_codes_indexed`] (worth it for
+    /// the full HCPCS set; the curated set is scanned).
+    pub fn descriptor_words(&self) -> CodeWords {
+        let keys: Vec<String> = self.codes.keys().cloned().collect();
+        let index = WordIndex::build(
+            self.codes
+                .values()
+                .enumerate()
+                .map(|(i, c)| (u32::try_from(i).unwrap_or(u32::MAX), c.description.as_str())),
+        );
+        CodeWords { keys, index }
+    }
+
+    /// [`CodeSet::search_codes`] with descriptor words looked up in `words` (built by
+    /// [`CodeSet::descriptor_words`] from this set) instead of scanning every descriptor.
+    pub fn search_codes_indexed(
+        &self,
+        query: &str,
+        limit: usize,
+        words: &CodeWords,
+    ) -> Vec<SearchHit> {
+        self.search_codes_with(query, limit, Some(words))
     }
 
     /// Completion over ICD-10-CM: code prefix, then title word prefix.
@@ -151,11 +236,7 @@ impl CodeSet {
         }
         if lower.len() >= 3 {
             for d in self.diagnoses.values() {
-                let title = d.title.to_ascii_lowercase();
-                if title
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .any(|w| w.starts_with(&lower))
-                    && hits.iter().all(|h| h.code != d.code)
+                if has_word_starting_with(&d.title, &lower) && hits.iter().all(|h| h.code != d.code)
                 {
                     hits.push(SearchHit {
                         code: d.code.clone(),
@@ -180,5 +261,22 @@ impl CodeSet {
     /// [`CodeSet::embedded`] leaves a faulty file out instead).
     pub fn embedded_checked() -> Result<CodeSet, crate::data::EmbeddedError> {
         crate::data::embedded::parse()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_word_starting_with;
+
+    #[test]
+    fn word_prefix_matching_ignores_case_and_punctuation() {
+        assert!(has_word_starting_with(
+            "Injection, durvalumab, 10 mg",
+            "durva"
+        ));
+        assert!(has_word_starting_with("Inj., Durvalumab", "durva"));
+        assert!(has_word_starting_with("hyaluronidase-ocsq", "ocsq"));
+        assert!(!has_word_starting_with("Injection, durvalumab", "valu"));
+        assert!(!has_word_starting_with("du", "durva"));
     }
 }

@@ -286,7 +286,9 @@ fn recheck_all(state: &Arc<State>, client: &Client) {
 /// The generation of the imported data (it changes when `claimls data import` writes a new index);
 /// 0 when nothing was imported.
 fn data_generation() -> u64 {
-    0
+    crate::data::store::data_dir()
+        .map(|dir| crate::data::store::generation(&dir))
+        .unwrap_or(0)
 }
 
 /// When `claimls data import` wrote a new index since the data was loaded, load it and re-check

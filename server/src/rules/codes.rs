@@ -491,14 +491,6 @@ fn code_drug_mismatch(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>)
     );
 }
 
-fn remove_modifier(ctx: &ClaimCtx, span: Span) -> Edit {
-    let start = ctx.text[..span.start].trim_end_matches([' ', '\t']).len();
-    Edit {
-        span: Span::new(start, span.end),
-        new_text: String::new(),
-    }
-}
-
 fn modifiers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
     let line = facts.line;
     for (i, m) in line.modifiers.iter().enumerate() {
@@ -510,7 +502,7 @@ fn modifiers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
                     m.span,
                     format!("{text} is already on this line; a modifier is written once. Remove the repeat."),
                 )
-                .fix(format!("Remove the repeated {text}"), vec![remove_modifier(ctx, m.span)]),
+                .fix(format!("Remove the repeated {text}"), vec![ctx.remove_modifier(m.span)]),
             );
             continue;
         }
@@ -530,7 +522,7 @@ fn modifiers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
                         m.span,
                         "There is no JN modifier in the HCPCS set. A drug line bills the drug itself; a diluent is not billed separately. Remove JN.",
                     )
-                    .fix("Remove JN", vec![remove_modifier(ctx, m.span)]),
+                    .fix("Remove JN", vec![ctx.remove_modifier(m.span)]),
                 );
             } else if ctx.data.hcpcs_complete(facts.dos)
                 || text.len() != 2
@@ -542,7 +534,7 @@ fn modifiers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
                         m.span,
                         format!("{text} is not a HCPCS Level II or CPT modifier; the line would be rejected. Remove it or write the intended modifier."),
                     )
-                    .fix(format!("Remove {text}"), vec![remove_modifier(ctx, m.span)]),
+                    .fix(format!("Remove {text}"), vec![ctx.remove_modifier(m.span)]),
                 );
             } else {
                 out.push(not_in_data(&format!("Modifier {text}"), m.span));
@@ -607,7 +599,7 @@ fn modifiers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
         if let Some(message) = problem {
             out.push(
                 Finding::new(&MODIFIER_NOT_APPLICABLE, m.span, message)
-                    .fix(format!("Remove {text}"), vec![remove_modifier(ctx, m.span)]),
+                    .fix(format!("Remove {text}"), vec![ctx.remove_modifier(m.span)]),
             );
         }
     }

@@ -214,6 +214,15 @@ impl<'a> ClaimCtx<'a> {
         }
     }
 
+    /// An edit that removes a modifier and the space before it.
+    pub fn remove_modifier(&self, span: Span) -> crate::rules::Edit {
+        let start = self.text[..span.start].trim_end_matches([' ', '\t']).len();
+        crate::rules::Edit {
+            span: Span::new(start, span.end),
+            new_text: String::new(),
+        }
+    }
+
     /// An edit that inserts a detail statement at the end of an admin block (4-space indent).
     pub fn insert_in_admin(&self, admin: &Admin, statement: &str) -> crate::rules::Edit {
         let at = self.line_end(admin.span.end);

@@ -103,23 +103,36 @@ pub fn auth_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     if !ctx.claim.auths.is_empty() {
         return;
     }
+    per_required_code(
+        ctx,
+        &AUTH_MISSING,
+        |code| ctx.profile.requires_auth(code),
+        |code| {
+            format!(
+                "{} requires prior authorization for {code}, and the claim has none: the line would be denied. Add `auth <number> from <YYYY-MM-DD> to <YYYY-MM-DD>`.",
+                ctx.profile.name
+            )
+        },
+        out,
+    );
+}
+
+/// A finding on each line whose code the payer profile lists under a requirement.
+fn per_required_code(
+    ctx: &ClaimCtx,
+    rule: &'static super::Rule,
+    required: impl Fn(&str) -> bool,
+    message: impl Fn(&str) -> String,
+    out: &mut Vec<Finding>,
+) {
     for facts in &ctx.lines {
         let code = &facts.line.code.value;
-        if !ctx.profile.requires_auth(code) {
-            continue;
+        if required(code) {
+            out.push(
+                Finding::new(rule, facts.line.code.span, message(code))
+                    .severity(ctx.profile.default_severity),
+            );
         }
-        let statement = "auth <number> from <YYYY-MM-DD> to <YYYY-MM-DD>";
-        out.push(
-            Finding::new(
-                &AUTH_MISSING,
-                facts.line.code.span,
-                format!(
-                    "{} requires prior authorization for {code}, and the claim has none: the line would be denied. Add `{statement}`.",
-                    ctx.profile.name
-                ),
-            )
-            .severity(ctx.profile.default_severity),
-        );
     }
 }
 
@@ -169,23 +182,18 @@ pub fn step_therapy_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     if !ctx.claim.history.is_empty() {
         return;
     }
-    for facts in &ctx.lines {
-        let code = &facts.line.code.value;
-        if !ctx.profile.requires_step_therapy(code) {
-            continue;
-        }
-        out.push(
-            Finding::new(
-                &STEP_THERAPY_MISSING,
-                facts.line.code.span,
-                format!(
-                    "{} requires documented prior treatments (step therapy) for {code}, and the claim has no `history`. Add `history \"<prior treatment>\" failed <date>` (or intolerant, contraindicated, stopped).",
-                    ctx.profile.name
-                ),
+    per_required_code(
+        ctx,
+        &STEP_THERAPY_MISSING,
+        |code| ctx.profile.requires_step_therapy(code),
+        |code| {
+            format!(
+                "{} requires documented prior treatments (step therapy) for {code}, and the claim has no `history`. Add `history \"<prior treatment>\" failed <date>` (or intolerant, contraindicated, stopped).",
+                ctx.profile.name
             )
-            .severity(ctx.profile.default_severity),
-        );
-    }
+        },
+        out,
+    );
 }
 
 pub fn ndc_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {

@@ -465,18 +465,9 @@ fn jw_jz_on_one_line(ctx: &ClaimCtx, u: &DrugUse, out: &mut Vec<Finding>) {
                     jz.span,
                     "JW (drug discarded) and JZ (nothing discarded) contradict each other on one line. The JW line bills the waste; remove JZ here.",
                 )
-                .fix("Remove JZ", vec![remove_modifier(ctx, jz.span)]),
+                .fix("Remove JZ", vec![ctx.remove_modifier(jz.span)]),
             );
         }
-    }
-}
-
-fn remove_modifier(ctx: &ClaimCtx, span: Span) -> Edit {
-    // Remove the modifier and the space before it.
-    let start = ctx.text[..span.start].trim_end_matches([' ', '\t']).len();
-    Edit {
-        span: Span::new(start, span.end),
-        new_text: String::new(),
     }
 }
 
@@ -503,7 +494,7 @@ pub fn waste_jw_jz_conflict(ctx: &ClaimCtx, u: &DrugUse, math: &WasteMath, out: 
                 ),
             )
             .related(u.admin.map_or(l.span, |a| a.header), format!("{} JW units of billable waste", show(jw)))
-            .fix("Remove JZ", vec![remove_modifier(ctx, jz.span)]),
+            .fix("Remove JZ", vec![ctx.remove_modifier(jz.span)]),
         );
     }
 }
