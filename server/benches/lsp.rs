@@ -222,29 +222,74 @@ fn breakdown(data: Arc<CodeData>) {
     );
 }
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+fn refdata() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("CLAIMLS_REFDATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/refdata")
+        });
+    dir.is_dir().then_some(dir)
+}
+
+fn use_data_dir(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).expect("a data directory");
+    // SAFETY: called between phases, when no other thread of this process reads the environment.
+    unsafe { std::env::set_var("CLAIMLS_DATA_DIR", dir) };
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .expect("a tokio runtime");
+        .expect("a tokio runtime")
+}
+
+fn describe(data: &CodeData) -> String {
+    std::iter::once(data.embedded_set().edition.name.clone())
+        .chain(data.imported_sets().iter().map(|s| s.edition.name.clone()))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn main() {
+    let tmp = std::env::temp_dir().join(format!("claimls-lsp-bench-{}", std::process::id()));
+    // Phase 1: the embedded curated data only (a user's own imports do not count).
+    use_data_dir(&tmp.join("empty"));
     let loaded = Arc::new(CodeData::load());
-    let editions: Vec<String> = std::iter::once(loaded.embedded_set().edition.name.clone())
-        .chain(
-            loaded
-                .imported_sets()
-                .iter()
-                .map(|s| s.edition.name.clone()),
-        )
-        .collect();
-    println!("data: {}", editions.join(" + "));
+    println!("== embedded data: {}", describe(&loaded));
     let fixture = Arc::new(lsp_support::fixture::code_data());
-    breakdown(fixture.clone());
-    runtime.block_on(async {
+    breakdown(loaded.clone());
+    runtime().block_on(async {
         edits_to_diagnostics(loaded.clone()).await;
-        edits_to_diagnostics(fixture.clone()).await;
-        completion_latency(loaded.clone(), "the data the server loads").await;
+        completion_latency(loaded.clone(), "embedded data").await;
         completion_latency(fixture, "test fixture data").await;
     });
     spawned();
+    // Phase 2: every official file of ../shared/refdata imported.
+    match refdata() {
+        None => println!(
+            "== all official data: SKIPPED (../shared/refdata not found; set CLAIMLS_REFDATA)"
+        ),
+        Some(refdata) => {
+            let dir = tmp.join("official");
+            use_data_dir(&dir);
+            let started = Instant::now();
+            let status = claimls::cli::data::run(claimls::cli::data::DataCommand::Import {
+                paths: vec![refdata],
+            });
+            println!(
+                "(import took {:.1} s, {status:?})",
+                started.elapsed().as_secs_f64()
+            );
+            let loaded = Arc::new(CodeData::load());
+            println!("== all official data: {}", describe(&loaded));
+            runtime().block_on(async {
+                edits_to_diagnostics(loaded.clone()).await;
+                completion_latency(loaded, "all official data").await;
+            });
+            spawned();
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -11,8 +11,14 @@ use tower_lsp_server::ls_types::{
     NumberOrString, Position, Range, TextEdit, Uri,
 };
 
-/// Where the rule documentation lives when no installed copy is found.
-pub const RULES_DOCS_URL: &str = "https://github.com/claimls/claimls/blob/main/docs/rules.md";
+/// Where the rule documentation lives when no installed copy is found: `docs/rules.md` in the
+/// repository named in Cargo.toml.
+pub fn rules_docs_url() -> String {
+    let repo = option_env!("CARGO_PKG_REPOSITORY")
+        .filter(|r| !r.is_empty())
+        .unwrap_or("https://example.invalid/claimls");
+    format!("{}/blob/main/docs/rules.md", repo.trim_end_matches('/'))
+}
 
 /// The char index of the end of a line's content (before its line break).
 fn line_content_end(rope: &Rope, line: usize) -> usize {

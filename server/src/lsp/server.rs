@@ -105,17 +105,16 @@ pub struct Backend {
     state: Arc<State>,
 }
 
-/// Where `docs/rules.md` is: an installed copy next to the binary (`../share/doc/claimls/rules.md`)
-/// or the repository's `docs/rules.md` when run from a checkout, else the published address.
+/// Where `docs/rules.md` is: `CLAIMLS_DOCS` (a folder holding `rules.md`), an installed copy next to
+/// the binary (`../share/doc/claimls/rules.md`), else the repository's address.
 fn docs_base() -> String {
     let exe = std::env::current_exe().ok();
-    let candidates = exe.iter().flat_map(|e| {
+    let from_env = std::env::var_os("CLAIMLS_DOCS").map(|d| PathBuf::from(d).join("rules.md"));
+    let installed = exe.iter().map(|e| {
         let dir = e.parent().map(PathBuf::from).unwrap_or_default();
-        [
-            dir.join("../share/doc/claimls/rules.md"),
-            dir.join("../../docs/rules.md"),
-        ]
+        dir.join("../share/doc/claimls/rules.md")
     });
+    let candidates = from_env.into_iter().chain(installed);
     for c in candidates {
         if let Ok(p) = c.canonicalize()
             && let Some(uri) = Uri::from_file_path(&p)
@@ -123,7 +122,7 @@ fn docs_base() -> String {
             return uri.as_str().to_string();
         }
     }
-    convert::RULES_DOCS_URL.to_string()
+    convert::rules_docs_url()
 }
 
 impl Backend {
