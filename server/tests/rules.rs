@@ -818,3 +818,40 @@ fn docs_rules_md_is_generated_from_the_code() {
         "docs/rules.md is out of date: run `UPDATE_DOCS=1 cargo test -p claimls --test rules docs_rules_md` and commit it"
     );
 }
+
+#[test]
+fn an_unreadable_statement_is_reported_once() {
+    let t = edit(OCREVUS, "dose 600 mg", "dose 600");
+    let findings = check(&t);
+    assert!(
+        findings.iter().any(|f| f.rule == "syntax-error"),
+        "{:#?}",
+        summary(&findings)
+    );
+    quiet(&t, "doc-dose-missing");
+}
+
+#[test]
+fn config_can_change_the_syntax_error_severity() {
+    let t = edit(OCREVUS, "dose 600 mg", "dose 600");
+    let warn = Config::parse(
+        "[rules]\nsyntax-error = \"warning\"\n",
+        Path::new("claimls.toml"),
+    )
+    .unwrap();
+    let f = check_with(&t, &warn)
+        .into_iter()
+        .find(|f| f.rule == "syntax-error")
+        .unwrap();
+    assert_eq!(f.severity, rules::Severity::Warning);
+}
+
+#[test]
+fn crlf_documents_get_crlf_fixes() {
+    let t = edit(INFLIXIMAB, "  line J1745 JW units 5 dx A\n", "").replace('\n', "\r\n");
+    let fixed = fix_clears(&t, "waste-jw-missing");
+    assert!(
+        fixed.contains("dx A\r\n  line J1745 JW units 5 dx A\r\n"),
+        "{fixed:?}"
+    );
+}

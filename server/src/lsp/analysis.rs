@@ -166,15 +166,9 @@ pub fn chunks_over(checker: &Checker, text: &str, range: Range<usize>) -> Vec<Ch
     out
 }
 
-/// Lower one claim's text to the typed model.
-///
-/// Until the syntax module's lowering lands on this branch, this is the empty document: the editor
-/// features that need the model (units arithmetic) show less, everything else works from the text.
+/// Lower one claim's text to the typed model (parse + lower, as `claimls check` does).
 pub fn lower(text: &str) -> model::Document {
-    model::Document {
-        text: text.to_string(),
-        ..model::Document::default()
-    }
+    crate::syntax::document(text)
 }
 
 /// The claims of an open document as last checked, kept in step with its edits: a claim an edit

@@ -192,10 +192,11 @@ impl<'a> ClaimCtx<'a> {
 
     /// The line break the document uses.
     pub fn newline(&self) -> &'static str {
-        if self.text.contains("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
+        // Look at the claim line's own line end, not the whole document: this runs for every fix.
+        let rest = self.text.get(self.claim.header.end..).unwrap_or("");
+        match rest.find('\n') {
+            Some(i) if rest[..i].ends_with('\r') => "\r\n",
+            _ => "\n",
         }
     }
 

@@ -150,7 +150,7 @@ pub struct Rule {
 
 /// Declares a rule constant with its documentation from doc comments:
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// …

@@ -102,17 +102,73 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 /// Check a lowered document: syntax findings and every rule on every claim, sorted by position, with
 /// the configured severities applied and the rules turned off removed.
 pub fn check(doc: &Document, data: &CodeData, config: &Config) -> Vec<Finding> {
-    let mut out: Vec<Finding> = doc
-        .syntax
-        .iter()
-        .filter(|_| config.rules.get(SYNTAX_ERROR.id) != Some(&Level::Off))
-        .map(|e| Finding::new(&SYNTAX_ERROR, e.span, e.message.clone()))
-        .collect();
+    let mut out: Vec<Finding> = match config.rules.get(SYNTAX_ERROR.id) {
+        Some(Level::Off) => Vec::new(),
+        level => doc
+            .syntax
+            .iter()
+            .map(|e| {
+                let f = Finding::new(&SYNTAX_ERROR, e.span, e.message.clone());
+                match level {
+                    Some(Level::On(sev)) => f.severity(*sev),
+                    _ => f,
+                }
+            })
+            .collect(),
+    };
     for claim in &doc.claims {
-        out.extend(check_claim(&ClaimCtx::new(claim, &doc.text, data, config)));
+        let mut found = check_claim(&ClaimCtx::new(claim, &doc.text, data, config));
+        drop_missing_when_unreadable(claim, &doc.text, &doc.syntax, &mut found);
+        out.extend(found);
     }
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out
+}
+
+/// A statement the coder wrote but the lowering could not read (`dose 600`) is reported once, as a syntax
+/// error; the admin's "`dose` missing" finding would say the same thing again, less precisely.
+fn drop_missing_when_unreadable(
+    claim: &crate::model::Claim,
+    text: &str,
+    syntax: &[crate::model::SyntaxError],
+    found: &mut Vec<Finding>,
+) {
+    const MISSING: [(&str, &str); 6] = [
+        ("dose", "doc-dose-missing"),
+        ("route", "doc-route-missing"),
+        ("start", "doc-start-missing"),
+        ("stop", "doc-stop-missing"),
+        ("reaction", "doc-reaction-missing"),
+        ("waste", "doc-waste-missing"),
+    ];
+    let block_end = |start: usize| {
+        claim
+            .admins
+            .iter()
+            .map(|a| a.header.start)
+            .chain(claim.lines.iter().map(|l| l.span.start))
+            .filter(|s| *s > start)
+            .min()
+            .unwrap_or(claim.span.end)
+    };
+    for admin in &claim.admins {
+        let (start, end) = (admin.header.start, block_end(admin.header.start));
+        for e in syntax
+            .iter()
+            .filter(|e| start <= e.span.start && e.span.start < end)
+        {
+            let line_start = text[..e.span.start.min(text.len())]
+                .rfind(['\n', '\r'])
+                .map_or(0, |i| i + 1);
+            let keyword = text[line_start..]
+                .split_whitespace()
+                .next()
+                .unwrap_or_default();
+            if let Some((_, rule)) = MISSING.iter().find(|(k, _)| *k == keyword) {
+                found.retain(|f| !(f.rule == *rule && start <= f.span.start && f.span.start < end));
+            }
+        }
+    }
 }
 
 /// Every rule on one claim, with the payer profile's and the workspace's levels applied.

@@ -421,22 +421,21 @@ pub fn waste_jz_missing(ctx: &ClaimCtx, u: &DrugUse, math: &WasteMath, out: &mut
             continue;
         }
         let at = l.code.span.end;
-        let waste_note = match (&math.opened, math.documented_waste) {
-            (Some((opened, _)), _) => format!(
-                "{} covers the {opened} opened",
-                math.given_sentence(&u.code.code)
-            ),
-            _ => math.given_sentence(&u.code.code),
-        };
+        let covered = math.opened.as_ref().map_or(String::new(), |(opened, how)| {
+            format!(" cover the {opened} opened ({how})")
+        });
         out.push(
             Finding::new(
                 &WASTE_JZ_MISSING,
                 l.code.span,
                 format!(
-                    "{} comes from a single-dose container and {waste_note}, so nothing billable was discarded. {} requires JZ on the line then; without JW or JZ the claim is returned: write `{} JZ`.",
-                    u.code.code,
-                    payer_name(ctx),
-                    u.code.code
+                    "{code} is a single-dose-container drug, and its {units} {unit_word} ({dose} at {per} per unit){covered}: nothing billable was discarded. {payer} requires JZ on the line then, and returns a claim with neither JW nor JZ: write `{code} JZ`.",
+                    code = u.code.code,
+                    units = show(math.given_units),
+                    unit_word = plural(math.given_units, "unit"),
+                    dose = math.dose,
+                    per = math.unit,
+                    payer = payer_name(ctx),
                 ),
             )
             .severity(severity)
