@@ -11,7 +11,7 @@ use ropey::Rope;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -79,8 +79,13 @@ impl Snapshot {
 
 pub(crate) struct State {
     docs: Mutex<HashMap<Uri, Open>>,
-    checker: RwLock<Arc<Checker>>,
-    data: RwLock<Arc<CodeData>>,
+    /// Built on first use from the data and the configuration; dropped when either changes.
+    checker: RwLock<Option<Arc<Checker>>>,
+    /// The code data once loaded (or reloaded after an import).
+    data: RwLock<Option<Arc<CodeData>>>,
+    /// The first load, on its own thread so `initialize` does not wait for the data index.
+    loading: Arc<OnceLock<Arc<CodeData>>>,
+    config: RwLock<Arc<Config>>,
     root: Mutex<Option<PathBuf>>,
     serial: AtomicU64,
     /// The imported data's generation when it was loaded.
@@ -127,17 +132,21 @@ fn docs_base() -> String {
 
 impl Backend {
     pub fn new(client: Client, options: ServerOptions) -> Backend {
-        let data = options
-            .data
-            .clone()
-            .unwrap_or_else(|| Arc::new(CodeData::load()));
-        let checker = Arc::new(Checker::new(data.clone(), Arc::new(Config::default())));
+        let loading: Arc<OnceLock<Arc<CodeData>>> = Arc::new(OnceLock::new());
+        if options.data.is_none() {
+            let slot = loading.clone();
+            std::thread::spawn(move || {
+                let _ = slot.set(Arc::new(CodeData::load()));
+            });
+        }
         Backend {
             client,
             state: Arc::new(State {
                 docs: Mutex::new(HashMap::new()),
-                checker: RwLock::new(checker),
-                data: RwLock::new(data),
+                checker: RwLock::new(None),
+                data: RwLock::new(options.data.clone()),
+                loading,
+                config: RwLock::new(Arc::new(Config::default())),
                 root: Mutex::new(None),
                 serial: AtomicU64::new(1),
                 generation: AtomicU64::new(data_generation()),
@@ -157,11 +166,7 @@ impl Backend {
     }
 
     fn checker(&self) -> Arc<Checker> {
-        self.state
-            .checker
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.state.checker()
     }
 
     /// `$/setTrace`.
@@ -242,17 +247,60 @@ impl Backend {
                 }
             },
         };
-        let data = self
-            .state
-            .data
+        self.state.set_config(config);
+    }
+}
+
+impl State {
+    /// The code data, waiting for the first load if it is still running.
+    fn data(&self) -> Arc<CodeData> {
+        if let Some(d) = self.data.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            return d.clone();
+        }
+        self.loading.wait().clone()
+    }
+
+    /// The checker for the current data and configuration.
+    fn checker(&self) -> Arc<Checker> {
+        if let Some(c) = self
+            .checker
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            return c.clone();
+        }
+        let data = self.data();
+        let config = self
+            .config
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        *self
-            .state
-            .checker
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = Arc::new(Checker::new(data, Arc::new(config)));
+        let mut slot = self.checker.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = slot.as_ref() {
+            return c.clone();
+        }
+        let checker = Arc::new(Checker::new(data, config));
+        *slot = Some(checker.clone());
+        checker
+    }
+
+    fn is_current(&self, checker: &Arc<Checker>) -> bool {
+        self.checker
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(c, checker))
+    }
+
+    fn set_config(&self, config: Config) {
+        *self.config.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(config);
+        *self.checker.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    fn set_data(&self, data: Arc<CodeData>) {
+        *self.data.write().unwrap_or_else(|e| e.into_inner()) = Some(data);
+        *self.checker.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }
 
@@ -303,16 +351,7 @@ async fn reload_data_if_imported(state: &Arc<State>, client: &Client) -> bool {
     let Ok(data) = tokio::task::spawn_blocking(CodeData::load).await else {
         return false;
     };
-    let data = Arc::new(data);
-    *state.data.write().unwrap_or_else(|e| e.into_inner()) = data.clone();
-    let config = state
-        .checker
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .config()
-        .clone();
-    *state.checker.write().unwrap_or_else(|e| e.into_inner()) =
-        Arc::new(Checker::new(data, config));
+    state.set_data(Arc::new(data));
     state.log.log(
         Level::Info,
         format_args!("new imported code data: re-checking open documents"),
@@ -327,11 +366,13 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
         // Every open document (this one included) has been scheduled again with the new data.
         return;
     }
-    let checker = state
-        .checker
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
+    let checker = {
+        let state = state.clone();
+        match tokio::task::spawn_blocking(move || state.checker()).await {
+            Ok(c) => c,
+            Err(_) => return,
+        }
+    };
     let snapshot = {
         let mut docs = state.docs.lock().unwrap_or_else(|e| e.into_inner());
         match docs.get_mut(&uri) {
@@ -370,11 +411,7 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
         return;
     };
     let _order = state.publish.lock().await;
-    let same_checker = Arc::ptr_eq(
-        &used,
-        &state.checker.read().unwrap_or_else(|e| e.into_inner()),
-    );
-    if !same_checker {
+    if !state.is_current(&used) {
         // The configuration or the data changed meanwhile; the re-check scheduled then publishes.
         return;
     }
