@@ -2,7 +2,6 @@
 //! place of service, NDC, drugs), the statement keywords, and the units arithmetic of a line (from
 //! `rules::arithmetic`, the same function the units rules use).
 
-use super::analysis::Chunk;
 use super::context::{ClaimContext, LexedLine};
 use super::convert;
 use super::server::Snapshot;
@@ -281,12 +280,12 @@ fn payer_markdown(snap: &Snapshot, kind: &str, name: Option<&str>) -> Option<Str
     Some(out)
 }
 
-/// The units arithmetic of the line at `offset`, from the lowered claim.
+/// The units arithmetic of the line at `offset`, from the lowered claim (lowered again here: the
+/// cache keeps only findings, so a large document does not keep every claim's model in memory).
 fn units_arithmetic(snap: &Snapshot, offset: usize) -> Option<String> {
-    let chunks = super::analysis::chunks_over(&snap.checker, &snap.text, offset..offset);
-    let chunk: &Chunk = chunks.first()?;
-    let rel = offset.checked_sub(chunk.range.start)?;
-    let model = &chunk.check.model;
+    let range = super::analysis::claim_range_at(&snap.text, offset);
+    let rel = offset.checked_sub(range.start)?;
+    let model = &super::analysis::lower(snap.text.get(range)?);
     let line = model.claims.iter().flat_map(|c| &c.lines).find(|l| {
         l.units
             .as_ref()
