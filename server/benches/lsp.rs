@@ -107,6 +107,7 @@ async fn completion_latency(data: Arc<CodeData>, label: &str) {
         positions.push(p);
     }
     let mut samples = Vec::new();
+    let mut by_context: Vec<Vec<Duration>> = vec![Vec::new(); positions.len()];
     for i in 0..700 {
         let pos = &positions[i % positions.len()];
         let started = Instant::now();
@@ -117,6 +118,7 @@ async fn completion_latency(data: Arc<CodeData>, label: &str) {
             )
             .await;
         samples.push(started.elapsed());
+        by_context[i % positions.len()].push(started.elapsed());
         assert!(r.is_object() || r.is_null());
     }
     println!(
@@ -124,6 +126,21 @@ async fn completion_latency(data: Arc<CodeData>, label: &str) {
         ms(percentile(&mut samples, 0.5)),
         ms(percentile(&mut samples, 0.99))
     );
+    let names = [
+        "vial",
+        "line",
+        "line ocre",
+        "modifier",
+        "dx",
+        "dx mult",
+        "pos",
+    ];
+    let parts: Vec<String> = by_context
+        .iter_mut()
+        .zip(names)
+        .map(|(v, n)| format!("{n} {}", ms(percentile(v, 0.99))))
+        .collect();
+    println!("  p99 by context: {}", parts.join(", "));
     s.finish().await;
 }
 
