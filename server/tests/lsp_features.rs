@@ -113,6 +113,25 @@ async fn completion_after_a_code_offers_the_modifiers_that_fit_it() {
         !l.contains(&"25") && !l.contains(&"59"),
         "no procedure modifiers on a drug code: {l:?}"
     );
+    // The first items carry their documentation; the rest get it on completionItem/resolve.
+    assert!(
+        items[0]["documentation"]["value"]
+            .as_str()
+            .is_some_and(|d| d.contains("JW"))
+    );
+    let late = items
+        .iter()
+        .skip(25)
+        .find(|i| i["documentation"].is_null() && !i["data"].is_null());
+    assert!(late.is_some() || items.len() <= 25, "{} items", items.len());
+    if let Some(late) = late {
+        let resolved = s.request("completionItem/resolve", late.clone()).await;
+        let doc = resolved["documentation"]["value"].as_str().unwrap_or("");
+        assert!(
+            doc.contains(late["label"].as_str().unwrap_or("?")),
+            "{resolved}"
+        );
+    }
     // No drug modifiers on a CPT administration code.
     let items = complete(&mut s, &format!("{HEAD}  line 96413 ▮\n")).await;
     let l = labels(&items);

@@ -48,12 +48,59 @@ const NDC_UNITS: &[(&str, &str)] = &[
 ];
 const OUTCOMES: &[&str] = &["failed", "intolerant", "contraindicated", "stopped"];
 
+/// What an item's documentation is about; the documentation itself (the hover text) is built for
+/// the first items of a list only, the rest on `completionItem/resolve`, so a long list stays fast.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "code", rename_all = "lowercase")]
+pub enum DocRef {
+    Code(String),
+    Modifier(String),
+    Diagnosis(String),
+    Place(String),
+    Ndc(String),
+}
+
+impl DocRef {
+    pub fn markdown(&self, data: &CodeData) -> Option<String> {
+        match self {
+            DocRef::Code(c) => hover::code_markdown(data, c, None),
+            DocRef::Modifier(m) => hover::modifier_markdown(data, m),
+            DocRef::Diagnosis(d) => hover::diagnosis_markdown(data, d, None),
+            DocRef::Place(p) => hover::place_markdown(data, p),
+            DocRef::Ndc(n) => hover::ndc_markdown(data, n),
+        }
+    }
+}
+
+/// How many items of a list carry their documentation inline.
+const INLINE_DOCS: usize = 25;
+
+/// Fill in an item's documentation (`completionItem/resolve`).
+pub fn resolve(mut item: CompletionItem, data: &CodeData) -> CompletionItem {
+    if item.documentation.is_none()
+        && let Some(r) = item
+            .data
+            .clone()
+            .and_then(|d| serde_json::from_value::<DocRef>(d).ok())
+    {
+        item.documentation = r.markdown(data).map(markdown);
+    }
+    item
+}
+
+fn markdown(value: String) -> Documentation {
+    Documentation::MarkupContent(MarkupContent {
+        kind: MarkupKind::Markdown,
+        value,
+    })
+}
+
 /// One candidate before it becomes an LSP item.
 struct Candidate {
     label: String,
     kind: CompletionItemKind,
     detail: Option<String>,
-    doc: Option<String>,
+    doc_ref: Option<DocRef>,
     insert: Option<String>,
     snippet: bool,
     /// Lower is better.
@@ -67,7 +114,7 @@ impl Candidate {
             label: label.into(),
             kind,
             detail: None,
-            doc: None,
+            doc_ref: None,
             insert: None,
             snippet: false,
             rank,
@@ -78,8 +125,8 @@ impl Candidate {
         self.detail = Some(d.into());
         self
     }
-    fn doc(mut self, d: Option<String>) -> Self {
-        self.doc = d;
+    fn doc_ref(mut self, d: DocRef) -> Self {
+        self.doc_ref = Some(d);
         self
     }
 }
@@ -233,11 +280,17 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
         slot.replace.clone()
     };
     let typed = text.get(replace.start..offset).unwrap_or(slot.prefix);
+    let mut candidates = candidates;
+    candidates.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.label.cmp(&b.label)));
     Some(CompletionList {
         is_incomplete: true,
         items: candidates
             .into_iter()
-            .map(|c| item(c, &snap.rope, &replace, typed))
+            .enumerate()
+            .map(|(i, c)| {
+                let inline = (i < INLINE_DOCS).then_some(data);
+                item(c, &snap.rope, &replace, typed, inline)
+            })
             .collect(),
     })
 }
@@ -258,7 +311,13 @@ fn is_number(v: Option<&(&str, Role)>) -> bool {
     v.is_some_and(|(t, _)| t.parse::<f64>().is_ok())
 }
 
-fn item(c: Candidate, rope: &Rope, replace: &Range<usize>, typed: &str) -> CompletionItem {
+fn item(
+    c: Candidate,
+    rope: &Rope,
+    replace: &Range<usize>,
+    typed: &str,
+    data: Option<&CodeData>,
+) -> CompletionItem {
     let range = convert::span_to_range(rope, crate::model::Span::new(replace.start, replace.end));
     let new_text = c.insert.clone().unwrap_or_else(|| c.label.clone());
     // Items found by drug name or descriptor do not start with what was typed: let the client's
@@ -274,12 +333,14 @@ fn item(c: Candidate, rope: &Rope, replace: &Range<usize>, typed: &str) -> Compl
         label: c.label,
         kind: Some(c.kind),
         detail: c.detail,
-        documentation: c.doc.map(|d| {
-            Documentation::MarkupContent(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: d,
-            })
-        }),
+        documentation: data
+            .zip(c.doc_ref.as_ref())
+            .and_then(|(d, r)| r.markdown(d))
+            .map(markdown),
+        data: c
+            .doc_ref
+            .as_ref()
+            .and_then(|r| serde_json::to_value(r).ok()),
         sort_text: Some(format!("{:05}", c.rank)),
         filter_text: filter,
         insert_text_format: Some(if c.snippet {
@@ -310,11 +371,7 @@ fn keywords(claim: &ClaimContext<'_>, offset: usize) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (i, k) in DETAIL_KEYWORDS.iter().enumerate() {
         let rank = if in_admin { i as u32 } else { 100 + i as u32 };
-        out.push(
-            Candidate::new(*k, CompletionItemKind::KEYWORD, rank)
-                .detail(keyword_doc(k))
-                .doc(None),
-        );
+        out.push(Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k)));
     }
     for (i, k) in CLAIM_KEYWORDS.iter().enumerate() {
         let rank = if in_admin { 50 + i as u32 } else { i as u32 };
@@ -353,7 +410,7 @@ fn code_candidate(data: &CodeData, code: &str, rank: u32) -> Option<Candidate> {
     Some(
         Candidate::new(c.code.clone(), CompletionItemKind::VALUE, rank)
             .detail(hover::code_detail(c))
-            .doc(hover::code_markdown(data, &c.code, None)),
+            .doc_ref(DocRef::Code(c.code.clone())),
     )
 }
 
@@ -381,7 +438,7 @@ fn line_items(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec
                 .map(|d| {
                     Candidate::new(d.letter.to_string(), CompletionItemKind::REFERENCE, 0)
                         .detail(d.code.clone())
-                        .doc(hover::diagnosis_markdown(data, &d.code, None))
+                        .doc_ref(DocRef::Diagnosis(d.code.clone()))
                 })
                 .collect();
             out.extend(clauses(slot, 500));
@@ -467,7 +524,7 @@ fn modifiers(code: &str, slot: &Slot<'_>, data: &CodeData) -> Vec<Candidate> {
             Some(
                 Candidate::new(m.code.clone(), CompletionItemKind::ENUM_MEMBER, rank)
                     .detail(m.description.clone())
-                    .doc(hover::modifier_markdown(data, &m.code)),
+                    .doc_ref(DocRef::Modifier(m.code.clone())),
             )
         })
         .collect()
@@ -484,7 +541,7 @@ fn diagnoses(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<
         out.push(
             Candidate::new(code, CompletionItemKind::VALUE, rank)
                 .detail(title.to_string())
-                .doc(hover::diagnosis_markdown(data, code, None)),
+                .doc_ref(DocRef::Diagnosis(code.to_string())),
         );
     };
     // The billable indications of the claim's drugs first.
@@ -538,7 +595,7 @@ fn places(data: &CodeData) -> Vec<Candidate> {
         .map(|(i, p)| {
             Candidate::new(p.code.clone(), CompletionItemKind::ENUM_MEMBER, i as u32)
                 .detail(p.name.clone())
-                .doc(hover::place_markdown(data, &p.code))
+                .doc_ref(DocRef::Place(p.code.clone()))
         })
         .collect()
 }
@@ -572,7 +629,7 @@ fn drugs(data: &CodeData, typed: &str) -> Vec<Candidate> {
             out.push(
                 Candidate::new(name, kind, if i == 0 { 0 } else { 1 })
                     .detail(format!("{} — {}", code.code, detail))
-                    .doc(hover::code_markdown(data, &code.code, None)),
+                    .doc_ref(DocRef::Code(code.code.clone())),
             );
         }
     }
@@ -606,7 +663,7 @@ fn vials(claim: &ClaimContext<'_>, offset: usize, data: &CodeData) -> Vec<Candid
             let rank = if p.ndc.is_some() { 0 } else { 10 };
             let mut c = Candidate::new(label.clone(), CompletionItemKind::VALUE, rank)
                 .detail(format!("{} ({}, {container})", p.label, p.amount));
-            c.doc = p.ndc.as_deref().and_then(|n| hover::ndc_markdown(data, n));
+            c.doc_ref = p.ndc.clone().map(DocRef::Ndc);
             out.push(c);
         }
     }
@@ -625,7 +682,7 @@ fn line_ndcs(code: &str, data: &CodeData) -> Vec<Candidate> {
             Some(
                 Candidate::new(label, CompletionItemKind::VALUE, 0)
                     .detail(p.label.clone())
-                    .doc(hover::ndc_markdown(data, ndc)),
+                    .doc_ref(DocRef::Ndc(ndc.to_string())),
             )
         })
         .collect()

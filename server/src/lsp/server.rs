@@ -496,6 +496,7 @@ impl LanguageServer for Backend {
                 )),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec![" ".to_string(), ",".to_string()]),
+                    resolve_provider: Some(true),
                     ..Default::default()
                 }),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -663,6 +664,11 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         Ok(completion::complete(&snap, pos.position).map(CompletionResponse::List))
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        let checker = self.checker();
+        Ok(completion::resolve(item, checker.data()))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
