@@ -72,6 +72,9 @@ impl DocRef {
     }
 }
 
+/// The most items one list carries.
+const MAX_ITEMS: usize = 120;
+
 /// How many items of a list carry their documentation inline.
 const INLINE_DOCS: usize = 25;
 
@@ -282,6 +285,8 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
     let typed = text.get(replace.start..offset).unwrap_or(slot.prefix);
     let mut candidates = candidates;
     candidates.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.label.cmp(&b.label)));
+    // The list is incomplete anyway: typing more asks again with a narrower prefix.
+    candidates.truncate(MAX_ITEMS);
     Some(CompletionList {
         is_incomplete: true,
         items: candidates
@@ -499,6 +504,7 @@ fn modifiers(code: &str, slot: &Slot<'_>, data: &CodeData) -> Vec<Candidate> {
         .filter(|(_, r)| *r == Role::Modifier)
         .map(|(t, _)| t.to_ascii_uppercase())
         .collect();
+    let typed = slot.prefix.to_ascii_uppercase();
     let code = data.code(code, None);
     let single_dose = code.and_then(|c| c.drug.as_ref()).is_some_and(|d| {
         d.presentations
@@ -509,7 +515,7 @@ fn modifiers(code: &str, slot: &Slot<'_>, data: &CodeData) -> Vec<Candidate> {
     let known = code.is_some();
     data.modifiers()
         .into_iter()
-        .filter(|m| !written.contains(&m.code))
+        .filter(|m| !written.contains(&m.code) && m.code.starts_with(&typed))
         .filter_map(|m| {
             let rank = match (m.kind, known, drug) {
                 (ModifierKind::Waste, true, true) if single_dose => 0,
