@@ -80,7 +80,9 @@ pub fn download(url: &str, limits: &FetchLimits) -> Result<Vec<u8>, FetchError> 
         .map_or("", |(_, rest)| rest)
         .trim_start_matches('[');
     // A local mirror is reached directly, never through a proxy from the environment.
-    let loopback = ["127.", "localhost", "::1"].iter().any(|p| host.starts_with(p));
+    let loopback = ["127.", "localhost", "::1"]
+        .iter()
+        .any(|p| host.starts_with(p));
     let mut config = ureq::Agent::config_builder();
     if loopback {
         config = config.proxy(None);
