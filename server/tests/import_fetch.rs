@@ -1,5 +1,5 @@
-//! `claimls data fetch` against a local HTTP server on 127.0.0.1 that serves ../shared/refdata. No
-//! test touches the internet.
+//! `claimls data fetch` against a local HTTP server on 127.0.0.1 that serves ../shared/refdata, and
+//! against a closed https:// port on 127.0.0.1. No test touches the internet.
 
 mod import_common;
 
@@ -137,17 +137,30 @@ fn an_incomplete_download_is_caught() {
 }
 
 #[test]
-fn https_needs_a_tls_build_and_says_what_to_do() {
+fn an_unreachable_https_address_is_named_and_says_what_to_do() {
+    // A port that was free a moment ago: nothing listens there, so the connection is refused at
+    // once, before any TLS. No test reaches beyond 127.0.0.1.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let base = format!("https://127.0.0.1:{port}/cms");
     let data = temp_dir("fetch-https");
     let mut out = Vec::new();
     let err = execute(
         DataCommand::Fetch {
-            from: Some("https://mirror.invalid/cms".into()),
+            from: Some(base.clone()),
         },
         &data,
         &mut out,
     )
-    .expect_err("no TLS");
+    .expect_err("nothing listens there");
     let msg = err.to_string();
+    assert!(
+        msg.starts_with(&format!("cannot reach {base}/hcpcs/")),
+        "{msg}"
+    );
+    assert!(msg.contains("connection refused"), "{msg}");
     assert!(msg.contains("claimls data import"), "{msg}");
+    assert_eq!(store::generation(&data), 0, "no index written");
 }

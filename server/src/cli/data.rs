@@ -1,12 +1,12 @@
 //! `claimls data import|status|fetch`: official code files in, a compact index out.
 
+use crate::data::import::fetch::{FetchError, FetchLimits, download};
 use crate::data::import::{self, ImportError, Part, PartKind, build_editions};
 use crate::data::{CodeData, store};
 use clap::Subcommand;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
@@ -16,7 +16,8 @@ pub enum DataCommand {
     Status,
     /// Download the current official files and import them.
     Fetch {
-        /// Base address to fetch from instead of the CMS/CDC addresses.
+        /// Base address of a mirror laid out like `shared/refdata` (http:// or https://), instead of
+        /// the official CMS/CDC https:// addresses. Also read from CLAIMLS_FETCH_BASE.
         #[arg(long)]
         from: Option<String>,
     },
@@ -37,8 +38,10 @@ pub enum DataError {
         "nothing to import: name the official files or folders, e.g. `claimls data import ~/Downloads/cms`"
     )]
     NothingToImport,
-    #[error("{url}: {message}")]
-    Fetch { url: String, message: String },
+    #[error(transparent)]
+    Download(#[from] FetchError),
+    #[error("{url}: expected the {expected} file, got something else; check the address")]
+    UnexpectedFile { url: String, expected: String },
     #[error("cannot write the summary: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -265,86 +268,17 @@ fn fetch(base: Option<&str>, out: &mut dyn Write) -> Result<Vec<Part>, DataError
             Some(b) => format!("{}/{}", b.trim_end_matches('/'), source.mirror),
             None => source.official.to_string(),
         };
-        let bytes = http_get(&url)?;
+        let bytes = download(&url, &FetchLimits::default())?;
         let name = url.rsplit('/').next().unwrap_or(&url).to_string();
         writeln!(out, "downloaded {url} ({} bytes)", bytes.len())?;
         let found = import::read_bytes(&url, &name, bytes)?;
         if !found.iter().any(|p| p.kind() == source.kind) {
-            return Err(DataError::Fetch {
+            return Err(DataError::UnexpectedFile {
                 url,
-                message: format!(
-                    "expected the {} file, got something else",
-                    source.kind.label()
-                ),
+                expected: source.kind.label().to_string(),
             });
         }
         parts.extend(found);
     }
     Ok(parts)
-}
-
-/// A plain HTTP/1.0 GET. HTTPS is not built in (no TLS library in this build): fetch from an http://
-/// mirror with `--from`, or download the files yourself and use `claimls data import`.
-fn http_get(url: &str) -> Result<Vec<u8>, DataError> {
-    let fail = |message: String| DataError::Fetch {
-        url: url.to_string(),
-        message,
-    };
-    let Some(rest) = url.strip_prefix("http://") else {
-        return Err(fail(
-            "only http:// addresses can be fetched by this build (no TLS); download the official files \
-             with a browser and run `claimls data import FOLDER`, or pass `--from http://MIRROR`"
-                .into(),
-        ));
-    };
-    let (host, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    let addr = if host.contains(':') {
-        host.to_string()
-    } else {
-        format!("{host}:80")
-    };
-    let mut stream =
-        std::net::TcpStream::connect(&addr).map_err(|e| fail(format!("cannot connect: {e}")))?;
-    let timeout = Some(Duration::from_secs(60));
-    stream
-        .set_read_timeout(timeout)
-        .and_then(|()| stream.set_write_timeout(timeout))
-        .map_err(|e| fail(e.to_string()))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.0\r\nHost: {host}\r\nUser-Agent: claimls\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(|e| fail(format!("cannot send the request: {e}")))?;
-    let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .map_err(|e| fail(format!("the download broke off: {e}")))?;
-    let Some(split) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return Err(fail("the server's answer is not HTTP".into()));
-    };
-    let head = String::from_utf8_lossy(&response[..split]).into_owned();
-    let body = response[split + 4..].to_vec();
-    let status = head.lines().next().unwrap_or("");
-    let code = status.split_whitespace().nth(1).unwrap_or("");
-    if code != "200" {
-        return Err(fail(format!("the server answered \"{status}\"")));
-    }
-    let length = head.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim()
-            .eq_ignore_ascii_case("content-length")
-            .then(|| v.trim().parse::<usize>().ok())?
-    });
-    if let Some(n) = length
-        && n != body.len()
-    {
-        return Err(fail(format!(
-            "the download is incomplete: {} of {n} bytes",
-            body.len()
-        )));
-    }
-    Ok(body)
 }

@@ -377,25 +377,25 @@ impl CodeData {
 
     /// All modifiers known, in code order.
     pub fn modifiers(&self) -> Vec<&Modifier> {
-        let mut out: Vec<&Modifier> = Vec::new();
+        // The first set to know a modifier answers for it (imported before embedded).
+        let mut out: std::collections::BTreeMap<&str, &Modifier> =
+            std::collections::BTreeMap::new();
         for set in self.sets_for(None) {
             for m in set.modifiers.values() {
-                if out.iter().all(|x| x.code != m.code) {
-                    out.push(m);
-                }
+                out.entry(m.code.as_str()).or_insert(m);
             }
         }
-        out.sort_by(|a, b| a.code.cmp(&b.code));
-        out
+        out.into_values().collect()
     }
 
     /// Every distinct drug known (for `admin` completion): generic name and brands.
     pub fn drugs(&self) -> Vec<(&Code, &Drug)> {
         let mut out: Vec<(&Code, &Drug)> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for set in self.sets_for(None) {
             for c in set.codes.values() {
                 if let Some(d) = &c.drug
-                    && out.iter().all(|(x, _)| x.code != c.code)
+                    && seen.insert(c.code.as_str())
                 {
                     out.push((c, d));
                 }

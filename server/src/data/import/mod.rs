@@ -9,6 +9,7 @@ mod asp;
 mod billing_unit;
 mod csv;
 pub(crate) mod edition;
+pub mod fetch;
 mod hcpcs;
 mod icd10cm;
 mod mue;

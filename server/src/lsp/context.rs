@@ -1,0 +1,188 @@
+//! What surrounds a position: the statement line under it, and the claim it belongs to, lexed.
+//!
+//! Completion and hover need context while the text is half-typed; the claim's `admin` drugs and
+//! `dx` statements are read from the lexed lines so they are there even when the line being typed
+//! does not parse yet.
+
+use super::analysis::claim_range_at;
+use super::statement::{Role, Statement, Token, lex};
+use std::ops::Range;
+
+/// One lexed line of a document.
+#[derive(Debug, Clone)]
+pub struct LexedLine<'a> {
+    /// Byte offset of the line start in the document.
+    pub start: usize,
+    /// The line without its line break.
+    pub text: &'a str,
+    pub statement: Statement,
+}
+
+impl<'a> LexedLine<'a> {
+    pub fn keyword(&self) -> Option<&'a str> {
+        self.statement.keyword(self.text)
+    }
+    pub fn token_text(&self, t: &Token) -> &'a str {
+        &self.text[t.range.clone()]
+    }
+    /// The document byte range of a token.
+    pub fn absolute(&self, t: &Token) -> Range<usize> {
+        self.start + t.range.start..self.start + t.range.end
+    }
+    /// Value tokens (not the keyword, not comments).
+    pub fn values(&self) -> impl Iterator<Item = &Token> {
+        self.statement.words().skip(1)
+    }
+    /// The first value with a role.
+    pub fn value(&self, role: Role) -> Option<&'a str> {
+        self.values()
+            .find(|t| t.role == role)
+            .map(|t| self.token_text(t))
+    }
+}
+
+/// Lex the lines of `text[range]`, with offsets in `text`.
+pub fn lex_lines(text: &str, range: Range<usize>) -> Vec<LexedLine<'_>> {
+    let mut out = Vec::new();
+    let mut offset = range.start;
+    let Some(slice) = text.get(range) else {
+        return out;
+    };
+    for raw in slice.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        out.push(LexedLine {
+            start: offset,
+            text: line,
+            statement: lex(line),
+        });
+        offset += raw.len();
+    }
+    out
+}
+
+/// A `dx` statement of a claim with the letter that points at it.
+#[derive(Debug, Clone)]
+pub struct DxEntry {
+    pub letter: char,
+    pub code: String,
+    /// Document byte range of the whole statement line (without indentation).
+    pub statement: Range<usize>,
+}
+
+/// The claim around a position, lexed.
+#[derive(Debug, Clone)]
+pub struct ClaimContext<'a> {
+    /// Document byte range of the claim.
+    pub range: Range<usize>,
+    pub lines: Vec<LexedLine<'a>>,
+}
+
+impl<'a> ClaimContext<'a> {
+    /// The claim (or the text before the first claim) that holds byte `offset`.
+    pub fn at(text: &'a str, offset: usize) -> ClaimContext<'a> {
+        let range = claim_range_at(text, offset);
+        ClaimContext {
+            lines: lex_lines(text, range.clone()),
+            range,
+        }
+    }
+
+    /// The line holding byte `offset`.
+    pub fn line_at(&self, offset: usize) -> Option<&LexedLine<'a>> {
+        self.lines
+            .iter()
+            .rev()
+            .find(|l| l.start <= offset)
+            .filter(|l| offset <= l.start + l.text.len())
+    }
+
+    /// The drugs of the claim's `admin` statements, as written.
+    pub fn admin_drugs(&self) -> Vec<String> {
+        self.lines
+            .iter()
+            .filter(|l| l.keyword() == Some("admin"))
+            .filter_map(|l| drug_name(l))
+            .collect()
+    }
+
+    /// The drug of the nearest `admin` above byte `offset`.
+    pub fn admin_above(&self, offset: usize) -> Option<String> {
+        self.lines
+            .iter()
+            .rev()
+            .filter(|l| l.start <= offset)
+            .find(|l| l.keyword() == Some("admin"))
+            .and_then(|l| drug_name(l))
+    }
+
+    /// The claim's `dx` statements with their pointer letters: the written letter, or the next
+    /// letter in order when none is written.
+    pub fn diagnoses(&self) -> Vec<DxEntry> {
+        let mut out = Vec::new();
+        let mut next = b'A';
+        for l in self.lines.iter().filter(|l| l.keyword() == Some("dx")) {
+            let Some(code_tok) = l.values().find(|t| t.role == Role::Diagnosis) else {
+                continue;
+            };
+            let letter = l
+                .value(Role::DxLetter)
+                .and_then(|s| s.chars().next())
+                .filter(char::is_ascii_alphabetic)
+                .map(|c| c.to_ascii_uppercase())
+                .unwrap_or(char::from(next));
+            next = (letter as u8).saturating_add(1);
+            let first = l
+                .statement
+                .tokens
+                .first()
+                .map(|t| t.range.start)
+                .unwrap_or(0);
+            let last = l
+                .statement
+                .words()
+                .last()
+                .map(|t| t.range.end)
+                .unwrap_or(l.text.len());
+            out.push(DxEntry {
+                letter,
+                code: l.token_text(code_tok).to_ascii_uppercase(),
+                statement: l.start + first..l.start + last,
+            });
+        }
+        out
+    }
+}
+
+/// The drug of an `admin` line: its words joined by one space, or its string without quotes.
+pub fn drug_name(line: &LexedLine<'_>) -> Option<String> {
+    let words: Vec<&str> = line
+        .values()
+        .filter(|t| t.role == Role::Drug || t.role == Role::String)
+        .map(|t| line.token_text(t).trim_matches('"'))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLAIM: &str = "claim A\n  dx B G35.A\n  dx K50.90\n  admin Ocrevus\n    dose 600 mg\n  line J2350 units 600 dx B\nclaim C\n  admin infliximab\n";
+
+    #[test]
+    fn the_claim_around_an_offset() {
+        let at = CLAIM.find("dose").unwrap_or(0);
+        let ctx = ClaimContext::at(CLAIM, at);
+        assert_eq!(ctx.admin_drugs(), vec!["Ocrevus".to_string()]);
+        assert_eq!(ctx.admin_above(at).as_deref(), Some("Ocrevus"));
+        let dx: Vec<(char, String)> = ctx
+            .diagnoses()
+            .into_iter()
+            .map(|d| (d.letter, d.code))
+            .collect();
+        assert_eq!(dx, vec![('B', "G35.A".into()), ('C', "K50.90".into())]);
+        assert_eq!(ctx.line_at(at).and_then(|l| l.keyword()), Some("dose"));
+        let other = ClaimContext::at(CLAIM, CLAIM.len() - 2);
+        assert_eq!(other.admin_drugs(), vec!["infliximab".to_string()]);
+    }
+}
