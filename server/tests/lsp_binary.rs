@@ -90,3 +90,28 @@ fn the_binary_survives_garbage_and_refuses_requests_before_initialize() {
     let status = s.stop().expect("stops");
     assert!(status.success());
 }
+
+/// An editor that dies without `exit` closes the server's input: the server must not linger.
+#[test]
+fn the_binary_exits_when_its_input_closes() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_claimls"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn claimls lsp");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let _ = status;
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("claimls lsp did not exit within 10 s of its input closing");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -42,6 +42,17 @@ where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
 {
+    pump_frames(input, &mut output).await;
+    // Dropping one half of a `tokio::io::simplex` does not end the stream: shut it down, so the
+    // server reading the other half sees the end of the input and stops.
+    let _ = output.shutdown().await;
+}
+
+async fn pump_frames<I, O>(input: I, output: &mut O)
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+{
     let mut reader = BufReader::new(input);
     loop {
         let mut length: Option<usize> = None;
@@ -69,10 +80,7 @@ where
         }
         let Some(length) = length else {
             // No length: the body cannot be delimited; what follows is read as the next header.
-            if send(&mut output, substitute(PARSE_ERROR_METHOD))
-                .await
-                .is_err()
-            {
+            if send(output, substitute(PARSE_ERROR_METHOD)).await.is_err() {
                 return;
             }
             continue;
@@ -93,7 +101,7 @@ where
             }
             check(body)
         };
-        if send(&mut output, body).await.is_err() {
+        if send(output, body).await.is_err() {
             return;
         }
     }

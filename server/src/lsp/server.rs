@@ -233,7 +233,11 @@ impl Backend {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let path = root.as_deref().and_then(Config::find);
+        // The editor's setting (`claimls.config`, passed as CLAIMLS_CONFIG) wins over the workspace file.
+        let path = std::env::var_os("CLAIMLS_CONFIG")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| root.as_deref().and_then(Config::find));
         let config = match path {
             None => Config::default(),
             Some(p) => match Config::load(&p) {
