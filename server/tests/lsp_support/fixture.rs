@@ -235,51 +235,7 @@ pub fn code_data() -> CodeData {
 }
 
 /// The notation's first example: Ocrevus 600 mg, no waste.
-pub const OCREVUS: &str = r#"# Ocrevus 600 mg maintenance dose
-claim OCR-2026-0142
-  payer medicare
-  patient MBI-1EG4TE5MK72
-  provider 1234567893
-  pos 11
-  dx A G35.A                        # relapsing-remitting MS
-  order 2026-11-01 signed "R. Patel, MD"
-
-  admin ocrelizumab
-    dose 600 mg
-    route iv
-    start 2026-11-20 09:30
-    stop 13:05
-    vial 50242-0150-01 x2           # 300 mg/10 mL single-dose vials
-    waste 0 mg
-    reaction none
-    premed "methylprednisolone 100 mg IV, diphenhydramine 50 mg PO"
-
-  line J2350 JZ units 600 dx A ndc 50242-0150-01 20 ML
-  line 96413 units 1 dx A
-  line 96415 units 3 dx A           # 215 min: first hour + 3 additional hours (>30 min rule)
-"#;
+pub const OCREVUS: &str = include_str!("../../../examples/ocrevus-maintenance.claim");
 
 /// The notation's second example: infliximab 350 mg with waste, commercial payer.
-pub const INFLIXIMAB: &str = r#"claim IFX-2026-0007
-  payer commercial "Acme Health PPO"
-  patient M-88421
-  provider 1234567893
-  pos 11
-  dx A K50.90
-  order 2026-10-30 signed "L. Chen, MD"
-  auth PA-20261101-77 from 2026-11-01 to 2027-04-30
-
-  admin infliximab
-    dose 350 mg
-    route iv
-    start 2026-11-12 10:00
-    stop 12:15
-    vial 100 mg x4
-    waste 50 mg witness "K. Ortiz, RN" evidence "wastage log 2026-11-12 #14"
-    reaction none
-
-  line J1745 units 35 dx A
-  line J1745 JW units 5 dx A
-  line 96413 units 1 dx A
-  line 96415 units 1 dx A
-"#;
+pub const INFLIXIMAB: &str = include_str!("../../../examples/infliximab-waste.claim");
