@@ -43,6 +43,14 @@ impl Date {
         )
     }
 
+    /// The day after (2025-09-30 → 2025-10-01, 2025-12-31 → 2026-01-01).
+    pub fn next_day(self) -> Date {
+        Date::new(self.year, self.month, self.day + 1)
+            .or_else(|| Date::new(self.year, self.month + 1, 1))
+            .or_else(|| Date::new(self.year + 1, 1, 1))
+            .unwrap_or(self)
+    }
+
     /// Days since 1970-01-01.
     pub fn days(self) -> i64 {
         // Howard Hinnant's days_from_civil.
@@ -129,6 +137,10 @@ mod tests {
         assert!(Date::parse_iso("2026-02-30").is_none());
         assert!(Date::parse_iso("2024-02-29").is_some());
         assert_eq!(Date::parse_compact("20250331"), Date::new(2025, 3, 31));
+        for d in ["2025-09-30", "2024-02-28", "2024-02-29", "2025-12-31"] {
+            let d = Date::parse_iso(d).unwrap();
+            assert_eq!(d.next_day().days(), d.days() + 1, "{d}");
+        }
     }
 
     #[test]

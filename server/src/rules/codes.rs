@@ -667,7 +667,7 @@ fn diagnoses(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
         let children = ctx.data.billable_children(text, Some(date));
         let since = d
             .billable_until
-            .map_or(String::new(), |u| format!(" since {}", next_day(u)));
+            .map_or(String::new(), |u| format!(" since {}", u.next_day()));
         let list: Vec<String> = children
             .iter()
             .map(|c| format!("{} ({})", c.code, c.title))
@@ -697,20 +697,6 @@ fn diagnoses(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
-}
-
-fn next_day(d: Date) -> Date {
-    let days = d.days() + 1;
-    // Walk forward from the date; at most one month boundary.
-    let mut probe = Date::new(d.year, d.month, d.day.saturating_add(1));
-    if probe.is_none() {
-        probe = if d.month == 12 {
-            Date::new(d.year + 1, 1, 1)
-        } else {
-            Date::new(d.year, d.month + 1, 1)
-        };
-    }
-    probe.filter(|p| p.days() == days).unwrap_or(d)
 }
 
 fn dx_pointers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {

@@ -89,14 +89,7 @@ struct Frame {
 pub fn read_tabular(file: &str, name: &str, bytes: &[u8]) -> Result<Part, ImportError> {
     let text = super::utf8(file, bytes)?;
     let mut reader = quick_xml::Reader::from_str(text);
-    let line_at = |pos: u64| {
-        let pos = usize::try_from(pos).unwrap_or(usize::MAX).min(text.len());
-        text.as_bytes()[..pos]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
-    };
+    let line_at = |pos: u64| super::line_of(text.as_bytes(), pos);
     let mut elements: Vec<String> = Vec::new();
     let mut diags: Vec<Frame> = Vec::new();
     let mut rows: Vec<DiagnosisRow> = Vec::new();

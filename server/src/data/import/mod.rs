@@ -452,10 +452,18 @@ fn detect(bytes: &[u8], name: &str) -> Option<Format> {
     None
 }
 
+/// The 1-based line of a byte offset (an XML reader's position, a decoding error), for messages.
+pub(crate) fn line_of(bytes: &[u8], offset: u64) -> usize {
+    let end = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    bytes[..end].iter().filter(|b| **b == b'\n').count() + 1
+}
+
 /// Text of a UTF-8 file, or an error naming the first line that is not UTF-8.
 pub(crate) fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
     std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = line_of(bytes, e.valid_up_to() as u64);
         ImportError::malformed(
             file,
             line,

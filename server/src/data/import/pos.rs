@@ -8,14 +8,7 @@ use quick_xml::events::Event;
 pub fn read(file: &str, name: &str, bytes: &[u8]) -> Result<Part, ImportError> {
     let text = super::utf8(file, bytes)?;
     let mut reader = quick_xml::Reader::from_str(text);
-    let line_at = |pos: u64| {
-        let pos = usize::try_from(pos).unwrap_or(usize::MAX).min(text.len());
-        text.as_bytes()[..pos]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
-    };
+    let line_at = |pos: u64| super::line_of(text.as_bytes(), pos);
     let mut depth_in_concept = 0usize;
     let mut current: Option<(String, String)> = None;
     let mut out: Vec<(String, String)> = Vec::new();
