@@ -6,7 +6,7 @@
 //! billable waste ÷ u rounded down. It lives in [`super::context::WasteMath`].
 
 use super::context::{ClaimCtx, ContainerKind, DrugUse, LineFacts, WasteMath, plural, show};
-use super::{Edit, Finding, Severity};
+use super::{Edit, Finding};
 use crate::data::Container;
 use crate::declare_rule;
 use crate::model::{Date, Decimal, DxPointer, Line, Quantity, Span};
@@ -578,9 +578,8 @@ pub fn waste_evidence_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             } else {
                 ("evidence", " evidence \"<wastage log entry>\"")
             };
-            let at = ctx.line_end(w.span.end);
-            // Insert before a trailing comment, right after the statement.
-            let at = w.span.end.min(at);
+            // Right after the statement, before a trailing comment.
+            let at = w.span.end;
             out.push(
                 Finding::new(
                     &WASTE_EVIDENCE_MISSING,
@@ -589,15 +588,6 @@ pub fn waste_evidence_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
                         "{} pays discarded drug only with {what} on the waste record: add{clause}.",
                         payer_name(ctx)
                     ),
-                )
-                .severity(
-                    p.rules
-                        .get(WASTE_EVIDENCE_MISSING.id)
-                        .and_then(|l| match l {
-                            crate::config::Level::On(s) => Some(*s),
-                            crate::config::Level::Off => None,
-                        })
-                        .unwrap_or(Severity::Warning),
                 )
                 .fix(
                     format!("Add{clause}"),
