@@ -71,7 +71,7 @@ export function locateServer(settingPath: string, extensionPath: string, expandH
   }
   throw new ServerNotFound(
     "claimls: no language server found. This build of the extension carries no server for " +
-      `${process.platform}-${process.arch}. Install it with "cargo install --path server" from the claimls ` +
+      `${process.platform}-${process.arch}. Install it with "cargo install --path crates/claimls" from the claimls ` +
       'repository (or put "claimls" on PATH), or set "claimls.server.path" to the executable, then run ' +
       '"claimls: Restart Server".',
   );

@@ -18,7 +18,7 @@ function M.lookup(query)
   if vim.fn.executable(exe) ~= 1 then
     return {
       ('claimls: `%s` is not executable.'):format(exe),
-      'Install it (cargo install --path server, in the claimls repository) or point the LSP config at it:',
+      'Install it (cargo install --path crates/claimls, in the claimls repository) or point the LSP config at it:',
       "  vim.lsp.config('claimls', { cmd = { '/path/to/claimls', 'lsp' } })",
     }, false
   end

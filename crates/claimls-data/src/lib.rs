@@ -1,0 +1,442 @@
+//! Code data behind one query API.
+//!
+//! A [`CodeData`] answers every question the rules and the front ends ask about codes: HCPCS/CPT codes,
+//! modifiers, ICD-10-CM, place of service, NDC products, drug names. Behind it sit one or more
+//! [`CodeSet`]s: the embedded curated set (always there, compiled in from `data/*.toml`) and, when the
+//! user has imported official files, their editions. No other module reads a data file.
+//!
+//! Queries that depend on time take the date of service: a claim for March is judged on the codes in
+//! force in March.
+
+pub mod diagnosis_table;
+mod embedded;
+pub mod import;
+mod set;
+pub mod store;
+mod types;
+mod word_index;
+
+#[cfg(test)]
+mod tests;
+
+pub use diagnosis_table::DiagnosisTable;
+pub use embedded::EmbeddedError;
+pub use set::{CodeSet, CodeWords, Completeness, icd10_dotted, icd10_key};
+pub use types::*;
+
+use claimls_model::Date;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The code data the engine uses: the embedded curated set plus any imported official editions.
+#[derive(Debug, Clone)]
+pub struct CodeData {
+    embedded: Arc<CodeSet>,
+    /// Imported official editions of codes, modifiers, NDCs and places of service, oldest first.
+    /// Each covers a date range; the newest edition whose range starts on or before the date of
+    /// service is used. Built on first use from `pending` (loading only reads the index).
+    imported: Arc<OnceLock<Vec<CodeSet>>>,
+    /// Descriptor word indexes of the imported editions (same order), built on first completion.
+    code_words: Arc<OnceLock<Vec<CodeWords>>>,
+    /// The stored parts the editions are built from, until they are.
+    pending: Arc<Mutex<Option<Vec<import::Part>>>>,
+    /// Imported ICD-10-CM editions (packed: about 100,000 entries each), oldest first, chosen by
+    /// date of service the same way.
+    diagnosis_tables: Vec<Arc<DiagnosisTable>>,
+}
+
+impl CodeData {
+    /// Only the embedded curated set.
+    pub fn embedded() -> CodeData {
+        CodeData::with_editions(Vec::new(), Vec::new())
+    }
+
+    /// The code data a front end should use: the embedded set plus the editions imported into the data
+    /// directory (`claimls data import`). A damaged index, or one of another format version, is
+    /// ignored with a message on stderr: the embedded set still answers.
+    pub fn load() -> CodeData {
+        let data = match store::data_dir() {
+            Some(dir) => CodeData::load_from(&dir),
+            None => CodeData::embedded(),
+        };
+        // Build the code editions and the title word index of the newest ICD-10-CM edition off the
+        // caller's thread, so the first check or completion does not wait for them (a query that
+        // comes first waits for the same build, it does not start another).
+        if !data.diagnosis_tables.is_empty() || data.imported.get().is_none() {
+            let warm = data.clone();
+            std::thread::spawn(move || {
+                let _ = warm.code_words();
+                if let Some(table) = warm.diagnosis_tables.last() {
+                    table.warm();
+                }
+            });
+        }
+        data
+    }
+
+    /// Like [`CodeData::load`], from a given data directory.
+    pub fn load_from(dir: &std::path::Path) -> CodeData {
+        match store::load(dir) {
+            Ok(None) => CodeData::embedded(),
+            Ok(Some(mut parts)) => {
+                let tables = import::take_tables(&mut parts);
+                let mut data = CodeData::with_editions(Vec::new(), tables);
+                data.imported = Arc::new(OnceLock::new());
+                data.pending = Arc::new(Mutex::new(Some(parts)));
+                data.code_words = Arc::new(OnceLock::new());
+                data
+            }
+            Err(e) => {
+                eprintln!("claimls: {e}. Using the embedded curated code data only.");
+                CodeData::embedded()
+            }
+        }
+    }
+
+    /// A value that changes when a new import is written to the data directory (0 when there is
+    /// none): poll it and call [`CodeData::load`] again when it changes.
+    pub fn data_generation() -> u64 {
+        store::data_dir().map_or(0, |d| store::generation(&d))
+    }
+
+    /// The embedded set plus imported editions (in any order).
+    pub fn with_imported(imported: Vec<CodeSet>) -> CodeData {
+        CodeData::with_editions(imported, Vec::new())
+    }
+
+    /// The embedded set plus imported editions and ICD-10-CM tables (in any order).
+    pub fn with_editions(mut imported: Vec<CodeSet>, tables: Vec<DiagnosisTable>) -> CodeData {
+        imported.sort_by_key(|s| s.edition.effective);
+        let mut diagnosis_tables: Vec<Arc<DiagnosisTable>> =
+            tables.into_iter().map(Arc::new).collect();
+        diagnosis_tables.sort_by_key(|t| t.edition.effective);
+        CodeData {
+            embedded: embedded_set(),
+            imported: Arc::new(OnceLock::from(imported)),
+            pending: Arc::new(Mutex::new(None)),
+            code_words: Arc::new(OnceLock::new()),
+            diagnosis_tables,
+        }
+    }
+
+    /// Descriptor word indexes of the imported editions, built the first time completion needs them.
+    fn code_words(&self) -> &[CodeWords] {
+        self.code_words.get_or_init(|| {
+            self.imported()
+                .iter()
+                .map(CodeSet::descriptor_words)
+                .collect()
+        })
+    }
+
+    /// The imported code editions, built from the stored parts the first time they are needed.
+    fn imported(&self) -> &[CodeSet] {
+        self.imported.get_or_init(|| {
+            // A poisoned lock means a build panicked elsewhere: answer from the embedded set.
+            let parts = self.pending.lock().ok().and_then(|mut p| p.take());
+            let Some(parts) = parts else {
+                return Vec::new();
+            };
+            let mut sets = import::build_sets(&parts, &self.embedded).sets;
+            sets.sort_by_key(|s| s.edition.effective);
+            sets
+        })
+    }
+
+    /// The imported ICD-10-CM editions, oldest first.
+    pub fn diagnosis_tables(&self) -> &[Arc<DiagnosisTable>] {
+        &self.diagnosis_tables
+    }
+
+    /// The ICD-10-CM table in force on a date of service (the newest, when the date is unknown).
+    fn table_for(&self, dos: Option<Date>) -> Option<&DiagnosisTable> {
+        self.diagnosis_tables
+            .iter()
+            .rev()
+            .find(|t| match (dos, t.edition.effective) {
+                (Some(d), Some(e)) => e <= d,
+                _ => true,
+            })
+            .map(|t| &**t)
+    }
+
+    pub fn embedded_set(&self) -> &CodeSet {
+        &self.embedded
+    }
+
+    pub fn imported_sets(&self) -> &[CodeSet] {
+        self.imported()
+    }
+
+    /// The sets to consult for a date of service, most authoritative first: for each kind of data
+    /// (codes and modifiers, ICD-10-CM, place of service) the newest imported set in force on that date
+    /// (or the newest, when the date is unknown), then the embedded set. A date before every imported
+    /// edition of a kind gets only the embedded set for that kind (its codes are not known to us).
+    fn sets_for(&self, dos: Option<Date>) -> impl Iterator<Item = &CodeSet> {
+        let mut covered = Layers::default();
+        let mut chosen: Vec<&CodeSet> = Vec::with_capacity(3);
+        for set in self.imported().iter().rev() {
+            let in_force = match (dos, set.edition.effective) {
+                (Some(d), Some(e)) => e <= d,
+                _ => true,
+            };
+            let layers = Layers::of(set);
+            if in_force && covered.lacks_any(layers) {
+                covered.add(layers);
+                chosen.push(set);
+            }
+        }
+        chosen.into_iter().chain(std::iter::once(&*self.embedded))
+    }
+
+    /// Whether the complete official HCPCS set is loaded for this date of service (then an unknown
+    /// code is unknown; otherwise it is only "not in the curated subset").
+    pub fn hcpcs_complete(&self, dos: Option<Date>) -> bool {
+        self.sets_for(dos).any(|s| s.complete.hcpcs)
+    }
+
+    /// Whether the complete official ICD-10-CM set is loaded for this date of service.
+    pub fn icd10_complete(&self, dos: Option<Date>) -> bool {
+        self.table_for(dos).is_some() || self.sets_for(dos).any(|s| s.complete.icd10)
+    }
+
+    /// Whether the ASP pricing file is loaded.
+    pub fn has_pricing(&self) -> bool {
+        self.imported().iter().any(|s| s.complete.pricing)
+    }
+
+    /// The edition that answers for codes on this date of service.
+    pub fn edition_for(&self, dos: Option<Date>) -> &Edition {
+        let first = self
+            .sets_for(dos)
+            .find(|s| Layers::of(s).codes)
+            .unwrap_or(&*self.embedded);
+        &first.edition
+    }
+
+    /// A HCPCS code or CPT number (case-insensitive).
+    pub fn code(&self, code: &str, dos: Option<Date>) -> Option<&Code> {
+        let key = code.to_ascii_uppercase();
+        self.sets_for(dos).find_map(|s| s.codes.get(&key))
+    }
+
+    /// A modifier (case-insensitive).
+    pub fn modifier(&self, m: &str, dos: Option<Date>) -> Option<&Modifier> {
+        let key = m.to_ascii_uppercase();
+        self.sets_for(dos).find_map(|s| s.modifiers.get(&key))
+    }
+
+    /// An ICD-10-CM code or header, with or without its dot (case-insensitive).
+    pub fn diagnosis(&self, code: &str, dos: Option<Date>) -> Option<&Diagnosis> {
+        let key = set::icd10_key(code);
+        if let Some(table) = self.table_for(dos) {
+            if let Some(d) = table.get(&key) {
+                return Some(d);
+            }
+            // A codes file lists billable codes only: its headers come from a tabular XML.
+            if !table.has_headers
+                && let Some(d) = self
+                    .diagnosis_tables
+                    .iter()
+                    .rev()
+                    .filter(|t| t.has_headers)
+                    .find_map(|t| t.get(&key).filter(|d| !d.billable))
+            {
+                return Some(d);
+            }
+        }
+        self.sets_for(dos).find_map(|s| s.diagnoses.get(&key))
+    }
+
+    /// The billable codes under a header (`G35` → G35.A, G35.B0…), in code order.
+    pub fn billable_children(&self, header: &str, dos: Option<Date>) -> Vec<&Diagnosis> {
+        let key = set::icd10_key(header);
+        if let Some(table) = self.table_for(dos) {
+            let children: Vec<&Diagnosis> = table
+                .with_prefix(&key)
+                .filter(|d| d.billable && set::icd10_key(&d.code) != key)
+                .filter(|d| dos.is_none_or(|x| d.active_on(x)))
+                .collect();
+            if !children.is_empty() {
+                return children;
+            }
+        }
+        let set = self
+            .sets_for(dos)
+            .find(|s| s.diagnoses.contains_key(&key))
+            .unwrap_or(&*self.embedded);
+        set.diagnoses
+            .range(key.clone()..)
+            .take_while(|(k, _)| k.starts_with(&key))
+            .filter(|(k, d)| **k != key && d.billable && dos.is_none_or(|x| d.active_on(x)))
+            .map(|(_, d)| d)
+            .collect()
+    }
+
+    /// A place-of-service code (`11`, or `1` for `01`).
+    pub fn place_of_service(&self, code: &str) -> Option<&PlaceOfService> {
+        let key = if code.len() == 1 {
+            format!("0{code}")
+        } else {
+            code.to_string()
+        };
+        self.sets_for(None).find_map(|s| s.places.get(&key))
+    }
+
+    /// All place-of-service codes, in code order.
+    pub fn places_of_service(&self) -> Vec<&PlaceOfService> {
+        let set = self
+            .sets_for(None)
+            .find(|s| !s.places.is_empty())
+            .unwrap_or(&*self.embedded);
+        set.places.values().collect()
+    }
+
+    /// The product an NDC names (11 digits, no hyphens).
+    pub fn product(&self, ndc11: &str) -> Option<&Product> {
+        self.sets_for(None).find_map(|s| s.products.get(ndc11))
+    }
+
+    /// The NDC products that crosswalk to a code (case-insensitive), in NDC order.
+    pub fn products_for_code(&self, code: &str) -> Vec<&Product> {
+        let key = code.trim().to_ascii_uppercase();
+        let mut out: Vec<&Product> = Vec::new();
+        for set in self.sets_for(None) {
+            for p in set.products.values() {
+                if p.codes.contains(&key) && out.iter().all(|x| x.ndc != p.ndc) {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.ndc.cmp(&b.ndc));
+        out
+    }
+
+    /// Drug codes that bill a drug named by generic name, brand or code (case-insensitive), in code
+    /// order. `admin ocrelizumab` → [J2350]; `admin Ocrevus` → [J2350]; `admin J2350` → [J2350].
+    pub fn codes_for_drug(&self, name: &str, dos: Option<Date>) -> Vec<&Code> {
+        let key = name.trim().to_ascii_lowercase();
+        if let Some(code) = self.code(&key, dos).filter(|c| c.kind == CodeKind::Drug) {
+            return vec![code];
+        }
+        let mut out: Vec<&Code> = Vec::new();
+        for set in self.sets_for(dos) {
+            for code in set.drug_names.get(&key).into_iter().flatten() {
+                if out.iter().all(|c| &c.code != code)
+                    && let Some(c) = self.code(code, dos)
+                {
+                    out.push(c);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.code.cmp(&b.code));
+        out
+    }
+
+    /// Codes for completion: by code prefix (`J23` → J2350…) or by drug name / brand / descriptor word
+    /// (`ocre` → J2350, J2351), best first.
+    pub fn search_codes(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let mut hits: Vec<SearchHit> = Vec::new();
+        let imported = self.imported();
+        for set in self.sets_for(None) {
+            let words = imported
+                .iter()
+                .position(|s| std::ptr::eq(s, set))
+                .and_then(|i| self.code_words().get(i));
+            let found = match words {
+                Some(words) => set.search_codes_indexed(query, limit, words),
+                None => set.search_codes(query, limit),
+            };
+            for hit in found {
+                if hits.iter().all(|h| h.code != hit.code) {
+                    hits.push(hit);
+                }
+            }
+        }
+        hits.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.code.cmp(&b.code)));
+        hits.truncate(limit);
+        hits
+    }
+
+    /// ICD-10-CM codes for completion, by code prefix or title words, best first.
+    pub fn search_diagnoses(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let mut hits: Vec<SearchHit> = self
+            .table_for(None)
+            .map(|t| t.search(query, limit))
+            .unwrap_or_default();
+        for set in self.sets_for(None) {
+            for hit in set.search_diagnoses(query, limit) {
+                if hits.iter().all(|h| h.code != hit.code) {
+                    hits.push(hit);
+                }
+            }
+        }
+        hits.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.code.cmp(&b.code)));
+        hits.truncate(limit);
+        hits
+    }
+
+    /// All modifiers known, in code order.
+    pub fn modifiers(&self) -> Vec<&Modifier> {
+        // The first set to know a modifier answers for it (imported before embedded).
+        let mut out: std::collections::BTreeMap<&str, &Modifier> =
+            std::collections::BTreeMap::new();
+        for set in self.sets_for(None) {
+            for m in set.modifiers.values() {
+                out.entry(m.code.as_str()).or_insert(m);
+            }
+        }
+        out.into_values().collect()
+    }
+
+    /// Every distinct drug known (for `admin` completion): generic name and brands.
+    pub fn drugs(&self) -> Vec<(&Code, &Drug)> {
+        let mut out: Vec<(&Code, &Drug)> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for set in self.sets_for(None) {
+            for c in set.codes.values() {
+                if let Some(d) = &c.drug
+                    && seen.insert(c.code.as_str())
+                {
+                    out.push((c, d));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Which kinds of data a set holds: sets of different kinds are chosen by date independently.
+#[derive(Debug, Clone, Copy, Default)]
+struct Layers {
+    codes: bool,
+    diagnoses: bool,
+    places: bool,
+}
+
+impl Layers {
+    fn of(set: &CodeSet) -> Layers {
+        Layers {
+            codes: !set.codes.is_empty() || !set.modifiers.is_empty() || !set.products.is_empty(),
+            diagnoses: !set.diagnoses.is_empty(),
+            places: !set.places.is_empty(),
+        }
+    }
+    fn lacks_any(self, other: Layers) -> bool {
+        (other.codes && !self.codes)
+            || (other.diagnoses && !self.diagnoses)
+            || (other.places && !self.places)
+    }
+    fn add(&mut self, other: Layers) {
+        self.codes |= other.codes;
+        self.diagnoses |= other.diagnoses;
+        self.places |= other.places;
+    }
+}
+
+/// The embedded set is parsed once per process and shared.
+fn embedded_set() -> Arc<CodeSet> {
+    static EMBEDDED: OnceLock<Arc<CodeSet>> = OnceLock::new();
+    EMBEDDED
+        .get_or_init(|| Arc::new(CodeSet::embedded()))
+        .clone()
+}

@@ -1,0 +1,703 @@
+//! Completion by context: what can be written where the cursor is, from the code data.
+//!
+//! - the first word: statement keywords (details first inside an `admin`), and snippets for a whole
+//!   claim and an `admin` block;
+//! - `line ▮`: HCPCS codes by prefix or by drug name/brand, the claim's `admin` drug codes first;
+//! - `line J2350 ▮`: modifiers that fit the code (JW/JZ first for single-dose drugs; no drug
+//!   modifiers on a CPT administration code), and the line clauses;
+//! - `dx ▮`: ICD-10-CM billable codes, the claim's drug indications first, headers never offered;
+//! - `pos`, `route`, `payer`, `admin` (drug names and brands), `vial` (the drug's NDCs with sizes),
+//!   units after an amount, `dx` pointers, `ndc` on a line.
+
+use super::context::{ClaimContext, LexedLine};
+use super::convert;
+use super::hover;
+use super::server::Snapshot;
+use super::statement::{CLAIM_KEYWORDS, DETAIL_KEYWORDS, LINE_CLAUSES, Role};
+use claimls_data::{CodeData, CodeKind, Container, ModifierKind};
+use claimls_model::{Ndc, PayerKind};
+use ropey::Rope;
+use std::ops::Range;
+use tower_lsp_server::ls_types::{
+    CompletionItem, CompletionItemKind, CompletionList, CompletionTextEdit, Documentation,
+    InsertTextFormat, MarkupContent, MarkupKind, Position, TextEdit,
+};
+
+/// How many codes a search returns (the list is marked incomplete, so typing more narrows it).
+const LIMIT: usize = 60;
+
+/// The routes the notation uses.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("iv", "intravenous"),
+    ("sc", "subcutaneous"),
+    ("im", "intramuscular"),
+    ("po", "by mouth"),
+    ("intrathecal", "intrathecal"),
+    ("intravitreal", "intravitreal"),
+    ("inhaled", "inhaled"),
+    ("topical", "topical"),
+];
+
+const DOSE_UNITS: &[&str] = &["mg", "mcg", "g", "ml", "units"];
+const NDC_UNITS: &[(&str, &str)] = &[
+    ("ML", "milliliter"),
+    ("UN", "unit (each)"),
+    ("GR", "gram"),
+    ("F2", "international unit"),
+    ("ME", "milligram"),
+];
+const OUTCOMES: &[&str] = &["failed", "intolerant", "contraindicated", "stopped"];
+
+/// What an item's documentation is about; the documentation itself (the hover text) is built for
+/// the first items of a list only, the rest on `completionItem/resolve`, so a long list stays fast.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "code", rename_all = "lowercase")]
+pub enum DocRef {
+    Code(String),
+    Modifier(String),
+    Diagnosis(String),
+    Place(String),
+    Ndc(String),
+}
+
+impl DocRef {
+    pub fn markdown(&self, data: &CodeData) -> Option<String> {
+        match self {
+            DocRef::Code(c) => hover::code_markdown(data, c, None),
+            DocRef::Modifier(m) => hover::modifier_markdown(data, m),
+            DocRef::Diagnosis(d) => hover::diagnosis_markdown(data, d, None),
+            DocRef::Place(p) => hover::place_markdown(data, p),
+            DocRef::Ndc(n) => hover::ndc_markdown(data, n),
+        }
+    }
+}
+
+/// The most items one list carries.
+const MAX_ITEMS: usize = 120;
+
+/// How many items of a list carry their documentation inline.
+const INLINE_DOCS: usize = 25;
+
+/// Fill in an item's documentation (`completionItem/resolve`).
+pub fn resolve(mut item: CompletionItem, data: &CodeData) -> CompletionItem {
+    if item.documentation.is_none()
+        && let Some(r) = item
+            .data
+            .clone()
+            .and_then(|d| serde_json::from_value::<DocRef>(d).ok())
+    {
+        item.documentation = r.markdown(data).map(markdown);
+    }
+    item
+}
+
+fn markdown(value: String) -> Documentation {
+    Documentation::MarkupContent(MarkupContent {
+        kind: MarkupKind::Markdown,
+        value,
+    })
+}
+
+/// One candidate before it becomes an LSP item.
+struct Candidate {
+    label: String,
+    kind: CompletionItemKind,
+    detail: Option<String>,
+    doc_ref: Option<DocRef>,
+    insert: Option<String>,
+    snippet: bool,
+    /// Lower is better.
+    rank: u32,
+    filter: Option<String>,
+}
+
+impl Candidate {
+    fn new(label: impl Into<String>, kind: CompletionItemKind, rank: u32) -> Candidate {
+        Candidate {
+            label: label.into(),
+            kind,
+            detail: None,
+            doc_ref: None,
+            insert: None,
+            snippet: false,
+            rank,
+            filter: None,
+        }
+    }
+    fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+    fn doc_ref(mut self, d: DocRef) -> Self {
+        self.doc_ref = Some(d);
+        self
+    }
+}
+
+/// Where the cursor is in a statement line.
+struct Slot<'a> {
+    line: &'a LexedLine<'a>,
+    keyword: Option<&'a str>,
+    /// Index among the value tokens (0 = first value after the keyword); `None` on the keyword.
+    index: Option<usize>,
+    /// The text typed so far in this slot.
+    prefix: &'a str,
+    /// Document byte range the chosen item replaces.
+    replace: Range<usize>,
+    /// The values before the cursor (text and role).
+    before: Vec<(&'a str, Role)>,
+}
+
+fn slot<'a>(line: &'a LexedLine<'a>, offset: usize) -> Option<Slot<'a>> {
+    let col = offset.checked_sub(line.start)?;
+    let tokens = &line.statement.tokens;
+    // Inside a comment or a string: nothing to offer.
+    let inside = |t: &super::statement::Token| match t.role {
+        Role::Comment => t.range.start < col,
+        Role::String => {
+            let closed = t.range.len() > 1 && line.text[t.range.clone()].ends_with('"');
+            t.range.start < col && (col < t.range.end || !closed)
+        }
+        _ => false,
+    };
+    if tokens.iter().any(inside) {
+        return None;
+    }
+    let current = tokens.iter().position(|t| {
+        t.range.start < col
+            && col <= t.range.end
+            && !matches!(t.role, Role::Comma | Role::String | Role::Comment)
+    });
+    let prior: Vec<usize> = (0..tokens.len())
+        .filter(|i| tokens[*i].range.end <= col && Some(*i) != current)
+        .filter(|i| tokens[*i].role != Role::Comment)
+        .collect();
+    let (prefix, replace) = match current {
+        Some(i) => {
+            let t = &tokens[i];
+            (
+                &line.text[t.range.start..col],
+                line.start + t.range.start..line.start + t.range.end,
+            )
+        }
+        None => ("", offset..offset),
+    };
+    if prior.is_empty() {
+        return Some(Slot {
+            line,
+            keyword: None,
+            index: None,
+            prefix,
+            replace,
+            before: Vec::new(),
+        });
+    }
+    let before: Vec<(&str, Role)> = prior
+        .iter()
+        .skip(1)
+        .map(|i| (&line.text[tokens[*i].range.clone()], tokens[*i].role))
+        .collect();
+    Some(Slot {
+        line,
+        keyword: line.keyword(),
+        index: Some(before.iter().filter(|(_, r)| *r != Role::Comma).count()),
+        prefix,
+        replace,
+        before,
+    })
+}
+
+/// The completion list at a position, or `None` where nothing can be written (in a comment).
+pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
+    let offset = convert::position_to_byte(&snap.rope, pos);
+    let text = &*snap.text;
+    let claim = ClaimContext::at(text, offset);
+    let line = claim.line_at(offset)?;
+    let slot = slot(line, offset)?;
+    let data = snap.data();
+    let candidates = match (slot.keyword, slot.index) {
+        (_, None) => keywords(&claim, offset),
+        (Some("line"), Some(_)) => line_items(&slot, &claim, data),
+        (Some("dx"), Some(i)) if i <= 1 => diagnoses(&slot, &claim, data),
+        (Some("pos"), Some(0)) => places(data),
+        (Some("route"), Some(0)) => ROUTES
+            .iter()
+            .enumerate()
+            .map(|(i, (r, d))| {
+                Candidate::new(*r, CompletionItemKind::ENUM_MEMBER, i as u32).detail(*d)
+            })
+            .collect(),
+        (Some("payer"), Some(0)) => PayerKind::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, k)| Candidate::new(k.keyword(), CompletionItemKind::ENUM_MEMBER, i as u32))
+            .collect(),
+        (Some("payer"), Some(1)) => snap
+            .config()
+            .payers
+            .values()
+            .filter(|p| PayerKind::parse(&p.name).is_none())
+            .map(|p| {
+                let mut c =
+                    Candidate::new(format!("\"{}\"", p.name), CompletionItemKind::VALUE, 0).detail(
+                        format!("{} payer profile from claimls.toml", p.kind.keyword()),
+                    );
+                c.filter = Some(format!("\"{}", p.name));
+                c
+            })
+            .collect(),
+        (Some("admin"), Some(_)) => drugs(data, &admin_typed(&slot, text, offset)),
+        (Some("vial"), Some(0)) => vials(&claim, offset, data),
+        (Some("vial" | "dose" | "waste"), Some(1)) if is_number(slot.before.first()) => {
+            dose_units()
+        }
+        (Some("waste"), Some(i)) if i >= 2 => ["reason", "witness", "evidence"]
+            .iter()
+            .map(|k| Candidate::new(*k, CompletionItemKind::KEYWORD, 0))
+            .collect(),
+        (Some("reaction"), Some(0)) => vec![
+            Candidate::new("none", CompletionItemKind::KEYWORD, 0).detail("no adverse reaction"),
+        ],
+        (Some("order"), Some(1)) => vec![
+            Candidate::new("signed", CompletionItemKind::KEYWORD, 0),
+            Candidate::new("unsigned", CompletionItemKind::KEYWORD, 1),
+        ],
+        (Some("history"), Some(1)) => OUTCOMES
+            .iter()
+            .enumerate()
+            .map(|(i, o)| Candidate::new(*o, CompletionItemKind::ENUM_MEMBER, i as u32))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let replace = if slot.keyword == Some("admin") {
+        // A drug name may be several words: replace all of it.
+        let first = slot
+            .line
+            .values()
+            .find(|t| t.role == Role::Drug)
+            .map(|t| slot.line.start + t.range.start)
+            .unwrap_or(slot.replace.start)
+            .min(slot.replace.start);
+        first..slot.replace.end
+    } else {
+        slot.replace.clone()
+    };
+    let typed = text.get(replace.start..offset).unwrap_or(slot.prefix);
+    let mut candidates = candidates;
+    candidates.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.label.cmp(&b.label)));
+    // The list is incomplete anyway: typing more asks again with a narrower prefix.
+    candidates.truncate(MAX_ITEMS);
+    Some(CompletionList {
+        is_incomplete: true,
+        items: candidates
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let inline = (i < INLINE_DOCS).then_some(data);
+                item(c, &snap.rope, &replace, typed, inline)
+            })
+            .collect(),
+    })
+}
+
+/// What is typed of the drug name on an `admin` line (all its words up to the cursor).
+fn admin_typed(slot: &Slot<'_>, text: &str, offset: usize) -> String {
+    let first = slot
+        .line
+        .values()
+        .find(|t| t.role == Role::Drug)
+        .map(|t| slot.line.start + t.range.start)
+        .unwrap_or(offset)
+        .min(offset);
+    text.get(first..offset).unwrap_or("").to_ascii_lowercase()
+}
+
+fn is_number(v: Option<&(&str, Role)>) -> bool {
+    v.is_some_and(|(t, _)| t.parse::<f64>().is_ok())
+}
+
+fn item(
+    c: Candidate,
+    rope: &Rope,
+    replace: &Range<usize>,
+    typed: &str,
+    data: Option<&CodeData>,
+) -> CompletionItem {
+    let range = convert::span_to_range(rope, claimls_model::Span::new(replace.start, replace.end));
+    let new_text = c.insert.clone().unwrap_or_else(|| c.label.clone());
+    // Items found by drug name or descriptor do not start with what was typed: let the client's
+    // filter see the typed text, so it keeps them.
+    let filter = c.filter.clone().or_else(|| {
+        let matches = c
+            .label
+            .to_ascii_lowercase()
+            .starts_with(&typed.to_ascii_lowercase());
+        (!matches && !typed.is_empty()).then(|| format!("{typed} {}", c.label))
+    });
+    CompletionItem {
+        label: c.label,
+        kind: Some(c.kind),
+        detail: c.detail,
+        documentation: data
+            .zip(c.doc_ref.as_ref())
+            .and_then(|(d, r)| r.markdown(d))
+            .map(markdown),
+        data: c
+            .doc_ref
+            .as_ref()
+            .and_then(|r| serde_json::to_value(r).ok()),
+        sort_text: Some(format!("{:05}", c.rank)),
+        filter_text: filter,
+        insert_text_format: Some(if c.snippet {
+            InsertTextFormat::SNIPPET
+        } else {
+            InsertTextFormat::PLAIN_TEXT
+        }),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, new_text))),
+        ..Default::default()
+    }
+}
+
+const CLAIM_SNIPPET: &str = "claim ${1:ID}\n  payer ${2|medicare,medicare-advantage,medicaid,commercial|}\n  patient ${3:member-id}\n  provider ${4:npi}\n  pos ${5:11}\n  dx A ${6:icd10}\n  order ${7:YYYY-MM-DD} signed \"${8:who}\"\n\n  admin ${9:drug}\n    dose ${10:amount} ${11|mg,mcg,g,ml,units|}\n    route ${12|iv,sc,im,po|}\n    start ${13:YYYY-MM-DD} ${14:HH:MM}\n    stop ${15:HH:MM}\n    vial ${16:ndc} x${17:1}\n    waste ${18:0} mg\n    reaction none\n\n  line ${19:code} units ${20:n} dx A\n$0";
+const ADMIN_SNIPPET: &str = "admin ${1:drug}\n    dose ${2:amount} ${3|mg,mcg,g,ml,units|}\n    route ${4|iv,sc,im,po|}\n    start ${5:YYYY-MM-DD} ${6:HH:MM}\n    stop ${7:HH:MM}\n    vial ${8:ndc} x${9:1}\n    waste ${10:0} mg\n    reaction none\n$0";
+
+fn keyword_doc(k: &str) -> &'static str {
+    hover::keyword_doc(k)
+}
+
+fn keywords(claim: &ClaimContext<'_>, offset: usize) -> Vec<Candidate> {
+    let in_admin = claim
+        .lines
+        .iter()
+        .rev()
+        .filter(|l| l.start < offset && !(l.start <= offset && offset <= l.start + l.text.len()))
+        .find_map(|l| l.keyword())
+        .is_some_and(|k| k == "admin" || DETAIL_KEYWORDS.contains(&k));
+    let mut out = Vec::new();
+    for (i, k) in DETAIL_KEYWORDS.iter().enumerate() {
+        let rank = if in_admin { i as u32 } else { 100 + i as u32 };
+        out.push(Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k)));
+    }
+    for (i, k) in CLAIM_KEYWORDS.iter().enumerate() {
+        let rank = if in_admin { 50 + i as u32 } else { i as u32 };
+        out.push(Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k)));
+    }
+    let mut claim_snippet = Candidate::new("claim …", CompletionItemKind::SNIPPET, 200)
+        .detail("a whole claim skeleton");
+    claim_snippet.insert = Some(CLAIM_SNIPPET.to_string());
+    claim_snippet.snippet = true;
+    claim_snippet.filter = Some("claim".to_string());
+    let mut admin_snippet = Candidate::new("admin …", CompletionItemKind::SNIPPET, 201)
+        .detail("an admin block with its details");
+    admin_snippet.insert = Some(ADMIN_SNIPPET.to_string());
+    admin_snippet.snippet = true;
+    admin_snippet.filter = Some("admin".to_string());
+    out.push(claim_snippet);
+    out.push(admin_snippet);
+    out
+}
+
+/// The drug codes that bill the claim's `admin` drugs, in `admin` order.
+fn claim_drug_codes(claim: &ClaimContext<'_>, data: &CodeData) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for drug in claim.admin_drugs() {
+        for c in data.codes_for_drug(&drug, None) {
+            if !out.contains(&c.code) {
+                out.push(c.code.clone());
+            }
+        }
+    }
+    out
+}
+
+fn code_candidate(data: &CodeData, code: &str, rank: u32) -> Option<Candidate> {
+    let c = data.code(code, None)?;
+    Some(
+        Candidate::new(c.code.clone(), CompletionItemKind::VALUE, rank)
+            .detail(hover::code_detail(c))
+            .doc_ref(DocRef::Code(c.code.clone())),
+    )
+}
+
+fn line_items(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<Candidate> {
+    let clause = slot
+        .before
+        .iter()
+        .rev()
+        .position(|(t, r)| *r == Role::Clause && LINE_CLAUSES.contains(t))
+        .map(|from_end| slot.before.len() - 1 - from_end);
+    let Some(code) = slot.before.first().map(|(t, _)| *t) else {
+        return line_codes(slot.prefix, claim, data);
+    };
+    let after_clause = clause.map(|i| (slot.before[i].0, slot.before.len() - 1 - i));
+    match after_clause {
+        None => {
+            let mut out = modifiers(code, slot, data);
+            out.extend(clauses(slot, 500));
+            out
+        }
+        Some(("dx", _)) => {
+            let mut out: Vec<Candidate> = claim
+                .diagnoses()
+                .into_iter()
+                .map(|d| {
+                    Candidate::new(d.letter.to_string(), CompletionItemKind::REFERENCE, 0)
+                        .detail(d.code.clone())
+                        .doc_ref(DocRef::Diagnosis(d.code.clone()))
+                })
+                .collect();
+            out.extend(clauses(slot, 500));
+            out
+        }
+        Some(("ndc", 0)) => line_ndcs(code, data),
+        Some(("ndc", 2)) => NDC_UNITS
+            .iter()
+            .enumerate()
+            .map(|(i, (u, d))| {
+                Candidate::new(*u, CompletionItemKind::ENUM_MEMBER, i as u32).detail(*d)
+            })
+            .collect(),
+        Some(("units" | "charge" | "on", 0)) => Vec::new(),
+        Some(_) => clauses(slot, 0),
+    }
+}
+
+fn clauses(slot: &Slot<'_>, rank: u32) -> Vec<Candidate> {
+    LINE_CLAUSES
+        .iter()
+        .filter(|c| {
+            !slot
+                .before
+                .iter()
+                .any(|(t, r)| *r == Role::Clause && t == *c)
+        })
+        .enumerate()
+        .map(|(i, c)| {
+            Candidate::new(*c, CompletionItemKind::KEYWORD, rank + i as u32)
+                .detail(hover::clause_doc(c))
+        })
+        .collect()
+}
+
+fn line_codes(prefix: &str, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    let first = claim_drug_codes(claim, data);
+    let upper = prefix.to_ascii_uppercase();
+    for (i, code) in first.iter().enumerate() {
+        if code.starts_with(&upper) || prefix.is_empty() {
+            out.extend(code_candidate(data, code, i as u32));
+        }
+    }
+    for hit in data.search_codes(prefix, LIMIT) {
+        if out.iter().any(|c| c.label == hit.code) {
+            continue;
+        }
+        out.extend(code_candidate(data, &hit.code, 100 + hit.score * 10));
+    }
+    out
+}
+
+fn modifiers(code: &str, slot: &Slot<'_>, data: &CodeData) -> Vec<Candidate> {
+    let written: Vec<String> = slot
+        .before
+        .iter()
+        .filter(|(_, r)| *r == Role::Modifier)
+        .map(|(t, _)| t.to_ascii_uppercase())
+        .collect();
+    let typed = slot.prefix.to_ascii_uppercase();
+    let code = data.code(code, None);
+    let single_dose = code.and_then(|c| c.drug.as_ref()).is_some_and(|d| {
+        d.presentations
+            .iter()
+            .any(|p| p.container == Container::SingleDose)
+    });
+    let drug = code.is_some_and(|c| c.kind == CodeKind::Drug);
+    let known = code.is_some();
+    data.modifiers()
+        .into_iter()
+        .filter(|m| !written.contains(&m.code) && m.code.starts_with(&typed))
+        .filter_map(|m| {
+            let rank = match (m.kind, known, drug) {
+                (ModifierKind::Waste, true, true) if single_dose => 0,
+                (ModifierKind::Waste, true, true) => 20,
+                (ModifierKind::Drug, true, true) => 10,
+                (ModifierKind::Waste | ModifierKind::Drug, true, false) => return None,
+                (ModifierKind::Procedure, true, true) => return None,
+                (ModifierKind::Procedure, _, _) => 10,
+                (ModifierKind::Any, _, _) => 30,
+                (_, false, _) => 40,
+            };
+            Some(
+                Candidate::new(m.code.clone(), CompletionItemKind::ENUM_MEMBER, rank)
+                    .detail(m.description.clone())
+                    .doc_ref(DocRef::Modifier(m.code.clone())),
+            )
+        })
+        .collect()
+}
+
+fn diagnoses(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    let prefix = slot.prefix;
+    let key = claimls_data::icd10_key(prefix);
+    let push = |out: &mut Vec<Candidate>, code: &str, title: &str, rank: u32| {
+        if out.iter().any(|c| c.label == code) {
+            return;
+        }
+        out.push(
+            Candidate::new(code, CompletionItemKind::VALUE, rank)
+                .detail(title.to_string())
+                .doc_ref(DocRef::Diagnosis(code.to_string())),
+        );
+    };
+    // The billable indications of the claim's drugs first.
+    for code in claim_drug_codes(claim, data) {
+        let Some(drug) = data.code(&code, None).and_then(|c| c.drug.as_ref()) else {
+            continue;
+        };
+        for ind in &drug.indications {
+            let billable: Vec<(String, String)> = match data.diagnosis(ind, None) {
+                Some(d) if d.billable => vec![(d.code.clone(), d.title.clone())],
+                _ => data
+                    .billable_children(ind, None)
+                    .into_iter()
+                    .map(|d| (d.code.clone(), d.title.clone()))
+                    .collect(),
+            };
+            for (c, t) in billable {
+                if claimls_data::icd10_key(&c).starts_with(&key) {
+                    push(&mut out, &c, &t, 0);
+                }
+            }
+        }
+    }
+    for hit in data.search_diagnoses(prefix, LIMIT) {
+        if out.len() >= LIMIT {
+            break;
+        }
+        let Some(d) = data.diagnosis(&hit.code, None) else {
+            continue;
+        };
+        if !d.billable {
+            // A header is never a final code: offer its billable codes instead.
+            for child in data
+                .billable_children(&d.code, None)
+                .into_iter()
+                .take(LIMIT)
+            {
+                push(&mut out, &child.code, &child.title, 100 + hit.score * 10);
+            }
+            continue;
+        }
+        push(&mut out, &d.code, &d.title, 100 + hit.score * 10);
+    }
+    out
+}
+
+fn places(data: &CodeData) -> Vec<Candidate> {
+    data.places_of_service()
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            Candidate::new(p.code.clone(), CompletionItemKind::ENUM_MEMBER, i as u32)
+                .detail(p.name.clone())
+                .doc_ref(DocRef::Place(p.code.clone()))
+        })
+        .collect()
+}
+
+/// Drug names and brands starting with what is typed (or with a word starting with it).
+fn drugs(data: &CodeData, typed: &str) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    // The first word decides (the rest may be a second word of a multi-word name being typed).
+    let typed = typed.split_whitespace().next().unwrap_or("");
+    let matches = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        typed.is_empty()
+            || lower.starts_with(typed)
+            || lower.split([' ', '-']).any(|w| w.starts_with(typed))
+    };
+    for (code, drug) in data.drugs() {
+        if out.len() >= LIMIT * 2 {
+            break;
+        }
+        let detail = hover::code_detail(code);
+        let names = std::iter::once(drug.generic.clone()).chain(drug.brands.iter().cloned());
+        for (i, name) in names.enumerate() {
+            if !matches(&name) || out.iter().any(|c| c.label == name) {
+                continue;
+            }
+            let kind = if i == 0 {
+                CompletionItemKind::VALUE
+            } else {
+                CompletionItemKind::CONSTANT
+            };
+            out.push(
+                Candidate::new(name, kind, if i == 0 { 0 } else { 1 })
+                    .detail(format!("{} — {}", code.code, detail))
+                    .doc_ref(DocRef::Code(code.code.clone())),
+            );
+        }
+    }
+    out
+}
+
+fn vials(claim: &ClaimContext<'_>, offset: usize, data: &CodeData) -> Vec<Candidate> {
+    let Some(drug) = claim.admin_above(offset) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Candidate> = Vec::new();
+    for code in data.codes_for_drug(&drug, None) {
+        let Some(d) = &code.drug else { continue };
+        for p in &d.presentations {
+            let label = match p
+                .ndc
+                .as_deref()
+                .map(Ndc::parse)
+                .and_then(|n| n.hyphenated())
+            {
+                Some(ndc) => ndc,
+                None => p.amount.to_string(),
+            };
+            if out.iter().any(|c| c.label == label) {
+                continue;
+            }
+            let container = match p.container {
+                Container::SingleDose => "single-dose",
+                Container::MultiDose => "multi-dose",
+            };
+            let rank = if p.ndc.is_some() { 0 } else { 10 };
+            let mut c = Candidate::new(label.clone(), CompletionItemKind::VALUE, rank)
+                .detail(format!("{} ({}, {container})", p.label, p.amount));
+            c.doc_ref = p.ndc.clone().map(DocRef::Ndc);
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn line_ndcs(code: &str, data: &CodeData) -> Vec<Candidate> {
+    let Some(d) = data.code(code, None).and_then(|c| c.drug.as_ref()) else {
+        return Vec::new();
+    };
+    d.presentations
+        .iter()
+        .filter_map(|p| {
+            let ndc = p.ndc.as_deref()?;
+            let label = Ndc::parse(ndc).hyphenated()?;
+            Some(
+                Candidate::new(label, CompletionItemKind::VALUE, 0)
+                    .detail(p.label.clone())
+                    .doc_ref(DocRef::Ndc(ndc.to_string())),
+            )
+        })
+        .collect()
+}
+
+fn dose_units() -> Vec<Candidate> {
+    DOSE_UNITS
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Candidate::new(*u, CompletionItemKind::UNIT, i as u32))
+        .collect()
+}

@@ -1,0 +1,159 @@
+//! The edge between the engine and LSP types: byte spans ↔ UTF-16 ranges, findings → diagnostics,
+//! edits → text edits. No other module of the server builds positions by hand, so a move to another
+//! LSP types crate stays local to this file.
+
+use claimls_model::Span;
+use claimls_rules::{Edit, Finding, Severity};
+use ropey::Rope;
+use std::str::FromStr;
+use tower_lsp_server::ls_types::{
+    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
+    NumberOrString, Position, Range, TextEdit, Uri,
+};
+
+/// The char index of the end of a line's content (before its line break).
+fn line_content_end(rope: &Rope, line: usize) -> usize {
+    let start = rope.line_to_char(line);
+    let slice = rope.line(line);
+    let mut len = slice.len_chars();
+    if len > 0 && slice.char(len - 1) == '\n' {
+        len -= 1;
+        if len > 0 && slice.char(len - 1) == '\r' {
+            len -= 1;
+        }
+    } else if len > 0 && slice.char(len - 1) == '\r' {
+        len -= 1;
+    }
+    start + len
+}
+
+/// The char index of an LSP position (UTF-16 columns). Positions past the end of a line mean the end
+/// of that line; positions past the last line mean the end of the document (as the spec asks).
+pub fn position_to_char(rope: &Rope, pos: Position) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_chars();
+    }
+    let start = rope.line_to_char(line);
+    let end = line_content_end(rope, line);
+    let start_cu = rope.char_to_utf16_cu(start);
+    let end_cu = rope.char_to_utf16_cu(end);
+    let target = start_cu.saturating_add(pos.character as usize).min(end_cu);
+    rope.utf16_cu_to_char(target).clamp(start, end)
+}
+
+/// The byte offset of an LSP position.
+pub fn position_to_byte(rope: &Rope, pos: Position) -> usize {
+    rope.char_to_byte(position_to_char(rope, pos))
+}
+
+/// The LSP position of a char index (clamped to the document).
+pub fn char_to_position(rope: &Rope, char_idx: usize) -> Position {
+    let c = char_idx.min(rope.len_chars());
+    let line = rope.char_to_line(c);
+    let line_start = rope.line_to_char(line);
+    let col = rope.char_to_utf16_cu(c) - rope.char_to_utf16_cu(line_start);
+    Position::new(to_u32(line), to_u32(col))
+}
+
+/// The LSP position of a byte offset (clamped to the document; inside a character means its start).
+pub fn byte_to_position(rope: &Rope, byte: usize) -> Position {
+    let b = byte.min(rope.len_bytes());
+    char_to_position(rope, rope.byte_to_char(b))
+}
+
+pub fn span_to_range(rope: &Rope, span: Span) -> Range {
+    Range::new(
+        byte_to_position(rope, span.start),
+        byte_to_position(rope, span.end.max(span.start)),
+    )
+}
+
+pub fn range_to_span(rope: &Rope, range: Range) -> Span {
+    let start = position_to_byte(rope, range.start);
+    let end = position_to_byte(rope, range.end);
+    Span::new(start.min(end), start.max(end))
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+pub fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Information => DiagnosticSeverity::INFORMATION,
+    }
+}
+
+/// The documentation address of a rule: `<docs base>#<rule-id>`.
+pub fn rule_href(docs_base: &str, rule: &str) -> Option<Uri> {
+    if docs_base.is_empty() {
+        return None;
+    }
+    Uri::from_str(&format!("{docs_base}#{rule}")).ok()
+}
+
+/// A finding as an LSP diagnostic: rule id as `code`, its documentation as `codeDescription`, the
+/// related places as `relatedInformation`, `source: "claimls"`.
+pub fn diagnostic(rope: &Rope, uri: &Uri, docs_base: &str, finding: &Finding) -> Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = finding
+        .related
+        .iter()
+        .map(|r| DiagnosticRelatedInformation {
+            location: Location::new(uri.clone(), span_to_range(rope, r.span)),
+            message: r.message.clone(),
+        })
+        .collect();
+    Diagnostic {
+        range: span_to_range(rope, finding.span),
+        severity: Some(severity(finding.severity)),
+        code: Some(NumberOrString::String(finding.rule.to_string())),
+        code_description: rule_href(docs_base, finding.rule).map(|href| CodeDescription { href }),
+        source: Some("claimls".to_string()),
+        message: finding.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    }
+}
+
+pub fn text_edit(rope: &Rope, edit: &Edit) -> TextEdit {
+    TextEdit::new(span_to_range(rope, edit.span), edit.new_text.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn astral_characters_count_two_utf16_units() {
+        let rope = Rope::from_str("a😀b\nxy");
+        // "a" = 1 cu, "😀" = 2 cu: "b" starts at column 3.
+        assert_eq!(position_to_char(&rope, Position::new(0, 3)), 2);
+        assert_eq!(char_to_position(&rope, 2), Position::new(0, 3));
+        assert_eq!(byte_to_position(&rope, 5), Position::new(0, 3));
+        // Inside the surrogate pair: the character's start.
+        assert_eq!(position_to_char(&rope, Position::new(0, 2)), 1);
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let rope = Rope::from_str("ab\r\ncd");
+        assert_eq!(position_to_char(&rope, Position::new(0, 99)), 2);
+        assert_eq!(
+            position_to_char(&rope, Position::new(9, 0)),
+            rope.len_chars()
+        );
+        assert_eq!(position_to_char(&rope, Position::new(1, 1)), 5);
+        assert_eq!(byte_to_position(&rope, 999), Position::new(1, 2));
+    }
+
+    #[test]
+    fn lone_carriage_returns_break_lines_but_unicode_separators_do_not() {
+        let rope = Rope::from_str("a\rb\u{2028}c\nd");
+        assert_eq!(rope.len_lines(), 3);
+        assert_eq!(char_to_position(&rope, 6), Position::new(2, 0));
+    }
+}

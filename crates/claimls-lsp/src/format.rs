@@ -1,0 +1,301 @@
+//! Formatting: the conventional indentation (0 for `claim`, 2 under it, 4 under `admin`), one space
+//! between tokens, the `units` clauses of consecutive `line`s aligned, and trailing comments of a
+//! claim aligned. Only whitespace changes: every token is written back as it was (a line this lexer
+//! cannot place is left exactly as it is), so no value can change. Formatting twice changes nothing.
+
+use super::convert;
+use super::server::Snapshot;
+use super::statement::{Role, Statement, is_detail, lex};
+use claimls_model::Span;
+use tower_lsp_server::ls_types::TextEdit;
+
+/// Lines with their line break (`\n`, `\r\n`, `\r` or none at the end).
+fn split_lines(text: &str) -> Vec<(&str, &str)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\n' => {
+                out.push((&text[start..i], &text[i..i + 1]));
+                i += 1;
+                start = i;
+            }
+            b'\r' => {
+                let end = if b.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                out.push((&text[start..i], &text[i..end]));
+                i = end;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    if start < b.len() {
+        out.push((&text[start..], ""));
+    }
+    out
+}
+
+enum Shape<'a> {
+    Blank,
+    /// Left exactly as written.
+    Verbatim(&'a str),
+    CommentOnly(&'a str),
+    Statement {
+        keyword: &'a str,
+        indent: usize,
+        head: String,
+        rest: String,
+        comment: Option<&'a str>,
+    },
+}
+
+/// `a b , c` → `a b,c`: one space between tokens, none around commas.
+fn join(line: &str, st: &Statement, from: usize, to: usize) -> String {
+    let mut out = String::new();
+    let mut prev_comma = false;
+    for t in st.tokens[from..to]
+        .iter()
+        .filter(|t| t.role != Role::Comment)
+    {
+        let comma = t.role == Role::Comma;
+        if !out.is_empty() && !comma && !prev_comma {
+            out.push(' ');
+        }
+        out.push_str(&line[t.range.clone()]);
+        prev_comma = comma;
+    }
+    out
+}
+
+/// The formatted text.
+pub fn format_text(text: &str) -> String {
+    let lines = split_lines(text);
+    let mut shapes: Vec<Shape<'_>> = Vec::with_capacity(lines.len());
+    let mut claim_of: Vec<usize> = Vec::with_capacity(lines.len());
+    let (mut in_claim, mut in_admin, mut claim_no) = (false, false, 0usize);
+    for (content, _) in &lines {
+        let st = lex(content);
+        let shape = match st.tokens.first() {
+            None => Shape::Blank,
+            Some(t) if t.role == Role::Comment => Shape::CommentOnly(&content[t.range.clone()]),
+            Some(t) if t.role != Role::Keyword => Shape::Verbatim(content),
+            Some(t) => {
+                let keyword = &content[t.range.clone()];
+                let indent = match keyword {
+                    "claim" => {
+                        in_claim = true;
+                        in_admin = false;
+                        claim_no += 1;
+                        0
+                    }
+                    "admin" => {
+                        in_admin = true;
+                        if in_claim { 2 } else { 0 }
+                    }
+                    k if is_detail(k) && in_admin => 4,
+                    k if is_detail(k) => {
+                        if in_claim {
+                            2
+                        } else {
+                            0
+                        }
+                    }
+                    _ => {
+                        in_admin = false;
+                        if in_claim { 2 } else { 0 }
+                    }
+                };
+                let comment = st
+                    .tokens
+                    .last()
+                    .filter(|t| t.role == Role::Comment)
+                    .map(|t| &content[t.range.clone()]);
+                // A billed line's head is `line <code> <modifiers>`; the clauses follow.
+                let split = if keyword == "line" {
+                    st.tokens
+                        .iter()
+                        .position(|t| t.role == Role::Clause || t.role == Role::Comment)
+                        .unwrap_or(st.tokens.len())
+                } else {
+                    st.tokens.len()
+                };
+                Shape::Statement {
+                    keyword,
+                    indent,
+                    head: join(content, &st, 0, split),
+                    rest: join(content, &st, split, st.tokens.len()),
+                    comment,
+                }
+            }
+        };
+        shapes.push(shape);
+        claim_of.push(claim_no);
+    }
+    // Align the clauses of consecutive billed lines.
+    let mut i = 0;
+    while i < shapes.len() {
+        let is_line = |s: &Shape<'_>| {
+            matches!(
+                s,
+                Shape::Statement {
+                    keyword: "line",
+                    ..
+                }
+            )
+        };
+        if !is_line(&shapes[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < shapes.len() && is_line(&shapes[j]) {
+            j += 1;
+        }
+        let width = shapes[i..j]
+            .iter()
+            .map(|s| match s {
+                Shape::Statement { head, .. } => head.chars().count(),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0);
+        for s in &mut shapes[i..j] {
+            if let Shape::Statement { head, rest, .. } = s
+                && !rest.is_empty()
+            {
+                let pad = width - head.chars().count();
+                head.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        i = j;
+    }
+    let body = |indent: usize, head: &str, rest: &str| {
+        let mut s = " ".repeat(indent);
+        s.push_str(head);
+        if !rest.is_empty() {
+            s.push(' ');
+            s.push_str(rest);
+        }
+        s
+    };
+    // Trailing comments of a claim start in one column.
+    let mut column: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (k, s) in shapes.iter().enumerate() {
+        if let Shape::Statement {
+            indent,
+            head,
+            rest,
+            comment: Some(_),
+            ..
+        } = s
+        {
+            let w = body(*indent, head, rest).chars().count() + 2;
+            let c = column.entry(claim_of[k]).or_insert(0);
+            *c = (*c).max(w);
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut pending_comments: Vec<usize> = Vec::new();
+    let mut rendered: Vec<String> = Vec::with_capacity(shapes.len());
+    let mut last_indent = 0;
+    for (k, s) in shapes.iter().enumerate() {
+        let r = match s {
+            Shape::Blank => String::new(),
+            Shape::Verbatim(v) => (*v).to_string(),
+            Shape::CommentOnly(c) => {
+                pending_comments.push(k);
+                (*c).to_string()
+            }
+            Shape::Statement {
+                indent,
+                head,
+                rest,
+                comment,
+                ..
+            } => {
+                // Comment-only lines take the indentation of the statement they precede.
+                for p in pending_comments.drain(..) {
+                    rendered[p] = format!("{}{}", " ".repeat(*indent), rendered[p]);
+                }
+                last_indent = *indent;
+                let mut b = body(*indent, head, rest);
+                if let Some(c) = comment {
+                    let col = column.get(&claim_of[k]).copied().unwrap_or(0);
+                    let w = b.chars().count();
+                    b.extend(std::iter::repeat_n(' ', col.saturating_sub(w).max(1)));
+                    b.push_str(c);
+                }
+                b
+            }
+        };
+        rendered.push(r);
+    }
+    for p in pending_comments {
+        rendered[p] = format!("{}{}", " ".repeat(last_indent), rendered[p]);
+    }
+    for (r, (_, ending)) in rendered.iter().zip(&lines) {
+        out.push_str(r);
+        out.push_str(ending);
+    }
+    out
+}
+
+/// The edits that format a document: none when it is already formatted.
+pub fn edits(snap: &Snapshot) -> Vec<TextEdit> {
+    let formatted = format_text(&snap.text);
+    if formatted == *snap.text {
+        return Vec::new();
+    }
+    vec![TextEdit::new(
+        convert::span_to_range(&snap.rope, Span::new(0, snap.text.len())),
+        formatted,
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MESSY: &str = "# intro\nclaim IFX-1\npayer   commercial \"Acme  Health\"\n      dx A K50.90    # crohn\n admin infliximab\ndose 350 mg\n        vial 100 mg x4 # four\n   waste 50 mg witness \"K. Ortiz, RN\"\n  line J1745 units 35 dx A , B\nline J1745 JW units 5 dx A\r\n    line 96413 units 1\n  garbage  here  \n\n  # about the lines\n  line 96415   units 1\n";
+
+    #[test]
+    fn conventional_indentation_and_aligned_columns() {
+        let out = format_text(MESSY);
+        let expected = "# intro\nclaim IFX-1\n  payer commercial \"Acme  Health\"\n  dx A K50.90       # crohn\n  admin infliximab\n    dose 350 mg\n    vial 100 mg x4  # four\n    waste 50 mg witness \"K. Ortiz, RN\"\n  line J1745    units 35 dx A,B\n  line J1745 JW units 5 dx A\r\n  line 96413    units 1\n  garbage  here  \n\n  # about the lines\n  line 96415 units 1\n";
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn formatting_is_idempotent() {
+        let once = format_text(MESSY);
+        assert_eq!(format_text(&once), once);
+    }
+
+    #[test]
+    fn formatting_keeps_every_token() {
+        let tokens = |t: &str| -> Vec<String> {
+            split_lines(t)
+                .iter()
+                .flat_map(|(l, _)| {
+                    lex(l)
+                        .tokens
+                        .into_iter()
+                        .map(move |tok| l[tok.range].to_string())
+                })
+                .collect()
+        };
+        let out = format_text(MESSY);
+        assert_eq!(tokens(&out), tokens(MESSY));
+    }
+
+    #[test]
+    fn lone_carriage_returns_stay_line_breaks() {
+        assert_eq!(format_text("claim A\rpos 11\r"), "claim A\r  pos 11\r");
+    }
+}

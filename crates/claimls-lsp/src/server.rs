@@ -1,0 +1,770 @@
+//! The `LanguageServer` implementation: document store, diagnostics scheduling, configuration, and
+//! the request handlers (each a thin call into a feature module).
+
+use super::analysis::{Analysis, Checker, Tracked};
+use super::document::OpenDocument;
+use super::log::{Level, Logger};
+use super::{actions, completion, convert, format, highlight, hover, inlay, outline};
+use claimls_data::CodeData;
+use claimls_rules::config::Config;
+use ropey::Rope;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+/// How the server is set up; the defaults are what `claimls lsp` uses.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// Code data to use instead of `CodeData::load()` (tests use a fixture set).
+    pub data: Option<Arc<CodeData>>,
+    /// How long after the last change diagnostics wait before they are computed.
+    pub debounce: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            data: None,
+            debounce: Duration::from_millis(2),
+        }
+    }
+}
+
+struct Open {
+    doc: OpenDocument,
+    /// Bumped on every change; a check computed for an older serial is dropped.
+    serial: u64,
+    /// The text of the current serial, built on first use.
+    text: Option<Arc<str>>,
+    /// The claims as last checked, kept in step with the edits since.
+    tracked: Tracked,
+}
+
+impl Open {
+    fn text(&mut self) -> Arc<str> {
+        if let Some(t) = &self.text {
+            return t.clone();
+        }
+        let t: Arc<str> = Arc::from(self.doc.text());
+        self.text = Some(t.clone());
+        t
+    }
+}
+
+/// What a request handler works on: one version of one document.
+pub struct Snapshot {
+    pub version: i32,
+    pub rope: Rope,
+    pub text: Arc<str>,
+    pub checker: Arc<Checker>,
+}
+
+impl Snapshot {
+    pub fn data(&self) -> &CodeData {
+        self.checker.data()
+    }
+    pub fn config(&self) -> &Config {
+        self.checker.config()
+    }
+    /// Check the document (claims already checked come from the cache).
+    pub fn analysis(&self) -> Analysis {
+        self.checker.check(&self.text)
+    }
+}
+
+pub(crate) struct State {
+    docs: Mutex<HashMap<Uri, Open>>,
+    /// Built on first use from the data and the configuration; dropped when either changes.
+    checker: RwLock<Option<Arc<Checker>>>,
+    /// The code data once loaded (or reloaded after an import).
+    data: RwLock<Option<Arc<CodeData>>>,
+    /// The first load, on its own thread so `initialize` does not wait for the data index.
+    loading: Arc<OnceLock<Arc<CodeData>>>,
+    config: RwLock<Arc<Config>>,
+    root: Mutex<Option<PathBuf>>,
+    serial: AtomicU64,
+    /// The imported data's generation when it was loaded.
+    generation: AtomicU64,
+    /// Held while deciding whether a result is current and sending it, so results leave in order.
+    publish: tokio::sync::Mutex<()>,
+    pub(crate) log: Logger,
+    docs_base: String,
+    options: ServerOptions,
+    watch_registration: Mutex<bool>,
+}
+
+/// Parameters of `claimls/syntaxTree`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyntaxTreeParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+/// Where `docs/rules.md` is: `CLAIMLS_DOCS` (a folder holding `rules.md`), an installed copy next to
+/// the binary (`../share/doc/claimls/rules.md`), else a copy the server writes from its own rule
+/// documentation into its data folder (`<data dir>/docs/rules.md`), so a diagnostic's link always opens
+/// the documentation of the rules this binary runs. Empty (no link) when none of these can be had.
+fn docs_base() -> String {
+    let exe = std::env::current_exe().ok();
+    let from_env = std::env::var_os("CLAIMLS_DOCS").map(|d| PathBuf::from(d).join("rules.md"));
+    let installed = exe.iter().map(|e| {
+        let dir = e.parent().map(PathBuf::from).unwrap_or_default();
+        dir.join("../share/doc/claimls/rules.md")
+    });
+    let candidates = from_env.into_iter().chain(installed);
+    for c in candidates {
+        if let Ok(p) = c.canonicalize()
+            && let Some(uri) = Uri::from_file_path(&p)
+        {
+            return uri.as_str().to_string();
+        }
+    }
+    let Some(dir) = claimls_data::store::data_dir() else {
+        return String::new();
+    };
+    let path = dir.join("docs").join("rules.md");
+    let text = claimls_rules::docs_markdown();
+    let current = std::fs::read_to_string(&path).is_ok_and(|old| old == text);
+    let written = current
+        || (std::fs::create_dir_all(dir.join("docs")).is_ok()
+            && std::fs::write(&path, text).is_ok());
+    match path
+        .canonicalize()
+        .ok()
+        .filter(|_| written)
+        .and_then(|p| Uri::from_file_path(&p))
+    {
+        Some(uri) => uri.as_str().to_string(),
+        None => String::new(),
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client, options: ServerOptions) -> Backend {
+        let loading: Arc<OnceLock<Arc<CodeData>>> = Arc::new(OnceLock::new());
+        if options.data.is_none() {
+            let slot = loading.clone();
+            std::thread::spawn(move || {
+                let _ = slot.set(Arc::new(CodeData::load()));
+            });
+        }
+        Backend {
+            client,
+            state: Arc::new(State {
+                docs: Mutex::new(HashMap::new()),
+                checker: RwLock::new(None),
+                data: RwLock::new(options.data.clone()),
+                loading,
+                config: RwLock::new(Arc::new(Config::default())),
+                root: Mutex::new(None),
+                serial: AtomicU64::new(1),
+                generation: AtomicU64::new(data_generation()),
+                publish: tokio::sync::Mutex::new(()),
+                log: Logger::from_env(),
+                docs_base: docs_base(),
+                options,
+                watch_registration: Mutex::new(false),
+            }),
+        }
+    }
+
+    fn docs(&self) -> std::sync::MutexGuard<'_, HashMap<Uri, Open>> {
+        // A poisoned lock means a handler panicked while holding it; the map is still consistent
+        // (every mutation is a single insert/remove/edit call).
+        self.state.docs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn checker(&self) -> Arc<Checker> {
+        self.state.checker()
+    }
+
+    /// `$/setTrace`.
+    pub async fn set_trace(&self, params: SetTraceParams) {
+        let level = match params.value {
+            TraceValue::Verbose => "verbose",
+            TraceValue::Messages => "messages",
+            _ => "off",
+        };
+        self.state.log.set(Level::from_trace(level));
+    }
+
+    /// `claimls/syntaxTree`: the s-expression of the document's current (incrementally maintained)
+    /// tree, for debugging and for the tests that compare it with a fresh parse.
+    pub async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<Option<String>> {
+        let docs = self.docs();
+        Ok(docs
+            .get(&params.text_document.uri)
+            .and_then(|o| o.doc.tree())
+            .map(|t| t.root_node().to_sexp()))
+    }
+
+    /// Answers a message that was not JSON (see `framing`).
+    pub async fn parse_error(&self) -> Result<()> {
+        Err(tower_lsp_server::jsonrpc::Error::parse_error())
+    }
+
+    /// Answers JSON that was not a JSON-RPC message (see `framing`).
+    pub async fn invalid_request(&self) -> Result<()> {
+        Err(tower_lsp_server::jsonrpc::Error::invalid_request())
+    }
+
+    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let checker = self.checker();
+        let mut docs = self.docs();
+        let open = docs.get_mut(uri)?;
+        Some(Snapshot {
+            version: open.doc.version,
+            rope: open.doc.rope.clone(),
+            text: open.text(),
+            checker,
+        })
+    }
+
+    fn next_serial(&self) -> u64 {
+        self.state.serial.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Check a document after `delay` and publish its diagnostics, unless it changed meanwhile.
+    fn schedule_check(&self, uri: Uri, serial: u64, delay: Duration) {
+        schedule_check(self.state.clone(), self.client.clone(), uri, serial, delay);
+    }
+
+    /// Re-check every open document (after the configuration or the data changed).
+    fn recheck_all(&self) {
+        recheck_all(&self.state, &self.client);
+    }
+
+    /// Load `claimls.toml` from the workspace root; on error keep the defaults and tell the user.
+    async fn load_config(&self) {
+        let root = self
+            .state
+            .root
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        // The editor's setting (`claimls.config`, passed as CLAIMLS_CONFIG) wins over the workspace file.
+        let path = std::env::var_os("CLAIMLS_CONFIG")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| root.as_deref().and_then(Config::find));
+        let config = match path {
+            None => Config::default(),
+            Some(p) => match Config::load(&p) {
+                Ok(c) => c,
+                Err(e) => {
+                    self.state.log.log(Level::Error, format_args!("{e}"));
+                    self.client
+                        .show_message(MessageType::ERROR, format!("claimls: {e}"))
+                        .await;
+                    Config::default()
+                }
+            },
+        };
+        self.state.set_config(config);
+    }
+}
+
+impl State {
+    /// The code data, waiting for the first load if it is still running.
+    fn data(&self) -> Arc<CodeData> {
+        if let Some(d) = self.data.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            return d.clone();
+        }
+        self.loading.wait().clone()
+    }
+
+    /// The checker for the current data and configuration.
+    fn checker(&self) -> Arc<Checker> {
+        if let Some(c) = self
+            .checker
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            return c.clone();
+        }
+        let data = self.data();
+        let config = self
+            .config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut slot = self.checker.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = slot.as_ref() {
+            return c.clone();
+        }
+        let checker = Arc::new(Checker::new(data, config));
+        *slot = Some(checker.clone());
+        checker
+    }
+
+    fn is_current(&self, checker: &Arc<Checker>) -> bool {
+        self.checker
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(c, checker))
+    }
+
+    fn set_config(&self, config: Config) {
+        *self.config.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(config);
+        *self.checker.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    fn set_data(&self, data: Arc<CodeData>) {
+        *self.data.write().unwrap_or_else(|e| e.into_inner()) = Some(data);
+        *self.checker.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+fn schedule_check(state: Arc<State>, client: Client, uri: Uri, serial: u64, delay: Duration) {
+    tokio::spawn(async move {
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        check_and_publish(state, client, uri, serial).await;
+    });
+}
+
+fn recheck_all(state: &Arc<State>, client: &Client) {
+    let open: Vec<(Uri, u64)> = state
+        .docs
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter_mut()
+        .map(|(u, o)| {
+            // The checker changed: nothing checked before still holds.
+            o.tracked.invalidate();
+            (u.clone(), o.serial)
+        })
+        .collect();
+    for (uri, serial) in open {
+        schedule_check(state.clone(), client.clone(), uri, serial, Duration::ZERO);
+    }
+}
+
+/// The generation of the imported data (it changes when `claimls data import` writes a new index);
+/// 0 when nothing was imported.
+fn data_generation() -> u64 {
+    claimls_data::store::data_dir()
+        .map(|dir| claimls_data::store::generation(&dir))
+        .unwrap_or(0)
+}
+
+/// When `claimls data import` wrote a new index since the data was loaded, load it and re-check
+/// every open document. Cheap when nothing changed (one `stat`). Returns whether it reloaded.
+async fn reload_data_if_imported(state: &Arc<State>, client: &Client) -> bool {
+    if state.options.data.is_some() {
+        return false;
+    }
+    let g = data_generation();
+    if state.generation.swap(g, Ordering::AcqRel) == g {
+        return false;
+    }
+    let Ok(data) = tokio::task::spawn_blocking(CodeData::load).await else {
+        return false;
+    };
+    state.set_data(Arc::new(data));
+    state.log.log(
+        Level::Info,
+        format_args!("new imported code data: re-checking open documents"),
+    );
+    recheck_all(state, client);
+    true
+}
+
+async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: u64) {
+    let started = Instant::now();
+    if reload_data_if_imported(&state, &client).await {
+        // Every open document (this one included) has been scheduled again with the new data.
+        return;
+    }
+    let checker = {
+        let state = state.clone();
+        match tokio::task::spawn_blocking(move || state.checker()).await {
+            Ok(c) => c,
+            Err(_) => return,
+        }
+    };
+    let snapshot = {
+        let mut docs = state.docs.lock().unwrap_or_else(|e| e.into_inner());
+        match docs.get_mut(&uri) {
+            Some(open) if open.serial == serial => Some((
+                open.doc.version,
+                open.doc.rope.clone(),
+                open.tracked.clone(),
+            )),
+            _ => None,
+        }
+    };
+    let Some((version, rope, tracked)) = snapshot else {
+        return;
+    };
+    let docs_base = state.docs_base.clone();
+    let uri2 = uri.clone();
+    let used = checker.clone();
+    let computed = tokio::task::spawn_blocking(move || {
+        let analysis = checker.recheck(&rope, &tracked);
+        let diagnostics: Vec<Diagnostic> = analysis
+            .findings()
+            .iter()
+            .map(|f| convert::diagnostic(&rope, &uri2, &docs_base, f))
+            .collect();
+        if checker.cached() > 4 * analysis.chunks.len() + 256 {
+            checker.retain(&[&analysis]);
+        }
+        (analysis, diagnostics)
+    })
+    .await;
+    let Ok((analysis, diagnostics)) = computed else {
+        state.log.log(
+            Level::Error,
+            format_args!("check of {} failed", uri.as_str()),
+        );
+        return;
+    };
+    let _order = state.publish.lock().await;
+    if !state.is_current(&used) {
+        // The configuration or the data changed meanwhile; the re-check scheduled then publishes.
+        return;
+    }
+    {
+        let mut docs = state.docs.lock().unwrap_or_else(|e| e.into_inner());
+        match docs.get_mut(&uri) {
+            Some(open) if open.serial == serial => {
+                open.tracked = Tracked::from_analysis(analysis);
+            }
+            // Changed meanwhile: the newer edits were tracked against the older analysis, which
+            // stays; the check scheduled for them publishes.
+            _ => return,
+        }
+    }
+    let n = diagnostics.len();
+    client
+        .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+        .await;
+    state.log.log(
+        Level::Debug,
+        format_args!(
+            "{} v{version}: {n} diagnostics in {:?}",
+            uri.as_str(),
+            started.elapsed()
+        ),
+    );
+}
+
+pub fn semantic_legend() -> SemanticTokensLegend {
+    SemanticTokensLegend {
+        token_types: highlight::TOKEN_TYPES.to_vec(),
+        token_modifiers: vec![],
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        if let Some(trace) = params.trace {
+            let t = match trace {
+                TraceValue::Verbose => "verbose",
+                TraceValue::Messages => "messages",
+                _ => "off",
+            };
+            self.state.log.set(Level::from_trace(t));
+        }
+        #[allow(deprecated)]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| f.uri.clone())
+            .or(params.root_uri.clone())
+            .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
+        *self.state.root.lock().unwrap_or_else(|e| e.into_inner()) = root;
+        let dynamic_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        *self
+            .state
+            .watch_registration
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = dynamic_watch;
+        self.load_config().await;
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "claimls".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(PositionEncodingKind::UTF16),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![" ".to_string(), ",".to_string()]),
+                    resolve_provider: Some(true),
+                    ..Default::default()
+                }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..Default::default()
+                    },
+                )),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: semantic_legend(),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            range: Some(false),
+                            ..Default::default()
+                        },
+                    ),
+                ),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.state.log.log(Level::Info, format_args!("initialized"));
+        let dynamic = *self
+            .state
+            .watch_registration
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if !dynamic {
+            return;
+        }
+        // A request to the client: never awaited inline without a timeout (a client that does not
+        // answer must not wedge a handler slot).
+        let client = self.client.clone();
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![FileSystemWatcher {
+                    glob_pattern: GlobPattern::String("**/claimls.toml".to_string()),
+                    kind: None,
+                }],
+            };
+            let registration = Registration {
+                id: "claimls-config-watch".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            let answer = tokio::time::timeout(
+                Duration::from_secs(10),
+                client.register_capability(vec![registration]),
+            )
+            .await;
+            if !matches!(answer, Ok(Ok(()))) {
+                state.log.log(
+                    Level::Warn,
+                    format_args!("the client did not register the claimls.toml watcher"),
+                );
+            }
+        });
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.state.log.log(Level::Info, format_args!("shutdown"));
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let td = params.text_document;
+        let serial = self.next_serial();
+        self.docs().insert(
+            td.uri.clone(),
+            Open {
+                doc: OpenDocument::new(&td.text, td.version),
+                serial,
+                text: None,
+                tracked: Tracked::default(),
+            },
+        );
+        self.schedule_check(td.uri, serial, Duration::ZERO);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let serial = self.next_serial();
+        {
+            let mut docs = self.docs();
+            let Some(open) = docs.get_mut(&uri) else {
+                return;
+            };
+            if params.text_document.version < open.doc.version {
+                self.state.log.log(
+                    Level::Warn,
+                    format_args!("{}: ignored a change for an older version", uri.as_str()),
+                );
+                return;
+            }
+            for change in &params.content_changes {
+                match change.range {
+                    Some(range) => {
+                        let start = convert::position_to_char(&open.doc.rope, range.start);
+                        let end = convert::position_to_char(&open.doc.rope, range.end);
+                        let (s, o, n) = open.doc.edit(start.min(end), start.max(end), &change.text);
+                        open.tracked.edited(s, o, n);
+                    }
+                    None => {
+                        open.doc.replace_all(&change.text);
+                        open.tracked.invalidate();
+                    }
+                }
+            }
+            open.doc.reparse();
+            open.doc.version = params.text_document.version;
+            open.serial = serial;
+            open.text = None;
+        }
+        self.schedule_check(uri, serial, self.state.options.debounce);
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let is_config = params
+            .text_document
+            .uri
+            .path()
+            .as_str()
+            .ends_with("claimls.toml");
+        if is_config {
+            self.load_config().await;
+            self.recheck_all();
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.docs().remove(&uri);
+        let _order = self.state.publish.lock().await;
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        if params
+            .changes
+            .iter()
+            .any(|c| c.uri.path().as_str().ends_with("claimls.toml"))
+        {
+            self.state
+                .log
+                .log(Level::Info, format_args!("claimls.toml changed: reloading"));
+            self.load_config().await;
+            self.recheck_all();
+        }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let pos = params.text_document_position;
+        let Some(snap) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(completion::complete(&snap, pos.position).map(CompletionResponse::List))
+    }
+
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        let checker = self.checker();
+        Ok(completion::resolve(item, checker.data()))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let pos = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&pos.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(hover::hover(&snap, pos.position))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        let Some(snap) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let docs_base = self.state.docs_base.clone();
+        let actions = actions::quick_fixes(&snap, &uri, &docs_base, params.range);
+        Ok(Some(actions))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(inlay::hints(&snap, params.range)))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(DocumentSymbolResponse::Nested(outline::symbols(
+            &snap,
+        ))))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(outline::folding_ranges(&snap)))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(format::edits(&snap)))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(SemanticTokensResult::Tokens(highlight::tokens(&snap))))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let pos = params.text_document_position_params;
+        let uri = pos.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        Ok(outline::definition(&snap, pos.position)
+            .map(|range| GotoDefinitionResponse::Scalar(Location::new(uri, range))))
+    }
+}

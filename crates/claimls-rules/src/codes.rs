@@ -1,0 +1,990 @@
+//! Codes, diagnoses and medical necessity: is each code real, in effect, the right one for the drug,
+//! and supported by the claim's diagnoses.
+
+use super::context::{ClaimCtx, LineFacts};
+use super::{Edit, Finding};
+use crate::declare_rule;
+use claimls_data::{Code, CodeKind, ModifierKind};
+use claimls_model::{Admin, Date, DxPointer, Span};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a line code that is not a HCPCS Level II code or CPT number: malformed (`J23X0`), or —
+    /// once the official HCPCS file for its date of service is imported — absent from it.
+    ///
+    /// ## Why it matters
+    /// A line with an invalid code is rejected before any other edit runs.
+    ///
+    /// ## Example
+    /// `line J23X0 units 600` fires: HCPCS Level II codes are a letter and four digits.
+    ///
+    /// ## Fix
+    /// Write the code from the current HCPCS file (`claimls lookup <drug>` finds it).
+    pub CODE_UNKNOWN = "code-unknown", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Notes a well-formed code, modifier or diagnosis that the loaded code data does not know while only
+    /// the embedded curated subset is loaded for the date of service.
+    ///
+    /// ## Why it matters
+    /// Absence from a curated subset proves nothing, so this is information, not an error; with the
+    /// official files imported (`claimls data import`) the code is judged by `code-unknown`,
+    /// `modifier-unknown` or `dx-unknown`.
+    ///
+    /// ## Example
+    /// `line J9173 units 100` with only the embedded data: "not in the embedded code data".
+    ///
+    /// ## Fix
+    /// Import the official files to verify: `claimls data import <folder>`.
+    pub NOT_IN_DATA = "not-in-data", Codes, Information
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a code that is not in effect on the line's date of service: terminated before it, or added
+    /// after it.
+    ///
+    /// ## Why it matters
+    /// Claims with a terminated code are rejected; CMS replaces codes (J1300 eculizumab 10 mg ended
+    /// 2025-03-31, replaced by J1299, 2 mg) and the units change with them.
+    ///
+    /// ## Example
+    /// `line J1300 units 90` on 2026-11-20 fires.
+    ///
+    /// ## Fix
+    /// Bill the replacement code (and recompute the units for its billing unit).
+    pub CODE_INACTIVE = "code-inactive", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a drug line whose code bills a different drug than the `admin` record documents.
+    ///
+    /// ## Why it matters
+    /// Billing another drug's code is a false claim whatever the units; common mix-ups come from
+    /// articles that got codes wrong (J1301 is edaravone, not ocrelizumab; J2350 is ocrelizumab, not
+    /// omalizumab).
+    ///
+    /// ## Example
+    /// `admin ocrelizumab` with `line J1301 units 600` fires: "did you mean J2350?"
+    ///
+    /// ## Fix
+    /// Replace the code with the documented drug's code.
+    pub CODE_DRUG_MISMATCH = "code-drug-mismatch", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a modifier that is not a HCPCS Level II or CPT modifier on the date of service (never
+    /// existed, like JN, or terminated, like JG after 2024-12-31).
+    ///
+    /// ## Why it matters
+    /// An invalid modifier rejects the line.
+    ///
+    /// ## Example
+    /// `line J2350 JN units 600` fires: there is no JN modifier.
+    ///
+    /// ## Fix
+    /// Remove it, or use its replacement (JG → TB).
+    pub MODIFIER_UNKNOWN = "modifier-unknown", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a modifier that does not belong on this kind of code: a procedure modifier (22, 25, 59…) on
+    /// a drug supply code, a drug modifier (JW, JZ, JA, JB, TB…) on a non-drug code.
+    ///
+    /// ## Why it matters
+    /// Extra drug is billed through units (and JW), not modifier 22; payers deny or strip misapplied
+    /// modifiers, and a pattern of them draws review.
+    ///
+    /// ## Example
+    /// `line J2350 22 units 600` fires; so does `line 96413 JZ units 1`.
+    ///
+    /// ## Fix
+    /// Remove the modifier.
+    pub MODIFIER_NOT_APPLICABLE = "modifier-not-applicable", Codes, Warning
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags the same modifier twice on a line, or more than four modifiers.
+    ///
+    /// ## Why it matters
+    /// A claim line has four modifier positions; duplicates are rejected.
+    ///
+    /// ## Example
+    /// `line J2350 JZ JZ units 600` fires.
+    ///
+    /// ## Fix
+    /// Remove the repeated modifier.
+    pub MODIFIER_DUPLICATE = "modifier-duplicate", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a claim without a `dx` statement.
+    ///
+    /// ## Why it matters
+    /// Every professional claim line needs a diagnosis pointer; a claim without one is rejected.
+    ///
+    /// ## Example
+    /// A claim with lines and no `dx` fires.
+    ///
+    /// ## Fix
+    /// Add `dx A <ICD-10-CM code>`.
+    pub DX_MISSING = "dx-missing", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a diagnosis that is not an ICD-10-CM code: malformed (`G3`), not in effect on the date of
+    /// service, or — once the official ICD-10-CM files are imported — absent from them.
+    ///
+    /// ## Why it matters
+    /// An invalid diagnosis code rejects every line that points at it.
+    ///
+    /// ## Example
+    /// `dx A G3` fires.
+    ///
+    /// ## Fix
+    /// Write the billable code from the current ICD-10-CM tabular list.
+    pub DX_UNKNOWN = "dx-unknown", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a category or subcategory header used as a diagnosis: it is not billable on the date of
+    /// service.
+    ///
+    /// ## Why it matters
+    /// Only codes to the highest specificity are billable. G35 (multiple sclerosis) became a header on
+    /// 2025-10-01, split into G35.A, G35.B0–B2, G35.C0–C2 and G35.D.
+    ///
+    /// ## Example
+    /// `dx A G35` on 2026-11-20 fires.
+    ///
+    /// ## Fix
+    /// Replace it with one of its billable codes (the editor offers each).
+    pub DX_NOT_BILLABLE = "dx-not-billable", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a line's `dx` pointer to a letter or code the claim does not have, or more than four
+    /// pointers.
+    ///
+    /// ## Why it matters
+    /// A line points at up to four of the claim's diagnoses by letter; a dangling pointer rejects the line.
+    ///
+    /// ## Example
+    /// `line J2350 JZ units 600 dx B` in a claim with only `dx A …` fires.
+    ///
+    /// ## Fix
+    /// Point at a diagnosis the claim has, or add it.
+    pub DX_POINTER_INVALID = "dx-pointer-invalid", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a drug line none of whose diagnoses is an indication of its drug.
+    ///
+    /// ## Why it matters
+    /// Coverage of a drug follows its indications (the LCD/NCD or payer policy); a line without a
+    /// supporting diagnosis is denied as not medically necessary.
+    ///
+    /// ## Example
+    /// `line J2350 …` pointing only at `dx A K50.90`: ocrelizumab is indicated for multiple sclerosis (G35).
+    ///
+    /// ## Fix
+    /// Point the line at the diagnosis the drug treats, or check the drug.
+    pub DX_UNSUPPORTED = "dx-unsupported", Codes, Warning
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an NDC that is not in the claim format: 11 digits, written 5-4-2 with hyphens or as 11
+    /// digits.
+    ///
+    /// ## Why it matters
+    /// Claims carry the 11-digit NDC; the 10-digit package forms (4-4-2, 5-3-2, 5-4-1) must be padded with a
+    /// leading zero in the right segment, or the line is rejected.
+    ///
+    /// ## Example
+    /// `ndc 50242-150-01` fires: write `50242-0150-01`.
+    ///
+    /// ## Fix
+    /// Write the padded 5-4-2 form.
+    pub NDC_INVALID = "ndc-invalid", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an NDC whose product bills under another code than the line's.
+    ///
+    /// ## Why it matters
+    /// Payers match the NDC to the HCPCS code (the CMS NDC–HCPCS crosswalk); a mismatch rejects the line
+    /// and usually means the code or the NDC is wrong.
+    ///
+    /// ## Example
+    /// `line J1301 units 600 ndc 50242-0150-01 20 ML` fires: that NDC is Ocrevus (J2350).
+    ///
+    /// ## Fix
+    /// Check the code and the NDC against the vial used.
+    pub NDC_CODE_MISMATCH = "ndc-code-mismatch", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a claim without a `pos` statement.
+    ///
+    /// ## Why it matters
+    /// The place of service is a required field of a professional claim and sets the payment rate.
+    ///
+    /// ## Example
+    /// A claim without `pos 11` fires.
+    ///
+    /// ## Fix
+    /// Add `pos <code>` (11 office, 19/22 outpatient hospital, 12 home…).
+    pub POS_MISSING = "pos-missing", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a place-of-service code that is not a CMS place-of-service code.
+    ///
+    /// ## Why it matters
+    /// An invalid place of service rejects the claim.
+    ///
+    /// ## Example
+    /// `pos 30` fires (unassigned).
+    ///
+    /// ## Fix
+    /// Write a CMS place-of-service code.
+    pub POS_UNKNOWN = "pos-unknown", Codes, Error
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags drug supply or drug-administration lines on a professional claim whose place of service is a
+    /// facility (19, 21, 22, 23).
+    ///
+    /// ## Why it matters
+    /// In a facility the facility bills the drug and its administration on its own claim; physicians do
+    /// not report infusion codes there, and the drug billed by both is a duplicate payment.
+    ///
+    /// ## Example
+    /// `pos 22` with `line J2350 JZ units 600` fires.
+    ///
+    /// ## Fix
+    /// Check the place of service; in a facility, bill the professional service only.
+    pub POS_FACILITY_DRUG = "pos-facility-drug", Codes, Warning
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a `provider` NPI that is not 10 digits with a valid check digit (Luhn over the 80840
+    /// prefix).
+    ///
+    /// ## Why it matters
+    /// An invalid NPI rejects the claim at the front door.
+    ///
+    /// ## Example
+    /// `provider 1234567890` fires; `provider 1234567893` does not.
+    ///
+    /// ## Fix
+    /// Copy the NPI from NPPES.
+    pub NPI_INVALID = "npi-invalid", Codes, Error
+}
+
+pub fn check(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.lines {
+        line_code(ctx, facts, out);
+        code_drug_mismatch(ctx, facts, out);
+        modifiers(ctx, facts, out);
+        dx_pointers(ctx, facts, out);
+        dx_unsupported(ctx, facts, out);
+        line_ndc(ctx, facts, out);
+    }
+    for admin in &ctx.claim.admins {
+        vial_ndcs(ctx, admin, out);
+    }
+    diagnoses(ctx, out);
+    place_of_service(ctx, out);
+    npi_invalid(ctx, out);
+}
+
+/// `J2350`, `Q5103`: a letter and four digits.
+pub fn is_hcpcs_shape(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// `96413`, `0001F`: four digits and a digit or F/T/U.
+pub fn is_cpt_shape(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U'))
+}
+
+/// `G35.A`, `K50.90`, `G35`: a letter, a digit, a digit or letter, then optionally a dot and 1–4 more.
+pub fn is_icd10_shape(code: &str) -> bool {
+    let key = claimls_data::icd10_key(code);
+    let b = key.as_bytes();
+    let dot_ok = match code.find('.') {
+        None => true,
+        Some(i) => i == 3 && code.matches('.').count() == 1 && code.len() > 4,
+    };
+    dot_ok
+        && (3..=7).contains(&b.len())
+        && b[0].is_ascii_uppercase()
+        && b[1].is_ascii_digit()
+        && b[2].is_ascii_alphanumeric()
+        && b[3..].iter().all(u8::is_ascii_alphanumeric)
+}
+
+fn not_in_data(what: &str, span: Span) -> Finding {
+    Finding::new(
+        &NOT_IN_DATA,
+        span,
+        format!(
+            "{what} is not in the embedded code data (a curated subset). Import the official files to verify it: `claimls data import <folder>`."
+        ),
+    )
+}
+
+fn line_code(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
+    let line = facts.line;
+    let text = &line.code.value;
+    if !is_hcpcs_shape(text) && !is_cpt_shape(text) {
+        out.push(Finding::new(
+            &CODE_UNKNOWN,
+            line.code.span,
+            format!(
+                "`{text}` is not a HCPCS or CPT code: HCPCS Level II codes are a letter and four digits (J2350), CPT codes five digits (96413). `claimls lookup <drug>` finds a drug's code."
+            ),
+        ));
+        return;
+    }
+    let Some(code) = facts.code else {
+        if ctx.data.hcpcs_complete(facts.dos) && is_hcpcs_shape(text) {
+            out.push(Finding::new(
+                &CODE_UNKNOWN,
+                line.code.span,
+                format!(
+                    "{text} is not in the HCPCS code set for {} ({}). Check the code; `claimls lookup <drug>` finds a drug's code.",
+                    facts.dos.map_or("this date".to_string(), |d| d.to_string()),
+                    ctx.data.edition_for(facts.dos).name
+                ),
+            ));
+        } else {
+            out.push(not_in_data(text, line.code.span));
+        }
+        return;
+    };
+    let Some(dos) = facts.dos else { return };
+    if code.active_on(dos) {
+        return;
+    }
+    let mut f = if let Some(t) = code.terminated.filter(|t| *t < dos) {
+        let replaced = match code.replaced_by.as_slice() {
+            [] => String::new(),
+            [one] => format!(" It was replaced by {one}{}.", describe_code(ctx, one, dos)),
+            many => format!(" It was replaced by {}.", many.join(", ")),
+        };
+        Finding::new(
+            &CODE_INACTIVE,
+            line.code.span,
+            format!(
+                "{} ({}) was terminated on {t}, before the date of service {dos}; a claim with it is rejected.{replaced}",
+                code.code, code.description
+            ),
+        )
+    } else {
+        Finding::new(
+            &CODE_INACTIVE,
+            line.code.span,
+            format!(
+                "{} ({}) takes effect on {}, after the date of service {dos}. Check the date or use the code in force then.",
+                code.code,
+                code.description,
+                code.added.map_or(String::new(), |d| d.to_string())
+            ),
+        )
+    };
+    if let [one] = code.replaced_by.as_slice() {
+        f = f.fix(
+            format!("Replace {} with {one}", code.code),
+            vec![Edit {
+                span: line.code.span,
+                new_text: one.clone(),
+            }],
+        );
+    }
+    out.push(f);
+}
+
+fn describe_code(ctx: &ClaimCtx, code: &str, dos: Date) -> String {
+    ctx.data
+        .code(code, Some(dos))
+        .map_or(String::new(), |c| format!(" ({})", c.description))
+}
+
+/// For a drug line tied to no admin: the documented admin of another drug it was probably meant for
+/// (an admin the data knows whose codes no line bills).
+pub fn mismatched_admin<'a>(
+    ctx: &ClaimCtx<'a>,
+    facts: &LineFacts,
+) -> Option<(&'a Admin, &'a Code)> {
+    if !facts.is_drug() || facts.admin.is_some() {
+        return None;
+    }
+    let billed = |c: &Code| {
+        ctx.lines
+            .iter()
+            .any(|l| l.code.is_some_and(|x| x.code == c.code))
+    };
+    ctx.claim.admins.iter().find_map(|a| {
+        let codes = ctx.admin_codes(a);
+        if codes.is_empty() || codes.iter().any(|c| billed(c)) {
+            return None;
+        }
+        let dos = facts.dos.or(a.date_of_service());
+        let best = codes
+            .iter()
+            .find(|c| dos.is_none_or(|d| c.active_on(d)))
+            .or(codes.first())?;
+        Some((a, *best))
+    })
+}
+
+fn code_drug_mismatch(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
+    let Some((admin, suggested)) = mismatched_admin(ctx, facts) else {
+        return;
+    };
+    let Some(code) = facts.code else { return };
+    let billed_drug = code
+        .drug
+        .as_ref()
+        .map_or(code.description.clone(), |d| d.generic.clone());
+    let documented = suggested
+        .drug
+        .as_ref()
+        .map_or(admin.drug.value.clone(), |d| d.generic.clone());
+    out.push(
+        Finding::new(
+            &CODE_DRUG_MISMATCH,
+            facts.line.code.span,
+            format!(
+                "{} bills {billed_drug} ({}), but the administration record documents {documented}: did you mean {} ({})?",
+                code.code, code.description, suggested.code, suggested.description
+            ),
+        )
+        .related(admin.header, format!("administration of {}", admin.drug.value))
+        .fix(
+            format!("Replace {} with {}", code.code, suggested.code),
+            vec![Edit { span: facts.line.code.span, new_text: suggested.code.clone() }],
+        ),
+    );
+}
+
+fn modifiers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
+    let line = facts.line;
+    for (i, m) in line.modifiers.iter().enumerate() {
+        let text = &m.value;
+        if line.modifiers[..i].iter().any(|x| x.value == *text) {
+            out.push(
+                Finding::new(
+                    &MODIFIER_DUPLICATE,
+                    m.span,
+                    format!("{text} is already on this line; a modifier is written once. Remove the repeat."),
+                )
+                .fix(format!("Remove the repeated {text}"), vec![ctx.remove_modifier(m.span)]),
+            );
+            continue;
+        }
+        if i == 4 {
+            out.push(Finding::new(
+                &MODIFIER_DUPLICATE,
+                m.span,
+                "A claim line has four modifier positions; this line has more. Keep the four that bear on payment (JW/JZ first on drug lines).",
+            ));
+        }
+        let known = ctx.data.modifier(text, facts.dos);
+        let Some(modifier) = known else {
+            if text == "JN" {
+                out.push(
+                    Finding::new(
+                        &MODIFIER_UNKNOWN,
+                        m.span,
+                        "There is no JN modifier in the HCPCS set. A drug line bills the drug itself; a diluent is not billed separately. Remove JN.",
+                    )
+                    .fix("Remove JN", vec![ctx.remove_modifier(m.span)]),
+                );
+            } else if ctx.data.hcpcs_complete(facts.dos)
+                || text.len() != 2
+                || !text.bytes().all(|b| b.is_ascii_alphanumeric())
+            {
+                out.push(
+                    Finding::new(
+                        &MODIFIER_UNKNOWN,
+                        m.span,
+                        format!("{text} is not a HCPCS Level II or CPT modifier; the line would be rejected. Remove it or write the intended modifier."),
+                    )
+                    .fix(format!("Remove {text}"), vec![ctx.remove_modifier(m.span)]),
+                );
+            } else {
+                out.push(not_in_data(&format!("Modifier {text}"), m.span));
+            }
+            continue;
+        };
+        if let Some(dos) = facts.dos
+            && !modifier.active_on(dos)
+        {
+            let mut f = Finding::new(
+                &MODIFIER_UNKNOWN,
+                m.span,
+                format!(
+                    "{text} ({}) is not in effect on {dos}{}.{}",
+                    modifier.description,
+                    modifier
+                        .terminated
+                        .map_or(String::new(), |t| format!(": it was terminated on {t}")),
+                    modifier
+                        .replaced_by
+                        .as_ref()
+                        .map_or(String::new(), |r| format!(
+                            " Use {r}, which carries the same meaning."
+                        ))
+                ),
+            );
+            if let Some(r) = &modifier.replaced_by {
+                f = f.fix(
+                    format!("Replace {text} with {r}"),
+                    vec![Edit {
+                        span: m.span,
+                        new_text: r.clone(),
+                    }],
+                );
+            }
+            out.push(f);
+            continue;
+        }
+        let Some(code) = facts.code else { continue };
+        let is_drug = code.kind == CodeKind::Drug;
+        let problem = match modifier.kind {
+            ModifierKind::Procedure if is_drug => Some(format!(
+                "{text} ({}) is a procedure modifier; it does not belong on the drug supply code {}. Extra drug is billed through the units (and a JW line for waste), not a modifier.",
+                modifier.description, code.code
+            )),
+            ModifierKind::Waste | ModifierKind::Drug if !is_drug => Some(format!(
+                "{text} ({}) belongs on drug supply codes; {} is {}. Remove it here{}.",
+                modifier.description,
+                code.code,
+                match code.kind {
+                    CodeKind::Administration(_) => "an administration code",
+                    _ => "not a drug code",
+                },
+                if modifier.kind == ModifierKind::Waste {
+                    " and put it on the drug's line"
+                } else {
+                    ""
+                }
+            )),
+            _ => None,
+        };
+        if let Some(message) = problem {
+            out.push(
+                Finding::new(&MODIFIER_NOT_APPLICABLE, m.span, message)
+                    .fix(format!("Remove {text}"), vec![ctx.remove_modifier(m.span)]),
+            );
+        }
+    }
+}
+
+fn diagnoses(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    let claim = ctx.claim;
+    if claim.dxs.is_empty() {
+        if !claim.lines.is_empty() || !claim.admins.is_empty() {
+            out.push(Finding::new(
+                &DX_MISSING,
+                claim.header,
+                "The claim has no diagnosis; every line needs one to point at. Add `dx A <ICD-10-CM code>`.",
+            ));
+        }
+        return;
+    }
+    let dos = ctx.claim_dos();
+    for dx in &claim.dxs {
+        let text = &dx.code.value;
+        if !is_icd10_shape(text) {
+            out.push(Finding::new(
+                &DX_UNKNOWN,
+                dx.code.span,
+                format!("`{text}` is not an ICD-10-CM code: a letter, two digits or a digit and a letter, then an optional dot and up to four characters (G35.A, K50.90)."),
+            ));
+            continue;
+        }
+        let Some(d) = ctx.data.diagnosis(text, dos) else {
+            if ctx.data.icd10_complete(dos) {
+                out.push(Finding::new(
+                    &DX_UNKNOWN,
+                    dx.code.span,
+                    format!(
+                        "{text} is not in ICD-10-CM ({}). Check the code in the tabular list.",
+                        ctx.data.edition_for(dos).name
+                    ),
+                ));
+            } else {
+                out.push(not_in_data(text, dx.code.span));
+            }
+            continue;
+        };
+        let Some(date) = dos else { continue };
+        if !d.active_on(date) {
+            out.push(Finding::new(
+                &DX_UNKNOWN,
+                dx.code.span,
+                format!(
+                    "{} ({}) is not in effect on {date}{}.",
+                    d.code,
+                    d.title,
+                    match (d.effective, d.terminated) {
+                        (_, Some(t)) if t < date => format!(": it was deleted after {t}"),
+                        (Some(e), _) if date < e => format!(": it takes effect on {e}"),
+                        _ => String::new(),
+                    }
+                ),
+            ));
+            continue;
+        }
+        if d.billable_on(date) {
+            continue;
+        }
+        let children = ctx.data.billable_children(text, Some(date));
+        let since = d
+            .billable_until
+            .map_or(String::new(), |u| format!(" since {}", u.next_day()));
+        let list: Vec<String> = children
+            .iter()
+            .map(|c| format!("{} ({})", c.code, c.title))
+            .collect();
+        let mut f = Finding::new(
+            &DX_NOT_BILLABLE,
+            dx.code.span,
+            format!(
+                "{} ({}) is a category{since} and is not billable. Use {}.",
+                d.code,
+                d.title,
+                if list.is_empty() {
+                    "a billable code under it".to_string()
+                } else {
+                    list.join(", ")
+                }
+            ),
+        );
+        for c in children {
+            f = f.alternative(
+                format!("Replace {} with {} ({})", d.code, c.code, c.title),
+                vec![Edit {
+                    span: dx.code.span,
+                    new_text: c.code.clone(),
+                }],
+            );
+        }
+        out.push(f);
+    }
+}
+
+fn dx_pointers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
+    let Some(pointers) = &facts.line.dx else {
+        return;
+    };
+    let claim = ctx.claim;
+    for (i, p) in pointers.iter().enumerate() {
+        if i == 4 {
+            out.push(Finding::new(
+                &DX_POINTER_INVALID,
+                p.span,
+                "A line points at up to four diagnoses; keep the four that support it, the primary first.",
+            ));
+        }
+        let found = match &p.value {
+            DxPointer::Letter(c) => claim.dxs.iter().any(|d| d.letter.value == *c),
+            DxPointer::Code(code) => {
+                let key = claimls_data::icd10_key(code);
+                claim
+                    .dxs
+                    .iter()
+                    .any(|d| claimls_data::icd10_key(&d.code.value) == key)
+            }
+        };
+        if found {
+            continue;
+        }
+        let have: Vec<String> = claim
+            .dxs
+            .iter()
+            .map(|d| format!("{} {}", d.letter.value, d.code.value))
+            .collect();
+        let what = match &p.value {
+            DxPointer::Letter(c) => format!("diagnosis {c}"),
+            DxPointer::Code(c) => format!("diagnosis {c}"),
+        };
+        let mut f = Finding::new(
+            &DX_POINTER_INVALID,
+            p.span,
+            format!(
+                "This line points at {what}, which the claim does not have ({}). Point at one of the claim's diagnoses or add it.",
+                if have.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    format!("it has {}", have.join(", "))
+                }
+            ),
+        );
+        if let [only] = claim.dxs.as_slice() {
+            f = f.fix(
+                format!("Point at {}", only.letter.value),
+                vec![Edit {
+                    span: p.span,
+                    new_text: only.letter.value.to_string(),
+                }],
+            );
+        }
+        out.push(f);
+    }
+}
+
+/// The claim's diagnoses a line points at (all of them without a `dx` clause).
+fn pointed_dx<'a>(ctx: &ClaimCtx<'a>, facts: &LineFacts) -> Vec<&'a claimls_model::Dx> {
+    let claim = ctx.claim;
+    match &facts.line.dx {
+        None => claim.dxs.iter().collect(),
+        Some(ptrs) => claim
+            .dxs
+            .iter()
+            .filter(|d| {
+                ptrs.iter().any(|p| match &p.value {
+                    DxPointer::Letter(c) => d.letter.value == *c,
+                    DxPointer::Code(c) => {
+                        claimls_data::icd10_key(c) == claimls_data::icd10_key(&d.code.value)
+                    }
+                })
+            })
+            .collect(),
+    }
+}
+
+fn dx_unsupported(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
+    let Some(code) = facts.code.filter(|_| facts.is_drug()) else {
+        return;
+    };
+    let Some(drug) = &code.drug else { return };
+    // A line billing the wrong drug is code-drug-mismatch's finding; its indications are beside the point.
+    if drug.indications.is_empty() || mismatched_admin(ctx, facts).is_some() {
+        return;
+    }
+    let dxs = pointed_dx(ctx, facts);
+    if dxs.is_empty() {
+        return;
+    }
+    let supports = |dx: &str| {
+        let key = claimls_data::icd10_key(dx);
+        drug.indications
+            .iter()
+            .any(|i| key.starts_with(&claimls_data::icd10_key(i)))
+    };
+    if dxs.iter().any(|d| supports(&d.code.value)) {
+        return;
+    }
+    let indications: Vec<String> = drug
+        .indications
+        .iter()
+        .map(|i| {
+            ctx.data
+                .diagnosis(i, facts.dos)
+                .map_or(i.clone(), |d| format!("{i} ({})", d.title))
+        })
+        .collect();
+    let pointed: Vec<&str> = dxs.iter().map(|d| d.code.value.as_str()).collect();
+    out.push(Finding::new(
+        &DX_UNSUPPORTED,
+        facts.line.dx.as_ref().and_then(|d| d.first()).map_or(facts.line.code.span, |p| p.span),
+        format!(
+            "{} ({}) is indicated for {}; none of this line's diagnoses ({}) is one of them, so the line may be denied as not medically necessary. Point it at the diagnosis the drug treats.",
+            code.code,
+            drug.generic,
+            indications.join(", "),
+            pointed.join(", ")
+        ),
+    ));
+}
+
+/// `50242-150-01` (5-3-2) → `50242-0150-01`: the 11-digit form of a 10-digit NDC, when the shape says
+/// where the zero goes.
+pub fn padded_ndc(raw: &str) -> Option<String> {
+    let parts: Vec<&str> = raw.split('-').collect();
+    if parts.len() != 3
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (a, b, c) = (parts[0], parts[1], parts[2]);
+    match (a.len(), b.len(), c.len()) {
+        (4, 4, 2) => Some(format!("0{a}-{b}-{c}")),
+        (5, 3, 2) => Some(format!("{a}-0{b}-{c}")),
+        (5, 4, 1) => Some(format!("{a}-{b}-0{c}")),
+        _ => None,
+    }
+}
+
+fn ndc_invalid(ndc: &claimls_model::Spanned<claimls_model::Ndc>) -> Option<Finding> {
+    if ndc.value.digits.is_some() {
+        return None;
+    }
+    let raw = &ndc.value.raw;
+    let mut f = Finding::new(
+        &NDC_INVALID,
+        ndc.span,
+        format!(
+            "`{raw}` is not an NDC in claim format: write 11 digits as 5-4-2 with hyphens (50242-0150-01) or without (50242015001)."
+        ),
+    );
+    if let Some(p) = padded_ndc(raw) {
+        f.message = format!(
+            "`{raw}` is a 10-digit package code; claims carry the 11-digit 5-4-2 form with the zero padded in: write `{p}`."
+        );
+        f = f.fix(
+            format!("Write {p}"),
+            vec![Edit {
+                span: ndc.span,
+                new_text: p,
+            }],
+        );
+    }
+    Some(f)
+}
+
+fn line_ndc(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
+    let Some(ndc) = &facts.line.ndc else { return };
+    if let Some(f) = ndc_invalid(&ndc.ndc) {
+        out.push(f);
+        return;
+    }
+    let Some(digits) = &ndc.ndc.value.digits else {
+        return;
+    };
+    let Some(product) = ctx.data.product(digits) else {
+        return;
+    };
+    let code = &facts.line.code.value;
+    if product.codes.is_empty() || product.codes.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+        return;
+    }
+    out.push(Finding::new(
+        &NDC_CODE_MISMATCH,
+        ndc.ndc.span,
+        format!(
+            "NDC {} is {}, billed with {}, not {code}. Check the code and the NDC against the vial used.",
+            ndc.ndc.value.hyphenated().unwrap_or_else(|| ndc.ndc.value.raw.clone()),
+            product.name,
+            product.codes.join(" or ")
+        ),
+    ));
+}
+
+fn vial_ndcs(_ctx: &ClaimCtx, admin: &Admin, out: &mut Vec<Finding>) {
+    for vial in &admin.vials {
+        if let claimls_model::VialSize::Ndc(ndc) = &vial.size.value {
+            let spanned = claimls_model::Spanned::new(ndc.clone(), vial.size.span);
+            if let Some(f) = ndc_invalid(&spanned) {
+                out.push(f);
+            }
+        }
+    }
+}
+
+fn place_of_service(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    let claim = ctx.claim;
+    let Some(pos) = &claim.pos else {
+        out.push(Finding::new(
+            &POS_MISSING,
+            claim.header,
+            "The claim has no place of service, a required field. Add `pos <code>` (11 office, 19 or 22 outpatient hospital, 12 home).",
+        ));
+        return;
+    };
+    let Some(place) = ctx.data.place_of_service(&pos.value) else {
+        out.push(Finding::new(
+            &POS_UNKNOWN,
+            pos.span,
+            format!("`{}` is not a CMS place-of-service code. Common ones: 11 office, 12 home, 19 off-campus and 22 on-campus outpatient hospital.", pos.value),
+        ));
+        return;
+    };
+    if !place.facility {
+        return;
+    }
+    let billed = ctx.lines.iter().find(|l| {
+        l.code
+            .is_some_and(|c| matches!(c.kind, CodeKind::Drug | CodeKind::Administration(_)))
+    });
+    if let Some(l) = billed {
+        out.push(
+            Finding::new(
+                &POS_FACILITY_DRUG,
+                pos.span,
+                format!(
+                    "Place of service {} ({}) is a facility: the facility bills the drug and its administration on its own claim, so {} on this professional claim would be paid twice or denied. Check the place of service.",
+                    place.code, place.name, l.line.code.value
+                ),
+            )
+            .related(l.line.span, "drug or administration line"),
+        );
+    }
+}
+
+/// NPI check digit: Luhn over "80840" + the first nine digits.
+pub fn npi_valid(npi: &str) -> bool {
+    let b = npi.as_bytes();
+    if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let digits = b"80840".iter().chain(&b[..9]).map(|d| u32::from(d - b'0'));
+    let digits: Vec<u32> = digits.collect();
+    let mut sum = 0;
+    for (i, d) in digits.iter().rev().enumerate() {
+        let v = if i % 2 == 0 { d * 2 } else { *d };
+        sum += if v > 9 { v - 9 } else { v };
+    }
+    let check = (10 - sum % 10) % 10;
+    check == u32::from(b[9] - b'0')
+}
+
+fn npi_invalid(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    let Some(npi) = &ctx.claim.provider else {
+        return;
+    };
+    if npi_valid(&npi.value) {
+        return;
+    }
+    let why = if npi.value.len() != 10 || !npi.value.bytes().all(|b| b.is_ascii_digit()) {
+        "an NPI is 10 digits"
+    } else {
+        "its check digit is wrong (a typo in one digit)"
+    };
+    out.push(Finding::new(
+        &NPI_INVALID,
+        npi.span,
+        format!(
+            "`{}` is not a valid NPI: {why}. Copy the rendering provider's NPI from NPPES.",
+            npi.value
+        ),
+    ));
+}

@@ -1,0 +1,326 @@
+//! Payer profiles and `claimls.toml`.
+//!
+//! A claim's `payer <kind> ["<name>"]` selects a profile: a named payer from `claimls.toml` when the
+//! name matches one, else the built-in profile of its kind. A profile says what the payer requires (JZ,
+//! NDC, waste witness/evidence, prior auth and step therapy per code) and may change rule severities or
+//! turn rules off. `claimls.toml` may also set severities for every payer (`[rules]`).
+//!
+//! ```toml
+//! [rules]
+//! waste-avoidable = "off"          # or "error" | "warning" | "information"
+//!
+//! [payers.medicare]                # overrides the built-in medicare profile
+//! ndc-required = true
+//!
+//! [payers."Acme Health PPO"]       # a named payer: `payer commercial "Acme Health PPO"`
+//! kind = "commercial"
+//! jz-required = true
+//! waste-witness-required = true
+//! prior-auth = ["J1745", "J2350"]
+//! step-therapy = ["J1745"]
+//! rules = { dose-atypical = "off" }
+//! ```
+
+use crate::Severity;
+use claimls_model::PayerKind;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A rule's severity as configured: a severity, or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+impl Level {
+    fn parse(s: &str) -> Option<Level> {
+        if s.eq_ignore_ascii_case("off") || s.eq_ignore_ascii_case("none") {
+            return Some(Level::Off);
+        }
+        Severity::parse(s).map(Level::On)
+    }
+}
+
+/// What one payer requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayerProfile {
+    /// `medicare`, or the name in `payer commercial "<name>"`.
+    pub name: String,
+    pub kind: PayerKind,
+    /// JZ required on single-dose drugs with no billable waste (`waste-jz-missing`); `None` = not checked.
+    pub jz_required: Option<Severity>,
+    /// NDC required on drug lines (`ndc-missing`); `None` = not checked.
+    pub ndc_required: Option<Severity>,
+    /// Discarded drug must name a witness (`waste-evidence-missing`).
+    pub waste_witness_required: bool,
+    /// Discarded drug must cite evidence (a wastage-log entry, a photo).
+    pub waste_evidence_required: bool,
+    /// Codes that need prior authorization (`auth-missing`).
+    pub prior_auth: Vec<String>,
+    /// Codes that need documented prior treatments (`step-therapy-missing`).
+    pub step_therapy: Vec<String>,
+    /// Severity used by payer-dependent rules when the profile turns them on without one.
+    pub default_severity: Severity,
+    /// Per-rule overrides for claims of this payer.
+    pub rules: BTreeMap<String, Level>,
+}
+
+impl PayerProfile {
+    /// The built-in profile of a payer kind.
+    pub fn builtin(kind: PayerKind) -> PayerProfile {
+        let base = PayerProfile {
+            name: kind.keyword().to_string(),
+            kind,
+            jz_required: None,
+            ndc_required: None,
+            waste_witness_required: false,
+            waste_evidence_required: false,
+            prior_auth: Vec::new(),
+            step_therapy: Vec::new(),
+            default_severity: Severity::Warning,
+            rules: BTreeMap::new(),
+        };
+        match kind {
+            // CMS requires JW/JZ on separately payable Part B drugs from single-dose containers
+            // (IOM 100-04 ch. 17 §40; JZ required from 2023-07-01).
+            PayerKind::Medicare => PayerProfile {
+                jz_required: Some(Severity::Error),
+                default_severity: Severity::Error,
+                ..base
+            },
+            // MA plans follow Medicare coding in most cases, but not by rule: warn.
+            PayerKind::MedicareAdvantage => PayerProfile {
+                jz_required: Some(Severity::Warning),
+                ..base
+            },
+            // The DRA 2005 requires states to collect NDCs on physician-administered drugs.
+            PayerKind::Medicaid => PayerProfile {
+                ndc_required: Some(Severity::Error),
+                jz_required: Some(Severity::Warning),
+                ..base
+            },
+            PayerKind::Commercial => base,
+        }
+    }
+
+    /// The level a rule has for this payer and configuration: the profile's override, else the
+    /// workspace `[rules]` setting, else its default.
+    pub fn level(&self, config: &Config, rule: &crate::Rule) -> Level {
+        if let Some(l) = self.rules.get(rule.id) {
+            return *l;
+        }
+        if let Some(l) = config.rules.get(rule.id) {
+            return *l;
+        }
+        Level::On(rule.severity)
+    }
+
+    pub fn requires_auth(&self, code: &str) -> bool {
+        self.prior_auth.iter().any(|c| c.eq_ignore_ascii_case(code))
+    }
+
+    pub fn requires_step_therapy(&self, code: &str) -> bool {
+        self.step_therapy
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(code))
+    }
+}
+
+/// The workspace configuration (`claimls.toml`), already validated.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Where it was read from, for messages.
+    pub path: Option<PathBuf>,
+    /// Workspace-wide rule levels.
+    pub rules: BTreeMap<String, Level>,
+    /// Profiles by payer name (built-in kinds overridden, and named payers), keyed lower case.
+    pub payers: BTreeMap<String, PayerProfile>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<String, String>,
+    #[serde(default)]
+    payers: BTreeMap<String, RawPayer>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPayer {
+    kind: Option<String>,
+    jz_required: Option<toml::Value>,
+    ndc_required: Option<toml::Value>,
+    waste_witness_required: Option<bool>,
+    waste_evidence_required: Option<bool>,
+    #[serde(default)]
+    prior_auth: Vec<String>,
+    #[serde(default)]
+    step_therapy: Vec<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// The profile for a claim's payer: a configured profile by name, else by kind, else built in.
+    pub fn profile(&self, kind: PayerKind, name: Option<&str>) -> PayerProfile {
+        if let Some(p) = name.and_then(|n| self.payers.get(&n.to_ascii_lowercase())) {
+            return p.clone();
+        }
+        self.payers
+            .get(kind.keyword())
+            .cloned()
+            .unwrap_or_else(|| PayerProfile::builtin(kind))
+    }
+
+    /// `claimls.toml` in `start` or the nearest folder above it.
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        let mut dir = if start.is_dir() {
+            Some(start)
+        } else {
+            start.parent()
+        };
+        while let Some(d) = dir {
+            let candidate = d.join("claimls.toml");
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            dir = d.parent();
+        }
+        None
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parse and validate `claimls.toml` text; `path` is for messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |offset: usize, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: text[..offset.min(text.len())].matches('\n').count() + 1,
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            invalid(offset, e.message().to_string())
+        })?;
+        let line_of = |needle: &str| text.find(needle).unwrap_or(0);
+        let level = |rule: &str, value: &str| -> Result<Level, ConfigError> {
+            if crate::rule(rule).is_none() {
+                return Err(invalid(
+                    line_of(rule),
+                    format!("unknown rule `{rule}`; `claimls explain --all` lists the rule ids"),
+                ));
+            }
+            Level::parse(value).ok_or_else(|| {
+                invalid(
+                    line_of(rule),
+                    format!(
+                        "`{rule} = \"{value}\"`: write \"error\", \"warning\", \"information\" or \"off\""
+                    ),
+                )
+            })
+        };
+        let mut config = Config {
+            path: Some(path.to_path_buf()),
+            ..Config::default()
+        };
+        for (rule, value) in &raw.rules {
+            config.rules.insert(rule.clone(), level(rule, value)?);
+        }
+        for (name, p) in &raw.payers {
+            let kind = match (&p.kind, PayerKind::parse(name)) {
+                (Some(k), _) => PayerKind::parse(k).ok_or_else(|| {
+                    invalid(
+                        line_of(k),
+                        format!(
+                            "payer `{name}`: kind `{k}` is not one of medicare, medicare-advantage, medicaid, commercial"
+                        ),
+                    )
+                })?,
+                (None, Some(k)) => k,
+                (None, None) => {
+                    return Err(invalid(
+                        line_of(name),
+                        format!(
+                            "payer `{name}` needs `kind = \"commercial\"` (or medicare, medicare-advantage, medicaid)"
+                        ),
+                    ));
+                }
+            };
+            let mut profile = PayerProfile::builtin(kind);
+            profile.name = name.clone();
+            let requirement =
+                |key: &str, v: &Option<toml::Value>, current: Option<Severity>| match v {
+                    None => Ok(current),
+                    Some(toml::Value::Boolean(true)) => {
+                        Ok(Some(current.unwrap_or(profile.default_severity)))
+                    }
+                    Some(toml::Value::Boolean(false)) => Ok(None),
+                    Some(toml::Value::String(s)) => match Level::parse(s) {
+                        Some(Level::On(sev)) => Ok(Some(sev)),
+                        Some(Level::Off) => Ok(None),
+                        None => Err(invalid(
+                            line_of(key),
+                            format!(
+                                "`{key}`: write true, false, or a severity (\"error\", \"warning\")"
+                            ),
+                        )),
+                    },
+                    Some(_) => Err(invalid(
+                        line_of(key),
+                        format!(
+                            "`{key}`: write true, false, or a severity (\"error\", \"warning\")"
+                        ),
+                    )),
+                };
+            profile.jz_required = requirement("jz-required", &p.jz_required, profile.jz_required)?;
+            profile.ndc_required =
+                requirement("ndc-required", &p.ndc_required, profile.ndc_required)?;
+            if let Some(b) = p.waste_witness_required {
+                profile.waste_witness_required = b;
+            }
+            if let Some(b) = p.waste_evidence_required {
+                profile.waste_evidence_required = b;
+            }
+            profile.prior_auth = p
+                .prior_auth
+                .iter()
+                .map(|c| c.to_ascii_uppercase())
+                .collect();
+            profile.step_therapy = p
+                .step_therapy
+                .iter()
+                .map(|c| c.to_ascii_uppercase())
+                .collect();
+            for (rule, value) in &p.rules {
+                profile.rules.insert(rule.clone(), level(rule, value)?);
+            }
+            config.payers.insert(name.to_ascii_lowercase(), profile);
+        }
+        Ok(config)
+    }
+}

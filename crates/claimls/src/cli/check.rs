@@ -1,0 +1,223 @@
+//! `claimls check`: find the files, read each with its configuration, run the engine, print.
+
+use super::{Format, output};
+use claimls_data::CodeData;
+use claimls_rules::config::Config;
+use claimls_rules::{self as rules, Finding, Severity};
+use claimls_syntax::{self as syntax, LineIndex};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::rc::Rc;
+
+/// One checked file: its text (for source excerpts) and its findings, sorted by position.
+#[derive(Debug)]
+pub struct CheckedFile {
+    /// The path as it is printed: as given on the command line, or joined onto the given directory.
+    pub path: String,
+    pub text: String,
+    pub index: LineIndex,
+    pub findings: Vec<Finding>,
+}
+
+/// Counts for the summary line and the exit code.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub information: usize,
+}
+
+impl Summary {
+    pub fn of(files: &[CheckedFile]) -> Summary {
+        let mut s = Summary {
+            files: files.len(),
+            ..Summary::default()
+        };
+        for f in files.iter().flat_map(|f| &f.findings) {
+            match f.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Information => s.information += 1,
+            }
+        }
+        s
+    }
+}
+
+/// Check one text: parse, lower, run every rule. Findings sorted by position.
+pub fn check_text(text: &str, data: &CodeData, config: &Config) -> Vec<Finding> {
+    let doc = syntax::document(text);
+    let mut findings = rules::check(&doc, data, config);
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.severity, a.rule).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.severity,
+            b.rule,
+        ))
+    });
+    findings
+}
+
+/// `claimls check`.
+pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode {
+    let mut failed = false;
+    let explicit = match config {
+        Some(path) => match Config::load(path) {
+            Ok(c) => Some(Rc::new(c)),
+            Err(e) => {
+                eprintln!("claimls: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let files = collect(paths, &mut failed);
+    let data = CodeData::load();
+    let mut configs = ConfigCache::default();
+    let mut checked = Vec::with_capacity(files.len());
+    for path in files {
+        let text = match read_text(&path) {
+            Ok(t) => t,
+            Err(message) => {
+                eprintln!("claimls: {message}");
+                failed = true;
+                continue;
+            }
+        };
+        let config = match &explicit {
+            Some(c) => c.clone(),
+            None => match configs.for_file(&path) {
+                Ok(c) => c,
+                Err(()) => {
+                    failed = true;
+                    continue;
+                }
+            },
+        };
+        let findings = check_text(&text, &data, &config);
+        checked.push(CheckedFile {
+            path: path.display().to_string(),
+            index: LineIndex::new(&text),
+            text,
+            findings,
+        });
+    }
+    let summary = Summary::of(&checked);
+    let out = match format {
+        Format::Text => output::text(&checked, &summary, output::Colors::for_stdout()),
+        Format::Json => output::json(&checked, &summary),
+        Format::Sarif => output::sarif(&checked),
+    };
+    print!("{out}");
+    if failed {
+        ExitCode::from(2)
+    } else if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The files to check, in order: each path given; directories searched for `*.claim`, sorted.
+/// Paths that cannot be read are reported and set `failed`.
+fn collect(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let before = files.len();
+                walk(path, &mut files, failed);
+                files[before..].sort();
+                if files.len() == before {
+                    eprintln!("claimls: {}: no .claim files found", path.display());
+                }
+            }
+            Ok(_) => files.push(path.clone()),
+            Err(e) => {
+                eprintln!("claimls: {}: {}", path.display(), io_reason(&e));
+                *failed = true;
+            }
+        }
+    }
+    files
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, failed: &mut bool) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("claimls: {}: {}", dir.display(), io_reason(&e));
+            *failed = true;
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let is_hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if is_hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files, failed);
+        } else if path.extension().is_some_and(|e| e == "claim") {
+            files.push(path);
+        }
+    }
+}
+
+/// The text of a file, or the message that names it and says what is wrong.
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{}: cannot read: {}", path.display(), io_reason(&e)))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!(
+            "{}:{line}: not UTF-8 text (byte {valid}); save the file as UTF-8",
+            path.display()
+        )
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// `claimls.toml` files found above the checked files, each read once. A bad one is reported once;
+/// the files under it are not checked.
+#[derive(Default)]
+struct ConfigCache {
+    by_path: HashMap<PathBuf, Result<Rc<Config>, ()>>,
+    default: Option<Rc<Config>>,
+}
+
+impl ConfigCache {
+    fn for_file(&mut self, file: &Path) -> Result<Rc<Config>, ()> {
+        let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let Some(found) = Config::find(&absolute) else {
+            return Ok(self.default.get_or_insert_with(Default::default).clone());
+        };
+        self.by_path
+            .entry(found.clone())
+            .or_insert_with(|| match Config::load(&found) {
+                Ok(c) => Ok(Rc::new(c)),
+                Err(e) => {
+                    eprintln!("claimls: {e}");
+                    Err(())
+                }
+            })
+            .clone()
+    }
+}

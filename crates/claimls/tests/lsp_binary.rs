@@ -1,0 +1,118 @@
+//! The real binary: `claimls lsp` over stdio.
+
+#[path = "../../claimls-lsp/tests/lsp_support/mod.rs"]
+mod lsp_support;
+
+use lsp_support::fixture::OCREVUS;
+use lsp_support::process::Spawned;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const EXE: &str = env!("CARGO_BIN_EXE_claimls");
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Fails the test: the server did not answer (saying whether it exited or hung).
+fn no_answer(s: &mut Spawned) -> ! {
+    let exited = s.exited_within(Duration::from_secs(5));
+    panic!("`claimls lsp` did not answer within {WAIT:?} (exited: {exited})");
+}
+
+/// A spawned and initialized server.
+fn start() -> Spawned {
+    let mut s = Spawned::start(EXE, &[]).expect("spawn claimls");
+    let id = s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    let Some(r) = id.ok().and_then(|id| s.response(id, WAIT)) else {
+        no_answer(&mut s)
+    };
+    assert!(r.get("error").is_none(), "{r}");
+    s.notify("initialized", json!({})).expect("initialized");
+    s
+}
+
+#[test]
+fn the_binary_answers_initialize_publishes_diagnostics_and_exits_cleanly() {
+    let mut s = start();
+    let uri = "file:///tmp/binary.claim";
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "claim", "version": 1, "text": OCREVUS}}),
+    )
+    .expect("didOpen");
+    let d = s
+        .wait_for(WAIT, |m| m["method"] == "textDocument/publishDiagnostics")
+        .expect("diagnostics");
+    assert_eq!(d["params"]["uri"], uri);
+    for diag in d["params"]["diagnostics"].as_array().into_iter().flatten() {
+        assert_eq!(diag["source"], "claimls");
+        assert!(diag["code"].is_string());
+    }
+    let id = s
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .expect("symbols");
+    let r = s.response(id, WAIT).expect("symbols answer");
+    assert_eq!(r["result"][0]["name"], "claim OCR-2026-0142");
+    let status = s.stop().expect("the server stops after exit");
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn the_binary_survives_garbage_and_refuses_requests_before_initialize() {
+    let mut s = Spawned::start(EXE, &[]).expect("spawn claimls");
+    let id = s.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///x"}, "position": {"line": 0, "character": 0}}),
+    );
+    let Some(r) = id.ok().and_then(|id| s.response(id, WAIT)) else {
+        no_answer(&mut s)
+    };
+    assert_eq!(r["error"]["code"], -32002);
+    s.send(&json!("not a message")).expect("write");
+    let e = s
+        .wait_for(WAIT, |m| m.get("error").is_some())
+        .expect("an error answer");
+    assert_eq!(e["id"], Value::Null);
+    let id = s
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        )
+        .expect("write");
+    assert!(
+        s.response(id, WAIT)
+            .is_some_and(|r| r.get("result").is_some())
+    );
+    s.notify("initialized", json!({})).expect("initialized");
+    let status = s.stop().expect("stops");
+    assert!(status.success());
+}
+
+/// An editor that dies without `exit` closes the server's input: the server must not linger.
+#[test]
+fn the_binary_exits_when_its_input_closes() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_claimls"))
+        .arg("lsp")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn claimls lsp");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let _ = status;
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("claimls lsp did not exit within 10 s of its input closing");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
