@@ -1,11 +1,10 @@
-//! Codes, diagnoses and medical necessity: is each code real, in effect, the right one for the drug,
-//! and supported by the claim's diagnoses.
+//! Codes and diagnoses: is each code real, in effect, the right one for the documented drug, and
+//! supported by a billable diagnosis; NDCs, place of service and the provider's NPI.
 
-use super::context::{ClaimCtx, LineFacts};
-use super::{Edit, Finding};
-use crate::declare_rule;
-use claimls_data::{Code, CodeKind, ModifierKind};
-use claimls_model::{Admin, Date, DxPointer, Span};
+use crate::context::{ClaimCtx, CodeStatus, DxStatus, LineFacts, ModifierStatus};
+use crate::{Edit, Finding, declare_rule};
+use claimls_data::{CodeKind, ModifierKind};
+use claimls_model::{Date, Decimal, DxPointer, Span};
 
 declare_rule! {
     /// ## What it does
@@ -20,7 +19,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Write the code from the current HCPCS file (`claimls lookup <drug>` finds it).
-    pub CODE_UNKNOWN = "code-unknown", Codes, Error
+    pub CODE_UNKNOWN = "code-unknown", Codes, Error, check: code_unknown
 }
 
 declare_rule! {
@@ -38,7 +37,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Import the official files to verify: `claimls data import <folder>`.
-    pub NOT_IN_DATA = "not-in-data", Codes, Information
+    pub NOT_IN_DATA = "not-in-data", Codes, Information, check: not_in_data
 }
 
 declare_rule! {
@@ -55,7 +54,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Bill the replacement code (and recompute the units for its billing unit).
-    pub CODE_INACTIVE = "code-inactive", Codes, Error
+    pub CODE_INACTIVE = "code-inactive", Codes, Error, check: code_inactive
 }
 
 declare_rule! {
@@ -72,7 +71,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Replace the code with the documented drug's code.
-    pub CODE_DRUG_MISMATCH = "code-drug-mismatch", Codes, Error
+    pub CODE_DRUG_MISMATCH = "code-drug-mismatch", Codes, Error, check: code_drug_mismatch
 }
 
 declare_rule! {
@@ -88,7 +87,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Remove it, or use its replacement (JG → TB).
-    pub MODIFIER_UNKNOWN = "modifier-unknown", Codes, Error
+    pub MODIFIER_UNKNOWN = "modifier-unknown", Codes, Error, check: modifier_unknown
 }
 
 declare_rule! {
@@ -105,7 +104,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Remove the modifier.
-    pub MODIFIER_NOT_APPLICABLE = "modifier-not-applicable", Codes, Warning
+    pub MODIFIER_NOT_APPLICABLE = "modifier-not-applicable", Codes, Warning, check: modifier_not_applicable
 }
 
 declare_rule! {
@@ -120,7 +119,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Remove the repeated modifier.
-    pub MODIFIER_DUPLICATE = "modifier-duplicate", Codes, Error
+    pub MODIFIER_DUPLICATE = "modifier-duplicate", Codes, Error, check: modifier_duplicate
 }
 
 declare_rule! {
@@ -135,7 +134,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `dx A <ICD-10-CM code>`.
-    pub DX_MISSING = "dx-missing", Codes, Error
+    pub DX_MISSING = "dx-missing", Codes, Error, check: dx_missing
 }
 
 declare_rule! {
@@ -151,7 +150,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Write the billable code from the current ICD-10-CM tabular list.
-    pub DX_UNKNOWN = "dx-unknown", Codes, Error
+    pub DX_UNKNOWN = "dx-unknown", Codes, Error, check: dx_unknown
 }
 
 declare_rule! {
@@ -168,7 +167,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Replace it with one of its billable codes (the editor offers each).
-    pub DX_NOT_BILLABLE = "dx-not-billable", Codes, Error
+    pub DX_NOT_BILLABLE = "dx-not-billable", Codes, Error, check: dx_not_billable
 }
 
 declare_rule! {
@@ -184,7 +183,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Point at a diagnosis the claim has, or add it.
-    pub DX_POINTER_INVALID = "dx-pointer-invalid", Codes, Error
+    pub DX_POINTER_INVALID = "dx-pointer-invalid", Codes, Error, check: dx_pointer_invalid
 }
 
 declare_rule! {
@@ -200,7 +199,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Point the line at the diagnosis the drug treats, or check the drug.
-    pub DX_UNSUPPORTED = "dx-unsupported", Codes, Warning
+    pub DX_UNSUPPORTED = "dx-unsupported", Codes, Warning, check: dx_unsupported
 }
 
 declare_rule! {
@@ -217,7 +216,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Write the padded 5-4-2 form.
-    pub NDC_INVALID = "ndc-invalid", Codes, Error
+    pub NDC_INVALID = "ndc-invalid", Codes, Error, check: ndc_invalid
 }
 
 declare_rule! {
@@ -233,7 +232,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Check the code and the NDC against the vial used.
-    pub NDC_CODE_MISMATCH = "ndc-code-mismatch", Codes, Error
+    pub NDC_CODE_MISMATCH = "ndc-code-mismatch", Codes, Error, check: ndc_code_mismatch
 }
 
 declare_rule! {
@@ -248,7 +247,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `pos <code>` (11 office, 19/22 outpatient hospital, 12 home…).
-    pub POS_MISSING = "pos-missing", Codes, Error
+    pub POS_MISSING = "pos-missing", Codes, Error, check: pos_missing
 }
 
 declare_rule! {
@@ -263,7 +262,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Write a CMS place-of-service code.
-    pub POS_UNKNOWN = "pos-unknown", Codes, Error
+    pub POS_UNKNOWN = "pos-unknown", Codes, Error, check: pos_unknown
 }
 
 declare_rule! {
@@ -280,7 +279,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Check the place of service; in a facility, bill the professional service only.
-    pub POS_FACILITY_DRUG = "pos-facility-drug", Codes, Warning
+    pub POS_FACILITY_DRUG = "pos-facility-drug", Codes, Warning, check: pos_facility_drug
 }
 
 declare_rule! {
@@ -296,57 +295,32 @@ declare_rule! {
     ///
     /// ## Fix
     /// Copy the NPI from NPPES.
-    pub NPI_INVALID = "npi-invalid", Codes, Error
+    pub NPI_INVALID = "npi-invalid", Codes, Error, check: npi_invalid
 }
 
-pub fn check(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    for facts in &ctx.lines {
-        line_code(ctx, facts, out);
-        code_drug_mismatch(ctx, facts, out);
-        modifiers(ctx, facts, out);
-        dx_pointers(ctx, facts, out);
-        dx_unsupported(ctx, facts, out);
-        line_ndc(ctx, facts, out);
-    }
-    for admin in &ctx.claim.admins {
-        vial_ndcs(ctx, admin, out);
-    }
-    diagnoses(ctx, out);
-    place_of_service(ctx, out);
-    npi_invalid(ctx, out);
+declare_rule! {
+    /// ## What it does
+    /// Flags a `vial` whose NDC is a product of another drug than the `admin` record names (the
+    /// NDC–HCPCS crosswalk names its code), and a vial of a biosimilar charted under the reference
+    /// product's name.
+    ///
+    /// ## Why it matters
+    /// The vial is what was given: a rituximab vial under `admin bevacizumab` means the record or the
+    /// vial is wrong, and its size must not enter the waste arithmetic. A biosimilar (Inflectra,
+    /// infliximab-dyyb) bills its own code (Q5103), not the reference product's (J1745); the record
+    /// should name what was given.
+    ///
+    /// ## Example
+    /// `admin bevacizumab` with `vial 50242-0051-21 x1` (Rituxan) fires as an error. `admin infliximab`
+    /// with an Inflectra vial fires as a warning and its lines are judged as Q5103.
+    ///
+    /// ## Fix
+    /// For a biosimilar: name it in the record (`admin infliximab-dyyb`). Otherwise check the vial
+    /// against the chart.
+    pub VIAL_PRODUCT_MISMATCH = "vial-product-mismatch", Codes, Error, check: vial_product_mismatch
 }
 
-/// `J2350`, `Q5103`: a letter and four digits.
-pub fn is_hcpcs_shape(code: &str) -> bool {
-    let b = code.as_bytes();
-    b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
-}
-
-/// `96413`, `0001F`: four digits and a digit or F/T/U.
-pub fn is_cpt_shape(code: &str) -> bool {
-    let b = code.as_bytes();
-    b.len() == 5
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U'))
-}
-
-/// `G35.A`, `K50.90`, `G35`: a letter, a digit, a digit or letter, then optionally a dot and 1–4 more.
-pub fn is_icd10_shape(code: &str) -> bool {
-    let key = claimls_data::icd10_key(code);
-    let b = key.as_bytes();
-    let dot_ok = match code.find('.') {
-        None => true,
-        Some(i) => i == 3 && code.matches('.').count() == 1 && code.len() > 4,
-    };
-    dot_ok
-        && (3..=7).contains(&b.len())
-        && b[0].is_ascii_uppercase()
-        && b[1].is_ascii_digit()
-        && b[2].is_ascii_alphanumeric()
-        && b[3..].iter().all(u8::is_ascii_alphanumeric)
-}
-
-fn not_in_data(what: &str, span: Span) -> Finding {
+fn not_in_data_finding(what: &str, span: Span) -> Finding {
     Finding::new(
         &NOT_IN_DATA,
         span,
@@ -356,75 +330,54 @@ fn not_in_data(what: &str, span: Span) -> Finding {
     )
 }
 
-fn line_code(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
-    let line = facts.line;
-    let text = &line.code.value;
-    if !is_hcpcs_shape(text) && !is_cpt_shape(text) {
-        out.push(Finding::new(
-            &CODE_UNKNOWN,
-            line.code.span,
-            format!(
+fn code_unknown(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.lines {
+        let line = facts.line;
+        let text = &line.code.value;
+        let message = match facts.status {
+            CodeStatus::Malformed => format!(
                 "`{text}` is not a HCPCS or CPT code: HCPCS Level II codes are a letter and four digits (J2350), CPT codes five digits (96413). `claimls lookup <drug>` finds a drug's code."
             ),
-        ));
-        return;
-    }
-    let Some(code) = facts.code else {
-        if ctx.data.hcpcs_complete(facts.dos) && is_hcpcs_shape(text) {
-            out.push(Finding::new(
-                &CODE_UNKNOWN,
-                line.code.span,
-                format!(
-                    "{text} is not in the HCPCS code set for {} ({}). Check the code; `claimls lookup <drug>` finds a drug's code.",
-                    facts.dos.map_or("this date".to_string(), |d| d.to_string()),
-                    ctx.data.edition_for(facts.dos).name
-                ),
-            ));
-        } else {
-            out.push(not_in_data(text, line.code.span));
-        }
-        return;
-    };
-    let Some(dos) = facts.dos else { return };
-    if code.active_on(dos) {
-        return;
-    }
-    let mut f = if let Some(t) = code.terminated.filter(|t| *t < dos) {
-        let replaced = match code.replaced_by.as_slice() {
-            [] => String::new(),
-            [one] => format!(" It was replaced by {one}{}.", describe_code(ctx, one, dos)),
-            many => format!(" It was replaced by {}.", many.join(", ")),
+            CodeStatus::Unknown => format!(
+                "{text} is not in the HCPCS code set for {} ({}). Check the code; `claimls lookup <drug>` finds a drug's code.",
+                facts.dos.map_or("this date".to_string(), |d| d.to_string()),
+                ctx.data.edition_for(facts.dos).name
+            ),
+            CodeStatus::Known | CodeStatus::NotInData => continue,
         };
-        Finding::new(
-            &CODE_INACTIVE,
-            line.code.span,
-            format!(
-                "{} ({}) was terminated on {t}, before the date of service {dos}; a claim with it is rejected.{replaced}",
-                code.code, code.description
-            ),
-        )
-    } else {
-        Finding::new(
-            &CODE_INACTIVE,
-            line.code.span,
-            format!(
-                "{} ({}) takes effect on {}, after the date of service {dos}. Check the date or use the code in force then.",
-                code.code,
-                code.description,
-                code.added.map_or(String::new(), |d| d.to_string())
-            ),
-        )
-    };
-    if let [one] = code.replaced_by.as_slice() {
-        f = f.fix(
-            format!("Replace {} with {one}", code.code),
-            vec![Edit {
-                span: line.code.span,
-                new_text: one.clone(),
-            }],
-        );
+        out.push(Finding::new(&CODE_UNKNOWN, line.code.span, message));
     }
-    out.push(f);
+}
+
+fn not_in_data(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.lines {
+        if facts.status == CodeStatus::NotInData {
+            out.push(not_in_data_finding(
+                &facts.line.code.value,
+                facts.line.code.span,
+            ));
+        }
+        for (m, status) in facts.line.modifiers.iter().zip(&facts.modifiers) {
+            if matches!(status, ModifierStatus::NotInData) {
+                out.push(not_in_data_finding(
+                    &format!("Modifier {}", m.value),
+                    m.span,
+                ));
+            }
+        }
+    }
+    for dx in &ctx.dxs {
+        if matches!(dx.status, DxStatus::NotInData) {
+            let what = match (dx.dos, ctx.data.icd10_complete(None)) {
+                (Some(dos), true) => format!(
+                    "{} (no ICD-10-CM edition loaded covers {dos})",
+                    dx.dx.code.value
+                ),
+                _ => dx.dx.code.value.clone(),
+            };
+            out.push(not_in_data_finding(&what, dx.dx.code.span));
+        }
+    }
 }
 
 fn describe_code(ctx: &ClaimCtx, code: &str, dos: Date) -> String {
@@ -433,49 +386,98 @@ fn describe_code(ctx: &ClaimCtx, code: &str, dos: Date) -> String {
         .map_or(String::new(), |c| format!(" ({})", c.description))
 }
 
-/// For a drug line tied to no admin: the documented admin of another drug it was probably meant for
-/// (an admin the data knows whose codes no line bills).
-pub fn mismatched_admin<'a>(
-    ctx: &ClaimCtx<'a>,
-    facts: &LineFacts,
-) -> Option<(&'a Admin, &'a Code)> {
-    if !facts.is_drug() || facts.admin.is_some() {
-        return None;
-    }
-    let billed = |c: &Code| {
-        ctx.lines
-            .iter()
-            .any(|l| l.code.is_some_and(|x| x.code == c.code))
-    };
-    ctx.claim.admins.iter().find_map(|a| {
-        let codes = ctx.admin_codes(a);
-        if codes.is_empty() || codes.iter().any(|c| billed(c)) {
-            return None;
-        }
-        let dos = facts.dos.or(a.date_of_service());
-        let best = codes
-            .iter()
-            .find(|c| dos.is_none_or(|d| c.active_on(d)))
-            .or(codes.first())?;
-        Some((a, *best))
-    })
+/// The units a line keeps when its code is replaced by `to`: the same dose in the new code's billing
+/// unit, rounded up. `None` when either billing unit is unknown.
+fn units_in(ctx: &ClaimCtx, facts: &LineFacts, to: &str, dos: Date) -> Option<Decimal> {
+    let from = facts.code?.billing_unit?;
+    let to = ctx.data.code(to, Some(dos))?.billing_unit?;
+    let units = facts.line.units.as_ref()?.value;
+    let dose = claimls_model::Quantity::new(units * from.amount, from.unit);
+    crate::context::units_for(dose, to)
 }
 
-fn code_drug_mismatch(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
-    let Some((admin, suggested)) = mismatched_admin(ctx, facts) else {
-        return;
-    };
-    let Some(code) = facts.code else { return };
-    let billed_drug = code
-        .drug
-        .as_ref()
-        .map_or(code.description.clone(), |d| d.generic.clone());
-    let documented = suggested
-        .drug
-        .as_ref()
-        .map_or(admin.drug.value.clone(), |d| d.generic.clone());
-    out.push(
-        Finding::new(
+fn code_inactive(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.lines {
+        let line = facts.line;
+        let (Some(code), Some(dos)) = (facts.code, facts.dos) else {
+            continue;
+        };
+        if code.active_on(dos) {
+            continue;
+        }
+        let mut f = if let Some(t) = code.terminated.filter(|t| *t < dos) {
+            let replaced = match code.replaced_by.as_slice() {
+                [] => String::new(),
+                [one] => format!(" It was replaced by {one}{}.", describe_code(ctx, one, dos)),
+                many => format!(" It was replaced by {}.", many.join(", ")),
+            };
+            Finding::new(
+                &CODE_INACTIVE,
+                line.code.span,
+                format!(
+                    "{} ({}) was terminated on {t}, before the date of service {dos}; a claim with it is rejected.{replaced}",
+                    code.code, code.description
+                ),
+            )
+        } else {
+            Finding::new(
+                &CODE_INACTIVE,
+                line.code.span,
+                format!(
+                    "{} ({}) takes effect on {}, after the date of service {dos}. Check the date or use the code in force then.",
+                    code.code,
+                    code.description,
+                    code.added.map_or(String::new(), |d| d.to_string())
+                ),
+            )
+        };
+        if let [one] = code.replaced_by.as_slice() {
+            let mut edits = vec![Edit {
+                span: line.code.span,
+                new_text: one.clone(),
+            }];
+            let same_unit =
+                ctx.data.code(one, Some(dos)).and_then(|c| c.billing_unit) == code.billing_unit;
+            match (&line.units, units_in(ctx, facts, one, dos)) {
+                (_, _) if same_unit => {}
+                (Some(units), Some(n)) => {
+                    f.message.push_str(&format!(
+                        " {one} bills in other units: the same dose is `units {}`.",
+                        crate::context::show(n)
+                    ));
+                    edits.push(Edit {
+                        span: units.span,
+                        new_text: crate::context::show(n),
+                    });
+                }
+                // The units cannot be carried over: a replacement with the old units would bill the
+                // wrong amount, so there is no one-click fix.
+                _ => edits.clear(),
+            }
+            if !edits.is_empty() {
+                f = f.fix(format!("Replace {} with {one}", code.code), edits);
+            }
+        }
+        out.push(f);
+    }
+}
+
+fn code_drug_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.lines {
+        let Some((a, suggested)) = facts.mismatch else {
+            continue;
+        };
+        let Some(code) = facts.code else { continue };
+        let admin = ctx.administrations[a].admin;
+        let billed_drug = code
+            .drug
+            .as_ref()
+            .map_or(code.description.clone(), |d| d.generic.clone());
+        let documented = suggested
+            .drug
+            .as_ref()
+            .map_or(admin.drug.value.clone(), |d| d.generic.clone());
+        let mut f = Finding::new(
             &CODE_DRUG_MISMATCH,
             facts.line.code.span,
             format!(
@@ -483,120 +485,178 @@ fn code_drug_mismatch(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>)
                 code.code, code.description, suggested.code, suggested.description
             ),
         )
-        .related(admin.header, format!("administration of {}", admin.drug.value))
-        .fix(
-            format!("Replace {} with {}", code.code, suggested.code),
-            vec![Edit { span: facts.line.code.span, new_text: suggested.code.clone() }],
-        ),
-    );
+        .related(admin.header, format!("administration of {}", admin.drug.value));
+        // The fix replaces the code on every line of this drug on this date (the JW line too), and
+        // only when the units stay right: both codes bill the same amount per unit.
+        if suggested.billing_unit == code.billing_unit {
+            let edits = ctx
+                .lines
+                .iter()
+                .filter(|l| {
+                    l.mismatch.is_some_and(|(x, _)| x == a)
+                        && l.code.is_some_and(|c| c.code == code.code)
+                })
+                .map(|l| Edit {
+                    span: l.line.code.span,
+                    new_text: suggested.code.clone(),
+                })
+                .collect();
+            f = f.fix(
+                format!("Replace {} with {}", code.code, suggested.code),
+                edits,
+            );
+        }
+        out.push(f);
+    }
 }
 
-fn modifiers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
-    let line = facts.line;
-    for (i, m) in line.modifiers.iter().enumerate() {
-        let text = &m.value;
-        if line.modifiers[..i].iter().any(|x| x.value == *text) {
+fn vial_product_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for a in &ctx.administrations {
+        let admin = a.admin;
+        for (i, vial) in admin.vials.iter().enumerate() {
+            let claimls_model::VialSize::Ndc(ndc) = &vial.size.value else {
+                continue;
+            };
+            let Some(product) = ndc.digits.as_deref().and_then(|d| ctx.data.product(d)) else {
+                continue;
+            };
+            let shown = ndc.hyphenated().unwrap_or_else(|| ndc.raw.clone());
+            let codes = product.codes.join(" or ");
+            if a.foreign_vials.contains(&i) {
+                out.push(Finding::new(
+                    &VIAL_PRODUCT_MISMATCH,
+                    vial.size.span,
+                    format!(
+                        "NDC {shown} is {} (billed with {codes}), not {}. The vial or the drug in the record is wrong; check both against the chart. This vial is left out of the waste arithmetic.",
+                        product.name, admin.drug.value
+                    ),
+                ).related(admin.header, format!("administration of {}", admin.drug.value)));
+                continue;
+            }
+            // A biosimilar charted under the reference product's name: judged by its own code.
+            let by_product = a.codes.iter().any(|c| product.codes.contains(&c.code))
+                && a.named_codes
+                    .iter()
+                    .all(|c| !product.codes.contains(&c.code));
+            if !by_product {
+                continue;
+            }
+            let generic = a
+                .codes
+                .iter()
+                .find_map(|c| c.drug.as_ref().map(|d| d.generic.clone()))
+                .unwrap_or_else(|| product.name.clone());
             out.push(
                 Finding::new(
-                    &MODIFIER_DUPLICATE,
-                    m.span,
-                    format!("{text} is already on this line; a modifier is written once. Remove the repeat."),
+                    &VIAL_PRODUCT_MISMATCH,
+                    vial.size.span,
+                    format!(
+                        "NDC {shown} is {} ({generic}), billed with {codes}; the record names {}. Its lines are judged as {codes}: name what was given, `admin {generic}`.",
+                        product.name, admin.drug.value
+                    ),
                 )
-                .fix(format!("Remove the repeated {text}"), vec![ctx.remove_modifier(m.span)]),
+                .severity(crate::Severity::Warning)
+                .fix(
+                    format!("Write `admin {generic}`"),
+                    vec![Edit {
+                        span: admin.drug.span,
+                        new_text: generic.clone(),
+                    }],
+                ),
             );
-            continue;
         }
-        if i == 4 {
-            out.push(Finding::new(
-                &MODIFIER_DUPLICATE,
-                m.span,
-                "A claim line has four modifier positions; this line has more. Keep the four that bear on payment (JW/JZ first on drug lines).",
-            ));
-        }
-        let known = ctx.data.modifier(text, facts.dos);
-        let Some(modifier) = known else {
-            if text == "JN" {
-                out.push(
+    }
+}
+
+fn modifier_unknown(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.lines {
+        for (m, status) in facts.line.modifiers.iter().zip(&facts.modifiers) {
+            let text = &m.value;
+            match status {
+                ModifierStatus::Unknown if text == "JN" => out.push(
                     Finding::new(
                         &MODIFIER_UNKNOWN,
                         m.span,
                         "There is no JN modifier in the HCPCS set. A drug line bills the drug itself; a diluent is not billed separately. Remove JN.",
                     )
                     .fix("Remove JN", vec![ctx.remove_modifier(m.span)]),
-                );
-            } else if ctx.data.hcpcs_complete(facts.dos)
-                || text.len() != 2
-                || !text.bytes().all(|b| b.is_ascii_alphanumeric())
-            {
-                out.push(
+                ),
+                ModifierStatus::Unknown => out.push(
                     Finding::new(
                         &MODIFIER_UNKNOWN,
                         m.span,
                         format!("{text} is not a HCPCS Level II or CPT modifier; the line would be rejected. Remove it or write the intended modifier."),
                     )
                     .fix(format!("Remove {text}"), vec![ctx.remove_modifier(m.span)]),
-                );
-            } else {
-                out.push(not_in_data(&format!("Modifier {text}"), m.span));
-            }
-            continue;
-        };
-        if let Some(dos) = facts.dos
-            && !modifier.active_on(dos)
-        {
-            let mut f = Finding::new(
-                &MODIFIER_UNKNOWN,
-                m.span,
-                format!(
-                    "{text} ({}) is not in effect on {dos}{}.{}",
-                    modifier.description,
-                    modifier
-                        .terminated
-                        .map_or(String::new(), |t| format!(": it was terminated on {t}")),
-                    modifier
-                        .replaced_by
-                        .as_ref()
-                        .map_or(String::new(), |r| format!(
-                            " Use {r}, which carries the same meaning."
-                        ))
                 ),
-            );
-            if let Some(r) = &modifier.replaced_by {
-                f = f.fix(
-                    format!("Replace {text} with {r}"),
-                    vec![Edit {
-                        span: m.span,
-                        new_text: r.clone(),
-                    }],
-                );
+                ModifierStatus::Known(modifier) => {
+                    let Some(dos) = facts.dos.filter(|d| !modifier.active_on(*d)) else {
+                        continue;
+                    };
+                    let mut f = Finding::new(
+                        &MODIFIER_UNKNOWN,
+                        m.span,
+                        format!(
+                            "{text} ({}) is not in effect on {dos}{}.{}",
+                            modifier.description,
+                            modifier
+                                .terminated
+                                .map_or(String::new(), |t| format!(": it was terminated on {t}")),
+                            modifier.replaced_by.as_ref().map_or(String::new(), |r| format!(
+                                " Use {r}, which carries the same meaning."
+                            ))
+                        ),
+                    );
+                    if let Some(r) = &modifier.replaced_by {
+                        f = f.fix(
+                            format!("Replace {text} with {r}"),
+                            vec![Edit {
+                                span: m.span,
+                                new_text: r.clone(),
+                            }],
+                        );
+                    }
+                    out.push(f);
+                }
+                ModifierStatus::Repeat | ModifierStatus::NotInData => {}
             }
-            out.push(f);
-            continue;
         }
+    }
+}
+
+fn modifier_not_applicable(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.lines {
         let Some(code) = facts.code else { continue };
         let is_drug = code.kind == CodeKind::Drug;
-        let problem = match modifier.kind {
-            ModifierKind::Procedure if is_drug => Some(format!(
-                "{text} ({}) is a procedure modifier; it does not belong on the drug supply code {}. Extra drug is billed through the units (and a JW line for waste), not a modifier.",
-                modifier.description, code.code
-            )),
-            ModifierKind::Waste | ModifierKind::Drug if !is_drug => Some(format!(
-                "{text} ({}) belongs on drug supply codes; {} is {}. Remove it here{}.",
-                modifier.description,
-                code.code,
-                match code.kind {
-                    CodeKind::Administration(_) => "an administration code",
-                    _ => "not a drug code",
-                },
-                if modifier.kind == ModifierKind::Waste {
-                    " and put it on the drug's line"
-                } else {
-                    ""
-                }
-            )),
-            _ => None,
-        };
-        if let Some(message) = problem {
+        for (m, status) in facts.line.modifiers.iter().zip(&facts.modifiers) {
+            let ModifierStatus::Known(modifier) = status else {
+                continue;
+            };
+            if facts.dos.is_some_and(|d| !modifier.active_on(d)) {
+                continue;
+            }
+            let text = &m.value;
+            let message = match modifier.kind {
+                ModifierKind::Procedure if is_drug => format!(
+                    "{text} ({}) is a procedure modifier; it does not belong on the drug supply code {}. Extra drug is billed through the units (and a JW line for waste), not a modifier.",
+                    modifier.description, code.code
+                ),
+                ModifierKind::Waste | ModifierKind::Drug if !is_drug => format!(
+                    "{text} ({}) belongs on drug supply codes; {} is {}. Remove it here{}.",
+                    modifier.description,
+                    code.code,
+                    match code.kind {
+                        CodeKind::Administration(_) => "an administration code",
+                        _ => "not a drug code",
+                    },
+                    if modifier.kind == ModifierKind::Waste {
+                        " and put it on the drug's line"
+                    } else {
+                        ""
+                    }
+                ),
+                _ => continue,
+            };
             out.push(
                 Finding::new(&MODIFIER_NOT_APPLICABLE, m.span, message)
                     .fix(format!("Remove {text}"), vec![ctx.remove_modifier(m.span)]),
@@ -605,49 +665,61 @@ fn modifiers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
     }
 }
 
-fn diagnoses(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    let claim = ctx.claim;
-    if claim.dxs.is_empty() {
-        if !claim.lines.is_empty() || !claim.admins.is_empty() {
-            out.push(Finding::new(
-                &DX_MISSING,
-                claim.header,
-                "The claim has no diagnosis; every line needs one to point at. Add `dx A <ICD-10-CM code>`.",
-            ));
-        }
-        return;
-    }
-    let dos = ctx.claim_dos();
-    for dx in &claim.dxs {
-        let text = &dx.code.value;
-        if !is_icd10_shape(text) {
-            out.push(Finding::new(
-                &DX_UNKNOWN,
-                dx.code.span,
-                format!("`{text}` is not an ICD-10-CM code: a letter, two digits or a digit and a letter, then an optional dot and up to four characters (G35.A, K50.90)."),
-            ));
-            continue;
-        }
-        let Some(d) = ctx.data.diagnosis(text, dos) else {
-            if ctx.data.icd10_complete(dos) {
+fn modifier_duplicate(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.lines {
+        for (i, (m, status)) in facts
+            .line
+            .modifiers
+            .iter()
+            .zip(&facts.modifiers)
+            .enumerate()
+        {
+            if matches!(status, ModifierStatus::Repeat) {
+                out.push(
+                    Finding::new(
+                        &MODIFIER_DUPLICATE,
+                        m.span,
+                        format!("{} is already on this line; a modifier is written once. Remove the repeat.", m.value),
+                    )
+                    .fix(format!("Remove the repeated {}", m.value), vec![ctx.remove_modifier(m.span)]),
+                );
+            } else if i == 4 {
                 out.push(Finding::new(
-                    &DX_UNKNOWN,
-                    dx.code.span,
-                    format!(
-                        "{text} is not in ICD-10-CM ({}). Check the code in the tabular list.",
-                        ctx.data.edition_for(dos).name
-                    ),
+                    &MODIFIER_DUPLICATE,
+                    m.span,
+                    "A claim line has four modifier positions; this line has more. Keep the four that bear on payment (JW/JZ first on drug lines).",
                 ));
-            } else {
-                out.push(not_in_data(text, dx.code.span));
             }
-            continue;
-        };
-        let Some(date) = dos else { continue };
-        if !d.active_on(date) {
-            out.push(Finding::new(
-                &DX_UNKNOWN,
-                dx.code.span,
+        }
+    }
+}
+
+fn dx_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    if ctx.claim.dxs.is_empty() {
+        out.push(Finding::new(
+            &DX_MISSING,
+            ctx.claim.header,
+            "The claim has no diagnosis; every line needs one to point at. Add `dx A <ICD-10-CM code>` from the chart.",
+        ));
+    }
+}
+
+fn dx_unknown(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.dxs {
+        let text = &facts.dx.code.value;
+        let span = facts.dx.code.span;
+        let message = match facts.status {
+            DxStatus::Malformed => format!(
+                "`{text}` is not an ICD-10-CM code: a letter, two digits or a digit and a letter, then an optional dot and up to four characters (G35.A, K50.90)."
+            ),
+            DxStatus::Unknown => format!(
+                "{text} is not in ICD-10-CM ({}). Check the code in the tabular list.",
+                ctx.data.edition_for(facts.dos).name
+            ),
+            DxStatus::Known(d) => {
+                let Some(date) = facts.dos.filter(|d2| !d.active_on(*d2)) else {
+                    continue;
+                };
                 format!(
                     "{} ({}) is not in effect on {date}{}.",
                     d.code,
@@ -657,26 +729,42 @@ fn diagnoses(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
                         (Some(e), _) if date < e => format!(": it takes effect on {e}"),
                         _ => String::new(),
                     }
-                ),
-            ));
+                )
+            }
+            DxStatus::NotInData => continue,
+        };
+        out.push(Finding::new(&DX_UNKNOWN, span, message));
+    }
+}
+
+fn dx_not_billable(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.dxs {
+        let DxStatus::Known(d) = facts.status else {
+            continue;
+        };
+        let Some(date) = facts.dos else { continue };
+        if !d.active_on(date) || d.billable_on(date) {
             continue;
         }
-        if d.billable_on(date) {
-            continue;
-        }
-        let children = ctx.data.billable_children(text, Some(date));
+        let children = ctx.data.billable_children(&facts.dx.code.value, Some(date));
         let since = d
             .billable_until
             .map_or(String::new(), |u| format!(" since {}", u.next_day()));
+        // ICD-10-CM calls a three-character code a category and a longer one a subcategory.
+        let kind = if claimls_data::icd10_key(&d.code).len() > 3 {
+            "subcategory"
+        } else {
+            "category"
+        };
         let list: Vec<String> = children
             .iter()
             .map(|c| format!("{} ({})", c.code, c.title))
             .collect();
         let mut f = Finding::new(
             &DX_NOT_BILLABLE,
-            dx.code.span,
+            facts.dx.code.span,
             format!(
-                "{} ({}) is a category{since} and is not billable. Use {}.",
+                "{} ({}) is a {kind}{since} and is not billable. Use {}.",
                 d.code,
                 d.title,
                 if list.is_empty() {
@@ -690,7 +778,7 @@ fn diagnoses(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             f = f.alternative(
                 format!("Replace {} with {} ({})", d.code, c.code, c.title),
                 vec![Edit {
-                    span: dx.code.span,
+                    span: facts.dx.code.span,
                     new_text: c.code.clone(),
                 }],
             );
@@ -699,63 +787,65 @@ fn diagnoses(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     }
 }
 
-fn dx_pointers(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
-    let Some(pointers) = &facts.line.dx else {
-        return;
-    };
+fn dx_pointer_invalid(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     let claim = ctx.claim;
-    for (i, p) in pointers.iter().enumerate() {
-        if i == 4 {
-            out.push(Finding::new(
+    for facts in &ctx.lines {
+        let Some(pointers) = &facts.line.dx else {
+            continue;
+        };
+        for (i, p) in pointers.iter().enumerate() {
+            if i == 4 {
+                out.push(Finding::new(
+                    &DX_POINTER_INVALID,
+                    p.span,
+                    "A line points at up to four diagnoses; keep the four that support it, the primary first.",
+                ));
+            }
+            let found = match &p.value {
+                DxPointer::Letter(c) => claim.dxs.iter().any(|d| d.letter.value == *c),
+                DxPointer::Code(code) => {
+                    let key = claimls_data::icd10_key(code);
+                    claim
+                        .dxs
+                        .iter()
+                        .any(|d| claimls_data::icd10_key(&d.code.value) == key)
+                }
+            };
+            if found {
+                continue;
+            }
+            let have: Vec<String> = claim
+                .dxs
+                .iter()
+                .map(|d| format!("{} {}", d.letter.value, d.code.value))
+                .collect();
+            let what = match &p.value {
+                DxPointer::Letter(c) => format!("diagnosis {c}"),
+                DxPointer::Code(c) => format!("diagnosis {c}"),
+            };
+            let mut f = Finding::new(
                 &DX_POINTER_INVALID,
                 p.span,
-                "A line points at up to four diagnoses; keep the four that support it, the primary first.",
-            ));
-        }
-        let found = match &p.value {
-            DxPointer::Letter(c) => claim.dxs.iter().any(|d| d.letter.value == *c),
-            DxPointer::Code(code) => {
-                let key = claimls_data::icd10_key(code);
-                claim
-                    .dxs
-                    .iter()
-                    .any(|d| claimls_data::icd10_key(&d.code.value) == key)
-            }
-        };
-        if found {
-            continue;
-        }
-        let have: Vec<String> = claim
-            .dxs
-            .iter()
-            .map(|d| format!("{} {}", d.letter.value, d.code.value))
-            .collect();
-        let what = match &p.value {
-            DxPointer::Letter(c) => format!("diagnosis {c}"),
-            DxPointer::Code(c) => format!("diagnosis {c}"),
-        };
-        let mut f = Finding::new(
-            &DX_POINTER_INVALID,
-            p.span,
-            format!(
-                "This line points at {what}, which the claim does not have ({}). Point at one of the claim's diagnoses or add it.",
-                if have.is_empty() {
-                    "it has none".to_string()
-                } else {
-                    format!("it has {}", have.join(", "))
-                }
-            ),
-        );
-        if let [only] = claim.dxs.as_slice() {
-            f = f.fix(
-                format!("Point at {}", only.letter.value),
-                vec![Edit {
-                    span: p.span,
-                    new_text: only.letter.value.to_string(),
-                }],
+                format!(
+                    "This line points at {what}, which the claim does not have ({}). Point at one of the claim's diagnoses or add it.",
+                    if have.is_empty() {
+                        "it has none".to_string()
+                    } else {
+                        format!("it has {}", have.join(", "))
+                    }
+                ),
             );
+            if let [only] = claim.dxs.as_slice() {
+                f = f.fix(
+                    format!("Point at {}", only.letter.value),
+                    vec![Edit {
+                        span: p.span,
+                        new_text: only.letter.value.to_string(),
+                    }],
+                );
+            }
+            out.push(f);
         }
-        out.push(f);
     }
 }
 
@@ -779,49 +869,58 @@ fn pointed_dx<'a>(ctx: &ClaimCtx<'a>, facts: &LineFacts) -> Vec<&'a claimls_mode
     }
 }
 
-fn dx_unsupported(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
-    let Some(code) = facts.code.filter(|_| facts.is_drug()) else {
-        return;
-    };
-    let Some(drug) = &code.drug else { return };
-    // A line billing the wrong drug is code-drug-mismatch's finding; its indications are beside the point.
-    if drug.indications.is_empty() || mismatched_admin(ctx, facts).is_some() {
-        return;
-    }
-    let dxs = pointed_dx(ctx, facts);
-    if dxs.is_empty() {
-        return;
-    }
-    let supports = |dx: &str| {
-        let key = claimls_data::icd10_key(dx);
-        drug.indications
+fn dx_unsupported(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.lines {
+        let Some(code) = facts.code.filter(|_| facts.is_drug()) else {
+            continue;
+        };
+        let Some(drug) = &code.drug else { continue };
+        // A line billing the wrong drug is code-drug-mismatch's finding; its indications are beside
+        // the point.
+        if drug.indications.is_empty() || facts.mismatch.is_some() {
+            continue;
+        }
+        let dxs = pointed_dx(ctx, facts);
+        if dxs.is_empty() {
+            continue;
+        }
+        let supports = |dx: &str| {
+            let key = claimls_data::icd10_key(dx);
+            drug.indications
+                .iter()
+                .any(|i| key.starts_with(&claimls_data::icd10_key(i)))
+        };
+        if dxs.iter().any(|d| supports(&d.code.value)) {
+            continue;
+        }
+        let indications: Vec<String> = drug
+            .indications
             .iter()
-            .any(|i| key.starts_with(&claimls_data::icd10_key(i)))
-    };
-    if dxs.iter().any(|d| supports(&d.code.value)) {
-        return;
+            .map(|i| {
+                ctx.data
+                    .diagnosis(i, facts.dos)
+                    .map_or(i.clone(), |d| format!("{i} ({})", d.title))
+            })
+            .collect();
+        let pointed: Vec<&str> = dxs.iter().map(|d| d.code.value.as_str()).collect();
+        let span = facts
+            .line
+            .dx
+            .as_ref()
+            .and_then(|d| d.first())
+            .map_or(facts.line.code.span, |p| p.span);
+        out.push(Finding::new(
+            &DX_UNSUPPORTED,
+            span,
+            format!(
+                "{} ({}) is indicated for {}; none of this line's diagnoses ({}) is among them, so the line may be denied as not medically necessary. If the chart documents the condition the drug treats, point the line at that diagnosis; never add one the chart does not support.",
+                code.code,
+                drug.generic,
+                indications.join(", "),
+                pointed.join(", ")
+            ),
+        ));
     }
-    let indications: Vec<String> = drug
-        .indications
-        .iter()
-        .map(|i| {
-            ctx.data
-                .diagnosis(i, facts.dos)
-                .map_or(i.clone(), |d| format!("{i} ({})", d.title))
-        })
-        .collect();
-    let pointed: Vec<&str> = dxs.iter().map(|d| d.code.value.as_str()).collect();
-    out.push(Finding::new(
-        &DX_UNSUPPORTED,
-        facts.line.dx.as_ref().and_then(|d| d.first()).map_or(facts.line.code.span, |p| p.span),
-        format!(
-            "{} ({}) is indicated for {}; none of this line's diagnoses ({}) is one of them, so the line may be denied as not medically necessary. Point it at the diagnosis the drug treats.",
-            code.code,
-            drug.generic,
-            indications.join(", "),
-            pointed.join(", ")
-        ),
-    ));
 }
 
 /// `50242-150-01` (5-3-2) → `50242-0150-01`: the 11-digit form of a 10-digit NDC, when the shape says
@@ -844,14 +943,14 @@ pub fn padded_ndc(raw: &str) -> Option<String> {
     }
 }
 
-fn ndc_invalid(ndc: &claimls_model::Spanned<claimls_model::Ndc>) -> Option<Finding> {
-    if ndc.value.digits.is_some() {
+fn ndc_invalid_finding(ndc: &claimls_model::Ndc, span: Span) -> Option<Finding> {
+    if ndc.digits.is_some() {
         return None;
     }
-    let raw = &ndc.value.raw;
+    let raw = &ndc.raw;
     let mut f = Finding::new(
         &NDC_INVALID,
-        ndc.span,
+        span,
         format!(
             "`{raw}` is not an NDC in claim format: write 11 digits as 5-4-2 with hyphens (50242-0150-01) or without (50242015001)."
         ),
@@ -860,77 +959,81 @@ fn ndc_invalid(ndc: &claimls_model::Spanned<claimls_model::Ndc>) -> Option<Findi
         f.message = format!(
             "`{raw}` is a 10-digit package code; claims carry the 11-digit 5-4-2 form with the zero padded in: write `{p}`."
         );
-        f = f.fix(
-            format!("Write {p}"),
-            vec![Edit {
-                span: ndc.span,
-                new_text: p,
-            }],
-        );
+        f = f.fix(format!("Write {p}"), vec![Edit { span, new_text: p }]);
     }
     Some(f)
 }
 
-fn line_ndc(ctx: &ClaimCtx, facts: &LineFacts, out: &mut Vec<Finding>) {
-    let Some(ndc) = &facts.line.ndc else { return };
-    if let Some(f) = ndc_invalid(&ndc.ndc) {
-        out.push(f);
-        return;
-    }
-    let Some(digits) = &ndc.ndc.value.digits else {
-        return;
-    };
-    let Some(product) = ctx.data.product(digits) else {
-        return;
-    };
-    let code = &facts.line.code.value;
-    if product.codes.is_empty() || product.codes.iter().any(|c| c.eq_ignore_ascii_case(code)) {
-        return;
-    }
-    out.push(Finding::new(
-        &NDC_CODE_MISMATCH,
-        ndc.ndc.span,
-        format!(
-            "NDC {} is {}, billed with {}, not {code}. Check the code and the NDC against the vial used.",
-            ndc.ndc.value.hyphenated().unwrap_or_else(|| ndc.ndc.value.raw.clone()),
-            product.name,
-            product.codes.join(" or ")
-        ),
-    ));
-}
-
-fn vial_ndcs(_ctx: &ClaimCtx, admin: &Admin, out: &mut Vec<Finding>) {
-    for vial in &admin.vials {
-        if let claimls_model::VialSize::Ndc(ndc) = &vial.size.value {
-            let spanned = claimls_model::Spanned::new(ndc.clone(), vial.size.span);
-            if let Some(f) = ndc_invalid(&spanned) {
-                out.push(f);
-            }
+fn ndc_invalid(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    let on_lines = ctx
+        .lines
+        .iter()
+        .filter_map(|f| f.line.ndc.as_ref().map(|n| (&n.ndc.value, n.ndc.span)));
+    let on_vials = ctx.claim.admins.iter().flat_map(|a| {
+        a.vials.iter().filter_map(|v| match &v.size.value {
+            claimls_model::VialSize::Ndc(ndc) => Some((ndc, v.size.span)),
+            claimls_model::VialSize::Amount(_) => None,
+        })
+    });
+    for (ndc, span) in on_lines.chain(on_vials) {
+        if let Some(f) = ndc_invalid_finding(ndc, span) {
+            out.push(f);
         }
     }
 }
 
-fn place_of_service(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    let claim = ctx.claim;
-    let Some(pos) = &claim.pos else {
+fn ndc_code_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for facts in &ctx.lines {
+        let Some(ndc) = &facts.line.ndc else { continue };
+        let Some(digits) = &ndc.ndc.value.digits else {
+            continue;
+        };
+        let Some(product) = ctx.data.product(digits) else {
+            continue;
+        };
+        let code = &facts.line.code.value;
+        if product.codes.is_empty() || product.codes.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+            continue;
+        }
+        out.push(Finding::new(
+            &NDC_CODE_MISMATCH,
+            ndc.ndc.span,
+            format!(
+                "NDC {} is {}, billed with {}, not {code}. Check the code and the NDC against the vial used.",
+                ndc.ndc.value.hyphenated().unwrap_or_else(|| ndc.ndc.value.raw.clone()),
+                product.name,
+                product.codes.join(" or ")
+            ),
+        ));
+    }
+}
+
+fn pos_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    if ctx.claim.pos.is_none() {
         out.push(Finding::new(
             &POS_MISSING,
-            claim.header,
+            ctx.claim.header,
             "The claim has no place of service, a required field. Add `pos <code>` (11 office, 19 or 22 outpatient hospital, 12 home).",
         ));
-        return;
-    };
-    let Some(place) = ctx.data.place_of_service(&pos.value) else {
+    }
+}
+
+fn pos_unknown(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    let Some(pos) = &ctx.claim.pos else { return };
+    if ctx.data.place_of_service(&pos.value).is_none() {
         out.push(Finding::new(
             &POS_UNKNOWN,
             pos.span,
             format!("`{}` is not a CMS place-of-service code. Common ones: 11 office, 12 home, 19 off-campus and 22 on-campus outpatient hospital.", pos.value),
         ));
+    }
+}
+
+fn pos_facility_drug(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    let Some(pos) = &ctx.claim.pos else { return };
+    let Some(place) = ctx.data.place_of_service(&pos.value).filter(|p| p.facility) else {
         return;
     };
-    if !place.facility {
-        return;
-    }
     let billed = ctx.lines.iter().find(|l| {
         l.code
             .is_some_and(|c| matches!(c.kind, CodeKind::Drug | CodeKind::Administration(_)))
@@ -956,8 +1059,11 @@ pub fn npi_valid(npi: &str) -> bool {
     if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let digits = b"80840".iter().chain(&b[..9]).map(|d| u32::from(d - b'0'));
-    let digits: Vec<u32> = digits.collect();
+    let digits: Vec<u32> = b"80840"
+        .iter()
+        .chain(&b[..9])
+        .map(|d| u32::from(d - b'0'))
+        .collect();
     let mut sum = 0;
     for (i, d) in digits.iter().rev().enumerate() {
         let v = if i % 2 == 0 { d * 2 } else { *d };

@@ -1,14 +1,21 @@
-//! What the rules know about a claim before any rule runs: each line's date of service, code record and
-//! `admin` record, and — for each drug on each date of service — the billing arithmetic (administered
-//! units, containers opened, billable waste, JW units). Computed once per claim, shared by every rule,
-//! and exposed to the front ends (the LSP's hover shows the same arithmetic the rules judged by).
+//! What the rules know about a claim before any rule runs, computed once per claim and shared by every
+//! rule (and by the front ends: the LSP's hover shows the arithmetic the rules judged by):
+//!
+//! - each line's date of service, code record and code status, modifiers' status, and — for drug lines
+//!   — the administrations of its drug on its date ([`LineFacts`]);
+//! - each `admin` record resolved ([`Administration`]: drug by product, delivery, time window);
+//! - for each drug on each date of service, the units and waste arithmetic ([`DrugUse`]);
+//! - for each date of service, the administration codes bound to the administrations they bill
+//!   ([`Encounter`], the hierarchy of [`crate::hierarchy`]);
+//! - each diagnosis's status ([`DxFacts`]).
+//!
+//! A rule that needs a fact another rule also needs finds it here; no rule calls another.
 
 use crate::config::{Config, PayerProfile};
-use claimls_data::{Code, CodeData, CodeKind, Container, Drug, Presentation};
-use claimls_model::{
-    Admin, Claim, Date, Decimal, DoseUnit, Line, PayerKind, Quantity, Span, VialSize,
-};
-use rust_decimal::prelude::ToPrimitive;
+pub use crate::encounter::*;
+pub use crate::hierarchy::{BilledService, Encounter, Service};
+use claimls_data::{Code, CodeData, CodeKind, Diagnosis, Modifier};
+use claimls_model::{Admin, Claim, Date, Decimal, Dx, Line, PayerKind, Quantity, Span};
 
 /// One claim with everything the rules need.
 pub struct ClaimCtx<'a> {
@@ -19,19 +26,60 @@ pub struct ClaimCtx<'a> {
     pub profile: PayerProfile,
     /// One per `claim.lines`, same order.
     pub lines: Vec<LineFacts<'a>>,
+    /// One per `claim.admins`, same order.
+    pub administrations: Vec<Administration<'a>>,
     /// One per drug code and date of service.
     pub drugs: Vec<DrugUse<'a>>,
+    /// One per date of service (administrations and lines without a date share one with `dos: None`).
+    pub encounters: Vec<Encounter>,
+    /// One per `claim.dxs`, same order.
+    pub dxs: Vec<DxFacts<'a>>,
+    /// The place of service is a facility (19, 21, 22, 23…): the facility bills drug and administration.
+    pub facility: bool,
+}
+
+/// Whether the code data can judge a code as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeStatus {
+    /// The data has it for the date of service.
+    Known,
+    /// Not the shape of a HCPCS or CPT code.
+    Malformed,
+    /// Well formed, and the complete official code set for the date does not have it.
+    Unknown,
+    /// Well formed, and only the curated subset was asked: it may exist.
+    NotInData,
+}
+
+/// A modifier of a line, judged against the code data once.
+#[derive(Debug, Clone, Copy)]
+pub enum ModifierStatus<'a> {
+    /// Already written earlier on the line.
+    Repeat,
+    /// The data has it.
+    Known(&'a Modifier),
+    /// Not a modifier (not two letters or digits, or not in the complete code set, or `JN`).
+    Unknown,
+    /// Not in the curated subset; it may exist.
+    NotInData,
 }
 
 /// What a line is, resolved.
 pub struct LineFacts<'a> {
     pub line: &'a Line,
-    /// `on`, else the start date of the admin for the same drug, else the only admin's start date.
+    /// `on`, else the start date of the administrations of the same drug, else the claim's one date.
     pub dos: Option<Date>,
     /// The code record for the date of service, when the data knows the code.
     pub code: Option<&'a Code>,
-    /// For drug lines: the `admin` whose drug this code bills.
-    pub admin: Option<&'a Admin>,
+    pub status: CodeStatus,
+    /// One per `line.modifiers`, same order.
+    pub modifiers: Vec<ModifierStatus<'a>>,
+    /// For drug lines: indexes into `ClaimCtx::administrations` of the administrations of this line's
+    /// drug on its date of service.
+    pub administrations: Vec<usize>,
+    /// For a drug line billing no documented administration: the administration on its date whose drug
+    /// no line bills, and the code that drug bills — the line was probably meant for it.
+    pub mismatch: Option<(usize, &'a Code)>,
 }
 
 impl LineFacts<'_> {
@@ -41,76 +89,29 @@ impl LineFacts<'_> {
     pub fn is_jw(&self) -> bool {
         self.line.has_modifier("JW")
     }
+    /// The administration-code service this line bills, when it is one.
+    pub fn service(&self) -> Option<Service> {
+        Service::of(&self.line.code.value)
+    }
 }
 
-/// One drug code on one date of service: its lines and the arithmetic the waste rules judge by.
-pub struct DrugUse<'a> {
-    pub code: &'a Code,
-    pub dos: Option<Date>,
-    pub admin: Option<&'a Admin>,
-    /// Indexes into `ClaimCtx::lines`: the lines billing the administered amount (no JW).
-    pub given_lines: Vec<usize>,
-    /// Indexes into `ClaimCtx::lines`: the JW lines.
-    pub jw_lines: Vec<usize>,
-    pub math: Option<WasteMath>,
-}
-
-/// Single-dose, multi-dose, or not known (mixed or unknown containers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ContainerKind {
-    SingleDose,
-    MultiDose,
+/// Whether the code data can judge a diagnosis as written.
+#[derive(Debug, Clone, Copy)]
+pub enum DxStatus<'a> {
+    Known(&'a Diagnosis),
+    /// Not the shape of an ICD-10-CM code.
+    Malformed,
+    /// Not in the complete ICD-10-CM edition for the date of service.
     Unknown,
+    /// Not in the curated subset, or no edition covers the date of service: it may exist.
+    NotInData,
 }
 
-/// The billing arithmetic of one drug on one date of service (rules.md, *Waste*).
-#[derive(Debug, Clone)]
-pub struct WasteMath {
-    /// The code's billing unit `u`.
-    pub unit: Quantity,
-    /// The documented dose.
-    pub dose: Quantity,
-    /// dose ÷ u rounded up (a dose under one unit is 1 unit).
-    pub given_units: Decimal,
-    /// Containers opened, in the billing unit's unit, with how it was derived ("4 × 100 mg").
-    pub opened: Option<(Quantity, String)>,
-    /// opened − given_units × u (never negative).
-    pub billable_waste: Option<Quantity>,
-    /// billable waste ÷ u rounded down.
-    pub jw_units: Option<Decimal>,
-    pub container: ContainerKind,
-    /// The documented waste (sum of `waste` statements), in the billing unit's unit.
-    pub documented_waste: Option<Quantity>,
-}
-
-impl WasteMath {
-    /// "J1745 bills 10 mg per unit: 350 mg is 35 units" — the sentence the messages and hover share.
-    pub fn given_sentence(&self, code: &str) -> String {
-        format!(
-            "{code} bills {} per unit: {} is {} {}",
-            self.unit,
-            self.dose,
-            self.given_units,
-            plural(self.given_units, "unit")
-        )
-    }
-}
-
-pub fn plural(n: Decimal, word: &str) -> String {
-    if n == Decimal::ONE {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
-}
-
-/// Units for a dose: dose ÷ unit rounded up, at least 1 for a positive dose.
-pub fn units_for(dose: Quantity, unit: Quantity) -> Option<Decimal> {
-    let ratio = dose.ratio(unit)?;
-    if ratio <= Decimal::ZERO {
-        return Some(Decimal::ZERO);
-    }
-    Some(ratio.ceil().max(Decimal::ONE))
+pub struct DxFacts<'a> {
+    pub dx: &'a Dx,
+    /// The date the diagnosis is judged for: the claim's one date of service.
+    pub dos: Option<Date>,
+    pub status: DxStatus<'a>,
 }
 
 impl<'a> ClaimCtx<'a> {
@@ -126,12 +127,36 @@ impl<'a> ClaimCtx<'a> {
             // v1 rule, but the claim still needs checking.
             None => config.profile(PayerKind::Medicare, None),
         };
-        let lines: Vec<LineFacts<'a>> = claim
+        let administrations: Vec<Administration<'a>> = claim
+            .admins
+            .iter()
+            .map(|a| Administration::new(a, data))
+            .collect();
+        let mut lines: Vec<LineFacts<'a>> = claim
             .lines
             .iter()
-            .map(|line| resolve_line(claim, data, line))
+            .map(|line| resolve_line(claim, data, &administrations, line))
             .collect();
-        let drugs = group_drugs(&lines, data);
+        for i in 0..lines.len() {
+            lines[i].mismatch = mismatch(&lines, i, &administrations);
+        }
+        let drugs = group_drugs(&lines, &administrations, data);
+        let encounters = encounters(&lines, &administrations);
+        let claim_dos = common_admin_date(claim);
+        let dxs = claim
+            .dxs
+            .iter()
+            .map(|dx| DxFacts {
+                dx,
+                dos: claim_dos,
+                status: dx_status(data, dx, claim_dos),
+            })
+            .collect();
+        let facility = claim
+            .pos
+            .as_ref()
+            .and_then(|p| data.place_of_service(&p.value))
+            .is_some_and(|p| p.facility);
         ClaimCtx {
             claim,
             text,
@@ -139,7 +164,11 @@ impl<'a> ClaimCtx<'a> {
             config,
             profile,
             lines,
+            administrations,
             drugs,
+            encounters,
+            dxs,
+            facility,
         }
     }
 
@@ -148,10 +177,23 @@ impl<'a> ClaimCtx<'a> {
         common_admin_date(self.claim)
     }
 
-    /// The admins whose drug the data knows, with their codes.
-    pub fn admin_codes(&self, admin: &Admin) -> Vec<&'a Code> {
-        self.data
-            .codes_for_drug(&admin.drug.value, admin.date_of_service())
+    /// The drug use a line belongs to (as an administered or a JW line).
+    pub fn drug_use_of(&self, line: usize) -> Option<&DrugUse<'a>> {
+        self.drugs
+            .iter()
+            .find(|u| u.given_lines.contains(&line) || u.jw_lines.contains(&line))
+    }
+
+    /// The first administration record of a drug use (the one messages point at).
+    pub fn first_admin(&self, u: &DrugUse) -> Option<&'a Admin> {
+        u.administrations
+            .first()
+            .map(|&a| self.administrations[a].admin)
+    }
+
+    /// The encounter of a date of service.
+    pub fn encounter(&self, dos: Option<Date>) -> Option<&Encounter> {
+        self.encounters.iter().find(|e| e.dos == dos)
     }
 
     /// The byte offset just past the end of the physical line containing `offset` (before its newline).
@@ -212,6 +254,25 @@ impl<'a> ClaimCtx<'a> {
                 self.indent_at(after.start),
                 statement
             ),
+        }
+    }
+
+    /// An edit that removes the statement at `span` and its line. A comment after the statement is kept
+    /// on its line (the coder's text is never lost with a fix).
+    pub fn remove_statement(&self, span: Span) -> crate::Edit {
+        let end = self.line_end(span.end);
+        let rest = self.text[span.end..end].trim_start_matches([' ', '\t']);
+        if rest.starts_with('#') {
+            let start = self.line_start(span.start) + self.indent_at(span.start).len();
+            let comment_at = end - rest.len();
+            return crate::Edit {
+                span: Span::new(start, comment_at),
+                new_text: String::new(),
+            };
+        }
+        crate::Edit {
+            span: self.whole_lines(span),
+            new_text: String::new(),
         }
     }
 
@@ -282,84 +343,221 @@ fn common_admin_date(claim: &Claim) -> Option<Date> {
     dates.all(|d| d == first).then_some(first)
 }
 
-fn resolve_line<'a>(claim: &'a Claim, data: &'a CodeData, line: &'a Line) -> LineFacts<'a> {
-    let code_text = &line.code.value;
-    let hint_dos = line
-        .on
-        .as_ref()
-        .map(|d| d.value)
-        .or_else(|| common_admin_date(claim));
-    let code = data.code(code_text, hint_dos);
-    let admin = match code {
-        Some(c) if c.kind == CodeKind::Drug => tie_admin(claim, data, c),
-        _ => None,
+/// `J2350`, `Q5103`: a letter and four digits.
+pub fn is_hcpcs_shape(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// `96413`, `0001F`: four digits and a digit or F/T/U.
+pub fn is_cpt_shape(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U'))
+}
+
+/// `G35.A`, `K50.90`, `G35`: a letter, a digit, a digit or letter, then optionally a dot and 1–4 more.
+pub fn is_icd10_shape(code: &str) -> bool {
+    let key = claimls_data::icd10_key(code);
+    let b = key.as_bytes();
+    let dot_ok = match code.find('.') {
+        None => true,
+        Some(i) => i == 3 && code.matches('.').count() == 1 && code.len() > 4,
     };
-    let dos = line
-        .on
-        .as_ref()
-        .map(|d| d.value)
-        .or_else(|| admin.and_then(|a| a.date_of_service()))
-        .or_else(|| common_admin_date(claim));
+    dot_ok
+        && (3..=7).contains(&b.len())
+        && b[0].is_ascii_uppercase()
+        && b[1].is_ascii_digit()
+        && b[2].is_ascii_alphanumeric()
+        && b[3..].iter().all(u8::is_ascii_alphanumeric)
+}
+
+fn code_status(data: &CodeData, text: &str, code: Option<&Code>, dos: Option<Date>) -> CodeStatus {
+    if !is_hcpcs_shape(text) && !is_cpt_shape(text) {
+        return CodeStatus::Malformed;
+    }
+    match code {
+        Some(_) => CodeStatus::Known,
+        None if data.hcpcs_complete(dos) && is_hcpcs_shape(text) => CodeStatus::Unknown,
+        None => CodeStatus::NotInData,
+    }
+}
+
+fn modifier_statuses<'a>(
+    data: &'a CodeData,
+    line: &Line,
+    dos: Option<Date>,
+) -> Vec<ModifierStatus<'a>> {
+    line.modifiers
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let text = &m.value;
+            if line.modifiers[..i].iter().any(|x| x.value == *text) {
+                return ModifierStatus::Repeat;
+            }
+            if let Some(known) = data.modifier(text, dos) {
+                return ModifierStatus::Known(known);
+            }
+            let shaped = text.len() == 2 && text.bytes().all(|b| b.is_ascii_alphanumeric());
+            if text == "JN" || !shaped || data.hcpcs_complete(dos) {
+                ModifierStatus::Unknown
+            } else {
+                ModifierStatus::NotInData
+            }
+        })
+        .collect()
+}
+
+fn dx_status<'a>(data: &'a CodeData, dx: &Dx, dos: Option<Date>) -> DxStatus<'a> {
+    let text = &dx.code.value;
+    if !is_icd10_shape(text) {
+        return DxStatus::Malformed;
+    }
+    match data.diagnosis(text, dos) {
+        Some(d) => DxStatus::Known(d),
+        None if data.icd10_complete(dos) => DxStatus::Unknown,
+        None => DxStatus::NotInData,
+    }
+}
+
+/// Whether an administration bills a drug code: its codes include it, or the code bills the same drug
+/// under another generation (admin eculizumab, line J1300 terminated → J1299).
+fn administers(a: &Administration, code: &Code) -> bool {
+    if a.bills(&code.code) {
+        return true;
+    }
+    let Some(drug) = &code.drug else { return false };
+    // The name as written counts only when no vial's product says otherwise.
+    let by_name = a.codes.len() == a.named_codes.len()
+        && a.codes
+            .iter()
+            .zip(&a.named_codes)
+            .all(|(x, y)| x.code == y.code);
+    let written = a.admin.drug.value.to_ascii_lowercase();
+    let generic = drug.generic.to_ascii_lowercase();
+    // A name the data does not know that starts the generic name (`dexamethasone` for
+    // `dexamethasone sodium phosphate`): the line's code says which salt.
+    let shortened = a.named_codes.is_empty()
+        && generic
+            .strip_prefix(written.as_str())
+            .is_some_and(|rest| rest.starts_with(' '));
+    (by_name && (written == generic || shortened))
+        || a.codes.iter().any(|c| {
+            c.drug
+                .as_ref()
+                .is_some_and(|d| d.generic.eq_ignore_ascii_case(&drug.generic))
+        })
+}
+
+fn resolve_line<'a>(
+    claim: &'a Claim,
+    data: &'a CodeData,
+    administrations: &[Administration<'a>],
+    line: &'a Line,
+) -> LineFacts<'a> {
+    let text = &line.code.value;
+    let on = line.on.as_ref().map(|d| d.value);
+    let code = data.code(text, on.or_else(|| common_admin_date(claim)));
+    let of_drug: Vec<usize> = match code {
+        Some(c) if c.kind == CodeKind::Drug => {
+            let known: Vec<usize> = (0..administrations.len())
+                .filter(|&a| administers(&administrations[a], c))
+                .collect();
+            if known.is_empty() {
+                // A drug the data does not know, when it is the only one: nothing proves it wrong.
+                let unknown: Vec<usize> = (0..administrations.len())
+                    .filter(|&a| administrations[a].codes.is_empty())
+                    .collect();
+                match unknown.as_slice() {
+                    [only] => vec![*only],
+                    _ => Vec::new(),
+                }
+            } else {
+                known
+            }
+        }
+        _ => Vec::new(),
+    };
+    let drug_date = {
+        let mut dates = of_drug.iter().map(|&a| administrations[a].dos);
+        let first = dates.next().flatten();
+        (first.is_some() && dates.all(|d| d == first))
+            .then_some(first)
+            .flatten()
+    };
+    let dos = on.or(drug_date).or_else(|| common_admin_date(claim));
     // Re-read the code for the final date of service (editions are chosen by date).
-    let code = data.code(code_text, dos).or(code);
+    let code = data.code(text, dos).or(code);
+    let bound = of_drug
+        .into_iter()
+        .filter(|&a| administrations[a].dos == dos || administrations[a].dos.is_none())
+        .collect();
     LineFacts {
         line,
         dos,
         code,
-        admin,
+        status: code_status(data, text, code, dos),
+        modifiers: modifier_statuses(data, line, dos),
+        administrations: bound,
+        mismatch: None,
     }
 }
 
-/// The admin whose drug a drug code bills: by the code data's drug names; else, when exactly one admin
-/// names a drug the data does not know, that one (nothing proves it wrong).
-fn tie_admin<'a>(claim: &'a Claim, data: &CodeData, code: &Code) -> Option<&'a Admin> {
-    let billed = |a: &Admin| {
-        data.codes_for_drug(&a.drug.value, a.date_of_service())
+/// For a drug line that bills no documented administration: an administration of its date whose
+/// (known) drug no line of the claim bills, and its best code.
+fn mismatch<'a>(
+    lines: &[LineFacts<'a>],
+    index: usize,
+    administrations: &[Administration<'a>],
+) -> Option<(usize, &'a Code)> {
+    let facts = &lines[index];
+    if !facts.is_drug() || !facts.administrations.is_empty() {
+        return None;
+    }
+    let billed = |c: &Code| {
+        lines
             .iter()
-            .any(|c| c.code == code.code)
+            .any(|l| l.code.is_some_and(|x| x.code == c.code))
     };
-    if let Some(a) = claim.admins.iter().find(|a| billed(a)) {
-        return Some(a);
-    }
-    // The same drug under another code generation (admin eculizumab, line J1300 terminated → J1299).
-    if let Some(drug) = &code.drug
-        && let Some(a) = claim
-            .admins
+    administrations.iter().enumerate().find_map(|(i, a)| {
+        if a.codes.is_empty() || a.codes.iter().any(|c| billed(c)) {
+            return None;
+        }
+        if facts.dos.is_some() && a.dos.is_some() && facts.dos != a.dos {
+            return None;
+        }
+        let dos = facts.dos.or(a.dos);
+        let best = a
+            .codes
             .iter()
-            .find(|a| a.drug.value.eq_ignore_ascii_case(&drug.generic))
-    {
-        return Some(a);
-    }
-    let unknown: Vec<&Admin> = claim
-        .admins
-        .iter()
-        .filter(|a| {
-            data.codes_for_drug(&a.drug.value, a.date_of_service())
-                .is_empty()
-        })
-        .collect();
-    match unknown.as_slice() {
-        [only] => Some(only),
-        _ => None,
-    }
+            .find(|c| dos.is_none_or(|d| c.active_on(d)))
+            .or(a.codes.first())?;
+        Some((i, *best))
+    })
 }
 
-fn group_drugs<'a>(lines: &[LineFacts<'a>], data: &'a CodeData) -> Vec<DrugUse<'a>> {
+fn group_drugs<'a>(
+    lines: &[LineFacts<'a>],
+    administrations: &[Administration<'a>],
+    data: &'a CodeData,
+) -> Vec<DrugUse<'a>> {
     let mut uses: Vec<DrugUse<'a>> = Vec::new();
     for (i, facts) in lines.iter().enumerate() {
         let Some(code) = facts.code.filter(|_| facts.is_drug()) else {
             continue;
         };
-        let pos = uses
+        let idx = match uses
             .iter()
-            .position(|u| u.code.code == code.code && u.dos == facts.dos);
-        let idx = match pos {
+            .position(|u| u.code.code == code.code && u.dos == facts.dos)
+        {
             Some(p) => p,
             None => {
                 uses.push(DrugUse {
                     code,
                     dos: facts.dos,
-                    admin: facts.admin,
+                    administrations: Vec::new(),
                     given_lines: Vec::new(),
                     jw_lines: Vec::new(),
                     math: None,
@@ -368,8 +566,10 @@ fn group_drugs<'a>(lines: &[LineFacts<'a>], data: &'a CodeData) -> Vec<DrugUse<'
             }
         };
         let u = &mut uses[idx];
-        if u.admin.is_none() {
-            u.admin = facts.admin;
+        for &a in &facts.administrations {
+            if !u.administrations.contains(&a) {
+                u.administrations.push(a);
+            }
         }
         if facts.is_jw() {
             u.jw_lines.push(i);
@@ -378,243 +578,133 @@ fn group_drugs<'a>(lines: &[LineFacts<'a>], data: &'a CodeData) -> Vec<DrugUse<'
         }
     }
     for u in &mut uses {
-        u.math = u.admin.and_then(|a| waste_math(u.code, a, data));
+        u.administrations.sort_unstable();
+        let records: Vec<&Administration> = u
+            .administrations
+            .iter()
+            .map(|&a| &administrations[a])
+            .collect();
+        u.math = waste_math(u.code, &records, data);
     }
     uses
 }
 
-/// The arithmetic of rules.md *Waste* for one code and its admin record.
-pub fn waste_math(code: &Code, admin: &Admin, data: &CodeData) -> Option<WasteMath> {
-    let unit = code.billing_unit?;
-    let dose = admin.dose.as_ref()?.value.to_unit(unit.unit)?;
-    let given_units = units_for(dose, unit)?;
-    let drug = code.drug.as_ref();
-    let documented_waste = sum_quantities(admin.wastes.iter().map(|w| w.amount.value), unit.unit);
-    let (opened, container) = opened(admin, drug, data, unit.unit);
-    let opened = opened.or_else(|| {
-        // No containers documented: what was opened is what was given plus what was discarded.
-        let waste = documented_waste?;
-        Some((
-            Quantity::new(dose.amount + waste.amount, unit.unit),
-            format!("dose {dose} + waste {waste}"),
-        ))
-    });
-    let billable_waste = opened.as_ref().map(|(o, _)| {
-        let w = o.amount - given_units * unit.amount;
-        Quantity::new(w.max(Decimal::ZERO), unit.unit)
-    });
-    let jw_units = billable_waste
-        .and_then(|w| w.ratio(unit))
-        .map(|r| r.floor());
-    Some(WasteMath {
-        unit,
-        dose,
-        given_units,
-        opened,
-        billable_waste,
-        jw_units,
-        container,
-        documented_waste,
-    })
-}
-
-fn sum_quantities(q: impl Iterator<Item = Quantity>, unit: DoseUnit) -> Option<Quantity> {
-    let mut total = Decimal::ZERO;
-    let mut any = false;
-    for x in q {
-        total += x.to_unit(unit)?.amount;
-        any = true;
-    }
-    any.then_some(Quantity::new(total, unit))
-}
-
-/// Containers opened (in `unit`) and their kind, from the `vial` statements.
-fn opened(
-    admin: &Admin,
-    drug: Option<&Drug>,
-    data: &CodeData,
-    unit: DoseUnit,
-) -> (Option<(Quantity, String)>, ContainerKind) {
-    let drug_kind = drug.map_or(ContainerKind::Unknown, |d| {
-        kind_of(d.presentations.iter().map(|p| p.container))
-    });
-    if admin.vials.is_empty() {
-        return (None, drug_kind);
-    }
-    let mut total = Decimal::ZERO;
-    let mut parts: Vec<String> = Vec::new();
-    let mut kinds: Vec<Option<Container>> = Vec::new();
-    let mut known = true;
-    for vial in &admin.vials {
-        let count = Decimal::from(vial.count.value);
-        let (amount, kind) = match &vial.size.value {
-            VialSize::Amount(q) => {
-                let p = drug.and_then(|d| presentation_by_amount(d, *q));
-                (Some(*q), p.map(|p| p.container))
-            }
-            VialSize::Ndc(ndc) => {
-                let p = ndc
-                    .digits
-                    .as_ref()
-                    .and_then(|d| presentation_by_ndc(drug, data, d));
-                (p.map(|p| p.amount), p.map(|p| p.container))
-            }
-        };
-        kinds.push(kind);
-        match amount.and_then(|a| a.to_unit(unit)) {
-            Some(a) => {
-                total += a.amount * count;
-                parts.push(format!("{} × {}", vial.count.value, a));
-            }
-            None => known = false,
+fn encounters(lines: &[LineFacts], administrations: &[Administration]) -> Vec<Encounter> {
+    let mut dates: Vec<Option<Date>> = Vec::new();
+    for d in administrations
+        .iter()
+        .map(|a| a.dos)
+        .chain(lines.iter().map(|l| l.dos))
+    {
+        if !dates.contains(&d) {
+            dates.push(d);
         }
     }
-    let kind = if kinds.iter().all(Option::is_some) {
-        kind_of(kinds.into_iter().flatten())
-    } else if kinds.contains(&Some(Container::MultiDose)) {
-        ContainerKind::MultiDose
-    } else {
-        drug_kind
-    };
-    if !known {
-        return (None, kind);
-    }
-    (Some((Quantity::new(total, unit), parts.join(" + "))), kind)
-}
-
-fn kind_of(containers: impl Iterator<Item = Container>) -> ContainerKind {
-    let mut kind = None;
-    for c in containers {
-        match (kind, c) {
-            (None, c) => kind = Some(c),
-            (Some(k), c) if k == c => {}
-            _ => return ContainerKind::Unknown,
-        }
-    }
-    match kind {
-        Some(Container::SingleDose) => ContainerKind::SingleDose,
-        Some(Container::MultiDose) => ContainerKind::MultiDose,
-        None => ContainerKind::Unknown,
-    }
-}
-
-/// The drug's presentation of this size (`vial 100 mg`).
-pub fn presentation_by_amount(drug: &Drug, amount: Quantity) -> Option<&Presentation> {
-    drug.presentations.iter().find(|p| {
-        amount
-            .to_unit(p.amount.unit)
-            .is_some_and(|a| a.amount == p.amount.amount)
-    })
-}
-
-/// The presentation of an NDC: the drug's own list first, then the product data.
-pub fn presentation_by_ndc<'a>(
-    drug: Option<&'a Drug>,
-    data: &'a CodeData,
-    ndc11: &str,
-) -> Option<&'a Presentation> {
-    drug.and_then(|d| {
-        d.presentations
-            .iter()
-            .find(|p| p.ndc.as_deref() == Some(ndc11))
-    })
-    .or_else(|| data.product(ndc11).and_then(|p| p.presentation.as_ref()))
-}
-
-/// Infusion minutes between `start` and `stop` (a stop earlier than the start on the same day is read
-/// as the next day).
-pub fn infusion_minutes(admin: &Admin) -> Option<i64> {
-    let start = admin.start.as_ref()?.value;
-    let stop = admin.stop.as_ref()?;
-    let stop_date = stop.date.as_ref().map_or(start.date, |d| d.value);
-    let mut minutes = (stop_date.days() - start.date.days()) * 1440 + stop.time.value.minutes()
-        - start.time.minutes();
-    if stop.date.is_none() && minutes < 0 {
-        minutes += 1440;
-    }
-    Some(minutes)
-}
-
-/// Additional hours billable after the first: each needs more than 30 minutes past the last full hour.
-pub fn additional_hours(minutes: i64) -> i64 {
-    if minutes <= 60 {
-        return 0;
-    }
-    let beyond = minutes - 60;
-    beyond / 60 + i64::from(beyond % 60 > 30)
-}
-
-/// A decimal as the coder writes it (`35`, `0.5`).
-pub fn show(d: Decimal) -> String {
-    d.normalize().to_string()
+    dates.sort();
+    dates
+        .into_iter()
+        .map(|dos| {
+            let admins: Vec<usize> = (0..administrations.len())
+                .filter(|&a| administrations[a].dos == dos)
+                .collect();
+            let on_date: Vec<usize> = (0..lines.len()).filter(|&l| lines[l].dos == dos).collect();
+            let services = on_date
+                .iter()
+                .filter_map(|&l| lines[l].service().map(|s| (l, s)))
+                .collect();
+            Encounter::bind(dos, admins, on_date, services, administrations)
+        })
+        .collect()
 }
 
 /// A whole decimal as an integer, when it is one.
 pub fn whole(d: Decimal) -> Option<i64> {
+    use rust_decimal::prelude::ToPrimitive;
     (d.fract().is_zero()).then(|| d.to_i64()).flatten()
+}
+
+/// The `dx` clause of a line as written (` dx A,B`), empty when it has none.
+pub fn dx_clause(line: &Line) -> String {
+    let Some(dx) = &line.dx else {
+        return String::new();
+    };
+    let ptrs: Vec<String> = dx
+        .iter()
+        .map(|p| match &p.value {
+            claimls_model::DxPointer::Letter(c) => c.to_string(),
+            claimls_model::DxPointer::Code(c) => c.clone(),
+        })
+        .collect();
+    format!(" dx {}", ptrs.join(","))
 }
 
 /// The sentence behind a line's units (see [`crate::units_arithmetic`]).
 pub fn explain_line(ctx: &ClaimCtx, index: usize, facts: &LineFacts) -> Option<String> {
     let units = facts.line.units.as_ref()?.value;
     let code = facts.code?;
-    if let claimls_data::CodeKind::Administration(role) = code.kind {
-        let admin = ctx
-            .claim
-            .admins
-            .iter()
-            .find(|a| infusion_minutes(a).is_some())?;
-        let minutes = infusion_minutes(admin)?;
-        return Some(match role {
-            claimls_data::AdminRole::InfusionInitial { .. } => {
-                format!(
-                    "{} × first hour; documented infusion {minutes} min",
-                    show(units)
-                )
-            }
-            claimls_data::AdminRole::InfusionAdditional { .. } => format!(
-                "{} additional {}; documented infusion {minutes} min = first hour + {} additional (each needs > 30 min past the last full hour)",
+    if let Some(service) = facts.service() {
+        return explain_service(ctx, index, facts, service, units);
+    }
+    let unit = code.billing_unit?;
+    let amount = Quantity::new(units * unit.amount, unit.unit);
+    let head = format!("{} × {unit} = {amount}", count(units, "unit"));
+    let math = ctx.drug_use_of(index).and_then(|u| u.math.as_ref());
+    let tail = match (math, facts.is_jw()) {
+        (Some(m), true) => match (&m.opened, m.billable_waste, m.jw_units) {
+            (Some((opened, how)), Some(w), Some(jw)) => format!(
+                "; billable waste {w} ({opened} opened as {how} − {} × {unit}) = {} JW",
+                count(m.given_units, "unit"),
+                count(jw, "unit")
+            ),
+            _ => String::new(),
+        },
+        (Some(m), false) => format!(
+            "; documented dose {} = {}",
+            m.dose,
+            count(m.given_units, "unit")
+        ),
+        (None, _) => String::new(),
+    };
+    Some(format!("{head}{tail}"))
+}
+
+fn explain_service(
+    ctx: &ClaimCtx,
+    index: usize,
+    facts: &LineFacts,
+    service: Service,
+    units: Decimal,
+) -> Option<String> {
+    let encounter = ctx.encounter(facts.dos)?;
+    let billed = encounter.services.iter().find(|b| b.line == index)?;
+    let a = &ctx.administrations[billed.administration?];
+    let Delivery::Infusion { minutes } = a.delivery else {
+        return None;
+    };
+    let drug = a.admin.drug.value.as_str();
+    Some(match service {
+        Service::AdditionalHour(family) => {
+            let own = additional_hours(minutes);
+            let all = encounter.expected_hours(family, &ctx.administrations)?;
+            let others = if all == own {
+                String::new()
+            } else {
+                format!("; {all} with the family's other infusions")
+            };
+            format!(
+                "{} additional {}; the {drug} infusion ran {minutes} min = first hour + {}{others} (each needs more than 30 min past the last full hour)",
                 show(units),
                 if units == Decimal::ONE {
                     "hour"
                 } else {
                     "hours"
                 },
-                additional_hours(minutes)
-            ),
-            claimls_data::AdminRole::Other => return None,
-        });
-    }
-    let unit = code.billing_unit?;
-    let amount = Quantity::new(units * unit.amount, unit.unit);
-    let head = format!(
-        "{} {} × {unit} = {amount}",
-        show(units),
-        plural(units, "unit")
-    );
-    let use_ = ctx
-        .drugs
-        .iter()
-        .find(|u| u.given_lines.contains(&index) || u.jw_lines.contains(&index));
-    let math = use_.and_then(|u| u.math.as_ref());
-    let tail = match (math, facts.is_jw()) {
-        (Some(m), true) => match (&m.opened, m.billable_waste, m.jw_units) {
-            (Some((opened, how)), Some(w), Some(jw)) => format!(
-                "; billable waste {w} ({opened} opened as {how} − {} {} × {unit}) = {} JW {}",
-                show(m.given_units),
-                plural(m.given_units, "unit"),
-                show(jw),
-                plural(jw, "unit")
-            ),
-            _ => String::new(),
-        },
-        (Some(m), false) => format!(
-            "; documented dose {} = {} {}",
-            m.dose,
-            show(m.given_units),
-            plural(m.given_units, "unit")
+                count(Decimal::from(own), "additional hour"),
+            )
+        }
+        _ => format!(
+            "{} × first hour; the {drug} infusion ran {minutes} min",
+            show(units)
         ),
-        (None, _) => String::new(),
-    };
-    Some(format!("{head}{tail}"))
+    })
 }

@@ -1,8 +1,11 @@
 //! Documentation: what the administration record and the order must say for the lines to be paid.
+//!
+//! None of these rules writes the missing documentation for the coder: a dose, a time, a signature is a
+//! fact of the chart. Where the record itself gives the answer (the waste the containers leave), the
+//! fix writes it.
 
-use super::Finding;
-use super::context::{ClaimCtx, ContainerKind, show};
-use crate::declare_rule;
+use crate::context::{ClaimCtx, ContainerKind, Delivery, show};
+use crate::{Finding, declare_rule};
 use claimls_model::{Admin, OrderStatus};
 
 declare_rule! {
@@ -17,7 +20,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add an `admin <drug>` block with its dose, route, start, stop, vials and waste.
-    pub DOC_ADMIN_MISSING = "doc-admin-missing", Documentation, Error
+    pub DOC_ADMIN_MISSING = "doc-admin-missing", Documentation, Error, check: doc_admin_missing
 }
 
 declare_rule! {
@@ -32,7 +35,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `dose <amount> <unit>` from the administration record.
-    pub DOC_DOSE_MISSING = "doc-dose-missing", Documentation, Error
+    pub DOC_DOSE_MISSING = "doc-dose-missing", Documentation, Error, check: doc_dose_missing
 }
 
 declare_rule! {
@@ -47,7 +50,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `route iv` (or sc, im, …).
-    pub DOC_ROUTE_MISSING = "doc-route-missing", Documentation, Error
+    pub DOC_ROUTE_MISSING = "doc-route-missing", Documentation, Error, check: doc_route_missing
 }
 
 declare_rule! {
@@ -63,7 +66,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `start <date> <time>`.
-    pub DOC_START_MISSING = "doc-start-missing", Documentation, Error
+    pub DOC_START_MISSING = "doc-start-missing", Documentation, Error, check: doc_start_missing
 }
 
 declare_rule! {
@@ -79,7 +82,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `stop <time>` (or `stop <date> <time>` past midnight).
-    pub DOC_STOP_MISSING = "doc-stop-missing", Documentation, Error
+    pub DOC_STOP_MISSING = "doc-stop-missing", Documentation, Error, check: doc_stop_missing
 }
 
 declare_rule! {
@@ -95,7 +98,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `reaction none`, or `reaction "<what happened and what was done>"`.
-    pub DOC_REACTION_MISSING = "doc-reaction-missing", Documentation, Warning
+    pub DOC_REACTION_MISSING = "doc-reaction-missing", Documentation, Warning, check: doc_reaction_missing
 }
 
 declare_rule! {
@@ -111,7 +114,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `waste <amount>` — when the containers are listed, the fix writes the amount they leave.
-    pub DOC_WASTE_MISSING = "doc-waste-missing", Documentation, Warning
+    pub DOC_WASTE_MISSING = "doc-waste-missing", Documentation, Warning, check: doc_waste_missing
 }
 
 declare_rule! {
@@ -126,7 +129,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `order <date> signed "<who>"`.
-    pub DOC_ORDER_MISSING = "doc-order-missing", Documentation, Error
+    pub DOC_ORDER_MISSING = "doc-order-missing", Documentation, Error, check: doc_order_missing
 }
 
 declare_rule! {
@@ -142,7 +145,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Get the order signed and write `order <date> signed "<who>"`.
-    pub DOC_ORDER_UNSIGNED = "doc-order-unsigned", Documentation, Error
+    pub DOC_ORDER_UNSIGNED = "doc-order-unsigned", Documentation, Error, check: doc_order_unsigned
 }
 
 declare_rule! {
@@ -157,106 +160,144 @@ declare_rule! {
     ///
     /// ## Fix
     /// Check the order date; an order written after the fact needs the payer's late-order process.
-    pub DOC_ORDER_AFTER_SERVICE = "doc-order-after-service", Documentation, Error
+    pub DOC_ORDER_AFTER_SERVICE = "doc-order-after-service", Documentation, Error, check: doc_order_after_service
 }
 
-pub fn check(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    doc_admin_missing(ctx, out);
-    for admin in &ctx.claim.admins {
-        admin_details(ctx, admin, out);
-    }
-    doc_waste_missing(ctx, out);
-    order(ctx, out);
-}
-
-pub fn doc_admin_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+fn doc_admin_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     for facts in &ctx.lines {
-        if !facts.is_drug() || facts.admin.is_some() {
+        // A different drug documented for this date: that is code-drug-mismatch's finding.
+        if !facts.is_drug() || !facts.administrations.is_empty() || facts.mismatch.is_some() {
             continue;
         }
         let Some(code) = facts.code else { continue };
-        // A different drug documented: that is code-drug-mismatch's finding.
-        if super::codes::mismatched_admin(ctx, facts).is_some() {
-            continue;
-        }
         let drug = code
             .drug
             .as_ref()
             .map_or(code.code.to_lowercase(), |d| d.generic.clone());
-        let statement = format!("admin {drug}");
-        out.push(
-            Finding::new(
-                &DOC_ADMIN_MISSING,
-                facts.line.code.span,
-                format!(
-                    "{} bills {}, but the claim has no administration record for it. A drug billed without one is unsupported: add `{statement}` with its dose, route, start and stop.",
-                    code.code, drug
-                ),
-            )
-            .fix(format!("Add `{statement}`"), vec![ctx.insert_in_claim(&statement)]),
-        );
-    }
-}
-
-fn admin_details(ctx: &ClaimCtx, admin: &Admin, out: &mut Vec<Finding>) {
-    let drug = &admin.drug.value;
-    if admin.dose.is_none() {
-        out.push(Finding::new(
-            &DOC_DOSE_MISSING,
-            admin.header,
-            format!("The administration of {drug} has no dose; the billed units are computed from it. Add `dose <amount> <unit>` (e.g. `dose 600 mg`)."),
-        ));
-    }
-    if admin.route.is_none() {
-        out.push(Finding::new(
-            &DOC_ROUTE_MISSING,
-            admin.header,
-            format!("The administration of {drug} has no route. Add `route iv` (or sc, im, …) as charted."),
-        ));
-    }
-    if admin.start.is_none() {
-        out.push(Finding::new(
-            &DOC_START_MISSING,
-            admin.header,
-            format!("The administration of {drug} has no start; it gives the date of service and the infusion time. Add `start <YYYY-MM-DD> <HH:MM>`."),
-        ));
-    }
-    let infused = ctx
-        .admin_codes(admin)
-        .iter()
-        .any(|c| c.drug.as_ref().is_some_and(|d| d.infused))
-        || admin
-            .route
-            .as_ref()
-            .is_some_and(|r| r.value.eq_ignore_ascii_case("iv"));
-    if infused && admin.stop.is_none() && admin.start.is_some() {
-        out.push(Finding::new(
-            &DOC_STOP_MISSING,
-            admin.start.as_ref().map_or(admin.header, |s| s.span),
-            format!("{drug} is infused, but the record has no stop time: the infusion duration, and every add-on hour billed for it, is unsupported. Add `stop <HH:MM>`."),
-        ));
-    }
-    if admin.reaction.is_none() {
-        let statement = "reaction none";
-        out.push(
-            Finding::new(
-                &DOC_REACTION_MISSING,
-                admin.header,
-                format!("The administration of {drug} does not say whether there were adverse reactions. Add `reaction none` or `reaction \"<what happened>\"`."),
-            )
-            .fix(format!("Add `{statement}`"), vec![ctx.insert_in_admin(admin, statement)]),
-        );
-    }
-}
-
-pub fn doc_waste_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    for u in &ctx.drugs {
-        let (Some(admin), Some(math)) = (u.admin, &u.math) else {
-            continue;
+        let elsewhere: Vec<String> = ctx
+            .administrations
+            .iter()
+            .filter(|a| a.bills(&code.code) && a.dos != facts.dos)
+            .filter_map(|a| a.dos.map(|d| d.to_string()))
+            .collect();
+        let message = match (facts.dos, elsewhere.as_slice()) {
+            (Some(dos), [_, ..]) => format!(
+                "{} bills {drug} on {dos}, but the claim's administration records of {drug} are on {}. A drug billed without a record for its date is unsupported: check the line's `on` date, or add the {dos} administration (`admin {drug}` with its dose, route, start and stop).",
+                code.code,
+                elsewhere.join(", ")
+            ),
+            _ => format!(
+                "{} bills {drug}, but the claim has no administration record for it. A drug billed without one is unsupported: add `admin {drug}` with its dose, route, start and stop as charted.",
+                code.code
+            ),
         };
-        if math.container != ContainerKind::SingleDose || !admin.wastes.is_empty() {
+        out.push(Finding::new(
+            &DOC_ADMIN_MISSING,
+            facts.line.code.span,
+            message,
+        ));
+    }
+}
+
+fn doc_dose_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for admin in &ctx.claim.admins {
+        if admin.dose.is_none() {
+            out.push(Finding::new(
+                &DOC_DOSE_MISSING,
+                admin.header,
+                format!("The administration of {} has no dose; the billed units are computed from it. Add `dose <amount> <unit>` (e.g. `dose 600 mg`).", admin.drug.value),
+            ));
+        }
+    }
+}
+
+fn doc_route_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for admin in &ctx.claim.admins {
+        if admin.route.is_none() {
+            out.push(Finding::new(
+                &DOC_ROUTE_MISSING,
+                admin.header,
+                format!("The administration of {} has no route. Add `route iv` (or sc, im, …) as charted.", admin.drug.value),
+            ));
+        }
+    }
+}
+
+fn doc_start_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for admin in &ctx.claim.admins {
+        if admin.start.is_none() {
+            out.push(Finding::new(
+                &DOC_START_MISSING,
+                admin.header,
+                format!("The administration of {} has no start; it gives the date of service and the infusion time. Add `start <YYYY-MM-DD> <HH:MM>`.", admin.drug.value),
+            ));
+        }
+    }
+}
+
+/// An IV administration whose duration bills: the drug is given by infusion (its label), or the
+/// encounter bills an infusion code. A push (`route iv push`, or only push codes billed) needs no stop.
+fn duration_bills(ctx: &ClaimCtx, index: usize) -> bool {
+    let a = &ctx.administrations[index];
+    if a.delivery != Delivery::IntravenousUntimed {
+        return false;
+    }
+    let labelled = a
+        .codes
+        .iter()
+        .any(|c| c.drug.as_ref().is_some_and(|d| d.infused));
+    let infusion_billed = ctx.encounter(a.dos).is_some_and(|e| {
+        e.services.iter().any(|b| {
+            b.service.is_infusion()
+                || matches!(b.service, crate::context::Service::AdditionalHour(_))
+        })
+    });
+    labelled || infusion_billed
+}
+
+fn doc_stop_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for (i, a) in ctx.administrations.iter().enumerate() {
+        let admin = a.admin;
+        let Some(start) = &admin.start else { continue };
+        if admin.stop.is_some() || !duration_bills(ctx, i) {
             continue;
         }
+        out.push(Finding::new(
+            &DOC_STOP_MISSING,
+            start.span,
+            format!("{} is infused, but the record has no stop time: the infusion duration, and every add-on hour billed for it, is unsupported. Add `stop <HH:MM>` as charted.", admin.drug.value),
+        ));
+    }
+}
+
+fn doc_reaction_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for admin in &ctx.claim.admins {
+        if admin.reaction.is_some() {
+            continue;
+        }
+        out.push(Finding::new(
+            &DOC_REACTION_MISSING,
+            admin.header,
+            format!("The administration of {} does not say whether there were adverse reactions. Add `reaction none` or `reaction \"<what happened>\"` as charted.", admin.drug.value),
+        ));
+    }
+}
+
+fn doc_waste_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for u in &ctx.drugs {
+        let Some(math) = &u.math else { continue };
+        if math.container != ContainerKind::SingleDose {
+            continue;
+        }
+        let records: Vec<&Admin> = u
+            .administrations
+            .iter()
+            .map(|&a| ctx.administrations[a].admin)
+            .collect();
+        if records.is_empty() || records.iter().any(|a| !a.wastes.is_empty()) {
+            continue;
+        }
+        let admin = records[0];
         let mut f = Finding::new(
             &DOC_WASTE_MISSING,
             admin.header,
@@ -265,7 +306,8 @@ pub fn doc_waste_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
                 admin.drug.value
             ),
         );
-        if let Some((opened, _)) = &math.opened {
+        // The containers opened give the answer when one record holds them all.
+        if let ([one], Some((opened, _))) = (records.as_slice(), &math.opened) {
             let left = opened.amount - math.dose.amount;
             if left >= claimls_model::Decimal::ZERO {
                 let statement = format!("waste {} {}", show(left), math.dose.unit);
@@ -277,7 +319,7 @@ pub fn doc_waste_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
                 );
                 f = f.fix(
                     format!("Add `{statement}`"),
-                    vec![ctx.insert_in_admin(admin, &statement)],
+                    vec![ctx.insert_in_admin(one, &statement)],
                 );
             }
         }
@@ -285,51 +327,57 @@ pub fn doc_waste_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     }
 }
 
-pub fn order(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+fn doc_order_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    let claim = ctx.claim;
+    if !claim.orders.is_empty() {
+        return;
+    }
+    out.push(Finding::new(
+        &DOC_ORDER_MISSING,
+        claim.header,
+        "The claim has no treatment order; a drug given without a documented order is not payable. Add `order <date> signed \"<who>\"` from the chart.",
+    ));
+}
+
+fn doc_order_unsigned(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for order in &ctx.claim.orders {
+        if order.status.value == OrderStatus::Unsigned {
+            out.push(Finding::new(
+                &DOC_ORDER_UNSIGNED,
+                order.status.span,
+                "The order is unsigned; an unsigned order does not support the service. Get it signed and write `signed \"<who>\"`.",
+            ));
+        }
+    }
+}
+
+fn doc_order_after_service(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     let claim = ctx.claim;
     let Some(order) = claim.orders.first() else {
-        let date = ctx
-            .claim_dos()
-            .map_or("<YYYY-MM-DD>".to_string(), |d| d.to_string());
-        let statement = format!("order {date} signed \"<ordering physician>\"");
-        out.push(
-            Finding::new(
-                &DOC_ORDER_MISSING,
-                claim.header,
-                "The claim has no treatment order; a drug given without a documented order is not payable. Add `order <date> signed \"<who>\"`.",
-            )
-            .fix(format!("Add `{statement}`"), vec![ctx.insert_in_claim(&statement)]),
-        );
         return;
     };
-    if order.status.value == OrderStatus::Unsigned {
-        out.push(Finding::new(
-            &DOC_ORDER_UNSIGNED,
-            order.status.span,
-            "The order is unsigned; an unsigned order does not support the service. Get it signed and write `signed \"<who>\"`.",
-        ));
-    }
     let Some(date) = &order.date else { return };
-    let services: Vec<_> = ctx.lines.iter().filter_map(|l| l.dos).collect();
-    if let Some(first) = services.iter().min()
-        && date.value > *first
-    {
-        let admin_span = claim
-            .admins
-            .iter()
-            .find(|a| a.date_of_service() == Some(*first))
-            .and_then(|a| a.start.as_ref().map(|s| s.span));
-        let mut f = Finding::new(
-            &DOC_ORDER_AFTER_SERVICE,
-            date.span,
-            format!(
-                "The order is dated {}, after the date of service {first}. The order must exist before the drug is given: check the order date.",
-                date.value
-            ),
-        );
-        if let Some(s) = admin_span {
-            f = f.related(s, format!("date of service {first}"));
-        }
-        out.push(f);
+    let Some(first) = ctx.lines.iter().filter_map(|l| l.dos).min() else {
+        return;
+    };
+    if date.value <= first {
+        return;
     }
+    let admin_span = claim
+        .admins
+        .iter()
+        .find(|a| a.date_of_service() == Some(first))
+        .and_then(|a| a.start.as_ref().map(|s| s.span));
+    let mut f = Finding::new(
+        &DOC_ORDER_AFTER_SERVICE,
+        date.span,
+        format!(
+            "The order is dated {}, after the date of service {first}. The order must exist before the drug is given: check the order date.",
+            date.value
+        ),
+    );
+    if let Some(s) = admin_span {
+        f = f.related(s, format!("date of service {first}"));
+    }
+    out.push(f);
 }

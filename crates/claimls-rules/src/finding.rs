@@ -110,13 +110,14 @@ impl Finding {
     }
 }
 
-/// The family a rule belongs to (a module under `rules/`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The family a rule belongs to (a module of this crate). The order here is the catalogue's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Family {
     Syntax,
     Units,
     Waste,
     Documentation,
+    Administration,
     Codes,
     Payer,
 }
@@ -128,14 +129,20 @@ impl Family {
             Family::Units => "Units",
             Family::Waste => "Waste (JW / JZ)",
             Family::Documentation => "Documentation",
+            Family::Administration => "Administration codes (the infusion and injection hierarchy)",
             Family::Codes => "Codes, diagnoses and medical necessity",
             Family::Payer => "Payer profile",
         }
     }
 }
 
+/// What a rule runs on: one claim with its precomputed facts ([`crate::context::ClaimCtx`]). It pushes
+/// findings of its own rule only (the engine checks that in tests).
+pub type CheckFn = fn(&crate::context::ClaimCtx, &mut Vec<Finding>);
+
 /// A rule's identity and documentation. Declared with [`declare_rule!`] next to its function, so
-/// `docs/rules.md` (generated from these) cannot drift from the code.
+/// `docs/rules.md` (generated from these) cannot drift from the code, and registered by that
+/// declaration in [`RULES`]: there is no list of rules to keep by hand.
 #[derive(Debug)]
 pub struct Rule {
     pub id: &'static str,
@@ -146,29 +153,51 @@ pub struct Rule {
     pub payer_dependent: bool,
     /// Markdown: `## What it does`, `## Why it matters`, `## Example`, `## Fix`.
     pub doc: &'static str,
+    /// The rule's one function; `None` for `syntax-error`, which the lowering reports.
+    pub check: Option<CheckFn>,
+    /// Where it is declared, for the catalogue order within a family.
+    pub declared_at: (&'static str, u32),
 }
 
-/// Declares a rule constant with its documentation from doc comments:
+/// Every declared rule, collected at link time from the [`declare_rule!`] declarations (in no
+/// particular order: [`crate::all`] sorts them).
+#[linkme::distributed_slice]
+pub static RULES: [&'static Rule];
+
+/// Declares a rule with its documentation from doc comments and the function that checks it, and
+/// registers it in [`RULES`]:
 ///
 /// ```text
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// …
-///     pub WASTE_JW_MISSING = "waste-jw-missing", Waste, Error
+///     pub WASTE_JW_MISSING = "waste-jw-missing", Waste, Error, check: waste_jw_missing
 /// }
 /// ```
-#[macro_export]
 macro_rules! declare_rule {
-    ($(#[doc = $doc:expr])* pub $name:ident = $id:literal, $family:ident, $sev:ident $(, $payer:ident)?) => {
+    ($(#[doc = $doc:expr])* pub $name:ident = $id:literal, $family:ident, $sev:ident, payer_dependent $(, check: $check:path)?) => {
+        declare_rule!(@make [$($doc)*] $name $id $family $sev true [$($check)?]);
+    };
+    ($(#[doc = $doc:expr])* pub $name:ident = $id:literal, $family:ident, $sev:ident $(, check: $check:path)?) => {
+        declare_rule!(@make [$($doc)*] $name $id $family $sev false [$($check)?]);
+    };
+    (@make [$($doc:expr)*] $name:ident $id:literal $family:ident $sev:ident $payer:literal [$($check:path)?]) => {
         $(#[doc = $doc])*
         pub static $name: $crate::Rule = $crate::Rule {
             id: $id,
             family: $crate::Family::$family,
             severity: $crate::Severity::$sev,
-            payer_dependent: $crate::declare_rule!(@payer $($payer)?),
+            payer_dependent: $payer,
             doc: concat!($($doc, "\n"),*),
+            check: declare_rule!(@check $($check)?),
+            declared_at: (file!(), line!()),
+        };
+        const _: () = {
+            #[linkme::distributed_slice($crate::RULES)]
+            static REGISTERED: &'static $crate::Rule = &$name;
         };
     };
-    (@payer) => { false };
-    (@payer payer_dependent) => { true };
+    (@check) => { None };
+    (@check $check:path) => { Some($check as $crate::CheckFn) };
 }
+pub(crate) use declare_rule;

@@ -6,20 +6,23 @@
 //! ([`claimls_model`]), the code data ([`claimls_data::CodeData`]) and the payer profile
 //! ([`crate::config`]). The arithmetic they share is in [`context`].
 
+pub mod administration;
 pub mod codes;
 pub mod config;
 pub mod context;
 pub mod documentation;
+pub mod encounter;
 mod finding;
+pub mod hierarchy;
 pub mod payer;
 pub mod units;
 pub mod waste;
 
 pub use finding::*;
 
-use crate::config::{Config, Level};
 use claimls_data::CodeData;
 use claimls_model::Document;
+use config::{Config, Level};
 use context::ClaimCtx;
 
 declare_rule! {
@@ -38,60 +41,13 @@ declare_rule! {
     pub SYNTAX_ERROR = "syntax-error", Syntax, Error
 }
 
-/// Every rule, in catalogue order.
+/// Every rule, in catalogue order: by family, then as declared in the family's module. Built from the
+/// declarations themselves ([`RULES`]), so the docs, the README table and the catalogue test cannot
+/// miss one.
 pub fn all() -> Vec<&'static Rule> {
-    vec![
-        &SYNTAX_ERROR,
-        &units::UNITS_INVALID,
-        &units::UNITS_DOSE_MISMATCH,
-        &units::UNITS_OVER_MUE,
-        &units::DOSE_ATYPICAL,
-        &units::ADMIN_TIME_UNITS,
-        &units::NDC_QUANTITY,
-        &waste::WASTE_JW_MISSING,
-        &waste::WASTE_JW_UNITS,
-        &waste::WASTE_JW_NOT_ALLOWED,
-        &waste::WASTE_JW_ONLY,
-        &waste::WASTE_JZ_MISSING,
-        &waste::WASTE_JW_JZ_CONFLICT,
-        &waste::WASTE_UNDOCUMENTED,
-        &waste::WASTE_VIAL_ARITHMETIC,
-        &waste::WASTE_EVIDENCE_MISSING,
-        &waste::WASTE_AVOIDABLE,
-        &documentation::DOC_ADMIN_MISSING,
-        &documentation::DOC_DOSE_MISSING,
-        &documentation::DOC_ROUTE_MISSING,
-        &documentation::DOC_START_MISSING,
-        &documentation::DOC_STOP_MISSING,
-        &documentation::DOC_REACTION_MISSING,
-        &documentation::DOC_WASTE_MISSING,
-        &documentation::DOC_ORDER_MISSING,
-        &documentation::DOC_ORDER_UNSIGNED,
-        &documentation::DOC_ORDER_AFTER_SERVICE,
-        &codes::CODE_UNKNOWN,
-        &codes::NOT_IN_DATA,
-        &codes::CODE_INACTIVE,
-        &codes::CODE_DRUG_MISMATCH,
-        &codes::MODIFIER_UNKNOWN,
-        &codes::MODIFIER_NOT_APPLICABLE,
-        &codes::MODIFIER_DUPLICATE,
-        &codes::DX_MISSING,
-        &codes::DX_UNKNOWN,
-        &codes::DX_NOT_BILLABLE,
-        &codes::DX_POINTER_INVALID,
-        &codes::DX_UNSUPPORTED,
-        &codes::NDC_INVALID,
-        &codes::NDC_CODE_MISMATCH,
-        &codes::POS_MISSING,
-        &codes::POS_UNKNOWN,
-        &codes::POS_FACILITY_DRUG,
-        &codes::NPI_INVALID,
-        &payer::AUTH_MISSING,
-        &payer::AUTH_EXPIRED,
-        &payer::STEP_THERAPY_MISSING,
-        &payer::NDC_MISSING,
-        &payer::CHARGE_BELOW_LIMIT,
-    ]
+    let mut rules: Vec<&'static Rule> = RULES.iter().copied().collect();
+    rules.sort_by_key(|r| (r.family, r.declared_at));
+    rules
 }
 
 /// A rule by id.
@@ -174,11 +130,16 @@ fn drop_missing_when_unreadable(
 /// Every rule on one claim, with the payer profile's and the workspace's levels applied.
 pub fn check_claim(ctx: &ClaimCtx) -> Vec<Finding> {
     let mut out = Vec::new();
-    units::check(ctx, &mut out);
-    waste::check(ctx, &mut out);
-    documentation::check(ctx, &mut out);
-    codes::check(ctx, &mut out);
-    payer::check(ctx, &mut out);
+    for rule in all() {
+        let Some(check) = rule.check else { continue };
+        let from = out.len();
+        check(ctx, &mut out);
+        debug_assert!(
+            out[from..].iter().all(|f| f.rule == rule.id),
+            "the function of {} pushed another rule's finding",
+            rule.id
+        );
+    }
     out.retain_mut(|f| {
         let explicit = ctx
             .profile

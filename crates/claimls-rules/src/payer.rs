@@ -1,9 +1,8 @@
-//! Payer profile: what the claim's payer requires beyond coding — prior authorization, step therapy,
-//! NDCs — and what the loaded ASP pricing says about the charge.
+//! Payer profile rules: what this payer requires beyond the coding rules (prior authorization, step
+//! therapy, NDCs) and what the claim leaves on the table.
 
-use super::context::{ClaimCtx, presentation_by_ndc, show};
-use super::{Edit, Finding};
-use crate::declare_rule;
+use crate::context::{ClaimCtx, LineFacts, count, money, presentation_by_ndc};
+use crate::{Edit, Finding, Rule, declare_rule};
 use claimls_model::{Decimal, DoseUnit, Span, VialSize};
 
 declare_rule! {
@@ -20,7 +19,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `auth <number> from <date> to <date>`.
-    pub AUTH_MISSING = "auth-missing", Payer, Warning, payer_dependent
+    pub AUTH_MISSING = "auth-missing", Payer, Warning, payer_dependent, check: auth_missing
 }
 
 declare_rule! {
@@ -36,7 +35,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Check the dates or obtain a new authorization.
-    pub AUTH_EXPIRED = "auth-expired", Payer, Error
+    pub AUTH_EXPIRED = "auth-expired", Payer, Error, check: auth_expired
 }
 
 declare_rule! {
@@ -53,7 +52,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `history "<prior treatment>" failed|intolerant|contraindicated|stopped [<date>]`.
-    pub STEP_THERAPY_MISSING = "step-therapy-missing", Payer, Warning, payer_dependent
+    pub STEP_THERAPY_MISSING = "step-therapy-missing", Payer, Warning, payer_dependent, check: step_therapy_missing
 }
 
 declare_rule! {
@@ -71,7 +70,7 @@ declare_rule! {
     /// ## Fix
     /// Add `ndc <11-digit NDC> <quantity> <ML|UN|GR|F2|ME>`; when the vial's NDC is documented, the fix
     /// writes it with the computed quantity.
-    pub NDC_MISSING = "ndc-missing", Payer, Error, payer_dependent
+    pub NDC_MISSING = "ndc-missing", Payer, Error, payer_dependent, check: ndc_missing
 }
 
 declare_rule! {
@@ -88,18 +87,85 @@ declare_rule! {
     ///
     /// ## Fix
     /// Review the charge master price for the code.
-    pub CHARGE_BELOW_LIMIT = "charge-below-limit", Payer, Information
+    pub CHARGE_BELOW_LIMIT = "charge-below-limit", Payer, Information, check: charge_below_limit
 }
 
-pub fn check(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    auth_missing(ctx, out);
-    auth_expired(ctx, out);
-    step_therapy_missing(ctx, out);
-    ndc_missing(ctx, out);
-    charge_below_limit(ctx, out);
+declare_rule! {
+    /// ## What it does
+    /// Flags `payer <kind> "<name>"` whose name matches no payer configured in `claimls.toml`, when the
+    /// configuration names payers.
+    ///
+    /// ## Why it matters
+    /// The claim is then judged by the built-in profile of its kind, without the payer's own
+    /// requirements (prior authorization, JZ, waste witness): a typo in the name silently turns them
+    /// off.
+    ///
+    /// ## Example
+    /// With `[payers."Acme Health PPO"]` configured, `payer commercial "Acme Health PP0"` fires and
+    /// suggests "Acme Health PPO".
+    ///
+    /// ## Fix
+    /// Write the configured name (the fix does when one name is close), or add the payer to
+    /// `claimls.toml`.
+    pub PAYER_UNKNOWN = "payer-unknown", Payer, Warning, check: payer_unknown
 }
 
-pub fn auth_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+fn payer_unknown(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    let Some(payer) = &ctx.claim.payer else {
+        return;
+    };
+    let Some(name) = &payer.name else { return };
+    let configured: Vec<&str> = ctx
+        .config
+        .payers
+        .values()
+        .filter(|p| claimls_model::PayerKind::parse(&p.name).is_none())
+        .map(|p| p.name.as_str())
+        .collect();
+    if configured.is_empty()
+        || ctx
+            .config
+            .payers
+            .contains_key(&name.value.to_ascii_lowercase())
+    {
+        return;
+    }
+    let closest = configured
+        .iter()
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&c.to_lowercase(), &name.value.to_lowercase()),
+                *c,
+            )
+        })
+        .min()
+        .filter(|(d, _)| *d <= 3)
+        .map(|(_, c)| c);
+    let listed: Vec<String> = configured.iter().map(|c| format!("\"{c}\"")).collect();
+    let mut f = Finding::new(
+        &PAYER_UNKNOWN,
+        name.span,
+        format!(
+            "No payer named \"{}\" is configured in claimls.toml ({}), so the claim is judged by the built-in {} profile, without that payer's own requirements.{}",
+            name.value,
+            listed.join(", "),
+            payer.kind.value.keyword(),
+            closest.map_or(String::new(), |c| format!(" Did you mean \"{c}\"?"))
+        ),
+    );
+    if let Some(c) = closest {
+        f = f.fix(
+            format!("Write \"{c}\""),
+            vec![Edit {
+                span: name.span,
+                new_text: format!("\"{c}\""),
+            }],
+        );
+    }
+    out.push(f);
+}
+
+fn auth_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     if !ctx.claim.auths.is_empty() {
         return;
     }
@@ -120,7 +186,7 @@ pub fn auth_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
 /// A finding on each line whose code the payer profile lists under a requirement.
 fn per_required_code(
     ctx: &ClaimCtx,
-    rule: &'static super::Rule,
+    rule: &'static Rule,
     required: impl Fn(&str) -> bool,
     message: impl Fn(&str) -> String,
     out: &mut Vec<Finding>,
@@ -136,7 +202,7 @@ fn per_required_code(
     }
 }
 
-pub fn auth_expired(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+fn auth_expired(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     let auths = &ctx.claim.auths;
     if auths.is_empty() {
         return;
@@ -178,7 +244,7 @@ pub fn auth_expired(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     }
 }
 
-pub fn step_therapy_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+fn step_therapy_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     if !ctx.claim.history.is_empty() {
         return;
     }
@@ -196,11 +262,11 @@ pub fn step_therapy_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     );
 }
 
-pub fn ndc_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+fn ndc_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     let Some(severity) = ctx.profile.ndc_required else {
         return;
     };
-    for facts in &ctx.lines {
+    for (i, facts) in ctx.lines.iter().enumerate() {
         if !facts.is_drug() || facts.line.ndc.is_some() {
             continue;
         }
@@ -213,7 +279,7 @@ pub fn ndc_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             ),
         )
         .severity(severity);
-        if let Some(clause) = suggested_ndc_clause(ctx, facts) {
+        if let Some(clause) = suggested_ndc_clause(ctx, i, facts) {
             let at = facts.line.span.end;
             f.message = format!("{} The record's vial gives `{clause}`.", f.message);
             f = f.fix(
@@ -228,18 +294,26 @@ pub fn ndc_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     }
 }
 
-/// `ndc 50242-0150-01 20 ML` from the admin's one documented NDC vial and its dose.
-fn suggested_ndc_clause(ctx: &ClaimCtx, facts: &super::context::LineFacts) -> Option<String> {
-    let admin = facts.admin?;
-    let mut ndcs = admin.vials.iter().filter_map(|v| match &v.size.value {
-        VialSize::Ndc(n) => n.digits.clone().map(|d| (n.clone(), d)),
-        VialSize::Amount(_) => None,
-    });
-    let (ndc, digits) = ndcs.next()?;
-    if ndcs.next().is_some() || facts.is_jw() {
+/// `ndc 50242-0150-01 20 ML` from the one NDC vial the drug's records list and the documented dose.
+fn suggested_ndc_clause(ctx: &ClaimCtx, index: usize, facts: &LineFacts) -> Option<String> {
+    if facts.is_jw() {
         return None;
     }
-    let dose = admin.dose.as_ref()?.value;
+    let u = ctx
+        .drug_use_of(index)
+        .filter(|u| u.given_lines == [index])?;
+    let dose = u.math.as_ref()?.dose;
+    let mut ndcs = u.administrations.iter().flat_map(|&a| {
+        let admin = ctx.administrations[a].admin;
+        admin.vials.iter().filter_map(|v| match &v.size.value {
+            VialSize::Ndc(n) => n.digits.clone().map(|d| (n.clone(), d)),
+            VialSize::Amount(_) => None,
+        })
+    });
+    let (ndc, digits) = ndcs.next()?;
+    if ndcs.any(|(_, d)| d != digits) {
+        return None;
+    }
     let drug = facts.code.and_then(|c| c.drug.as_ref());
     let p = presentation_by_ndc(drug, ctx.data, &digits)?;
     let ml = p.volume?.to_unit(DoseUnit::Ml)?.amount * dose.ratio(p.amount)?;
@@ -250,7 +324,7 @@ fn suggested_ndc_clause(ctx: &ClaimCtx, facts: &super::context::LineFacts) -> Op
     ))
 }
 
-pub fn charge_below_limit(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+fn charge_below_limit(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     if !ctx.data.has_pricing() {
         return;
     }
@@ -271,14 +345,14 @@ pub fn charge_below_limit(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             &CHARGE_BELOW_LIMIT,
             charge.span,
             format!(
-                "The Medicare payment limit for {} is ${} per unit ({}): {} units is ${}, but the charge is ${}. Medicare pays the lower of the two, so ${} is left unclaimed; review the charge master price.",
+                "The Medicare payment limit for {} is {} per unit ({}): {} is {}, but the charge is {}. Medicare pays the lower of the two, so {} is left unclaimed; review the charge master price.",
                 code.code,
-                show(limit),
+                money(limit),
                 ctx.data.edition_for(facts.dos).name,
-                show(units.value),
-                show(total),
-                show(charge.value),
-                show(total - charge.value)
+                count(units.value, "unit"),
+                money(total),
+                money(charge.value),
+                money(total - charge.value)
             ),
         ));
     }

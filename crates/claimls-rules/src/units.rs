@@ -1,12 +1,8 @@
 //! Units: how many units a line bills, and whether the documentation supports them.
 
-use super::context::{
-    ClaimCtx, additional_hours, infusion_minutes, plural, presentation_by_ndc, show, units_for,
-};
-use super::{Edit, Finding};
-use crate::declare_rule;
-use claimls_data::{AdminRole, CodeKind, InfusionFamily};
-use claimls_model::{Decimal, DoseUnit, NdcUnit};
+use crate::context::{ClaimCtx, count, presentation_by_ndc, show, units_for};
+use crate::{Edit, Finding, declare_rule};
+use claimls_model::{Decimal, DoseUnit, NdcUnit, Span};
 
 declare_rule! {
     /// ## What it does
@@ -22,7 +18,7 @@ declare_rule! {
     /// ## Fix
     /// Write the whole number of units. For a drug line with a documented dose the fix sets the units the
     /// dose calls for.
-    pub UNITS_INVALID = "units-invalid", Units, Error
+    pub UNITS_INVALID = "units-invalid", Units, Error, check: units_invalid
 }
 
 declare_rule! {
@@ -41,7 +37,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Set `units` to the computed value.
-    pub UNITS_DOSE_MISMATCH = "units-dose-mismatch", Units, Error
+    pub UNITS_DOSE_MISMATCH = "units-dose-mismatch", Units, Error, check: units_dose_mismatch
 }
 
 declare_rule! {
@@ -58,7 +54,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Check the dose and the units; bill only what the record supports.
-    pub UNITS_OVER_MUE = "units-over-mue", Units, Warning
+    pub UNITS_OVER_MUE = "units-over-mue", Units, Warning, check: units_over_mue
 }
 
 declare_rule! {
@@ -74,25 +70,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Check the dose against the chart and the order.
-    pub DOSE_ATYPICAL = "dose-atypical", Units, Warning
-}
-
-declare_rule! {
-    /// ## What it does
-    /// Compares the infusion administration lines (96365/96366, 96413/96415, 96360/96361) with the
-    /// documented `start` and `stop`: the initial code covers the first hour and is billed once; each
-    /// additional hour needs **more than 30 minutes** beyond the last full hour.
-    ///
-    /// ## Why it matters
-    /// Add-on hours that the infusion times do not support are overpayments; missing ones leave money
-    /// unclaimed. Separate infusions are not summed.
-    ///
-    /// ## Example
-    /// 09:30 to 13:05 is 215 minutes: 96413 ×1 and 96415 ×3. 150 minutes is ×1 add-on, 151 is ×2.
-    ///
-    /// ## Fix
-    /// Set the add-on line's units to the computed hours (or add or remove the add-on line).
-    pub ADMIN_TIME_UNITS = "admin-time-units", Units, Warning
+    pub DOSE_ATYPICAL = "dose-atypical", Units, Warning, check: dose_atypical
 }
 
 declare_rule! {
@@ -109,102 +87,87 @@ declare_rule! {
     ///
     /// ## Fix
     /// Set the NDC quantity to the computed value.
-    pub NDC_QUANTITY = "ndc-quantity", Units, Warning
+    pub NDC_QUANTITY = "ndc-quantity", Units, Warning, check: ndc_quantity
 }
 
-pub fn check(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    units_invalid(ctx, out);
-    units_dose_mismatch(ctx, out);
-    units_over_mue(ctx, out);
-    dose_atypical(ctx, out);
-    admin_time_units(ctx, out);
-    ndc_quantity(ctx, out);
-}
-
-/// The units the line should carry when it bills the administered amount of a drug.
+/// The units the line should carry when it is the one line billing the administered amount of a drug.
 fn expected_given_units(ctx: &ClaimCtx, index: usize) -> Option<Decimal> {
     ctx.drugs
         .iter()
-        .find(|u| u.given_lines.len() == 1 && u.given_lines[0] == index)
+        .find(|u| u.given_lines == [index])
         .and_then(|u| u.math.as_ref())
         .map(|m| m.given_units)
 }
 
-pub fn units_invalid(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+fn units_invalid(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     for (i, facts) in ctx.lines.iter().enumerate() {
         let line = facts.line;
         let expected = expected_given_units(ctx, i);
-        match &line.units {
-            None => {
-                let mut f = Finding::new(
-                    &UNITS_INVALID,
-                    line.code.span,
-                    format!(
-                        "This line has no units. Every claim line needs a whole number of units: write `units <n>` after {}.",
-                        line.modifiers.last().map_or(&line.code.value, |m| &m.value)
-                    ),
+        let Some(units) = &line.units else {
+            let after = line.modifiers.last().map_or(&line.code, |m| m);
+            let mut f = Finding::new(
+                &UNITS_INVALID,
+                line.code.span,
+                format!(
+                    "This line has no units. Every claim line needs a whole number of units: write `units <n>` after {}.",
+                    after.value
+                ),
+            );
+            if let Some(n) = expected {
+                let at = after.span.end;
+                f = f.fix(
+                    format!("Add `units {}`", show(n)),
+                    vec![Edit {
+                        span: Span::new(at, at),
+                        new_text: format!(" units {}", show(n)),
+                    }],
                 );
-                if let Some(n) = expected {
-                    let at = line
-                        .modifiers
-                        .last()
-                        .map_or(line.code.span.end, |m| m.span.end);
-                    f = f.fix(
-                        format!("Add `units {}`", show(n)),
-                        vec![Edit {
-                            span: claimls_model::Span::new(at, at),
-                            new_text: format!(" units {}", show(n)),
-                        }],
-                    );
-                }
-                out.push(f);
             }
-            Some(units) => {
-                let v = units.value;
-                let problem = if v.is_zero() {
-                    "zero units"
-                } else if v.is_sign_negative() {
-                    "negative units"
-                } else if !v.fract().is_zero() {
-                    "a fraction of a unit"
-                } else {
-                    continue;
-                };
-                let mut message = format!(
-                    "`units {}` is {problem}: a claim line bills a whole number of units, at least 1.",
-                    show(v)
-                );
-                let mut f_fix = None;
-                if let Some(n) = expected {
-                    message.push_str(&format!(
-                        " The documented dose is {} {}: write `units {}`.",
-                        show(n),
-                        plural(n, "unit"),
-                        show(n)
-                    ));
-                    f_fix = Some(n);
-                } else if v > Decimal::ZERO {
-                    message.push_str(" Drug doses round up to the next whole unit.");
-                }
-                let mut f = Finding::new(&UNITS_INVALID, units.span, message);
-                if let Some(n) = f_fix {
-                    f = f.fix(
-                        format!("Set units to {}", show(n)),
-                        vec![Edit {
-                            span: units.span,
-                            new_text: show(n),
-                        }],
-                    );
-                }
-                out.push(f);
+            out.push(f);
+            continue;
+        };
+        let v = units.value;
+        let problem = if v.is_zero() {
+            "zero units"
+        } else if v.is_sign_negative() {
+            "negative units"
+        } else if !v.fract().is_zero() {
+            "a fraction of a unit"
+        } else {
+            continue;
+        };
+        let mut message = format!(
+            "`units {}` is {problem}: a claim line bills a whole number of units, at least 1.",
+            show(v)
+        );
+        match expected {
+            Some(n) => message.push_str(&format!(
+                " The documented dose is {}: write `units {}`.",
+                count(n, "unit"),
+                show(n)
+            )),
+            None if v > Decimal::ZERO => {
+                message.push_str(" Drug doses round up to the next whole unit.")
             }
+            None => {}
         }
+        let mut f = Finding::new(&UNITS_INVALID, units.span, message);
+        if let Some(n) = expected {
+            f = f.fix(
+                format!("Set units to {}", show(n)),
+                vec![Edit {
+                    span: units.span,
+                    new_text: show(n),
+                }],
+            );
+        }
+        out.push(f);
     }
 }
 
-pub fn units_dose_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+fn units_dose_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     for u in &ctx.drugs {
-        let (Some(math), Some(admin)) = (&u.math, u.admin) else {
+        let (Some(math), Some(admin)) = (&u.math, ctx.first_admin(u)) else {
             continue;
         };
         let lines: Vec<_> = u.given_lines.iter().map(|&i| ctx.lines[i].line).collect();
@@ -223,9 +186,7 @@ pub fn units_dose_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
         if billed == math.given_units {
             continue;
         }
-        let code = &u.code.code;
-        let dose_span = admin.dose.as_ref().map_or(admin.header, |d| d.span);
-        let sentence = math.given_sentence(code);
+        let sentence = math.given_sentence(&u.code.code);
         let target = first.units.as_ref().map_or(first.span, |x| x.span);
         let message = if lines.len() == 1 {
             format!(
@@ -241,16 +202,16 @@ pub fn units_dose_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
                 show(math.given_units)
             )
         };
-        let mut f = Finding::new(&UNITS_DOSE_MISMATCH, target, message).related(
-            dose_span,
-            format!(
-                "documented dose: {}",
-                admin
-                    .dose
-                    .as_ref()
-                    .map_or(String::new(), |d| d.value.to_string())
-            ),
-        );
+        let mut f = Finding::new(&UNITS_DOSE_MISMATCH, target, message);
+        for &a in &u.administrations {
+            let record = ctx.administrations[a].admin;
+            let span = record.dose.as_ref().map_or(record.header, |d| d.span);
+            let dose = record
+                .dose
+                .as_ref()
+                .map_or(String::new(), |d| d.value.to_string());
+            f = f.related(span, format!("documented dose: {dose}"));
+        }
         if lines.len() == 1
             && let Some(units) = &first.units
         {
@@ -262,31 +223,29 @@ pub fn units_dose_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
                 }],
             );
         }
+        let _ = admin;
         out.push(f);
     }
 }
 
-pub fn units_over_mue(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    let mut seen: Vec<(String, Option<claimls_model::Date>)> = Vec::new();
+fn units_over_mue(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    let mut seen: Vec<(&str, Option<claimls_model::Date>)> = Vec::new();
     for facts in &ctx.lines {
         let Some(code) = facts.code else { continue };
         let Some(mue) = code.mue else { continue };
         // Units of a wrongly chosen drug code are code-drug-mismatch's finding.
-        if super::codes::mismatched_admin(ctx, facts).is_some() {
+        if facts.mismatch.is_some() {
             continue;
         }
-        let key = (code.code.clone(), facts.dos);
+        let key = (code.code.as_str(), facts.dos);
         if seen.contains(&key) {
             continue;
         }
         seen.push(key);
-        let same: Vec<_> = ctx
+        let total: Decimal = ctx
             .lines
             .iter()
             .filter(|f| f.code.is_some_and(|c| c.code == code.code) && f.dos == facts.dos)
-            .collect();
-        let total: Decimal = same
-            .iter()
             .filter_map(|f| f.line.units.as_ref().map(|u| u.value))
             .filter(|v| *v > Decimal::ZERO)
             .sum();
@@ -302,8 +261,8 @@ pub fn units_over_mue(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             &UNITS_OVER_MUE,
             span,
             format!(
-                "{} units of {} on one date of service exceed its medically unlikely edit of {} (practitioner MUE, adjudication indicator {}). Units above the MUE are denied unless the record supports them on appeal: check the dose and the units.",
-                show(total),
+                "{} of {} on one date of service exceed its medically unlikely edit of {} (practitioner MUE, adjudication indicator {}). Units above the MUE are denied unless the record supports them on appeal: check the dose and the units.",
+                count(total, "unit"),
                 code.code,
                 mue.value,
                 mue.indicator
@@ -312,11 +271,10 @@ pub fn units_over_mue(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     }
 }
 
-pub fn dose_atypical(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    for admin in &ctx.claim.admins {
-        let Some(dose) = &admin.dose else { continue };
-        let codes = ctx.admin_codes(admin);
-        let Some(drug) = codes.iter().find_map(|c| c.drug.as_ref()) else {
+fn dose_atypical(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for a in &ctx.administrations {
+        let Some(dose) = &a.admin.dose else { continue };
+        let Some(drug) = a.codes.iter().find_map(|c| c.drug.as_ref()) else {
             continue;
         };
         if drug.labelled_doses.is_empty() {
@@ -344,193 +302,22 @@ pub fn dose_atypical(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     }
 }
 
-pub fn admin_time_units(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    for family in [
-        InfusionFamily::Chemotherapy,
-        InfusionFamily::Therapeutic,
-        InfusionFamily::Hydration,
-    ] {
-        let role = |facts: &super::context::LineFacts| match facts.code.map(|c| c.kind) {
-            Some(CodeKind::Administration(r)) => Some(r),
-            _ => None,
-        };
-        let initial: Vec<_> = ctx
-            .lines
-            .iter()
-            .filter(|f| role(f) == Some(AdminRole::InfusionInitial { family }))
-            .collect();
-        let additional: Vec<_> = ctx
-            .lines
-            .iter()
-            .filter(|f| role(f) == Some(AdminRole::InfusionAdditional { family }))
-            .collect();
-        if initial.is_empty() && additional.is_empty() {
-            continue;
-        }
-        // The infusion the codes describe: the first admin with a documented start and stop.
-        let Some((admin, minutes)) = ctx
-            .claim
-            .admins
-            .iter()
-            .find_map(|a| infusion_minutes(a).map(|m| (a, m)))
-        else {
-            continue;
-        };
-        let expected = additional_hours(minutes);
-        let stop_span = admin.stop.as_ref().map_or(admin.header, |s| s.span);
-        let duration = format!(
-            "{minutes} min ({} to {})",
-            admin
-                .start
-                .as_ref()
-                .map_or(String::new(), |s| s.value.time.to_string()),
-            admin
-                .stop
-                .as_ref()
-                .map_or(String::new(), |s| s.time.value.to_string())
-        );
-        let Some(first_initial) = initial.first() else {
-            let add = additional[0];
-            out.push(
-                Finding::new(
-                    &ADMIN_TIME_UNITS,
-                    add.line.code.span,
-                    format!(
-                        "{} is an add-on hour, but the claim has no initial infusion line for the first hour. Bill the first hour with the initial code, then the add-on hours.",
-                        add.line.code.value
-                    ),
-                )
-                .related(stop_span, format!("infusion: {duration}")),
-            );
-            continue;
-        };
-        if let Some(units) = &first_initial.line.units
-            && units.value > Decimal::ONE
-        {
-            out.push(
-                Finding::new(
-                    &ADMIN_TIME_UNITS,
-                    units.span,
-                    format!(
-                        "{} covers the first hour and is billed once; the hours after it go on the add-on code. Write `units 1`.",
-                        first_initial.line.code.value
-                    ),
-                )
-                .fix("Set units to 1", vec![Edit { span: units.span, new_text: "1".into() }]),
-            );
-        }
-        let add_code = match family {
-            InfusionFamily::Chemotherapy => "96415",
-            InfusionFamily::Therapeutic => "96366",
-            InfusionFamily::Hydration => "96361",
-        };
-        let billed: Decimal = additional
-            .iter()
-            .filter_map(|f| f.line.units.as_ref().map(|u| u.value))
-            .sum();
-        if billed == Decimal::from(expected) {
-            continue;
-        }
-        let why = format!(
-            "The infusion ran {duration}: the first hour is {}, and each additional hour needs more than 30 minutes past the last full hour, so {expected} additional {}",
-            first_initial.line.code.value,
-            if expected == 1 { "hour" } else { "hours" }
-        );
-        match additional.as_slice() {
-            [] => {
-                let dx = first_initial
-                    .line
-                    .dx
-                    .as_ref()
-                    .map(|d| {
-                        let ptrs: Vec<String> = d
-                            .iter()
-                            .map(|p| match &p.value {
-                                claimls_model::DxPointer::Letter(c) => c.to_string(),
-                                claimls_model::DxPointer::Code(c) => c.clone(),
-                            })
-                            .collect();
-                        format!(" dx {}", ptrs.join(","))
-                    })
-                    .unwrap_or_default();
-                let statement = format!("line {add_code} units {expected}{dx}");
-                out.push(
-                    Finding::new(
-                        &ADMIN_TIME_UNITS,
-                        first_initial.line.span,
-                        format!("{why}. Add `{statement}`."),
-                    )
-                    .related(stop_span, format!("infusion: {duration}"))
-                    .fix(
-                        format!("Add `{statement}`"),
-                        vec![ctx.insert_line_after(first_initial.line.span, &statement)],
-                    ),
-                );
-            }
-            [only] => {
-                let span = only.line.units.as_ref().map_or(only.line.span, |u| u.span);
-                let mut f = Finding::new(
-                    &ADMIN_TIME_UNITS,
-                    span,
-                    if expected == 0 {
-                        format!("{why}: remove the {} line.", only.line.code.value)
-                    } else {
-                        format!(
-                            "{why}, but this line bills {}. Write `units {expected}`.",
-                            show(billed)
-                        )
-                    },
-                )
-                .related(stop_span, format!("infusion: {duration}"));
-                f = if expected == 0 {
-                    f.fix(
-                        format!("Remove the {} line", only.line.code.value),
-                        vec![Edit {
-                            span: ctx.whole_lines(only.line.span),
-                            new_text: String::new(),
-                        }],
-                    )
-                } else if let Some(u) = &only.line.units {
-                    f.fix(
-                        format!("Set units to {expected}"),
-                        vec![Edit {
-                            span: u.span,
-                            new_text: expected.to_string(),
-                        }],
-                    )
-                } else {
-                    f
-                };
-                out.push(f);
-            }
-            many => {
-                out.push(
-                    Finding::new(
-                        &ADMIN_TIME_UNITS,
-                        many[0].line.span,
-                        format!("{why}, but the add-on lines bill {}. Bill the add-on hours on one line with `units {expected}`.", show(billed)),
-                    )
-                    .related(stop_span, format!("infusion: {duration}")),
-                );
-            }
-        }
-    }
-}
-
-pub fn ndc_quantity(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    for facts in &ctx.lines {
+fn ndc_quantity(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for (i, facts) in ctx.lines.iter().enumerate() {
         if !facts.is_drug() || facts.is_jw() {
             continue;
         }
-        let (Some(ndc), Some(admin)) = (&facts.line.ndc, facts.admin) else {
-            continue;
-        };
+        let Some(ndc) = &facts.line.ndc else { continue };
         let (Some(qty), Some(unit), Some(digits)) =
             (&ndc.quantity, &ndc.unit, &ndc.ndc.value.digits)
         else {
             continue;
         };
-        let Some(dose) = admin.dose.as_ref().map(|d| d.value) else {
+        // The dose this line bills: the drug's documented dose on its date, when this is its one line.
+        let Some(u) = ctx.drug_use_of(i).filter(|u| u.given_lines == [i]) else {
+            continue;
+        };
+        let Some(dose) = u.math.as_ref().map(|m| m.dose) else {
             continue;
         };
         let drug = facts.code.and_then(|c| c.drug.as_ref());
@@ -562,8 +349,10 @@ pub fn ndc_quantity(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
                 expected
             ),
             NdcUnit::Un => format!(
-                "{} from {} containers is {} containers",
-                dose, p.amount, expected
+                "{} from {} containers is {}",
+                dose,
+                p.amount,
+                count(expected, "container")
             ),
             _ => format!("{dose} is {expected} {}", unit.value.as_str()),
         };

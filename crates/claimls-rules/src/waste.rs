@@ -1,15 +1,15 @@
 //! Waste: JW and JZ lines for drugs from single-dose containers.
 //!
-//! The arithmetic (rules.md *Waste*), for one drug on one date of service with `u` its billing unit:
-//! *opened* = the containers opened (or dose + documented waste when none are listed); *administered
-//! units* = dose ÷ u rounded up; *billable waste* = opened − administered units × u; *JW units* =
-//! billable waste ÷ u rounded down. It lives in [`super::context::WasteMath`].
+//! The arithmetic (rules.md *Waste*), for one drug on one date of service with `u` its billing unit,
+//! over every administration of that drug on that date: *opened* = the containers opened (or dose +
+//! documented waste when none are listed); *administered units* = dose ÷ u rounded up; *billable
+//! waste* = opened − administered units × u; *JW units* = billable waste ÷ u rounded down. It lives in
+//! [`crate::context::WasteMath`].
 
-use super::context::{ClaimCtx, ContainerKind, DrugUse, LineFacts, WasteMath, plural, show};
-use super::{Edit, Finding};
-use crate::declare_rule;
+use crate::context::{ClaimCtx, ContainerKind, DrugUse, WasteMath, count, dx_clause, show};
+use crate::{Edit, Finding, declare_rule};
 use claimls_data::Container;
-use claimls_model::{Date, Decimal, DxPointer, Line, Quantity, Span};
+use claimls_model::{Date, Decimal, Line, PayerKind, Quantity, Span};
 
 declare_rule! {
     /// ## What it does
@@ -26,7 +26,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Insert `line J1745 JW units 5` after the administered line.
-    pub WASTE_JW_MISSING = "waste-jw-missing", Waste, Error
+    pub WASTE_JW_MISSING = "waste-jw-missing", Waste, Error, check: waste_jw_missing
 }
 
 declare_rule! {
@@ -43,7 +43,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Set the JW line's units to the computed value.
-    pub WASTE_JW_UNITS = "waste-jw-units", Waste, Error
+    pub WASTE_JW_UNITS = "waste-jw-units", Waste, Error, check: waste_jw_units
 }
 
 declare_rule! {
@@ -61,7 +61,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Remove the JW line (and write JZ on the administered line where the payer requires it).
-    pub WASTE_JW_NOT_ALLOWED = "waste-jw-not-allowed", Waste, Error
+    pub WASTE_JW_NOT_ALLOWED = "waste-jw-not-allowed", Waste, Error, check: waste_jw_not_allowed
 }
 
 declare_rule! {
@@ -77,7 +77,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Insert the administered line with its computed units.
-    pub WASTE_JW_ONLY = "waste-jw-only", Waste, Error
+    pub WASTE_JW_ONLY = "waste-jw-only", Waste, Error, check: waste_jw_only
 }
 
 declare_rule! {
@@ -96,7 +96,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add JZ after the code.
-    pub WASTE_JZ_MISSING = "waste-jz-missing", Waste, Error, payer_dependent
+    pub WASTE_JZ_MISSING = "waste-jz-missing", Waste, Error, payer_dependent, check: waste_jz_missing
 }
 
 declare_rule! {
@@ -112,7 +112,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Remove JZ (and add the JW line).
-    pub WASTE_JW_JZ_CONFLICT = "waste-jw-jz-conflict", Waste, Error
+    pub WASTE_JW_JZ_CONFLICT = "waste-jw-jz-conflict", Waste, Error, check: waste_jw_jz_conflict
 }
 
 declare_rule! {
@@ -128,7 +128,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `waste <amount>` (with witness or evidence where the payer wants them) to the admin record.
-    pub WASTE_UNDOCUMENTED = "waste-undocumented", Waste, Error
+    pub WASTE_UNDOCUMENTED = "waste-undocumented", Waste, Error, check: waste_undocumented
 }
 
 declare_rule! {
@@ -145,7 +145,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Correct the dose, the vial count or the waste amount to match the chart.
-    pub WASTE_VIAL_ARITHMETIC = "waste-vial-arithmetic", Waste, Warning
+    pub WASTE_VIAL_ARITHMETIC = "waste-vial-arithmetic", Waste, Warning, check: waste_vial_arithmetic
 }
 
 declare_rule! {
@@ -161,7 +161,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add `witness "<who>"` or `evidence "<ref>"` to the `waste` statement.
-    pub WASTE_EVIDENCE_MISSING = "waste-evidence-missing", Waste, Warning, payer_dependent
+    pub WASTE_EVIDENCE_MISSING = "waste-evidence-missing", Waste, Warning, payer_dependent, check: waste_evidence_missing
 }
 
 declare_rule! {
@@ -178,33 +178,16 @@ declare_rule! {
     ///
     /// ## Fix
     /// None for this claim; a note for the next preparation.
-    pub WASTE_AVOIDABLE = "waste-avoidable", Waste, Information
+    pub WASTE_AVOIDABLE = "waste-avoidable", Waste, Information, check: waste_avoidable
 }
 
-pub fn check(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    for u in &ctx.drugs {
-        let Some(math) = &u.math else {
-            // Without the arithmetic only the structural checks apply.
-            waste_jw_only(ctx, u, None, out);
-            jw_jz_on_one_line(ctx, u, out);
-            waste_undocumented(ctx, u, out);
-            continue;
-        };
-        waste_jw_missing(ctx, u, math, out);
-        waste_jw_units(ctx, u, math, out);
-        waste_jw_not_allowed(ctx, u, math, out);
-        waste_jw_only(ctx, u, Some(math), out);
-        waste_jz_missing(ctx, u, math, out);
-        waste_jw_jz_conflict(ctx, u, math, out);
-        waste_undocumented(ctx, u, out);
-        waste_vial_arithmetic(u, math, out);
-        waste_avoidable(u, math, out);
-    }
-    waste_evidence_missing(ctx, out);
-}
-
-fn line<'a>(ctx: &'a ClaimCtx, i: usize) -> &'a LineFacts<'a> {
-    &ctx.lines[i]
+/// The drug uses the waste rules judge, with their arithmetic.
+fn with_math<'c, 'a>(
+    ctx: &'c ClaimCtx<'a>,
+) -> impl Iterator<Item = (&'c DrugUse<'a>, &'c WasteMath)> {
+    ctx.drugs
+        .iter()
+        .filter_map(|u| u.math.as_ref().map(|m| (u, m)))
 }
 
 /// The text of a new line that repeats `like`'s dx and date clauses.
@@ -215,26 +198,11 @@ fn statement_like(like: &Line, code: &str, modifiers: &str, units: Decimal) -> S
         s.push_str(modifiers);
     }
     s.push_str(&format!(" units {}", show(units)));
-    if let Some(dx) = &like.dx {
-        let ptrs: Vec<String> = dx
-            .iter()
-            .map(|p| match &p.value {
-                DxPointer::Letter(c) => c.to_string(),
-                DxPointer::Code(c) => c.clone(),
-            })
-            .collect();
-        s.push_str(&format!(" dx {}", ptrs.join(",")));
-    }
+    s.push_str(&dx_clause(like));
     if let Some(on) = &like.on {
         s.push_str(&format!(" on {}", on.value));
     }
     s
-}
-
-fn opened_text(math: &WasteMath) -> String {
-    math.opened
-        .as_ref()
-        .map_or(String::new(), |(q, how)| format!("{q} opened ({how})"))
 }
 
 fn jw_sentence(u: &DrugUse, math: &WasteMath) -> String {
@@ -242,158 +210,162 @@ fn jw_sentence(u: &DrugUse, math: &WasteMath) -> String {
         return String::new();
     };
     format!(
-        "{}; {} leaves {} of billable waste = {} JW {}",
+        "{}; {} leaves {} of billable waste = {} JW",
         math.given_sentence(&u.code.code),
-        opened_text(math),
+        math.opened_text(),
         waste,
-        show(jw),
-        plural(jw, "unit")
+        count(jw, "unit")
     )
 }
 
-pub fn waste_jw_missing(ctx: &ClaimCtx, u: &DrugUse, math: &WasteMath, out: &mut Vec<Finding>) {
-    if math.container != ContainerKind::SingleDose || !u.jw_lines.is_empty() {
-        return;
-    }
-    let Some(jw) = math.jw_units.filter(|j| *j >= Decimal::ONE) else {
-        return;
-    };
-    let Some(&given) = u.given_lines.last() else {
-        return;
-    };
-    let given = line(ctx, given).line;
-    let statement = statement_like(given, &u.code.code, "JW", jw);
-    let mut f = Finding::new(
-        &WASTE_JW_MISSING,
-        given.span,
-        format!(
-            "{}. Discarded drug from a single-dose container is billed on its own JW line: add `{statement}`.",
-            jw_sentence(u, math)
-        ),
-    )
-    .fix(format!("Add `{statement}`"), vec![ctx.insert_line_after(given.span, &statement)]);
-    if let Some(a) = u.admin {
-        f = f.related(
-            a.header,
-            format!("administration record of {}", a.drug.value),
-        );
-    }
-    out.push(f);
-}
-
-pub fn waste_jw_units(ctx: &ClaimCtx, u: &DrugUse, math: &WasteMath, out: &mut Vec<Finding>) {
-    if math.container == ContainerKind::MultiDose {
-        return;
-    }
-    let Some(jw) = math.jw_units.filter(|j| *j >= Decimal::ONE) else {
-        return;
-    };
-    let [only] = u.jw_lines.as_slice() else {
-        return;
-    };
-    let l = line(ctx, *only).line;
-    let Some(units) = &l.units else { return };
-    if units.value == jw || units.value <= Decimal::ZERO {
-        return;
-    }
-    out.push(
-        Finding::new(
-            &WASTE_JW_UNITS,
-            units.span,
+fn waste_jw_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for (u, math) in with_math(ctx) {
+        if math.container != ContainerKind::SingleDose || !u.jw_lines.is_empty() {
+            continue;
+        }
+        let Some(jw) = math.jw_units.filter(|j| *j >= Decimal::ONE) else {
+            continue;
+        };
+        let Some(&given) = u.given_lines.last() else {
+            continue;
+        };
+        let given = ctx.lines[given].line;
+        let statement = statement_like(given, &u.code.code, "JW", jw);
+        let mut f = Finding::new(
+            &WASTE_JW_MISSING,
+            given.span,
             format!(
-                "{}, but this JW line has {}. The administered amount rounds up and the waste rounds down, so no unit is billed twice: write `units {}`.",
-                jw_sentence(u, math),
-                show(units.value),
-                show(jw)
+                "{}. Discarded drug from a single-dose container is billed on its own JW line: add `{statement}`.",
+                jw_sentence(u, math)
             ),
         )
         .fix(
-            format!("Set JW units to {}", show(jw)),
-            vec![Edit { span: units.span, new_text: show(jw) }],
-        ),
-    );
+            format!("Add `{statement}`"),
+            vec![ctx.insert_line_after(given.span, &statement)],
+        );
+        if let Some(a) = ctx.first_admin(u) {
+            f = f.related(
+                a.header,
+                format!("administration record of {}", a.drug.value),
+            );
+        }
+        out.push(f);
+    }
 }
 
-pub fn waste_jw_not_allowed(ctx: &ClaimCtx, u: &DrugUse, math: &WasteMath, out: &mut Vec<Finding>) {
-    for &i in &u.jw_lines {
-        let l = line(ctx, i).line;
-        let reason = if math.container == ContainerKind::MultiDose {
-            format!(
-                "{} came from a multi-dose container: JW applies only to single-dose containers, and what remains in a multi-dose vial is not waste.",
-                u.code.code
-            )
-        } else if math.jw_units == Some(Decimal::ZERO) {
-            match (&math.opened, math.billable_waste) {
-                (Some((opened, _)), _) => format!(
-                    "{}, which already covers the {opened} opened: there is no billable waste, and a JW line would bill the same drug twice.",
-                    math.given_sentence(&u.code.code)
-                ),
-                _ => continue,
-            }
-        } else {
+fn waste_jw_units(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for (u, math) in with_math(ctx) {
+        if math.container == ContainerKind::MultiDose {
+            continue;
+        }
+        let Some(jw) = math.jw_units.filter(|j| *j >= Decimal::ONE) else {
             continue;
         };
-        let jz = if ctx.profile.jz_required.is_some() && math.container != ContainerKind::MultiDose
-        {
-            " and write JZ on the administered line"
-        } else {
-            ""
+        let [only] = u.jw_lines.as_slice() else {
+            continue;
         };
+        let Some(units) = &ctx.lines[*only].line.units else {
+            continue;
+        };
+        if units.value == jw || units.value <= Decimal::ZERO {
+            continue;
+        }
         out.push(
             Finding::new(
-                &WASTE_JW_NOT_ALLOWED,
-                l.span,
-                format!("{reason} Remove this line{jz}."),
+                &WASTE_JW_UNITS,
+                units.span,
+                format!(
+                    "{}, but this JW line has {}. The administered amount rounds up and the waste rounds down, so no unit is billed twice: write `units {}`.",
+                    jw_sentence(u, math),
+                    show(units.value),
+                    show(jw)
+                ),
             )
             .fix(
-                "Remove the JW line",
+                format!("Set JW units to {}", show(jw)),
                 vec![Edit {
-                    span: ctx.whole_lines(l.span),
-                    new_text: String::new(),
+                    span: units.span,
+                    new_text: show(jw),
                 }],
             ),
         );
     }
 }
 
-pub fn waste_jw_only(
-    ctx: &ClaimCtx,
-    u: &DrugUse,
-    math: Option<&WasteMath>,
-    out: &mut Vec<Finding>,
-) {
-    if u.jw_lines.is_empty() || !u.given_lines.is_empty() {
-        return;
+fn waste_jw_not_allowed(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for (u, math) in with_math(ctx) {
+        for &i in &u.jw_lines {
+            let l = ctx.lines[i].line;
+            let reason = if math.container == ContainerKind::MultiDose {
+                format!(
+                    "{} came from a multi-dose container: JW applies only to single-dose containers, and what remains in a multi-dose vial is not waste.",
+                    u.code.code
+                )
+            } else if math.jw_units == Some(Decimal::ZERO) {
+                match &math.opened {
+                    Some((opened, _)) => format!(
+                        "{}, which already covers the {opened} opened: there is no billable waste, and a JW line would bill the same drug twice.",
+                        math.given_sentence(&u.code.code)
+                    ),
+                    None => continue,
+                }
+            } else {
+                continue;
+            };
+            let jz = if ctx.profile.jz_required.is_some()
+                && math.container != ContainerKind::MultiDose
+            {
+                " and write JZ on the administered line"
+            } else {
+                ""
+            };
+            out.push(
+                Finding::new(
+                    &WASTE_JW_NOT_ALLOWED,
+                    l.span,
+                    format!("{reason} Remove this line{jz}."),
+                )
+                .fix("Remove the JW line", vec![ctx.remove_statement(l.span)]),
+            );
+        }
     }
-    let jw_line = line(ctx, u.jw_lines[0]).line;
-    let mut f = Finding::new(
-        &WASTE_JW_ONLY,
-        jw_line.span,
-        format!(
-            "This JW line bills only the discarded {}; the administered amount needs its own line of {} without JW.",
-            u.code.code, u.code.code
-        ),
-    );
-    if let Some(m) = math {
-        let mods: Vec<&str> = jw_line
-            .modifiers
-            .iter()
-            .map(|m| m.value.as_str())
-            .filter(|m| *m != "JW")
-            .collect();
-        let statement = statement_like(jw_line, &u.code.code, &mods.join(" "), m.given_units);
-        f.message = format!("{} Add `{statement}`.", f.message);
-        let at = ctx.line_start(jw_line.span.start);
-        let indent = ctx.indent_at(jw_line.span.start);
-        f = f.fix(
-            format!("Add `{statement}`"),
-            vec![Edit {
-                span: Span::new(at, at),
-                new_text: format!("{indent}{statement}{}", ctx.newline()),
-            }],
+}
+
+fn waste_jw_only(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for u in &ctx.drugs {
+        if u.jw_lines.is_empty() || !u.given_lines.is_empty() {
+            continue;
+        }
+        let jw_line = ctx.lines[u.jw_lines[0]].line;
+        let mut f = Finding::new(
+            &WASTE_JW_ONLY,
+            jw_line.span,
+            format!(
+                "This JW line bills only the discarded {}; the administered amount needs its own line of {} without JW.",
+                u.code.code, u.code.code
+            ),
         );
+        if let Some(m) = &u.math {
+            let mods: Vec<&str> = jw_line
+                .modifiers
+                .iter()
+                .map(|m| m.value.as_str())
+                .filter(|m| *m != "JW")
+                .collect();
+            let statement = statement_like(jw_line, &u.code.code, &mods.join(" "), m.given_units);
+            f.message = format!("{} Add `{statement}`.", f.message);
+            let at = ctx.line_start(jw_line.span.start);
+            let indent = ctx.indent_at(jw_line.span.start);
+            f = f.fix(
+                format!("Add `{statement}`"),
+                vec![Edit {
+                    span: Span::new(at, at),
+                    new_text: format!("{indent}{statement}{}", ctx.newline()),
+                }],
+            );
+        }
+        out.push(f);
     }
-    out.push(f);
 }
 
 /// JZ is required from this date of service (IOM 100-04 ch. 17 §40).
@@ -405,195 +377,64 @@ fn jz_required_from() -> Date {
     }
 }
 
-pub fn waste_jz_missing(ctx: &ClaimCtx, u: &DrugUse, math: &WasteMath, out: &mut Vec<Finding>) {
+/// Who requires JZ, in the message: Medicare by rule; other payers as their profile says (facts §5:
+/// a Medicare Advantage or Medicaid requirement is the plan's, not verified).
+fn jz_requirement(ctx: &ClaimCtx) -> String {
+    match ctx.profile.kind {
+        PayerKind::Medicare => "Medicare requires JZ on the line then, and returns a claim with neither JW nor JZ".into(),
+        PayerKind::MedicareAdvantage => "Medicare requires JZ on the line then; Medicare Advantage plans decide for themselves whether they do (payer-dependent), and many follow Medicare".into(),
+        PayerKind::Medicaid => "Medicare requires JZ on the line then; this Medicaid program's profile asks for it too (payer-dependent)".into(),
+        PayerKind::Commercial => format!("{} requires JZ on the line then (its payer profile)", ctx.profile.name),
+    }
+}
+
+fn waste_jz_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     let Some(severity) = ctx.profile.jz_required else {
         return;
     };
-    if math.container != ContainerKind::SingleDose || math.jw_units != Some(Decimal::ZERO) {
-        return;
-    }
-    if u.dos.is_some_and(|d| d < jz_required_from()) {
-        return;
-    }
-    for &i in &u.given_lines {
-        let l = line(ctx, i).line;
-        if l.has_modifier("JZ") || l.has_modifier("JW") {
+    for (u, math) in with_math(ctx) {
+        if math.container != ContainerKind::SingleDose || math.jw_units != Some(Decimal::ZERO) {
             continue;
         }
-        let at = l.code.span.end;
-        let covered = math.opened.as_ref().map_or(String::new(), |(opened, how)| {
-            format!(" cover the {opened} opened ({how})")
-        });
-        out.push(
-            Finding::new(
-                &WASTE_JZ_MISSING,
-                l.code.span,
-                format!(
-                    "{code} is a single-dose-container drug, and its {units} {unit_word} ({dose} at {per} per unit){covered}: nothing billable was discarded. {payer} requires JZ on the line then, and returns a claim with neither JW nor JZ: write `{code} JZ`.",
-                    code = u.code.code,
-                    units = show(math.given_units),
-                    unit_word = plural(math.given_units, "unit"),
-                    dose = math.dose,
-                    per = math.unit,
-                    payer = payer_name(ctx),
-                ),
-            )
-            .severity(severity)
-            .fix("Add JZ", vec![Edit { span: Span::new(at, at), new_text: " JZ".into() }]),
-        );
-    }
-}
-
-fn payer_name(ctx: &ClaimCtx) -> String {
-    match ctx.profile.kind {
-        claimls_model::PayerKind::Medicare => "Medicare".into(),
-        claimls_model::PayerKind::MedicareAdvantage => "This Medicare Advantage payer".into(),
-        claimls_model::PayerKind::Medicaid => "This Medicaid payer".into(),
-        claimls_model::PayerKind::Commercial => ctx.profile.name.clone(),
-    }
-}
-
-/// JW and JZ together on one line (needs no arithmetic).
-fn jw_jz_on_one_line(ctx: &ClaimCtx, u: &DrugUse, out: &mut Vec<Finding>) {
-    for &i in u.jw_lines.iter() {
-        let l = line(ctx, i).line;
-        if let Some(jz) = l.modifiers.iter().find(|m| m.value == "JZ") {
-            out.push(
-                Finding::new(
-                    &WASTE_JW_JZ_CONFLICT,
-                    jz.span,
-                    "JW (drug discarded) and JZ (nothing discarded) contradict each other on one line. The JW line bills the waste; remove JZ here.",
-                )
-                .fix("Remove JZ", vec![ctx.remove_modifier(jz.span)]),
-            );
-        }
-    }
-}
-
-pub fn waste_jw_jz_conflict(ctx: &ClaimCtx, u: &DrugUse, math: &WasteMath, out: &mut Vec<Finding>) {
-    jw_jz_on_one_line(ctx, u, out);
-    let Some(jw) = math.jw_units.filter(|j| *j >= Decimal::ONE) else {
-        return;
-    };
-    if math.container == ContainerKind::MultiDose {
-        return;
-    }
-    for &i in &u.given_lines {
-        let l = line(ctx, i).line;
-        let Some(jz) = l.modifiers.iter().find(|m| m.value == "JZ") else {
+        // Waste documented but none billable: the record contradicts itself (waste-vial-arithmetic
+        // says so); JZ would attest that nothing was discarded.
+        if math
+            .documented_waste
+            .is_some_and(|w| w.amount > Decimal::ZERO)
+        {
             continue;
-        };
-        out.push(
-            Finding::new(
-                &WASTE_JW_JZ_CONFLICT,
-                jz.span,
-                format!(
-                    "JZ says nothing was discarded, but {}. Remove JZ and bill the waste on a JW line.",
-                    jw_sentence(u, math).split_once("; ").map_or(String::new(), |(_, b)| b.to_string())
-                ),
-            )
-            .related(u.admin.map_or(l.span, |a| a.header), format!("{} JW units of billable waste", show(jw)))
-            .fix("Remove JZ", vec![ctx.remove_modifier(jz.span)]),
-        );
-    }
-}
-
-pub fn waste_undocumented(ctx: &ClaimCtx, u: &DrugUse, out: &mut Vec<Finding>) {
-    if u.jw_lines.is_empty() {
-        return;
-    }
-    let Some(admin) = u.admin else { return };
-    let documented = admin
-        .wastes
-        .iter()
-        .any(|w| w.amount.value.amount > Decimal::ZERO);
-    if documented {
-        return;
-    }
-    let jw_line = line(ctx, u.jw_lines[0]).line;
-    let amount = u
-        .math
-        .as_ref()
-        .and_then(|m| m.billable_waste)
-        .filter(|w| w.amount > Decimal::ZERO);
-    let statement = match amount {
-        Some(w) => format!("waste {w}"),
-        None => "waste <amount> mg".to_string(),
-    };
-    out.push(
-        Finding::new(
-            &WASTE_UNDOCUMENTED,
-            jw_line.span,
-            format!(
-                "This JW line bills discarded {}, but the administration record of {} documents no waste. The discarded amount must be in the record: add `{statement}` under `admin {}`.",
-                u.code.code, admin.drug.value, admin.drug.value
-            ),
-        )
-        .related(admin.header, "administration record without a `waste` statement")
-        .fix(format!("Add `{statement}`"), vec![ctx.insert_in_admin(admin, &statement)]),
-    );
-}
-
-pub fn waste_vial_arithmetic(u: &DrugUse, math: &WasteMath, out: &mut Vec<Finding>) {
-    let Some(admin) = u.admin else { return };
-    if admin.vials.is_empty() || admin.wastes.is_empty() {
-        return;
-    }
-    let (Some((opened, how)), Some(waste)) = (&math.opened, math.documented_waste) else {
-        return;
-    };
-    let accounted = math.dose.amount + waste.amount;
-    if accounted == opened.amount {
-        return;
-    }
-    let span = admin.wastes[0].span;
-    out.push(
-        Finding::new(
-            &WASTE_VIAL_ARITHMETIC,
-            span,
-            format!(
-                "{how} opened is {opened}, but dose {} + waste {waste} is {}. One of the dose, the vial count or the waste amount is wrong; correct it to match the chart (waste {} would balance).",
-                math.dose,
-                Quantity::new(accounted, math.dose.unit),
-                Quantity::new((opened.amount - math.dose.amount).max(Decimal::ZERO), math.dose.unit)
-            ),
-        )
-        .related(admin.vials[0].span, format!("containers opened: {how}")),
-    );
-}
-
-pub fn waste_evidence_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
-    let p = &ctx.profile;
-    if !p.waste_witness_required && !p.waste_evidence_required {
-        return;
-    }
-    for admin in &ctx.claim.admins {
-        for w in &admin.wastes {
-            if w.amount.value.amount <= Decimal::ZERO || w.witness.is_some() || w.evidence.is_some()
-            {
+        }
+        if u.dos.is_some_and(|d| d < jz_required_from()) {
+            continue;
+        }
+        for &i in &u.given_lines {
+            let l = ctx.lines[i].line;
+            if l.has_modifier("JZ") || l.has_modifier("JW") {
                 continue;
             }
-            let (what, clause) = if p.waste_witness_required {
-                ("a witness", " witness \"<name, credential>\"")
-            } else {
-                ("evidence", " evidence \"<wastage log entry>\"")
-            };
-            // Right after the statement, before a trailing comment.
-            let at = w.span.end;
+            let at = l.code.span.end;
+            let covered = math.opened.as_ref().map_or(String::new(), |(opened, how)| {
+                format!(" cover the {opened} opened ({how})")
+            });
             out.push(
                 Finding::new(
-                    &WASTE_EVIDENCE_MISSING,
-                    w.span,
+                    &WASTE_JZ_MISSING,
+                    l.code.span,
                     format!(
-                        "{} pays discarded drug only with {what} on the waste record: add{clause}.",
-                        payer_name(ctx)
+                        "{code} is a single-dose-container drug, and its {units} ({dose} at {per} per unit){covered}: nothing billable was discarded. {who}: write `{code} JZ`.",
+                        code = u.code.code,
+                        units = count(math.given_units, "unit"),
+                        dose = math.dose,
+                        per = math.unit,
+                        who = jz_requirement(ctx),
                     ),
                 )
+                .severity(severity)
                 .fix(
-                    format!("Add{clause}"),
+                    "Add JZ",
                     vec![Edit {
                         span: Span::new(at, at),
-                        new_text: clause.to_string(),
+                        new_text: " JZ".into(),
                     }],
                 ),
             );
@@ -601,58 +442,231 @@ pub fn waste_evidence_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     }
 }
 
-pub fn waste_avoidable(u: &DrugUse, math: &WasteMath, out: &mut Vec<Finding>) {
-    let Some(admin) = u.admin else { return };
-    let Some(drug) = &u.code.drug else { return };
-    let Some((opened, _)) = &math.opened else {
-        return;
-    };
-    if admin.vials.is_empty() {
+fn waste_jw_jz_conflict(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for u in &ctx.drugs {
+        // JW and JZ together on one line: a contradiction whatever the arithmetic.
+        for &i in &u.jw_lines {
+            let l = ctx.lines[i].line;
+            if let Some(jz) = l.modifiers.iter().find(|m| m.value == "JZ") {
+                out.push(
+                    Finding::new(
+                        &WASTE_JW_JZ_CONFLICT,
+                        jz.span,
+                        "JW (drug discarded) and JZ (nothing discarded) contradict each other on one line. The JW line bills the waste; remove JZ here.",
+                    )
+                    .fix("Remove JZ", vec![ctx.remove_modifier(jz.span)]),
+                );
+            }
+        }
+        // JZ on the administered line while the arithmetic leaves billable waste.
+        let Some(math) = &u.math else { continue };
+        let Some(jw) = math.jw_units.filter(|j| *j >= Decimal::ONE) else {
+            continue;
+        };
+        if math.container == ContainerKind::MultiDose {
+            continue;
+        }
+        for &i in &u.given_lines {
+            let l = ctx.lines[i].line;
+            let Some(jz) = l.modifiers.iter().find(|m| m.value == "JZ") else {
+                continue;
+            };
+            let related = ctx.first_admin(u).map_or(l.span, |a| a.header);
+            out.push(
+                Finding::new(
+                    &WASTE_JW_JZ_CONFLICT,
+                    jz.span,
+                    format!(
+                        "JZ says nothing was discarded, but {} leaves {} of billable waste ({} JW). Remove JZ and bill the waste on a JW line.",
+                        math.opened_text(),
+                        math.billable_waste.map_or(String::new(), |w| w.to_string()),
+                        count(jw, "unit")
+                    ),
+                )
+                .related(related, format!("{} of billable waste", count(jw, "JW unit")))
+                .fix("Remove JZ", vec![ctx.remove_modifier(jz.span)]),
+            );
+        }
+    }
+}
+
+fn waste_undocumented(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for u in &ctx.drugs {
+        if u.jw_lines.is_empty() {
+            continue;
+        }
+        let Some(admin) = ctx.first_admin(u) else {
+            continue;
+        };
+        let documented = u.administrations.iter().any(|&a| {
+            ctx.administrations[a]
+                .admin
+                .wastes
+                .iter()
+                .any(|w| w.amount.value.amount > Decimal::ZERO)
+        });
+        if documented {
+            continue;
+        }
+        let jw_line = ctx.lines[u.jw_lines[0]].line;
+        let amount = u
+            .math
+            .as_ref()
+            .and_then(|m| m.billable_waste)
+            .filter(|w| w.amount > Decimal::ZERO);
+        let drug = &admin.drug.value;
+        let what = match amount {
+            Some(w) => format!("add `waste {w}` under `admin {drug}`"),
+            None => format!("add `waste <amount> <unit>` under `admin {drug}` as charted"),
+        };
+        let mut f = Finding::new(
+            &WASTE_UNDOCUMENTED,
+            jw_line.span,
+            format!(
+                "This JW line bills discarded {}, but the administration record of {drug} documents no waste. The discarded amount must be in the record: {what}.",
+                u.code.code
+            ),
+        )
+        .related(admin.header, "administration record without a `waste` statement");
+        if let Some(w) = amount {
+            let statement = format!("waste {w}");
+            f = f.fix(
+                format!("Add `{statement}`"),
+                vec![ctx.insert_in_admin(admin, &statement)],
+            );
+        }
+        out.push(f);
+    }
+}
+
+fn waste_vial_arithmetic(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for (u, math) in with_math(ctx) {
+        let records: Vec<_> = u
+            .administrations
+            .iter()
+            .map(|&a| ctx.administrations[a].admin)
+            .collect();
+        let Some(with_waste) = records.iter().find(|a| !a.wastes.is_empty()) else {
+            continue;
+        };
+        let Some(with_vials) = records.iter().find(|a| !a.vials.is_empty()) else {
+            continue;
+        };
+        let (Some((opened, how)), Some(waste)) = (&math.opened, math.documented_waste) else {
+            continue;
+        };
+        let accounted = math.dose.amount + waste.amount;
+        if accounted == opened.amount {
+            continue;
+        }
+        let unit = math.dose.unit;
+        let message = if math.dose.amount > opened.amount {
+            format!(
+                "{how} opened is {opened}, less than the dose {}: the containers cannot have held it. The vial count, the vial size or the dose is wrong; correct it to match the chart.",
+                math.dose
+            )
+        } else {
+            format!(
+                "{how} opened is {opened}, but dose {} + waste {waste} is {}. One of the dose, the vial count or the waste amount is wrong; correct it to match the chart (waste {} would balance).",
+                math.dose,
+                Quantity::new(accounted, unit),
+                Quantity::new(opened.amount - math.dose.amount, unit)
+            )
+        };
+        out.push(
+            Finding::new(&WASTE_VIAL_ARITHMETIC, with_waste.wastes[0].span, message).related(
+                with_vials.vials[0].span,
+                format!("containers opened: {how}"),
+            ),
+        );
+    }
+}
+
+fn waste_evidence_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    let p = &ctx.profile;
+    if !p.waste_witness_required && !p.waste_evidence_required {
         return;
     }
-    let sizes: Vec<Decimal> = {
-        let mut s: Vec<Decimal> = drug
+    let payer = match p.kind {
+        PayerKind::Commercial => p.name.clone(),
+        kind => format!("This {} payer", kind.keyword()),
+    };
+    for admin in &ctx.claim.admins {
+        for w in &admin.wastes {
+            if w.amount.value.amount <= Decimal::ZERO || w.witness.is_some() || w.evidence.is_some()
+            {
+                continue;
+            }
+            let (what, clause) = if p.waste_witness_required {
+                ("a witness", "witness \"<name, credential>\"")
+            } else {
+                ("evidence", "evidence \"<wastage log entry>\"")
+            };
+            // No fix: the witness or the log entry is a fact of the chart, not something to invent.
+            out.push(Finding::new(
+                &WASTE_EVIDENCE_MISSING,
+                w.span,
+                format!("{payer} pays discarded drug only with {what} on the waste record: add `{clause}` with the real {what}."),
+            ));
+        }
+    }
+}
+
+fn waste_avoidable(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for (u, math) in with_math(ctx) {
+        // Only single-dose containers are waste; a multi-dose vial keeps what is left.
+        if math.container != ContainerKind::SingleDose {
+            continue;
+        }
+        let [a] = u.administrations.as_slice() else {
+            continue;
+        };
+        let admin = ctx.administrations[*a].admin;
+        let Some(drug) = &u.code.drug else { continue };
+        let Some((opened, _)) = &math.opened else {
+            continue;
+        };
+        if admin.vials.is_empty() {
+            continue;
+        }
+        let mut sizes: Vec<Decimal> = drug
             .presentations
             .iter()
             .filter(|p| p.container == Container::SingleDose)
             .filter_map(|p| p.amount.to_unit(math.dose.unit).map(|q| q.amount))
             .filter(|a| *a > Decimal::ZERO)
             .collect();
-        s.sort();
-        s.dedup();
-        s
-    };
-    if sizes.is_empty() {
-        return;
-    }
-    let Some(best) = smallest_cover(&sizes, math.dose.amount) else {
-        return;
-    };
-    let best_total: Decimal = best.iter().copied().sum();
-    let opened_amount = opened
-        .to_unit(math.dose.unit)
-        .map_or(opened.amount, |q| q.amount);
-    if best_total >= opened_amount {
-        return;
-    }
-    let mut parts: Vec<String> = Vec::new();
-    for size in sizes.iter().rev() {
-        let n = best.iter().filter(|x| *x == size).count();
-        if n > 0 {
-            parts.push(format!("{n} × {}", Quantity::new(*size, math.dose.unit)));
+        sizes.sort();
+        sizes.dedup();
+        let Some(best) = smallest_cover(&sizes, math.dose.amount) else {
+            continue;
+        };
+        let best_total: Decimal = best.iter().copied().sum();
+        let opened_amount = opened
+            .to_unit(math.dose.unit)
+            .map_or(opened.amount, |q| q.amount);
+        if best_total >= opened_amount {
+            continue;
         }
+        let mut parts: Vec<String> = Vec::new();
+        for size in sizes.iter().rev() {
+            let n = best.iter().filter(|x| *x == size).count();
+            if n > 0 {
+                parts.push(format!("{n} × {}", Quantity::new(*size, math.dose.unit)));
+            }
+        }
+        out.push(Finding::new(
+            &WASTE_AVOIDABLE,
+            admin.vials[0].span,
+            format!(
+                "{} would have covered {} with {} of waste instead of {}. Worth noting for the next preparation.",
+                parts.join(" + "),
+                math.dose,
+                Quantity::new(best_total - math.dose.amount, math.dose.unit),
+                Quantity::new(opened_amount - math.dose.amount, math.dose.unit)
+            ),
+        ));
     }
-    out.push(Finding::new(
-        &WASTE_AVOIDABLE,
-        admin.vials[0].span,
-        format!(
-            "{} would have covered {} with {} of waste instead of {}. Worth noting for the next preparation.",
-            parts.join(" + "),
-            math.dose,
-            Quantity::new(best_total - math.dose.amount, math.dose.unit),
-            Quantity::new(opened_amount - math.dose.amount, math.dose.unit)
-        ),
-    ));
 }
 
 /// The combination of container sizes with the smallest total that covers `dose` (fewest containers

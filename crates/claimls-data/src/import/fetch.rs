@@ -2,6 +2,7 @@
 //! so no system TLS library is needed). The caller decides what to download and what to do with it;
 //! this module only turns an address into bytes, or into an error that names the address and says why.
 
+#[cfg(feature = "fetch")]
 use std::io::Read;
 use std::time::Duration;
 
