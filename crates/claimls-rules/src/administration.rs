@@ -123,12 +123,11 @@ fn billed_encounters<'c>(ctx: &'c ClaimCtx) -> impl Iterator<Item = &'c Encounte
     ctx.encounters.iter().filter(move |_| !ctx.facility)
 }
 
-/// "the ocrelizumab infusion ran 215 min (09:30 to 13:05)".
-fn ran(ctx: &ClaimCtx, a: usize) -> String {
+/// "the ocrelizumab infusion (09:30 to 13:05)".
+fn named(ctx: &ClaimCtx, a: usize) -> String {
     let admin = ctx.administrations[a].admin;
-    let minutes = crate::context::infusion_minutes(admin).unwrap_or(0);
     format!(
-        "the {} {} ran {minutes} min ({} to {})",
+        "the {} {} ({} to {})",
         admin.drug.value,
         match ctx.administrations[a].delivery {
             Delivery::Infusion { .. } => "infusion",
@@ -143,6 +142,12 @@ fn ran(ctx: &ClaimCtx, a: usize) -> String {
             .as_ref()
             .map_or(String::new(), |s| s.time.value.to_string())
     )
+}
+
+/// "the ocrelizumab infusion ran 215 min (09:30 to 13:05)".
+fn ran(ctx: &ClaimCtx, a: usize) -> String {
+    let minutes = crate::context::infusion_minutes(ctx.administrations[a].admin).unwrap_or(0);
+    named(ctx, a).replacen(" (", &format!(" ran {minutes} min ("), 1)
 }
 
 fn hours_word(n: i64) -> &'static str {
@@ -392,8 +397,8 @@ fn admin_push_as_infusion(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             let admin = ctx.administrations[a].admin;
             let push = as_push(b.service).and_then(code_of);
             let message = format!(
-                "{} ran {minutes} min: an infusion of 15 minutes or less is a push, so {} (an infusion code) overbills it.{}",
-                capitalise(&ran(ctx, a)).replacen(&format!(" ran {minutes} min"), "", 1),
+                "{}: an infusion of 15 minutes or less is a push, so {} (an infusion code) overbills it.{}",
+                capitalise(&ran(ctx, a)),
                 line.code.value,
                 push.map_or(" Bill it with the push code.".to_string(), |p| format!(
                     " Write {p}."
@@ -604,7 +609,7 @@ fn admin_hydration_concurrent(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
                     format!(
                         "Hydration given alongside another infusion is not billed: {}, during {}. Remove the {} line.",
                         ran(ctx, h),
-                        ran(ctx, o).replacen("the ", "", 1),
+                        named(ctx, o),
                         line.code.value
                     ),
                 )

@@ -187,6 +187,23 @@ pub fn docs_markdown() -> String {
     s
 }
 
+/// The README's rule table: one row per family with its rule ids, generated from the registry.
+pub fn readme_table() -> String {
+    let mut s = String::from("| family | rules |\n|---|---|\n");
+    let rules = all();
+    let mut families: Vec<Family> = rules.iter().map(|r| r.family).collect();
+    families.dedup();
+    for family in families {
+        let ids: Vec<String> = rules
+            .iter()
+            .filter(|r| r.family == family)
+            .map(|r| format!("`{}`", r.id))
+            .collect();
+        s.push_str(&format!("| {} | {} |\n", family.title(), ids.join(", ")));
+    }
+    s
+}
+
 fn severity_label(r: &Rule) -> String {
     if r.payer_dependent {
         format!("payer-dependent (default {})", r.severity)

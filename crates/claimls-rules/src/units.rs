@@ -261,7 +261,7 @@ fn units_over_mue(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             &UNITS_OVER_MUE,
             span,
             format!(
-                "{} of {} on one date of service exceed its medically unlikely edit of {} (practitioner MUE, adjudication indicator {}). Units above the MUE are denied unless the record supports them on appeal: check the dose and the units.",
+                "{} of {} on one date of service: more than its medically unlikely edit of {} (practitioner MUE, adjudication indicator {}). Units above the MUE are denied unless the record supports them on appeal: check the dose and the units.",
                 count(total, "unit"),
                 code.code,
                 mue.value,

@@ -699,69 +699,83 @@ fn config_errors_name_the_line_and_what_to_write() {
 
 // ---- docs --------------------------------------------------------------------------------------
 
+/// The v1 catalogue is a contract (`../shared/spec/rules.md`): every id in it is registered, under the
+/// same id. Every registered rule is documented in the four sections and made to fire by a test (its
+/// id appears in a test's expected findings or a `fires` call).
 #[test]
-fn every_catalogue_rule_is_implemented_and_documented() {
-    let catalogue = [
-        "units-invalid",
-        "units-dose-mismatch",
-        "units-over-mue",
-        "dose-atypical",
-        "admin-time-units",
-        "ndc-quantity",
-        "waste-jw-missing",
-        "waste-jw-units",
-        "waste-jw-not-allowed",
-        "waste-jw-only",
-        "waste-jz-missing",
-        "waste-jw-jz-conflict",
-        "waste-undocumented",
-        "waste-vial-arithmetic",
-        "waste-evidence-missing",
-        "waste-avoidable",
-        "doc-admin-missing",
-        "doc-dose-missing",
-        "doc-route-missing",
-        "doc-start-missing",
-        "doc-stop-missing",
-        "doc-reaction-missing",
-        "doc-waste-missing",
-        "doc-order-missing",
-        "doc-order-unsigned",
-        "doc-order-after-service",
-        "code-unknown",
-        "code-inactive",
-        "code-drug-mismatch",
-        "modifier-unknown",
-        "modifier-not-applicable",
-        "modifier-duplicate",
-        "dx-missing",
-        "dx-unknown",
-        "dx-not-billable",
-        "dx-pointer-invalid",
-        "dx-unsupported",
-        "ndc-invalid",
-        "ndc-code-mismatch",
-        "pos-missing",
-        "pos-unknown",
-        "pos-facility-drug",
-        "npi-invalid",
-        "auth-missing",
-        "auth-expired",
-        "step-therapy-missing",
-        "ndc-missing",
-        "charge-below-limit",
-    ];
-    for id in catalogue {
-        let r = rules::rule(id).unwrap_or_else(|| panic!("{id} is not implemented"));
+fn every_catalogue_rule_is_implemented_documented_and_tested() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = root.join("../../../shared/spec/rules.md");
+    let spec = std::fs::read_to_string(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+    let catalogue: Vec<&str> = spec
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .collect();
+    assert!(
+        catalogue.len() >= 48,
+        "the spec lists {} rules",
+        catalogue.len()
+    );
+    for id in &catalogue {
+        assert!(
+            rules::rule(id).is_some(),
+            "{id} (v1 catalogue) is not registered"
+        );
+    }
+    let tests: String = std::fs::read_dir(root.join("tests"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let all = rules::all();
+    let mut ids: Vec<&str> = all.iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len(), "two rules share an id");
+    for r in all {
         for section in [
             "## What it does",
             "## Why it matters",
             "## Example",
             "## Fix",
         ] {
-            assert!(r.doc.contains(section), "{id} lacks {section}");
+            assert!(r.doc.contains(section), "{} lacks {section}", r.id);
         }
+        let tested =
+            tests.contains(&format!("[{}]", r.id)) || tests.contains(&format!("\"{}\"", r.id));
+        assert!(tested, "no test makes {} fire", r.id);
     }
+}
+
+/// README.md's rule table is generated from the registry.
+#[test]
+fn readme_rule_table_is_generated_from_the_code() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = (
+        "<!-- rule table: generated -->\n",
+        "<!-- end of rule table -->",
+    );
+    let start = readme
+        .find(begin)
+        .expect("README.md has the rule table markers")
+        + begin.len();
+    let stop = readme[start..]
+        .find(end)
+        .expect("README.md closes the rule table")
+        + start;
+    let generated = rules::readme_table();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let updated = format!("{}{generated}{}", &readme[..start], &readme[stop..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    assert!(
+        readme[start..stop] == generated,
+        "README.md's rule table is out of date: run `UPDATE_DOCS=1 cargo test -p claimls-rules --test rules readme` and commit it"
+    );
 }
 
 #[test]
