@@ -260,7 +260,10 @@ impl Backend {
         let path = std::env::var_os("CLAIMLS_CONFIG")
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
-            .or_else(|| root.as_deref().and_then(Config::find));
+            .or_else(|| {
+                root.as_deref()
+                    .and_then(|r| Config::find_within(r, Some(r)))
+            });
         let config = match path {
             None => Config::default(),
             Some(p) => match Config::load(&p) {
