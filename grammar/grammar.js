@@ -54,6 +54,11 @@ export default grammar({
     // Never used in a rule: valid only during error recovery, so the scanner
     // can tell it is being asked in error mode and stay out of the way.
     $._error_sentinel,
+    // `#` to the end of the line. In the scanner, because the internal lexer
+    // cannot tell a NUL byte from the end of the input and would end a comment
+    // at a NUL; every other reader (lowering, formatter, the LSP lexer) ends a
+    // comment only at `\n` or `\r`, and so does this.
+    $.comment,
     // The keywords that open a statement (and `dx`, which also opens a clause
     // of a billed line) come from the scanner, which gives them only where the
     // grammar expects one and never during error recovery. So a broken line is
@@ -277,7 +282,6 @@ export default grammar({
 
     string: _ => /"([^"\\\r\n]|\\[^\r\n])*"/,
 
-    comment: _ => /#[^\r\n]*/,
 
     word: _ => /[A-Za-z0-9_][A-Za-z0-9_.\-\/+%]*/,
   },

@@ -12,7 +12,7 @@
 #define SYMBOL_COUNT 87
 #define ALIAS_COUNT 0
 #define TOKEN_COUNT 44
-#define EXTERNAL_TOKEN_COUNT 22
+#define EXTERNAL_TOKEN_COUNT 23
 #define FIELD_COUNT 27
 #define MAX_ALIAS_SEQUENCE_LENGTH 6
 #define MAX_RESERVED_WORD_SET_SIZE 0
@@ -40,9 +40,9 @@ enum ts_symbol_identifiers {
   sym_number = 18,
   sym_count = 19,
   sym_string = 20,
-  sym_comment = 21,
-  sym__eof = 22,
-  sym__error_sentinel = 23,
+  sym__eof = 21,
+  sym__error_sentinel = 22,
+  sym_comment = 23,
   sym__kw_claim = 24,
   sym__kw_payer = 25,
   sym__kw_patient = 26,
@@ -130,9 +130,9 @@ static const char * const ts_symbol_names[] = {
   [sym_number] = "number",
   [sym_count] = "count",
   [sym_string] = "string",
-  [sym_comment] = "comment",
   [sym__eof] = "_eof",
   [sym__error_sentinel] = "_error_sentinel",
+  [sym_comment] = "comment",
   [sym__kw_claim] = "claim",
   [sym__kw_payer] = "payer",
   [sym__kw_patient] = "patient",
@@ -220,9 +220,9 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_number] = sym_number,
   [sym_count] = sym_count,
   [sym_string] = sym_string,
-  [sym_comment] = sym_comment,
   [sym__eof] = sym__eof,
   [sym__error_sentinel] = sym__error_sentinel,
+  [sym_comment] = sym_comment,
   [sym__kw_claim] = sym__kw_claim,
   [sym__kw_payer] = sym__kw_payer,
   [sym__kw_patient] = sym__kw_patient,
@@ -373,16 +373,16 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
-  [sym_comment] = {
-    .visible = true,
-    .named = true,
-  },
   [sym__eof] = {
     .visible = false,
     .named = true,
   },
   [sym__error_sentinel] = {
     .visible = false,
+    .named = true,
+  },
+  [sym_comment] = {
+    .visible = true,
     .named = true,
   },
   [sym__kw_claim] = {
@@ -990,15 +990,14 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         '\n', 49,
         '\r', 1,
         '"', 9,
-        '#', 77,
         ',', 56,
         '-', 12,
         '.', 39,
-        'c', 90,
-        'n', 81,
-        'o', 95,
-        's', 91,
-        'u', 96,
+        'c', 89,
+        'n', 80,
+        'o', 94,
+        's', 90,
+        'u', 95,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
@@ -1006,22 +1005,21 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 1:
       ADVANCE_MAP(
         '\n', 49,
         '\r', 1,
         '"', 9,
-        '#', 77,
         ',', 56,
         '-', 12,
         '.', 39,
-        'c', 90,
-        'n', 81,
-        'o', 95,
-        's', 91,
-        'u', 96,
+        'c', 89,
+        'n', 80,
+        'o', 94,
+        's', 90,
+        'u', 95,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
@@ -1029,29 +1027,27 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 2:
       if (lookahead == '\n') ADVANCE(49);
       if (lookahead == '\r') ADVANCE(2);
-      if (lookahead == '#') ADVANCE(77);
-      if (lookahead == 'c') ADVANCE(90);
-      if (lookahead == 'n') ADVANCE(81);
-      if (lookahead == 'o') ADVANCE(95);
-      if (lookahead == 'u') ADVANCE(98);
+      if (lookahead == 'c') ADVANCE(89);
+      if (lookahead == 'n') ADVANCE(80);
+      if (lookahead == 'o') ADVANCE(94);
+      if (lookahead == 'u') ADVANCE(97);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(2);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 3:
       ADVANCE_MAP(
         '\n', 49,
         '\r', 3,
-        '#', 77,
         ',', 56,
         '-', 12,
         '.', 39,
@@ -1069,7 +1065,6 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 4:
       if (lookahead == '\n') ADVANCE(49);
       if (lookahead == '\r') ADVANCE(4);
-      if (lookahead == '#') ADVANCE(77);
       if (lookahead == '-') ADVANCE(12);
       if (lookahead == '.') ADVANCE(39);
       if (('\t' <= lookahead && lookahead <= '\f') ||
@@ -1078,19 +1073,18 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 5:
       ADVANCE_MAP(
         '\n', 49,
         '\r', 5,
-        '#', 77,
         '-', 12,
         '.', 39,
-        'c', 90,
-        'n', 81,
-        'o', 95,
-        'u', 98,
+        'c', 89,
+        'n', 80,
+        'o', 94,
+        'u', 97,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
@@ -1098,25 +1092,23 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 6:
       if (lookahead == '\n') ADVANCE(49);
       if (lookahead == '\r') ADVANCE(6);
       if (lookahead == '"') ADVANCE(9);
-      if (lookahead == '#') ADVANCE(77);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 7:
       if (lookahead == '\n') ADVANCE(49);
       if (lookahead == '\r') ADVANCE(7);
-      if (lookahead == '#') ADVANCE(77);
       if (lookahead == 's') ADVANCE(27);
       if (lookahead == 'u') ADVANCE(33);
       if (('\t' <= lookahead && lookahead <= '\f') ||
@@ -1127,7 +1119,6 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 8:
       if (lookahead == '\n') ADVANCE(49);
       if (lookahead == '\r') ADVANCE(8);
-      if (lookahead == '#') ADVANCE(77);
       if (lookahead == '-') ADVANCE(12);
       if (lookahead == '.') ADVANCE(39);
       if (('\t' <= lookahead && lookahead <= '\f') ||
@@ -1136,7 +1127,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 9:
       if (lookahead == '"') ADVANCE(76);
@@ -1281,7 +1272,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 52:
       ACCEPT_TOKEN(anon_sym_unsigned);
@@ -1293,7 +1284,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 54:
       ACCEPT_TOKEN(anon_sym_units);
@@ -1305,7 +1296,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 56:
       ACCEPT_TOKEN(anon_sym_COMMA);
@@ -1320,7 +1311,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 59:
       ACCEPT_TOKEN(anon_sym_charge);
@@ -1332,7 +1323,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 61:
       ACCEPT_TOKEN(anon_sym_on);
@@ -1344,7 +1335,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 63:
       ACCEPT_TOKEN(sym_date);
@@ -1356,22 +1347,22 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 65:
       ACCEPT_TOKEN(sym_time);
       END_STATE();
     case 66:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '-') ADVANCE(106);
-      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == '-') ADVANCE(105);
+      if (lookahead == '.') ADVANCE(102);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
       if (lookahead == '%' ||
           lookahead == '+' ||
           lookahead == '/' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 67:
       ACCEPT_TOKEN(sym_number);
@@ -1380,7 +1371,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 68:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == '.') ADVANCE(102);
       if (lookahead == ':') ADVANCE(43);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
       if (lookahead == '%' ||
@@ -1388,11 +1379,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 69:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == '.') ADVANCE(102);
       if (lookahead == ':') ADVANCE(43);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
       if (lookahead == '%' ||
@@ -1400,51 +1391,51 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 70:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == '.') ADVANCE(102);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 71:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == '.') ADVANCE(102);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(66);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 72:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == '.') ADVANCE(102);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 73:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == '.') ADVANCE(102);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 74:
       ACCEPT_TOKEN(sym_number);
@@ -1458,38 +1449,32 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 76:
       ACCEPT_TOKEN(sym_string);
       END_STATE();
     case 77:
-      ACCEPT_TOKEN(sym_comment);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(77);
-      END_STATE();
-    case 78:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == '-') ADVANCE(107);
+      if (lookahead == '-') ADVANCE(106);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('.' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 79:
+    case 78:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'a') ADVANCE(100);
+      if (lookahead == 'a') ADVANCE(99);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 80:
+    case 79:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'c') ADVANCE(58);
       if (lookahead == '%' ||
@@ -1497,19 +1482,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 81:
+    case 80:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(80);
+      if (lookahead == 'd') ADVANCE(79);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 82:
+    case 81:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'd') ADVANCE(51);
       if (lookahead == '%' ||
@@ -1517,9 +1502,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 83:
+    case 82:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'd') ADVANCE(53);
       if (lookahead == '%' ||
@@ -1527,9 +1512,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 84:
+    case 83:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'e') ADVANCE(60);
       if (lookahead == '%' ||
@@ -1537,7 +1522,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+      END_STATE();
+    case 84:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'e') ADVANCE(81);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 85:
       ACCEPT_TOKEN(sym_word);
@@ -1547,59 +1542,80 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 86:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(83);
+      if (lookahead == 'g') ADVANCE(83);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 87:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(84);
+      if (lookahead == 'g') ADVANCE(96);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 88:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(97);
+      if (lookahead == 'g') ADVANCE(98);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 89:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(99);
+      if (lookahead == 'h') ADVANCE(78);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 90:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'h') ADVANCE(79);
+      if (lookahead == 'i') ADVANCE(87);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 91:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'i') ADVANCE(101);
+      if (lookahead == 's') ADVANCE(93);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+      END_STATE();
+    case 92:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'i') ADVANCE(101);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+      END_STATE();
+    case 93:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'i') ADVANCE(88);
       if (lookahead == '%' ||
@@ -1607,40 +1623,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 92:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(102);
-      if (lookahead == 's') ADVANCE(94);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 93:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(102);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 94:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(89);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 95:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'n') ADVANCE(62);
       if (lookahead == '%' ||
@@ -1648,9 +1633,29 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+      END_STATE();
+    case 95:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'n') ADVANCE(91);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 96:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'n') ADVANCE(84);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+      END_STATE();
+    case 97:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'n') ADVANCE(92);
       if (lookahead == '%' ||
@@ -1658,9 +1663,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 97:
+    case 98:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'n') ADVANCE(85);
       if (lookahead == '%' ||
@@ -1668,39 +1673,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 98:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(93);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 99:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(86);
+      if (lookahead == 'r') ADVANCE(86);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 100:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'r') ADVANCE(87);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 101:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 's') ADVANCE(55);
       if (lookahead == '%' ||
@@ -1708,19 +1693,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 102:
+    case 101:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 't') ADVANCE(101);
+      if (lookahead == 't') ADVANCE(100);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 103:
+    case 102:
       ACCEPT_TOKEN(sym_word);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
       if (lookahead == '%' ||
@@ -1728,19 +1713,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 104:
+    case 103:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
-    case 105:
+    case 104:
       ACCEPT_TOKEN(sym_word);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(64);
       if (lookahead == '%' ||
@@ -1748,7 +1733,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+      END_STATE();
+    case 105:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(103);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 106:
       ACCEPT_TOKEN(sym_word);
@@ -1758,26 +1753,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     case 107:
-      ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(105);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 108:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
       END_STATE();
     default:
       return false;
@@ -1950,23 +1935,23 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [40] = {.lex_state = 8, .external_lex_state = 4},
   [41] = {.lex_state = 6, .external_lex_state = 4},
   [42] = {.lex_state = 7, .external_lex_state = 4},
-  [43] = {.lex_state = 8},
+  [43] = {.lex_state = 8, .external_lex_state = 5},
   [44] = {.lex_state = 7, .external_lex_state = 4},
   [45] = {.lex_state = 6, .external_lex_state = 4},
   [46] = {.lex_state = 6, .external_lex_state = 4},
   [47] = {.lex_state = 4, .external_lex_state = 4},
-  [48] = {.lex_state = 8},
-  [49] = {.lex_state = 6},
+  [48] = {.lex_state = 8, .external_lex_state = 5},
+  [49] = {.lex_state = 6, .external_lex_state = 5},
   [50] = {.lex_state = 7, .external_lex_state = 4},
-  [51] = {.lex_state = 8},
-  [52] = {.lex_state = 8},
-  [53] = {.lex_state = 8},
-  [54] = {.lex_state = 8},
-  [55] = {.lex_state = 8},
-  [56] = {.lex_state = 8},
+  [51] = {.lex_state = 8, .external_lex_state = 5},
+  [52] = {.lex_state = 8, .external_lex_state = 5},
+  [53] = {.lex_state = 8, .external_lex_state = 5},
+  [54] = {.lex_state = 8, .external_lex_state = 5},
+  [55] = {.lex_state = 8, .external_lex_state = 5},
+  [56] = {.lex_state = 8, .external_lex_state = 5},
   [57] = {.lex_state = 3, .external_lex_state = 4},
   [58] = {.lex_state = 6, .external_lex_state = 4},
-  [59] = {.lex_state = 8},
+  [59] = {.lex_state = 8, .external_lex_state = 5},
   [60] = {.lex_state = 6, .external_lex_state = 4},
   [61] = {.lex_state = 6, .external_lex_state = 4},
   [62] = {.lex_state = 6, .external_lex_state = 4},
@@ -1985,7 +1970,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [75] = {.lex_state = 6, .external_lex_state = 4},
   [76] = {.lex_state = 0, .external_lex_state = 4},
   [77] = {.lex_state = 0, .external_lex_state = 4},
-  [78] = {.lex_state = 6},
+  [78] = {.lex_state = 6, .external_lex_state = 5},
   [79] = {.lex_state = 0, .external_lex_state = 4},
   [80] = {.lex_state = 0, .external_lex_state = 4},
   [81] = {.lex_state = 0, .external_lex_state = 4},
@@ -2012,20 +1997,20 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [102] = {.lex_state = 0, .external_lex_state = 4},
   [103] = {.lex_state = 0, .external_lex_state = 4},
   [104] = {.lex_state = 0, .external_lex_state = 4},
-  [105] = {.lex_state = 0},
-  [106] = {.lex_state = 7},
-  [107] = {.lex_state = 6},
-  [108] = {.lex_state = 0},
-  [109] = {.lex_state = 7},
-  [110] = {.lex_state = 7},
-  [111] = {.lex_state = 0},
-  [112] = {.lex_state = 6},
-  [113] = {.lex_state = 7},
-  [114] = {.lex_state = 6},
-  [115] = {.lex_state = 0},
-  [116] = {.lex_state = 6},
-  [117] = {.lex_state = 0},
-  [118] = {.lex_state = 3},
+  [105] = {.lex_state = 0, .external_lex_state = 5},
+  [106] = {.lex_state = 7, .external_lex_state = 5},
+  [107] = {.lex_state = 6, .external_lex_state = 5},
+  [108] = {.lex_state = 0, .external_lex_state = 5},
+  [109] = {.lex_state = 7, .external_lex_state = 5},
+  [110] = {.lex_state = 7, .external_lex_state = 5},
+  [111] = {.lex_state = 0, .external_lex_state = 5},
+  [112] = {.lex_state = 6, .external_lex_state = 5},
+  [113] = {.lex_state = 7, .external_lex_state = 5},
+  [114] = {.lex_state = 6, .external_lex_state = 5},
+  [115] = {.lex_state = 0, .external_lex_state = 5},
+  [116] = {.lex_state = 6, .external_lex_state = 5},
+  [117] = {.lex_state = 0, .external_lex_state = 5},
+  [118] = {.lex_state = 3, .external_lex_state = 5},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -2051,9 +2036,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_number] = ACTIONS(1),
     [sym_count] = ACTIONS(1),
     [sym_string] = ACTIONS(1),
-    [sym_comment] = ACTIONS(3),
     [sym__eof] = ACTIONS(1),
     [sym__error_sentinel] = ACTIONS(1),
+    [sym_comment] = ACTIONS(3),
     [sym__kw_claim] = ACTIONS(1),
     [sym__kw_payer] = ACTIONS(1),
     [sym__kw_patient] = ACTIONS(1),
@@ -3955,31 +3940,33 @@ static const TSParseActionEntry ts_parse_actions[] = {
 enum ts_external_scanner_symbol_identifiers {
   ts_external_token__eof = 0,
   ts_external_token__error_sentinel = 1,
-  ts_external_token__kw_claim = 2,
-  ts_external_token__kw_payer = 3,
-  ts_external_token__kw_patient = 4,
-  ts_external_token__kw_provider = 5,
-  ts_external_token__kw_pos = 6,
-  ts_external_token__kw_dx = 7,
-  ts_external_token__kw_order = 8,
-  ts_external_token__kw_auth = 9,
-  ts_external_token__kw_history = 10,
-  ts_external_token__kw_note = 11,
-  ts_external_token__kw_admin = 12,
-  ts_external_token__kw_dose = 13,
-  ts_external_token__kw_route = 14,
-  ts_external_token__kw_start = 15,
-  ts_external_token__kw_stop = 16,
-  ts_external_token__kw_vial = 17,
-  ts_external_token__kw_waste = 18,
-  ts_external_token__kw_reaction = 19,
-  ts_external_token__kw_premed = 20,
-  ts_external_token__kw_line = 21,
+  ts_external_token_comment = 2,
+  ts_external_token__kw_claim = 3,
+  ts_external_token__kw_payer = 4,
+  ts_external_token__kw_patient = 5,
+  ts_external_token__kw_provider = 6,
+  ts_external_token__kw_pos = 7,
+  ts_external_token__kw_dx = 8,
+  ts_external_token__kw_order = 9,
+  ts_external_token__kw_auth = 10,
+  ts_external_token__kw_history = 11,
+  ts_external_token__kw_note = 12,
+  ts_external_token__kw_admin = 13,
+  ts_external_token__kw_dose = 14,
+  ts_external_token__kw_route = 15,
+  ts_external_token__kw_start = 16,
+  ts_external_token__kw_stop = 17,
+  ts_external_token__kw_vial = 18,
+  ts_external_token__kw_waste = 19,
+  ts_external_token__kw_reaction = 20,
+  ts_external_token__kw_premed = 21,
+  ts_external_token__kw_line = 22,
 };
 
 static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token__eof] = sym__eof,
   [ts_external_token__error_sentinel] = sym__error_sentinel,
+  [ts_external_token_comment] = sym_comment,
   [ts_external_token__kw_claim] = sym__kw_claim,
   [ts_external_token__kw_payer] = sym__kw_payer,
   [ts_external_token__kw_patient] = sym__kw_patient,
@@ -4002,10 +3989,11 @@ static const TSSymbol ts_external_scanner_symbol_map[EXTERNAL_TOKEN_COUNT] = {
   [ts_external_token__kw_line] = sym__kw_line,
 };
 
-static const bool ts_external_scanner_states[5][EXTERNAL_TOKEN_COUNT] = {
+static const bool ts_external_scanner_states[6][EXTERNAL_TOKEN_COUNT] = {
   [1] = {
     [ts_external_token__eof] = true,
     [ts_external_token__error_sentinel] = true,
+    [ts_external_token_comment] = true,
     [ts_external_token__kw_claim] = true,
     [ts_external_token__kw_payer] = true,
     [ts_external_token__kw_patient] = true,
@@ -4028,6 +4016,7 @@ static const bool ts_external_scanner_states[5][EXTERNAL_TOKEN_COUNT] = {
     [ts_external_token__kw_line] = true,
   },
   [2] = {
+    [ts_external_token_comment] = true,
     [ts_external_token__kw_claim] = true,
     [ts_external_token__kw_payer] = true,
     [ts_external_token__kw_patient] = true,
@@ -4051,10 +4040,15 @@ static const bool ts_external_scanner_states[5][EXTERNAL_TOKEN_COUNT] = {
   },
   [3] = {
     [ts_external_token__eof] = true,
+    [ts_external_token_comment] = true,
     [ts_external_token__kw_dx] = true,
   },
   [4] = {
     [ts_external_token__eof] = true,
+    [ts_external_token_comment] = true,
+  },
+  [5] = {
+    [ts_external_token_comment] = true,
   },
 };
 

@@ -11,6 +11,11 @@
 //   never during error recovery, so a broken line is not resumed in its middle
 //   at a word like `dx` or `stop`: recovery waits for the newline.
 //
+// - `comment`: `#` to the end of the line (`\n` or `\r`, or the end of the
+//   file). Every other byte is part of the comment, a NUL byte included: the
+//   internal lexer reads a NUL as the end of the input, which would end the
+//   comment there and read the rest of the line as code.
+//
 // The keyword list and its order must match STATEMENT_KEYWORDS in grammar.js.
 
 #include "tree_sitter/parser.h"
@@ -20,6 +25,7 @@
 enum TokenType {
   END_OF_FILE,
   ERROR_SENTINEL,
+  COMMENT,
   KW_CLAIM,
   KW_PAYER,
   KW_PATIENT,
@@ -85,6 +91,20 @@ static bool is_word_char(int32_t c) {
 bool tree_sitter_claim_external_scanner_scan(void *payload, TSLexer *lexer,
                                              const bool *valid_symbols) {
   (void)payload;
+  // Comments are extras, valid everywhere (during error recovery too).
+  if (valid_symbols[COMMENT]) {
+    while (is_blank(lexer->lookahead)) {
+      lexer->advance(lexer, true);
+    }
+    if (lexer->lookahead == '#') {
+      while (!lexer->eof(lexer) && lexer->lookahead != '\n' && lexer->lookahead != '\r') {
+        lexer->advance(lexer, false);
+      }
+      lexer->mark_end(lexer);
+      lexer->result_symbol = COMMENT;
+      return true;
+    }
+  }
   // During error recovery every symbol is valid; let the internal lexer work
   // (it reads a keyword-looking word as a plain `word` there).
   if (valid_symbols[ERROR_SENTINEL]) {

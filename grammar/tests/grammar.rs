@@ -601,3 +601,25 @@ fn corpus_and_highlight_tests_pass() {
         "highlight tests did not run:\n{stdout}"
     );
 }
+
+/// A NUL byte inside a comment is part of the comment (tree-sitter's internal lexer reads a NUL as
+/// the end of the input, so the comment token comes from the scanner).
+#[test]
+fn a_nul_byte_does_not_end_a_comment() {
+    let source = "line J1745 # c\0 the file\nline J1745 units 1\n";
+    let tree = parse(source);
+    assert!(
+        !tree.root_node().has_error(),
+        "{}",
+        tree.root_node().to_sexp()
+    );
+    let comments = of_kind(&tree, "comment");
+    assert_eq!(comments.len(), 1);
+    assert_eq!(text(comments[0], source), "# c\0 the file");
+    let lines = of_kind(&tree, "line_statement");
+    assert!(
+        lines[0].child_by_field_name("modifier").is_none(),
+        "{}",
+        tree.root_node().to_sexp()
+    );
+}

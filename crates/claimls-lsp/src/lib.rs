@@ -32,23 +32,131 @@ pub mod statement;
 
 pub use server::{Backend, ServerOptions, Snapshot, SyntaxTreeParams, semantic_legend};
 
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Request, Response};
 use tower_lsp_server::{LspService, Server};
+use tower_service::Service;
+
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ended {
+    /// Whether the client sent `shutdown` (and it was answered) before `exit` or the end of input.
+    pub after_shutdown: bool,
+}
+
+impl Ended {
+    /// The process exit code the LSP specification asks for: 0 after `shutdown`, else 1.
+    pub fn exit_code(self) -> ExitCode {
+        if self.after_shutdown {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The language service, with every handler's panic caught: a request whose handler panics is
+/// answered with an internal error (`-32603`) and the session goes on; a notification's panic is
+/// logged. The log names the method only (a panic message may quote document text).
+struct CatchPanic<S> {
+    inner: S,
+    shutdown: Arc<AtomicBool>,
+    panic_on: Option<String>,
+}
+
+impl<S> Service<Request> for CatchPanic<S>
+where
+    S: Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, std::result::Result<Option<Response>, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<std::result::Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let id = request.id().cloned();
+        let method = request.method().to_string();
+        let inject = self.panic_on.as_deref() == Some(method.as_str());
+        let shutdown = self.shutdown.clone();
+        let inner = &mut self.inner;
+        let call = std::panic::catch_unwind(AssertUnwindSafe(|| inner.call(request)));
+        async move {
+            let outcome = match call {
+                Ok(future) => {
+                    AssertUnwindSafe(async move {
+                        if inject {
+                            panic!("a panic injected by ServerOptions::panic_on");
+                        }
+                        future.await
+                    })
+                    .catch_unwind()
+                    .await
+                }
+                Err(payload) => Err(payload),
+            };
+            match outcome {
+                Ok(result) => {
+                    if method == "shutdown"
+                        && let Ok(Some(response)) = &result
+                        && response.is_ok()
+                    {
+                        shutdown.store(true, Ordering::Release);
+                    }
+                    result
+                }
+                Err(_) => {
+                    eprintln!(
+                        "claimls: the handler of {method} panicked (a bug); the session goes on"
+                    );
+                    Ok(id.map(|id| {
+                        Response::from_error(
+                            id,
+                            Error {
+                                code: ErrorCode::InternalError,
+                                message: format!("claimls: internal error in {method}").into(),
+                                data: None,
+                            },
+                        )
+                    }))
+                }
+            }
+        }
+        .boxed()
+    }
+}
 
 /// Serve LSP over any byte streams (stdio for `claimls lsp`, `tokio::io::duplex` in tests) until the
 /// client sends `exit` or closes the input.
-pub async fn serve<I, O>(input: I, output: O, options: ServerOptions)
+pub async fn serve<I, O>(input: I, output: O, options: ServerOptions) -> Ended
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
+    let panic_on = options.panic_on.clone();
     let (service, socket) = LspService::build(|client| Backend::new(client, options))
         .custom_method("$/setTrace", Backend::set_trace)
         .custom_method("claimls/syntaxTree", Backend::syntax_tree)
         .custom_method(framing::PARSE_ERROR_METHOD, Backend::parse_error)
         .custom_method(framing::INVALID_REQUEST_METHOD, Backend::invalid_request)
         .finish();
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let service = CatchPanic {
+        inner: service,
+        shutdown: shutdown.clone(),
+        panic_on,
+    };
     // Malformed input must not end the session: a guard frames the input first.
     let (guarded_read, guarded_write) = tokio::io::simplex(1 << 16);
     let server = Server::new(guarded_read, output, socket).serve(service);
@@ -56,15 +164,33 @@ where
     tokio::pin!(server);
     tokio::pin!(pump);
     tokio::select! {
-        _ = &mut server => return,
-        _ = &mut pump => {}
+        _ = &mut server => {}
+        _ = &mut pump => {
+            // The input ended: the server reads to the end of what was passed on, then stops.
+            server.await;
+        }
     }
-    // The input ended: the server reads to the end of what was passed on, then stops.
-    server.await;
+    Ended {
+        after_shutdown: shutdown.load(Ordering::Acquire),
+    }
 }
 
-/// `claimls lsp`: serve over stdio.
+/// Panics print where they happened, never their message: a message may quote document text
+/// (a string slice out of bounds shows the string).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_else(|| "an unknown place".to_string());
+        eprintln!("claimls: internal error (a bug) at {at}");
+    }));
+}
+
+/// `claimls lsp`: serve over stdio. Exits 0 after `shutdown` + `exit`, 1 when the session ended
+/// without `shutdown` (as the LSP specification asks).
 pub fn run() -> ExitCode {
+    install_panic_hook();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -76,7 +202,7 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(serve(
+    let ended = runtime.block_on(serve(
         tokio::io::stdin(),
         tokio::io::stdout(),
         ServerOptions::default(),
@@ -84,5 +210,5 @@ pub fn run() -> ExitCode {
     // The stdin reader is a blocking thread that may be waiting for input that never comes (clients
     // need not close stdin after `exit`): do not wait for it.
     runtime.shutdown_background();
-    ExitCode::SUCCESS
+    ended.exit_code()
 }

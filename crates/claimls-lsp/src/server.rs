@@ -24,6 +24,9 @@ pub struct ServerOptions {
     pub data: Option<Arc<CodeData>>,
     /// How long after the last change diagnostics wait before they are computed.
     pub debounce: Duration,
+    /// For tests of the panic guard: a request with this method panics in its handler.
+    #[doc(hidden)]
+    pub panic_on: Option<String>,
 }
 
 impl Default for ServerOptions {
@@ -31,6 +34,7 @@ impl Default for ServerOptions {
         ServerOptions {
             data: None,
             debounce: Duration::from_millis(2),
+            panic_on: None,
         }
     }
 }
@@ -256,7 +260,10 @@ impl Backend {
         let path = std::env::var_os("CLAIMLS_CONFIG")
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
-            .or_else(|| root.as_deref().and_then(Config::find));
+            .or_else(|| {
+                root.as_deref()
+                    .and_then(|r| Config::find_within(r, Some(r)))
+            });
         let config = match path {
             None => Config::default(),
             Some(p) => match Config::load(&p) {
@@ -618,12 +625,21 @@ impl LanguageServer for Backend {
             let Some(open) = docs.get_mut(&uri) else {
                 return;
             };
-            if params.text_document.version < open.doc.version {
+            // Changes are applied in the order they arrive, whatever their version says: the
+            // stream is ordered, so each change applies to the text the client had when it sent
+            // it, which is the text here. Ignoring one (for an older or repeated version) would
+            // leave this text different from the editor's for the rest of the session. The
+            // version only labels the diagnostics.
+            if params.text_document.version <= open.doc.version {
                 self.state.log.log(
                     Level::Warn,
-                    format_args!("{}: ignored a change for an older version", uri.as_str()),
+                    format_args!(
+                        "{}: a change for version {} after version {}; applied in arrival order",
+                        uri.as_str(),
+                        params.text_document.version,
+                        open.doc.version
+                    ),
                 );
-                return;
             }
             for change in &params.content_changes {
                 match change.range {

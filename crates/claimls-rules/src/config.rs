@@ -191,19 +191,35 @@ impl Config {
             .unwrap_or_else(|| PayerProfile::builtin(kind))
     }
 
-    /// `claimls.toml` in `start` or the nearest folder above it.
+    /// `claimls.toml` for a file or folder: see [`Config::find_within`] (with no workspace).
     pub fn find(start: &Path) -> Option<PathBuf> {
-        let mut dir = if start.is_dir() {
-            Some(start)
+        Config::find_within(start, None)
+    }
+
+    /// `claimls.toml` in `start`'s folder or the nearest folder above it, never above the
+    /// repository root: the search stops at the first folder that holds `.git`. Outside a
+    /// repository it stops at `workspace` (the LSP's workspace root, the CLI's current folder) when
+    /// `start` is inside it, and otherwise searches `start`'s own folder only. So a stray
+    /// `claimls.toml` in a temporary or home folder above a checkout never applies to it.
+    pub fn find_within(start: &Path, workspace: Option<&Path>) -> Option<PathBuf> {
+        let first = if start.is_dir() {
+            start
         } else {
-            start.parent()
+            start.parent()?
         };
-        while let Some(d) = dir {
+        let limit = first
+            .ancestors()
+            .find(|d| d.join(".git").exists())
+            .or_else(|| workspace.filter(|w| first.starts_with(w)))
+            .unwrap_or(first);
+        for d in first.ancestors() {
             let candidate = d.join("claimls.toml");
             if candidate.is_file() {
                 return Some(candidate);
             }
-            dir = d.parent();
+            if d == limit {
+                break;
+            }
         }
         None
     }

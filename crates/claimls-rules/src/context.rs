@@ -389,12 +389,13 @@ fn modifier_statuses<'a>(
     line: &Line,
     dos: Option<Date>,
 ) -> Vec<ModifierStatus<'a>> {
+    // A set, not a scan of the modifiers before: a line of 300,000 modifiers stays linear.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     line.modifiers
         .iter()
-        .enumerate()
-        .map(|(i, m)| {
+        .map(|m| {
             let text = &m.value;
-            if line.modifiers[..i].iter().any(|x| x.value == *text) {
+            if !seen.insert(text.as_str()) {
                 return ModifierStatus::Repeat;
             }
             if let Some(known) = data.modifier(text, dos) {

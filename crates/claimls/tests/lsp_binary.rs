@@ -116,3 +116,46 @@ fn the_binary_exits_when_its_input_closes() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// The LSP specification: `exit` without a `shutdown` before it ends the process with code 1.
+#[test]
+fn exit_without_shutdown_exits_with_code_1() {
+    let mut s = start();
+    s.notify("exit", Value::Null).expect("exit");
+    assert!(s.exited_within(WAIT), "the server did not exit");
+    let status = s.child.wait().expect("status");
+    assert_eq!(status.code(), Some(1), "{status:?}");
+}
+
+/// Over the real stdio: broken frames and malformed messages are answered, and the server goes on
+/// answering (the in-process suite `claimls-lsp/tests/lsp_abuse.rs` has every scenario).
+#[test]
+fn the_binary_survives_broken_frames_and_malformed_ids() {
+    let mut s = start();
+    let framed = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    let valid = r#"{"jsonrpc":"2.0","id":900,"method":"textDocument/documentSymbol","params":{"textDocument":{"uri":"file:///none.claim"}}}"#;
+    let abuses = [
+        framed(r#"{"jsonrpc":"2.0","id":{"a":1},"method":"shutdown"}"#),
+        framed(r#"{"jsonrpc":"2.0","id":1.5,"method":"shutdown"}"#),
+        framed(r#"{"jsonrpc":"1.0","id":3,"method":"shutdown"}"#),
+        framed(r#"{"jsonrpc":"2.0","id":[1],"result":null}"#),
+        format!("Content-Length: {}\r\n\r\n{valid}", valid.len() - 10),
+        format!("Content-Length: {}\r\n\r\n", u64::MAX),
+        "x".repeat(100_000),
+    ];
+    for (i, abuse) in abuses.iter().enumerate() {
+        s.send_bytes(abuse.as_bytes()).expect("write");
+        let id = s
+            .request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": "file:///none.claim"}}),
+            )
+            .expect("write");
+        let Some(r) = s.response(id, WAIT) else {
+            panic!("no answer after abuse {i}");
+        };
+        assert!(r.get("error").is_none(), "abuse {i}: {r}");
+    }
+    let status = s.stop().expect("stops");
+    assert_eq!(status.code(), Some(0));
+}

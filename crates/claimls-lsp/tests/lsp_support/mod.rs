@@ -85,6 +85,15 @@ impl TestServer {
         self.to_server.flush().await.expect("flush");
     }
 
+    /// Write bytes as they are (framing included, or not: for tests of malformed input).
+    pub async fn send_bytes(&mut self, bytes: &[u8]) {
+        self.to_server
+            .write_all(bytes)
+            .await
+            .expect("the server closed its input");
+        self.to_server.flush().await.expect("flush");
+    }
+
     async fn send(&mut self, v: &Value) {
         self.send_raw(&v.to_string()).await;
     }

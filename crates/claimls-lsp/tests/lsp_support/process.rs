@@ -78,6 +78,12 @@ impl Spawned {
         self.stdin.flush()
     }
 
+    /// Write bytes as they are (for tests of malformed framing).
+    pub fn send_bytes(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.stdin.write_all(bytes)?;
+        self.stdin.flush()
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) -> std::io::Result<()> {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
     }

@@ -18,6 +18,38 @@ pub struct CheckedFile {
     pub text: String,
     pub index: LineIndex,
     pub findings: Vec<Finding>,
+    /// The findings beyond [`MAX_FINDINGS_PER_FILE`], counted (not printed); the exit code and the
+    /// summary count them.
+    pub omitted: Summary,
+}
+
+/// At most this many findings of one file are printed (the first by position); the output says
+/// how many more there were. A pathological file (a line of 300,000 repeated modifiers) must not
+/// print gigabytes.
+pub const MAX_FINDINGS_PER_FILE: usize = 1000;
+
+impl CheckedFile {
+    /// A checked file, its findings capped at [`MAX_FINDINGS_PER_FILE`].
+    pub fn new(path: String, text: String, mut findings: Vec<Finding>) -> CheckedFile {
+        let mut omitted = Summary::default();
+        if findings.len() > MAX_FINDINGS_PER_FILE {
+            omitted.add(&findings[MAX_FINDINGS_PER_FILE..]);
+            findings.truncate(MAX_FINDINGS_PER_FILE);
+            findings.shrink_to_fit();
+        }
+        CheckedFile {
+            path,
+            index: LineIndex::new(&text),
+            text,
+            findings,
+            omitted,
+        }
+    }
+
+    /// How many findings were left out.
+    pub fn omitted_count(&self) -> usize {
+        self.omitted.errors + self.omitted.warnings + self.omitted.information
+    }
 }
 
 /// Counts for the summary line and the exit code.
@@ -35,14 +67,23 @@ impl Summary {
             files: files.len(),
             ..Summary::default()
         };
-        for f in files.iter().flat_map(|f| &f.findings) {
-            match f.severity {
-                Severity::Error => s.errors += 1,
-                Severity::Warning => s.warnings += 1,
-                Severity::Information => s.information += 1,
-            }
+        for f in files {
+            s.add(&f.findings);
+            s.errors += f.omitted.errors;
+            s.warnings += f.omitted.warnings;
+            s.information += f.omitted.information;
         }
         s
+    }
+
+    fn add(&mut self, findings: &[Finding]) {
+        for f in findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Information => self.information += 1,
+            }
+        }
     }
 }
 
@@ -98,12 +139,7 @@ pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode
             },
         };
         let findings = check_text(&text, &data, &config);
-        checked.push(CheckedFile {
-            path: path.display().to_string(),
-            index: LineIndex::new(&text),
-            text,
-            findings,
-        });
+        checked.push(CheckedFile::new(path.display().to_string(), text, findings));
     }
     let summary = Summary::of(&checked);
     let out = match format {
@@ -132,7 +168,12 @@ fn collect(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
                 walk(path, &mut files, failed);
                 files[before..].sort();
                 if files.len() == before {
-                    eprintln!("claimls: {}: no .claim files found", path.display());
+                    // A mistyped CI path must not pass: nothing checked is a failure.
+                    eprintln!(
+                        "claimls: {}: no .claim files in this folder; give a .claim file or a folder that holds some",
+                        path.display()
+                    );
+                    *failed = true;
                 }
             }
             Ok(_) => files.push(path.clone()),
@@ -206,7 +247,8 @@ struct ConfigCache {
 impl ConfigCache {
     fn for_file(&mut self, file: &Path) -> Result<Rc<Config>, ()> {
         let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-        let Some(found) = Config::find(&absolute) else {
+        let workspace = std::env::current_dir().ok();
+        let Some(found) = Config::find_within(&absolute, workspace.as_deref()) else {
             return Ok(self.default.get_or_insert_with(Default::default).clone());
         };
         self.by_path

@@ -103,10 +103,31 @@ pub fn text(files: &[CheckedFile], summary: &Summary, colors: Colors) -> String 
             write_finding(&mut out, file, finding, colors);
             out.push('\n');
         }
+        if file.omitted_count() > 0 {
+            let _ = writeln!(
+                out,
+                "{}: note: {}\n",
+                colors.bold(&file.path),
+                omitted_note(file)
+            );
+        }
     }
     let _ = writeln!(out, "{}", colors.bold(&summary_line(summary)));
     out
 }
+
+/// `1234 more findings not shown (only the first 1000 of a file are)`.
+fn omitted_note(file: &CheckedFile) -> String {
+    format!(
+        "{} not shown (only the first {} of a file are)",
+        plural(file.omitted_count(), "more finding", "more findings"),
+        super::check::MAX_FINDINGS_PER_FILE
+    )
+}
+
+/// Source excerpts show at most this many chars of a line, around the finding's start, so the
+/// text output grows with the number of findings, not with findings × line length.
+const EXCERPT_CHARS: usize = 120;
 
 fn write_finding(out: &mut String, file: &CheckedFile, f: &Finding, colors: Colors) {
     let start = line_col(file, f.span.start);
@@ -123,12 +144,10 @@ fn write_finding(out: &mut String, file: &CheckedFile, f: &Finding, colors: Colo
     let source = file.index.line_text(&file.text, start.line - 1);
     let bar = colors.gutter("|");
     let _ = writeln!(out, "{pad} {bar}");
+    let caret = caret(file, f.span, source);
+    let (source, caret) = excerpt(source, &caret, start.column - 1);
     let _ = writeln!(out, "{} {bar} {source}", colors.gutter(&line_no));
-    let _ = writeln!(
-        out,
-        "{pad} {bar} {}",
-        colors.severity(f.severity, &caret(file, f.span, source))
-    );
+    let _ = writeln!(out, "{pad} {bar} {}", colors.severity(f.severity, &caret));
     if let Some(fix) = &f.fix {
         let _ = writeln!(out, "{pad} = fix: {}", fix.title);
     }
@@ -140,6 +159,31 @@ fn write_finding(out: &mut String, file: &CheckedFile, f: &Finding, colors: Colo
             file.path, at.line, at.column, r.message
         );
     }
+}
+
+/// A long line cut to [`EXCERPT_CHARS`] around `column` (its caret line cut the same), with `…`
+/// where something was cut.
+fn excerpt(source: &str, caret: &str, column: usize) -> (String, String) {
+    let len = source.chars().count();
+    if len <= EXCERPT_CHARS {
+        return (source.to_string(), caret.to_string());
+    }
+    let from = column
+        .saturating_sub(EXCERPT_CHARS / 4)
+        .min(len - EXCERPT_CHARS);
+    let to = from + EXCERPT_CHARS;
+    let cut = |s: &str, marker: char| -> String {
+        let mut out = String::new();
+        if from > 0 {
+            out.push(marker);
+        }
+        out.extend(s.chars().skip(from).take(to - from));
+        if to < s.chars().count() && marker == '…' {
+            out.push('…');
+        }
+        out
+    };
+    (cut(source, '…'), cut(caret, ' '))
 }
 
 /// Spaces up to the start of the range (tabs kept, so the caret lines up), then `^` under it: to its
@@ -197,7 +241,11 @@ pub fn json(files: &[CheckedFile], summary: &Summary) -> String {
                     })
                 })
                 .collect();
-            json!({"path": file.path, "diagnostics": diagnostics})
+            let mut entry = json!({"path": file.path, "diagnostics": diagnostics});
+            if file.omitted_count() > 0 {
+                entry["omitted"] = json!(file.omitted_count());
+            }
+            entry
         })
         .collect();
     let doc = json!({
@@ -300,6 +348,17 @@ pub fn sarif(files: &[CheckedFile]) -> String {
             results.push(result);
         }
     }
+    let notifications: Vec<Value> = files
+        .iter()
+        .filter(|f| f.omitted_count() > 0)
+        .map(|f| {
+            json!({
+                "level": "warning",
+                "message": {"text": format!("{}: {}", f.path, omitted_note(f))},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.path}}}],
+            })
+        })
+        .collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -314,6 +373,13 @@ pub fn sarif(files: &[CheckedFile]) -> String {
             "results": results,
         }],
     });
+    let mut doc = doc;
+    if !notifications.is_empty() {
+        doc["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notifications,
+        }]);
+    }
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
