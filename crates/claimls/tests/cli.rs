@@ -445,3 +445,61 @@ fn lookup_describes_codes_modifiers_diagnoses_places_ndcs_and_drugs() {
         "a terminated code names its replacement"
     );
 }
+
+#[test]
+fn a_misspelt_units_keyword_is_one_finding() {
+    let dir = scratch("unit-typo");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/g35-header-dx.claim"),
+    )
+    .unwrap()
+    .replace("line J2350 JZ units 300", "line J2350 JZ unit 300");
+    write(&dir, "a.claim", &text);
+    let line = 1 + text.lines().position(|l| l.contains("unit 300")).unwrap();
+    let o = claimls(&dir, &["check", "--format", "json", "a.claim"]);
+    let v = json(&o);
+    let on_line: Vec<&Value> = diagnostics_of(&v, "a.claim")
+        .iter()
+        .filter(|d| d["range"]["start"]["line"] == line)
+        .collect();
+    assert_eq!(on_line.len(), 1, "one finding on the line: {on_line:#?}");
+    let d = on_line[0];
+    assert_eq!(d["rule"], "syntax-error");
+    assert_eq!(
+        d["message"],
+        "`unit` is not a modifier: did you mean `units`? e.g. `units 600`"
+    );
+    // `  line J2350 JZ ` is 16 chars: `unit` is columns 17 to 21.
+    assert_eq!(d["range"]["start"]["column"], 17);
+    assert_eq!(d["range"]["end"]["column"], 21);
+    assert!(d["fix"].is_null(), "no fix that deletes the units");
+}
+
+#[test]
+fn a_bare_dx_does_not_swallow_the_next_claim() {
+    let dir = scratch("bare-dx");
+    write(
+        &dir,
+        "a.claim",
+        "claim A-1\n  payer medicare\n  dx\nclaim B-2\n  payer medicare\n",
+    );
+    let o = claimls(&dir, &["check", "--format", "json", "a.claim"]);
+    let v = json(&o);
+    let syntax: Vec<&Value> = diagnostics_of(&v, "a.claim")
+        .iter()
+        .filter(|d| d["rule"] == "syntax-error")
+        .collect();
+    assert_eq!(syntax.len(), 1, "{syntax:#?}");
+    assert_eq!(
+        syntax[0]["message"],
+        "`dx` needs an ICD-10-CM code, e.g. `dx A G35.A`"
+    );
+    assert_eq!(syntax[0]["range"]["start"]["line"], 3);
+    // Claim B-2 is its own claim: its findings are reported on its own `claim` line.
+    assert!(
+        diagnostics_of(&v, "a.claim")
+            .iter()
+            .any(|d| d["range"]["start"]["line"] == 4),
+        "{v:#}"
+    );
+}
