@@ -73,7 +73,7 @@ fn text_output_names_file_line_column_and_shows_the_source() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("a.claim:4:5: error[syntax-error]: `dose` needs an amount and a unit, e.g. `dose 600 mg`\n  |\n4 |     dose 600\n  |     ^^^^^^^^\n"),
+        out.contains("error[syntax-error]: `dose` needs an amount and a unit, e.g. `dose 600 mg`\n --> a.claim:4:5\n  |\n4 |     dose 600\n  |     ^^^^^^^^\n"),
         "{out}"
     );
     let last = out.lines().last().unwrap();
@@ -170,12 +170,11 @@ fn sarif_output_is_sarif_2_1_0() {
             .find(|r| r["id"] == id)
             .unwrap_or_else(|| panic!("rule {id} in the driver"));
         assert!(r["shortDescription"]["text"].as_str().unwrap().len() > 10);
-        assert!(
-            r["helpUri"]
-                .as_str()
-                .unwrap()
-                .ends_with(&format!("docs/rules.md#{id}"))
-        );
+        assert!(r["fullDescription"]["text"].as_str().unwrap().len() > 10);
+        let markdown = r["help"]["markdown"].as_str().unwrap();
+        assert!(markdown.starts_with(&format!("### {id}\n")), "{markdown}");
+        assert!(r["help"]["text"].as_str().unwrap().len() > 10);
+        assert!(r.get("helpUri").is_none(), "no address that does not exist");
     }
     let results = run["results"].as_array().unwrap();
     let r = results
@@ -193,6 +192,14 @@ fn sarif_output_is_sarif_2_1_0() {
     );
     let loc = &r["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "a.claim");
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("file:///")
+    );
+    assert!(r["partialFingerprints"]["claimls/v1"].is_string());
     assert_eq!(loc["region"]["startLine"], 4);
     assert_eq!(loc["region"]["startColumn"], 5);
     for r in results {
