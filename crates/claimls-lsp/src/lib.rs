@@ -65,6 +65,7 @@ where
 
 /// `claimls lsp`: serve over stdio.
 pub fn run() -> ExitCode {
+    log::init_stderr();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

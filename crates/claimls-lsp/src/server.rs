@@ -262,7 +262,7 @@ impl Backend {
             Some(p) => match Config::load(&p) {
                 Ok(c) => c,
                 Err(e) => {
-                    self.state.log.log(Level::Error, format_args!("{e}"));
+                    tracing::error!("{e}");
                     self.client
                         .show_message(MessageType::ERROR, format!("claimls: {e}"))
                         .await;
@@ -375,10 +375,7 @@ async fn reload_data_if_imported(state: &Arc<State>, client: &Client) -> bool {
         return false;
     };
     state.set_data(Arc::new(data));
-    state.log.log(
-        Level::Info,
-        format_args!("new imported code data: re-checking open documents"),
-    );
+    tracing::info!("new imported code data: re-checking open documents");
     recheck_all(state, client);
     true
 }
@@ -427,10 +424,7 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
     })
     .await;
     let Ok((analysis, diagnostics)) = computed else {
-        state.log.log(
-            Level::Error,
-            format_args!("check of {} failed", uri.as_str()),
-        );
+        tracing::error!("check of {} failed", uri.as_str());
         return;
     };
     let _order = state.publish.lock().await;
@@ -453,13 +447,10 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
     client
         .publish_diagnostics(uri.clone(), diagnostics, Some(version))
         .await;
-    state.log.log(
-        Level::Debug,
-        format_args!(
-            "{} v{version}: {n} diagnostics in {:?}",
-            uri.as_str(),
-            started.elapsed()
-        ),
+    tracing::debug!(
+        "{} v{version}: {n} diagnostics in {:?}",
+        uri.as_str(),
+        started.elapsed()
     );
 }
 
@@ -551,7 +542,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        self.state.log.log(Level::Info, format_args!("initialized"));
+        tracing::info!("initialized");
         let dynamic = *self
             .state
             .watch_registration
@@ -563,7 +554,6 @@ impl LanguageServer for Backend {
         // A request to the client: never awaited inline without a timeout (a client that does not
         // answer must not wedge a handler slot).
         let client = self.client.clone();
-        let state = self.state.clone();
         tokio::spawn(async move {
             let options = DidChangeWatchedFilesRegistrationOptions {
                 watchers: vec![FileSystemWatcher {
@@ -582,16 +572,13 @@ impl LanguageServer for Backend {
             )
             .await;
             if !matches!(answer, Ok(Ok(()))) {
-                state.log.log(
-                    Level::Warn,
-                    format_args!("the client did not register the claimls.toml watcher"),
-                );
+                tracing::warn!("the client did not register the claimls.toml watcher");
             }
         });
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.state.log.log(Level::Info, format_args!("shutdown"));
+        tracing::info!("shutdown");
         Ok(())
     }
 
@@ -619,10 +606,7 @@ impl LanguageServer for Backend {
                 return;
             };
             if params.text_document.version < open.doc.version {
-                self.state.log.log(
-                    Level::Warn,
-                    format_args!("{}: ignored a change for an older version", uri.as_str()),
-                );
+                tracing::warn!("{}: ignored a change for an older version", uri.as_str());
                 return;
             }
             for change in &params.content_changes {
@@ -673,9 +657,7 @@ impl LanguageServer for Backend {
             .iter()
             .any(|c| c.uri.path().as_str().ends_with("claimls.toml"))
         {
-            self.state
-                .log
-                .log(Level::Info, format_args!("claimls.toml changed: reloading"));
+            tracing::info!("claimls.toml changed: reloading");
             self.load_config().await;
             self.recheck_all();
         }
