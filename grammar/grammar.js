@@ -144,10 +144,16 @@ export default grammar({
 
     pos_statement: $ => seq(kw($, 'pos'), field('code', $._value)),
 
+    // The values of `dx`, `admin` and `line` are optional in the tree (the
+    // lowering says what is missing): were they required, error recovery would
+    // skip the newline of a bare `dx` and read the next `claim` line as its
+    // letter and code, swallowing that claim into this one.
     dx_statement: $ => seq(
       kw($, 'dx'),
-      optional(field('letter', $.word)),
-      field('code', $._value),
+      optional(seq(
+        optional(field('letter', $.word)),
+        field('code', $._value),
+      )),
     ),
 
     order_statement: $ => seq(
@@ -179,7 +185,7 @@ export default grammar({
 
     admin_statement: $ => seq(
       kw($, 'admin'),
-      field('drug', choice($.drug_name, $.string)),
+      optional(field('drug', choice($.drug_name, $.string))),
     ),
 
     drug_name: $ => repeat1($.word),
@@ -236,14 +242,16 @@ export default grammar({
 
     line_statement: $ => seq(
       kw($, 'line'),
-      field('code', $._value),
-      repeat(field('modifier', $.word)),
-      repeat(choice(
-        $.units_clause,
-        $.dx_clause,
-        $.ndc_clause,
-        $.charge_clause,
-        $.on_clause,
+      optional(seq(
+        field('code', $._value),
+        repeat(field('modifier', $.word)),
+        repeat(choice(
+          $.units_clause,
+          $.dx_clause,
+          $.ndc_clause,
+          $.charge_clause,
+          $.on_clause,
+        )),
       )),
     ),
 

@@ -191,6 +191,7 @@ fn install_panic_hook() {
 /// without `shutdown` (as the LSP specification asks).
 pub fn run() -> ExitCode {
     install_panic_hook();
+    log::init_stderr();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -1,8 +1,17 @@
-//! Logging to stderr at the level the client sets (`initialize` trace, `$/setTrace`) or `CLAIMLS_LOG`
-//! (`off`, `error`, `warn`, `info`, `debug`). Messages never carry document text: they name documents
-//! by URI and say what happened and how long it took.
+//! Logging through `tracing`, to stderr (which editors show as the server's log), at the level the
+//! client sets (`initialize` trace, `$/setTrace`) or `CLAIMLS_LOG` (`off`, `error`, `warn`, `info`,
+//! `debug`). The server's events and tower-lsp-server's own (requests cancelled, shutdown, bad input)
+//! go through one subscriber, installed by `claimls lsp` ([`init_stderr`]).
+//!
+//! Messages never carry document text: ours name documents by URI and say what happened and how long it
+//! took. The most verbose level is `debug`: tower-lsp-server logs every message it reads and writes,
+//! document text included, at `trace`, so `trace` is never enabled (`CLAIMLS_LOG=trace` means `debug`).
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::prelude::*;
+use tracing_subscriber::{Registry, reload};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
@@ -44,8 +53,56 @@ impl Level {
             _ => Level::Debug,
         }
     }
+
+    /// The `tracing` filter for this level; never `TRACE` (see the module docs).
+    fn filter(self) -> LevelFilter {
+        match self {
+            Level::Off => LevelFilter::OFF,
+            Level::Error => LevelFilter::ERROR,
+            Level::Warn => LevelFilter::WARN,
+            Level::Info => LevelFilter::INFO,
+            Level::Debug => LevelFilter::DEBUG,
+        }
+    }
 }
 
+/// The level of the installed subscriber, changeable while the server runs.
+static FILTER: OnceLock<reload::Handle<LevelFilter, Registry>> = OnceLock::new();
+
+/// Installs the process's subscriber: plain lines on stderr, at `CLAIMLS_LOG` or `warn`. Once per
+/// process; a second call (or another subscriber already set) leaves the first in place.
+pub fn init_stderr() {
+    init(std::io::stderr);
+}
+
+/// [`init_stderr`] with another writer (tests).
+pub fn init<W>(writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let (filter, handle) = reload::Layer::new(env_level().unwrap_or(Level::Warn).filter());
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(writer)
+        .with_ansi(false)
+        .without_time()
+        .with_target(true);
+    if tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt)
+        .try_init()
+        .is_ok()
+    {
+        let _ = FILTER.set(handle);
+    }
+}
+
+fn env_level() -> Option<Level> {
+    std::env::var("CLAIMLS_LOG")
+        .ok()
+        .and_then(|s| Level::parse(&s))
+}
+
+/// The server's view of the log level: what the client asked for, unless `CLAIMLS_LOG` pins it.
 pub struct Logger {
     level: AtomicU8,
     /// `CLAIMLS_LOG` wins over what the client asks for.
@@ -54,9 +111,7 @@ pub struct Logger {
 
 impl Logger {
     pub fn from_env() -> Logger {
-        let env = std::env::var("CLAIMLS_LOG")
-            .ok()
-            .and_then(|s| Level::parse(&s));
+        let env = env_level();
         Logger {
             level: AtomicU8::new(env.unwrap_or(Level::Warn) as u8),
             pinned: env.is_some(),
@@ -65,29 +120,16 @@ impl Logger {
 
     /// The client's choice (ignored when `CLAIMLS_LOG` is set).
     pub fn set(&self, level: Level) {
-        if !self.pinned {
-            self.level.store(level as u8, Ordering::Relaxed);
+        if self.pinned {
+            return;
+        }
+        self.level.store(level as u8, Ordering::Relaxed);
+        if let Some(handle) = FILTER.get() {
+            let _ = handle.modify(|f| *f = level.filter());
         }
     }
 
     pub fn level(&self) -> Level {
         Level::from_u8(self.level.load(Ordering::Relaxed))
-    }
-
-    pub fn enabled(&self, level: Level) -> bool {
-        level != Level::Off && level <= self.level()
-    }
-
-    pub fn log(&self, level: Level, message: std::fmt::Arguments<'_>) {
-        if self.enabled(level) {
-            let tag = match level {
-                Level::Off => return,
-                Level::Error => "ERROR",
-                Level::Warn => "WARN",
-                Level::Info => "INFO",
-                Level::Debug => "DEBUG",
-            };
-            eprintln!("[claimls {tag}] {message}");
-        }
     }
 }

@@ -269,7 +269,7 @@ impl Backend {
             Some(p) => match Config::load(&p) {
                 Ok(c) => c,
                 Err(e) => {
-                    self.state.log.log(Level::Error, format_args!("{e}"));
+                    tracing::error!("{e}");
                     self.client
                         .show_message(MessageType::ERROR, format!("claimls: {e}"))
                         .await;
@@ -382,10 +382,7 @@ async fn reload_data_if_imported(state: &Arc<State>, client: &Client) -> bool {
         return false;
     };
     state.set_data(Arc::new(data));
-    state.log.log(
-        Level::Info,
-        format_args!("new imported code data: re-checking open documents"),
-    );
+    tracing::info!("new imported code data: re-checking open documents");
     recheck_all(state, client);
     true
 }
@@ -434,10 +431,7 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
     })
     .await;
     let Ok((analysis, diagnostics)) = computed else {
-        state.log.log(
-            Level::Error,
-            format_args!("check of {} failed", uri.as_str()),
-        );
+        tracing::error!("check of {} failed", uri.as_str());
         return;
     };
     let _order = state.publish.lock().await;
@@ -460,13 +454,10 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
     client
         .publish_diagnostics(uri.clone(), diagnostics, Some(version))
         .await;
-    state.log.log(
-        Level::Debug,
-        format_args!(
-            "{} v{version}: {n} diagnostics in {:?}",
-            uri.as_str(),
-            started.elapsed()
-        ),
+    tracing::debug!(
+        "{} v{version}: {n} diagnostics in {:?}",
+        uri.as_str(),
+        started.elapsed()
     );
 }
 
@@ -558,7 +549,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        self.state.log.log(Level::Info, format_args!("initialized"));
+        tracing::info!("initialized");
         let dynamic = *self
             .state
             .watch_registration
@@ -570,7 +561,6 @@ impl LanguageServer for Backend {
         // A request to the client: never awaited inline without a timeout (a client that does not
         // answer must not wedge a handler slot).
         let client = self.client.clone();
-        let state = self.state.clone();
         tokio::spawn(async move {
             let options = DidChangeWatchedFilesRegistrationOptions {
                 watchers: vec![FileSystemWatcher {
@@ -589,16 +579,13 @@ impl LanguageServer for Backend {
             )
             .await;
             if !matches!(answer, Ok(Ok(()))) {
-                state.log.log(
-                    Level::Warn,
-                    format_args!("the client did not register the claimls.toml watcher"),
-                );
+                tracing::warn!("the client did not register the claimls.toml watcher");
             }
         });
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.state.log.log(Level::Info, format_args!("shutdown"));
+        tracing::info!("shutdown");
         Ok(())
     }
 
@@ -631,14 +618,11 @@ impl LanguageServer for Backend {
             // leave this text different from the editor's for the rest of the session. The
             // version only labels the diagnostics.
             if params.text_document.version <= open.doc.version {
-                self.state.log.log(
-                    Level::Warn,
-                    format_args!(
-                        "{}: a change for version {} after version {}; applied in arrival order",
-                        uri.as_str(),
-                        params.text_document.version,
-                        open.doc.version
-                    ),
+                tracing::warn!(
+                    "{}: a change for version {} after version {}; applied in arrival order",
+                    uri.as_str(),
+                    params.text_document.version,
+                    open.doc.version
                 );
             }
             for change in &params.content_changes {
@@ -689,9 +673,7 @@ impl LanguageServer for Backend {
             .iter()
             .any(|c| c.uri.path().as_str().ends_with("claimls.toml"))
         {
-            self.state
-                .log
-                .log(Level::Info, format_args!("claimls.toml changed: reloading"));
+            tracing::info!("claimls.toml changed: reloading");
             self.load_config().await;
             self.recheck_all();
         }

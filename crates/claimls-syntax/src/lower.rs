@@ -231,8 +231,10 @@ impl<'t> Lowering<'t> {
                 _ => merged.push(s),
             }
         }
+        // An ERROR inside an `admin` block is a line where a detail statement belongs.
+        let in_admin = node.parent().is_some_and(|p| p.kind() == "admin_block");
         for s in merged {
-            let message = self.unreadable_line_message(s);
+            let message = self.unreadable_line_message(s, in_admin);
             self.error(s, message);
         }
     }
@@ -903,12 +905,10 @@ impl<'t> Lowering<'t> {
             self.needs("line", stmt);
             return;
         };
+        let (modifiers, misspelt) = self.modifiers(parts);
         let mut line = Line {
             code: self.spanned_upper(code),
-            modifiers: parts
-                .fields("modifier")
-                .map(|n| self.spanned_upper(n))
-                .collect(),
+            modifiers,
             units: None,
             dx: None,
             ndc: None,
@@ -964,9 +964,67 @@ impl<'t> Lowering<'t> {
                 _ => {}
             }
         }
+        if let Some((keyword, value)) = misspelt {
+            // `unit 600`: read as the clause it was meant to be (the finding above says so), so the
+            // line is not also reported as having no units.
+            match keyword {
+                "units" if line.units.is_none() => line.units = value,
+                "charge" if line.charge.is_none() => line.charge = value,
+                _ => {}
+            }
+        }
         if let Some(state) = self.state() {
             state.claim.lines.push(line);
         }
+    }
+
+    /// The modifiers of a line, up to a misspelt clause keyword (`unit` for `units`), which gets one
+    /// finding; the value after it (`600`) is returned with the keyword it belongs to, not taken as a
+    /// modifier.
+    #[allow(clippy::type_complexity)]
+    fn modifiers(
+        &mut self,
+        parts: &Parts,
+    ) -> (
+        Vec<Spanned<String>>,
+        Option<(&'static str, Option<Spanned<Decimal>>)>,
+    ) {
+        let nodes: Vec<Node> = parts.fields("modifier").collect();
+        let mut modifiers = Vec::new();
+        let mut i = 0;
+        while i < nodes.len() {
+            let node = nodes[i];
+            let word = self.text(node);
+            let Some(keyword) = nearest(&word.to_ascii_lowercase(), &LINE_CLAUSE_KEYWORDS) else {
+                modifiers.push(self.spanned_upper(node));
+                i += 1;
+                continue;
+            };
+            let example = expected(keyword)
+                .and_then(|e| e.split_once("e.g. "))
+                .map(|(_, e)| e);
+            let message = match example {
+                Some(e) => {
+                    format!("`{word}` is not a modifier: did you mean `{keyword}`? e.g. {e}")
+                }
+                None => format!("`{word}` is not a modifier: did you mean `{keyword}`?"),
+            };
+            if keyword == "ndc" {
+                // `nd 50242-0150-01 10 ML`: the words after it are the NDC, not modifiers.
+                let last = nodes[nodes.len() - 1];
+                self.error(span(node).cover(span(last)), message);
+                return (modifiers, Some((keyword, None)));
+            }
+            self.error(span(node), message);
+            let value = nodes.get(i + 1).and_then(|n| {
+                let text = self.text(*n);
+                value::number(text).ok().map(|v| Spanned::new(v, span(*n)))
+            });
+            i += if value.is_some() { 2 } else { 1 };
+            modifiers.extend(nodes[i..].iter().map(|n| self.spanned_upper(*n)));
+            return (modifiers, Some((keyword, value)));
+        }
+        (modifiers, None)
     }
 
     fn line_ndc(&mut self, cp: &Parts, clause: Span) -> Option<LineNdc> {
@@ -1010,7 +1068,7 @@ impl Lowering<'_> {
 
     /// What to say about an unreadable stretch of a line: an unclosed quote, junk after a complete
     /// statement, a clause keyword or a misspelt keyword at the start, or else the list of keywords.
-    fn unreadable_line_message(&self, bad: Span) -> String {
+    fn unreadable_line_message(&self, bad: Span, in_admin: bool) -> String {
         let text = self.text;
         let mut start = bad.start.min(text.len());
         while !text.is_char_boundary(start) {
@@ -1043,10 +1101,7 @@ impl Lowering<'_> {
         if lower != first && STATEMENT_KEYWORDS.contains(&lower.as_str()) {
             return format!("`{first}` is not a keyword: keywords are lowercase; write `{lower}`");
         }
-        if let Some(near) = STATEMENT_KEYWORDS
-            .iter()
-            .find(|k| first.len() >= 3 && edit_distance(&lower, k) == 1)
-        {
+        if let Some(near) = near_statement_keyword(&lower, in_admin) {
             return format!(
                 "cannot read this line: `{first}` is not a keyword; did you mean `{near}`?"
             );
@@ -1088,19 +1143,36 @@ fn unclosed_quote(line: &str) -> bool {
     open
 }
 
-/// Levenshtein distance of two short words.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+/// The detail statements of an `admin` block.
+const DETAIL_KEYWORDS: [&str; 8] = [
+    "dose", "route", "start", "stop", "vial", "waste", "reaction", "premed",
+];
+
+/// The keyword a misspelt word most likely meant: one edit away, transpositions counted as one edit
+/// (`paeyr` → `payer`, `dsoe` → `dose`). The keywords that fit the place come first, so `dos` under an
+/// `admin` is `dose` and at claim level `pos`. Words shorter than three letters get no suggestion.
+fn near_statement_keyword(word: &str, in_admin: bool) -> Option<&'static str> {
+    let detail = |k: &&str| DETAIL_KEYWORDS.contains(k);
+    let (first, then): (Vec<&'static str>, Vec<&'static str>) = STATEMENT_KEYWORDS
+        .iter()
+        .partition(|k| detail(k) == in_admin);
+    nearest(word, &first).or_else(|| nearest(word, &then))
+}
+
+/// The clause keywords of a `line` that a misspelt word in its modifier list may have meant (`dx` and
+/// `on` are too short to guess).
+const LINE_CLAUSE_KEYWORDS: [&str; 3] = ["units", "ndc", "charge"];
+
+/// The first of `keywords` one edit (or one transposition) away from `word`, for words of three letters
+/// or more.
+fn nearest(word: &str, keywords: &[&'static str]) -> Option<&'static str> {
+    if word.chars().count() < 3 {
+        return None;
     }
-    prev[b.len()]
+    keywords
+        .iter()
+        .copied()
+        .find(|k| strsim::osa_distance(word, k) == 1)
 }
 
 /// A `dx` pointer on a line: a single letter names a `dx` by letter, anything else by code.

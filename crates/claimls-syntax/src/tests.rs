@@ -624,3 +624,109 @@ fn lone_carriage_returns_are_named() {
         "an exact keyword is never its own suggestion: {e:?}"
     );
 }
+
+#[test]
+fn a_transposed_keyword_gets_the_keyword_it_meant() {
+    let text = "claim A\n  paeyr medicare\n  dsoe 3 mg\n";
+    assert_eq!(
+        errors(text),
+        vec![
+            (
+                "paeyr medicare".to_string(),
+                "cannot read this line: `paeyr` is not a keyword; did you mean `payer`?"
+                    .to_string()
+            ),
+            (
+                "dsoe 3 mg".to_string(),
+                "cannot read this line: `dsoe` is not a keyword; did you mean `dose`?".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_misspelt_keyword_gets_the_keyword_that_fits_its_place() {
+    // Under an `admin`, `dos` is a detail line: `dose`; at claim level it is `pos`.
+    let text = "claim A\n  dos 11\n  admin x\n    dos 600 mg\n";
+    assert_eq!(
+        errors(text),
+        vec![
+            (
+                "dos 11".to_string(),
+                "cannot read this line: `dos` is not a keyword; did you mean `pos`?".to_string()
+            ),
+            (
+                "dos 600 mg".to_string(),
+                "cannot read this line: `dos` is not a keyword; did you mean `dose`?".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn unit_in_a_line_is_one_finding_and_its_value_is_the_units() {
+    let text = "claim A\n  line J2350 JZ unit 600 dx A\n";
+    assert_eq!(
+        errors(text),
+        vec![(
+            "unit".to_string(),
+            "`unit` is not a modifier: did you mean `units`? e.g. `units 600`".to_string()
+        )]
+    );
+    let doc = document(text);
+    let line = &doc.claims[0].lines[0];
+    let modifiers: Vec<&str> = line.modifiers.iter().map(|m| m.value.as_str()).collect();
+    assert_eq!(modifiers, ["JZ"], "neither UNIT nor 600 is a modifier");
+    let units = line.units.as_ref().expect("600 read as the units");
+    assert_eq!(units.value, dec("600"));
+    assert_eq!(at(text, units.span), "600");
+    assert!(line.dx.is_some(), "the clauses after it are still read");
+}
+
+#[test]
+fn a_misspelt_ndc_keeps_the_ndc_out_of_the_modifiers() {
+    let text = "claim A\n  line J2350 JZ ndcc 50242-0150-01 10 ML\n";
+    assert_eq!(
+        errors(text),
+        vec![(
+            "ndcc 50242-0150-01 10 ML".to_string(),
+            "`ndcc` is not a modifier: did you mean `ndc`? e.g. `ndc 50242-0150-01 20 ML`"
+                .to_string()
+        )]
+    );
+    let doc = document(text);
+    let modifiers: Vec<&str> = doc.claims[0].lines[0]
+        .modifiers
+        .iter()
+        .map(|m| m.value.as_str())
+        .collect();
+    assert_eq!(modifiers, ["JZ"]);
+}
+
+#[test]
+fn a_bare_statement_never_swallows_the_next_claim() {
+    for (keyword, message) in [
+        ("dx", "`dx` needs an ICD-10-CM code, e.g. `dx A G35.A`"),
+        (
+            "admin",
+            "`admin` needs a drug: a generic name, a brand or a HCPCS code, e.g. `admin ocrelizumab`",
+        ),
+        (
+            "line",
+            "`line` needs a code, e.g. `line J2350 JZ units 600 dx A`",
+        ),
+    ] {
+        let text = format!("claim A-1\n  {keyword}\nclaim B-2\n  pos 11\n");
+        let doc = document(&text);
+        let ids: Vec<&str> = doc.claims.iter().map(|c| c.id.value.as_str()).collect();
+        assert_eq!(ids, ["A-1", "B-2"], "`{keyword}` swallowed the next claim");
+        assert_eq!(
+            doc.claims[1].pos.as_ref().map(|p| p.value.as_str()),
+            Some("11")
+        );
+        let errs = errors(&text);
+        assert_eq!(errs.len(), 1, "{keyword}: {errs:?}");
+        assert_eq!(errs[0].0, keyword);
+        assert_eq!(errs[0].1, message);
+    }
+}

@@ -73,7 +73,7 @@ fn text_output_names_file_line_column_and_shows_the_source() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("a.claim:4:5: error[syntax-error]: `dose` needs an amount and a unit, e.g. `dose 600 mg`\n  |\n4 |     dose 600\n  |     ^^^^^^^^\n"),
+        out.contains("error[syntax-error]: `dose` needs an amount and a unit, e.g. `dose 600 mg`\n --> a.claim:4:5\n  |\n4 |     dose 600\n  |     ^^^^^^^^\n"),
         "{out}"
     );
     let last = out.lines().last().unwrap();
@@ -170,12 +170,11 @@ fn sarif_output_is_sarif_2_1_0() {
             .find(|r| r["id"] == id)
             .unwrap_or_else(|| panic!("rule {id} in the driver"));
         assert!(r["shortDescription"]["text"].as_str().unwrap().len() > 10);
-        assert!(
-            r["helpUri"]
-                .as_str()
-                .unwrap()
-                .ends_with(&format!("docs/rules.md#{id}"))
-        );
+        assert!(r["fullDescription"]["text"].as_str().unwrap().len() > 10);
+        let markdown = r["help"]["markdown"].as_str().unwrap();
+        assert!(markdown.starts_with(&format!("### {id}\n")), "{markdown}");
+        assert!(r["help"]["text"].as_str().unwrap().len() > 10);
+        assert!(r.get("helpUri").is_none(), "no address that does not exist");
     }
     let results = run["results"].as_array().unwrap();
     let r = results
@@ -193,6 +192,14 @@ fn sarif_output_is_sarif_2_1_0() {
     );
     let loc = &r["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "a.claim");
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("file:///")
+    );
+    assert!(r["partialFingerprints"]["claimls/v1"].is_string());
     assert_eq!(loc["region"]["startLine"], 4);
     assert_eq!(loc["region"]["startColumn"], 5);
     for r in results {
@@ -443,5 +450,63 @@ fn lookup_describes_codes_modifiers_diagnoses_places_ndcs_and_drugs() {
     assert!(
         look("J1300").contains("J1299"),
         "a terminated code names its replacement"
+    );
+}
+
+#[test]
+fn a_misspelt_units_keyword_is_one_finding() {
+    let dir = scratch("unit-typo");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/g35-header-dx.claim"),
+    )
+    .unwrap()
+    .replace("line J2350 JZ units 300", "line J2350 JZ unit 300");
+    write(&dir, "a.claim", &text);
+    let line = 1 + text.lines().position(|l| l.contains("unit 300")).unwrap();
+    let o = claimls(&dir, &["check", "--format", "json", "a.claim"]);
+    let v = json(&o);
+    let on_line: Vec<&Value> = diagnostics_of(&v, "a.claim")
+        .iter()
+        .filter(|d| d["range"]["start"]["line"] == line)
+        .collect();
+    assert_eq!(on_line.len(), 1, "one finding on the line: {on_line:#?}");
+    let d = on_line[0];
+    assert_eq!(d["rule"], "syntax-error");
+    assert_eq!(
+        d["message"],
+        "`unit` is not a modifier: did you mean `units`? e.g. `units 600`"
+    );
+    // `  line J2350 JZ ` is 16 chars: `unit` is columns 17 to 21.
+    assert_eq!(d["range"]["start"]["column"], 17);
+    assert_eq!(d["range"]["end"]["column"], 21);
+    assert!(d["fix"].is_null(), "no fix that deletes the units");
+}
+
+#[test]
+fn a_bare_dx_does_not_swallow_the_next_claim() {
+    let dir = scratch("bare-dx");
+    write(
+        &dir,
+        "a.claim",
+        "claim A-1\n  payer medicare\n  dx\nclaim B-2\n  payer medicare\n",
+    );
+    let o = claimls(&dir, &["check", "--format", "json", "a.claim"]);
+    let v = json(&o);
+    let syntax: Vec<&Value> = diagnostics_of(&v, "a.claim")
+        .iter()
+        .filter(|d| d["rule"] == "syntax-error")
+        .collect();
+    assert_eq!(syntax.len(), 1, "{syntax:#?}");
+    assert_eq!(
+        syntax[0]["message"],
+        "`dx` needs an ICD-10-CM code, e.g. `dx A G35.A`"
+    );
+    assert_eq!(syntax[0]["range"]["start"]["line"], 3);
+    // Claim B-2 is its own claim: its findings are reported on its own `claim` line.
+    assert!(
+        diagnostics_of(&v, "a.claim")
+            .iter()
+            .any(|d| d["range"]["start"]["line"] == 4),
+        "{v:#}"
     );
 }

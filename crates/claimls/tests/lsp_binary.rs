@@ -159,3 +159,68 @@ fn the_binary_survives_broken_frames_and_malformed_ids() {
     let status = s.stop().expect("stops");
     assert_eq!(status.code(), Some(0));
 }
+
+/// At `debug`, the log shows the server's events and tower-lsp-server's own, and never document text.
+#[test]
+fn the_debug_log_shows_the_library_events_and_no_document_text() {
+    const SENTINEL: &str = "SENTINEL-PATIENT-7Q3X";
+    let log_path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("lsp-debug-log-{}.txt", std::process::id()));
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut s = Spawned::start_with_stderr(EXE, &[("CLAIMLS_LOG", "debug")], log.into())
+        .expect("spawn claimls");
+    let id = s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}, "trace": "off"}),
+    );
+    let Some(_) = id.ok().and_then(|id| s.response(id, WAIT)) else {
+        no_answer(&mut s)
+    };
+    s.notify("initialized", json!({})).expect("initialized");
+    let uri = "file:///tmp/log-sentinel.claim";
+    let text = format!("claim {SENTINEL}\n  note \"{SENTINEL}\"\n{}", OCREVUS);
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "claim", "version": 1, "text": text}}),
+    )
+    .expect("didOpen");
+    s.wait_for(WAIT, |m| m["method"] == "textDocument/publishDiagnostics")
+        .expect("diagnostics");
+    s.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"text": format!("{text}\n  line {SENTINEL} units 1\n")}]}),
+    )
+    .expect("didChange");
+    s.wait_for(WAIT, |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 2
+    })
+    .expect("diagnostics of version 2");
+    // A request the library answers itself, and a cancellation of an unknown request: its events.
+    let id = s
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 8}}),
+        )
+        .expect("hover");
+    s.response(id, WAIT).expect("hover answer");
+    s.notify("$/cancelRequest", json!({"id": 9999}))
+        .expect("cancel");
+    let status = s.stop().expect("stops");
+    assert!(status.success());
+    let log = std::fs::read_to_string(&log_path).expect("read the log");
+    assert!(
+        log.contains("tower_lsp_server")
+            && log.contains("shutdown request received")
+            && log.contains("but no such pending request exists"),
+        "tower-lsp-server's own events are in the log:\n{log}"
+    );
+    assert!(
+        log.contains("diagnostics in"),
+        "the server's debug events are in the log:\n{log}"
+    );
+    assert!(
+        !log.contains(SENTINEL) && !log.contains("ocrelizumab"),
+        "document text in the log:\n{log}"
+    );
+}

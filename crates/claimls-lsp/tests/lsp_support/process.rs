@@ -53,11 +53,20 @@ fn reader(out: impl Read + Send + 'static) -> Receiver<Value> {
 
 impl Spawned {
     pub fn start(exe: &str, envs: &[(&str, &str)]) -> std::io::Result<Spawned> {
+        Spawned::start_with_stderr(exe, envs, Stdio::null())
+    }
+
+    /// [`Spawned::start`] with the server's stderr (its log) going to `stderr`.
+    pub fn start_with_stderr(
+        exe: &str,
+        envs: &[(&str, &str)],
+        stderr: Stdio,
+    ) -> std::io::Result<Spawned> {
         let mut cmd = Command::new(exe);
         cmd.arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+            .stderr(stderr);
         for (k, v) in envs {
             cmd.env(k, v);
         }

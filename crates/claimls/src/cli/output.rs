@@ -1,13 +1,18 @@
-//! The three output formats of `claimls check`: text (like rustc/ruff), JSON and SARIF 2.1.0.
+//! The three output formats of `claimls check`: text (rendered by `annotate-snippets`, like rustc), JSON
+//! (documented in docs/json-output.md, schema docs/claimls-check.schema.json) and SARIF 2.1.0 (for GitHub
+//! code scanning).
 //!
-//! Lines are 1-based and columns are 1-based chars (Unicode scalar values) in every format.
+//! Lines are 1-based and columns are 1-based chars (Unicode scalar values) in JSON and SARIF.
 
 use super::check::{CheckedFile, Summary};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use claimls_model::Span;
 use claimls_rules::{self as rules, Finding, Severity};
-use serde_json::{Value, json};
-use std::fmt::Write as _;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
+use std::path::{Component, Path, PathBuf};
 
 /// ANSI colours, or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,37 +29,28 @@ impl Colors {
         }
     }
 
-    fn paint(self, code: &str, s: &str) -> String {
+    fn renderer(self) -> Renderer {
         if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        }
+    }
+
+    fn bold(self, s: &str) -> String {
+        if self.on {
+            format!("\x1b[1m{s}\x1b[0m")
         } else {
             s.to_string()
         }
     }
-
-    fn severity(self, severity: Severity, s: &str) -> String {
-        let code = match severity {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Information => "1;36",
-        };
-        self.paint(code, s)
-    }
-
-    fn bold(self, s: &str) -> String {
-        self.paint("1", s)
-    }
-
-    fn gutter(self, s: &str) -> String {
-        self.paint("1;34", s)
-    }
 }
 
 /// A 1-based line and char column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct LineCol {
-    line: usize,
-    column: usize,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
 }
 
 fn line_col(file: &CheckedFile, offset: usize) -> LineCol {
@@ -63,15 +59,6 @@ fn line_col(file: &CheckedFile, offset: usize) -> LineCol {
         line: p.line + 1,
         column: p.char + 1,
     }
-}
-
-fn range_json(file: &CheckedFile, span: Span) -> Value {
-    let start = line_col(file, span.start);
-    let end = line_col(file, span.end);
-    json!({
-        "start": {"line": start.line, "column": start.column},
-        "end": {"line": end.line, "column": end.column},
-    })
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -94,25 +81,29 @@ pub fn summary_line(s: &Summary) -> String {
     )
 }
 
-/// The text report: each finding with its source line, a caret under its range, its fix and its
-/// related locations; then the summary line.
+// ---- text -------------------------------------------------------------------------------------------
+
+/// The text report: each finding with its source excerpt, the range underlined (by display width, so
+/// wide and astral characters line up; a range over several lines is drawn as one), its related
+/// locations and its fix; then the summary line.
 pub fn text(files: &[CheckedFile], summary: &Summary, colors: Colors) -> String {
+    let renderer = colors.renderer();
     let mut out = String::new();
     for file in files {
         for finding in &file.findings {
-            write_finding(&mut out, file, finding, colors);
-            out.push('\n');
+            out.push_str(&renderer.render(&finding_report(file, finding)));
+            out.push_str("\n\n");
         }
         if file.omitted_count() > 0 {
-            let _ = writeln!(
-                out,
-                "{}: note: {}\n",
+            out.push_str(&format!(
+                "{}: note: {}\n\n",
                 colors.bold(&file.path),
                 omitted_note(file)
-            );
+            ));
         }
     }
-    let _ = writeln!(out, "{}", colors.bold(&summary_line(summary)));
+    out.push_str(&colors.bold(&summary_line(summary)));
+    out.push('\n');
     out
 }
 
@@ -125,264 +116,512 @@ fn omitted_note(file: &CheckedFile) -> String {
     )
 }
 
-/// Source excerpts show at most this many chars of a line, around the finding's start, so the
-/// text output grows with the number of findings, not with findings × line length.
-const EXCERPT_CHARS: usize = 120;
-
-fn write_finding(out: &mut String, file: &CheckedFile, f: &Finding, colors: Colors) {
-    let start = line_col(file, f.span.start);
-    let head = format!("{}[{}]", f.severity, f.rule);
-    let _ = writeln!(
-        out,
-        "{}: {}: {}",
-        colors.bold(&format!("{}:{}:{}", file.path, start.line, start.column)),
-        colors.severity(f.severity, &head),
-        f.message
-    );
-    let line_no = start.line.to_string();
-    let pad = " ".repeat(line_no.len());
-    let source = file.index.line_text(&file.text, start.line - 1);
-    let bar = colors.gutter("|");
-    let _ = writeln!(out, "{pad} {bar}");
-    let caret = caret(file, f.span, source);
-    let (source, caret) = excerpt(source, &caret, start.column - 1);
-    let _ = writeln!(out, "{} {bar} {source}", colors.gutter(&line_no));
-    let _ = writeln!(out, "{pad} {bar} {}", colors.severity(f.severity, &caret));
-    if let Some(fix) = &f.fix {
-        let _ = writeln!(out, "{pad} = fix: {}", fix.title);
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Information => Level::INFO,
     }
+}
+
+/// A byte range the renderer can slice: inside the text, on char boundaries.
+fn byte_range(text: &str, span: Span) -> std::ops::Range<usize> {
+    let clamp = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = clamp(span.start);
+    start..clamp(span.end).max(start)
+}
+
+fn finding_report<'a>(file: &'a CheckedFile, f: &'a Finding) -> Vec<Group<'a>> {
+    let mut snippet = Snippet::source(file.text.as_str())
+        .path(file.path.as_str())
+        .fold(true)
+        .annotation(AnnotationKind::Primary.span(byte_range(&file.text, f.span)));
     for r in &f.related {
-        let at = line_col(file, r.span.start);
-        let _ = writeln!(
-            out,
-            "{pad} = note: {}:{}:{}: {}",
-            file.path, at.line, at.column, r.message
+        snippet = snippet.annotation(
+            AnnotationKind::Context
+                .span(byte_range(&file.text, r.span))
+                .label(r.message.as_str()),
         );
     }
-}
-
-/// A long line cut to [`EXCERPT_CHARS`] around `column` (its caret line cut the same), with `…`
-/// where something was cut.
-fn excerpt(source: &str, caret: &str, column: usize) -> (String, String) {
-    let len = source.chars().count();
-    if len <= EXCERPT_CHARS {
-        return (source.to_string(), caret.to_string());
+    let mut group = level(f.severity)
+        .primary_title(f.message.as_str())
+        .id(f.rule)
+        .element(snippet);
+    if let Some(fix) = &f.fix {
+        group = group.element(Level::HELP.with_name("fix").message(fix.title.as_str()));
     }
-    let from = column
-        .saturating_sub(EXCERPT_CHARS / 4)
-        .min(len - EXCERPT_CHARS);
-    let to = from + EXCERPT_CHARS;
-    let cut = |s: &str, marker: char| -> String {
-        let mut out = String::new();
-        if from > 0 {
-            out.push(marker);
-        }
-        out.extend(s.chars().skip(from).take(to - from));
-        if to < s.chars().count() && marker == '…' {
-            out.push('…');
-        }
-        out
-    };
-    (cut(source, '…'), cut(caret, ' '))
+    vec![group]
 }
 
-/// Spaces up to the start of the range (tabs kept, so the caret lines up), then `^` under it: to its
-/// end, or to the end of the line when it runs on; one `^` for an empty range.
-fn caret(file: &CheckedFile, span: Span, source: &str) -> String {
-    let start = file.index.position(&file.text, span.start);
-    let end = file.index.position(&file.text, span.end);
-    let prefix: String = source
-        .chars()
-        .take(start.char)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    let line_chars = source.chars().count();
-    let end_char = if end.line == start.line {
-        end.char
-    } else {
-        line_chars
-    };
-    let width = end_char.saturating_sub(start.char).max(1);
-    format!("{prefix}{}", "^".repeat(width))
+// ---- JSON -------------------------------------------------------------------------------------------
+
+/// The version of the JSON document's shape (docs/json-output.md); raised when a field changes meaning
+/// or goes away, not when one is added.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    files: Vec<JsonFile<'a>>,
+    summary: JsonSummary,
 }
 
-fn fix_json(file: &CheckedFile, f: &Finding) -> Value {
-    match &f.fix {
-        None => Value::Null,
-        Some(fix) => json!({
-            "title": fix.title,
-            "edits": fix.edits.iter().map(|e| json!({
-                "range": range_json(file, e.span),
-                "newText": e.new_text,
-            })).collect::<Vec<_>>(),
-        }),
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Findings past the per-file cap, counted but not listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    omitted: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    range: JsonRange,
+    fix: Option<JsonFix<'a>>,
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRange {
+    start: LineCol,
+    end: LineCol,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonEdit<'a> {
+    range: JsonRange,
+    new_text: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    range: JsonRange,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    information: usize,
+}
+
+fn json_range(file: &CheckedFile, span: Span) -> JsonRange {
+    JsonRange {
+        start: line_col(file, span.start),
+        end: line_col(file, span.end),
     }
 }
 
-/// `{"files":[{"path":…,"diagnostics":[…]}],"summary":{…}}`.
+/// `{"version":1,"files":[{"path":…,"diagnostics":[…]}],"summary":{…}}`.
 pub fn json(files: &[CheckedFile], summary: &Summary) -> String {
-    let files: Vec<Value> = files
-        .iter()
-        .map(|file| {
-            let diagnostics: Vec<Value> = file
-                .findings
-                .iter()
-                .map(|f| {
-                    json!({
-                        "rule": f.rule,
-                        "severity": f.severity.as_str(),
-                        "message": f.message,
-                        "range": range_json(file, f.span),
-                        "fix": fix_json(file, f),
-                        "related": f.related.iter().map(|r| json!({
-                            "message": r.message,
-                            "range": range_json(file, r.span),
-                        })).collect::<Vec<_>>(),
+    let report = JsonReport {
+        version: JSON_VERSION,
+        files: files
+            .iter()
+            .map(|file| JsonFile {
+                path: &file.path,
+                omitted: (file.omitted_count() > 0).then(|| file.omitted_count()),
+                diagnostics: file
+                    .findings
+                    .iter()
+                    .map(|f| JsonDiagnostic {
+                        rule: f.rule,
+                        severity: f.severity.as_str(),
+                        message: &f.message,
+                        range: json_range(file, f.span),
+                        fix: f.fix.as_ref().map(|fix| JsonFix {
+                            title: &fix.title,
+                            edits: fix
+                                .edits
+                                .iter()
+                                .map(|e| JsonEdit {
+                                    range: json_range(file, e.span),
+                                    new_text: &e.new_text,
+                                })
+                                .collect(),
+                        }),
+                        related: f
+                            .related
+                            .iter()
+                            .map(|r| JsonRelated {
+                                message: &r.message,
+                                range: json_range(file, r.span),
+                            })
+                            .collect(),
                     })
-                })
-                .collect();
-            let mut entry = json!({"path": file.path, "diagnostics": diagnostics});
-            if file.omitted_count() > 0 {
-                entry["omitted"] = json!(file.omitted_count());
-            }
-            entry
-        })
-        .collect();
-    let doc = json!({
-        "files": files,
-        "summary": {
-            "files": summary.files,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "information": summary.information,
+                    .collect(),
+            })
+            .collect(),
+        summary: JsonSummary {
+            files: summary.files,
+            errors: summary.errors,
+            warnings: summary.warnings,
+            information: summary.information,
         },
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    };
+    to_json(&report)
+}
+
+fn to_json(value: &impl Serialize) -> String {
+    // Serializing these types cannot fail: every map key is a string.
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
     s.push('\n');
     s
 }
 
-/// Where the rule documentation lives, for SARIF `helpUri`.
-const RULES_DOC: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
+// ---- SARIF ------------------------------------------------------------------------------------------
 
-fn sarif_region(file: &CheckedFile, span: Span) -> Value {
+/// The base id artifact URIs are relative to: the directory `claimls check` ran in.
+const SRCROOT: &str = "%SRCROOT%";
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<SarifRun<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun<'a> {
+    tool: SarifTool,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    original_uri_base_ids: BTreeMap<&'static str, SarifArtifactLocation>,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+    /// Present when a file had more findings than the per-file cap: one notification per such file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    invocations: Vec<SarifInvocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifInvocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<SarifNotification>,
+}
+
+#[derive(Serialize)]
+struct SarifNotification {
+    level: &'static str,
+    message: SarifText,
+}
+
+#[derive(Serialize)]
+struct SarifTool {
+    driver: SarifDriver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifDriver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    rules: Vec<SarifRule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRule {
+    id: String,
+    name: String,
+    short_description: SarifText,
+    full_description: SarifText,
+    help: SarifMultiformat,
+    default_configuration: SarifConfiguration,
+}
+
+#[derive(Serialize)]
+struct SarifText {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct SarifMultiformat {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct SarifConfiguration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: SarifText,
+    locations: Vec<SarifLocation>,
+    partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: SarifPhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<SarifText>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifPhysicalLocation {
+    artifact_location: SarifArtifactLocation,
+    region: SarifRegion,
+}
+
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct SarifArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: SarifText,
+    artifact_changes: Vec<SarifArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifArtifactChange {
+    artifact_location: SarifArtifactLocation,
+    replacements: Vec<SarifReplacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifReplacement {
+    deleted_region: SarifRegion,
+    inserted_content: SarifText,
+}
+
+fn sarif_region(file: &CheckedFile, span: Span) -> SarifRegion {
     let start = line_col(file, span.start);
     let end = line_col(file, span.end);
-    json!({
-        "startLine": start.line,
-        "startColumn": start.column,
-        "endLine": end.line,
-        "endColumn": end.column,
-    })
+    SarifRegion {
+        start_line: start.line,
+        start_column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
 }
 
-fn sarif_location(file: &CheckedFile, span: Span) -> Value {
-    json!({
-        "physicalLocation": {
-            "artifactLocation": {"uri": file.path},
-            "region": sarif_region(file, span),
-        }
-    })
-}
-
-/// SARIF 2.1.0: one run, the catalogue's rules (plus any other rule id found), one result per
-/// finding. Columns are Unicode code points (`columnKind`).
+/// SARIF 2.1.0 for GitHub code scanning: one run, the catalogue's rules (plus any other rule id found)
+/// with their documentation as help, one result per finding with a stable fingerprint. Artifact URIs
+/// are relative to `%SRCROOT%` (the current directory) when the file is below it, else `file:` URIs.
+/// Columns are Unicode code points (`columnKind`).
 pub fn sarif(files: &[CheckedFile]) -> String {
+    let cwd = std::env::current_dir().ok();
+    sarif_in(files, cwd.as_deref())
+}
+
+fn sarif_in(files: &[CheckedFile], cwd: Option<&Path>) -> String {
     let mut rule_ids: Vec<&str> = rules::all().iter().map(|r| r.id).collect();
     for f in files.iter().flat_map(|f| &f.findings) {
         if !rule_ids.contains(&f.rule) {
             rule_ids.push(f.rule);
         }
     }
-    let descriptors: Vec<Value> = rule_ids
-        .iter()
-        .map(|id| {
-            let rule = rules::rule(id);
-            let short = rule
-                .map(|r| first_sentence(r.doc))
-                .unwrap_or_else(|| id.to_string());
-            let level = rule.map_or("error", |r| sarif_level(r.severity));
-            json!({
-                "id": id,
-                "shortDescription": {"text": short},
-                "helpUri": format!("{RULES_DOC}#{id}"),
-                "defaultConfiguration": {"level": level},
-            })
-        })
-        .collect();
+    let descriptors: Vec<SarifRule> = rule_ids.iter().map(|id| sarif_rule(id)).collect();
     let mut results = Vec::new();
     for file in files {
+        let artifact = artifact_location(&file.path, cwd);
+        let claims = claim_ids(&file.text);
         for f in &file.findings {
-            let mut result = json!({
-                "ruleId": f.rule,
-                "ruleIndex": rule_ids.iter().position(|id| *id == f.rule).unwrap_or(0),
-                "level": sarif_level(f.severity),
-                "message": {"text": f.message},
-                "locations": [sarif_location(file, f.span)],
-            });
-            if !f.related.is_empty() {
-                result["relatedLocations"] = f
+            let location = |span: Span, id: Option<usize>, message: Option<&str>| SarifLocation {
+                id,
+                physical_location: SarifPhysicalLocation {
+                    artifact_location: artifact.clone(),
+                    region: sarif_region(file, span),
+                },
+                message: message.map(|m| SarifText {
+                    text: m.to_string(),
+                }),
+            };
+            results.push(SarifResult {
+                rule_id: f.rule,
+                rule_index: rule_ids.iter().position(|id| *id == f.rule).unwrap_or(0),
+                level: sarif_level(f.severity),
+                message: SarifText {
+                    text: f.message.clone(),
+                },
+                locations: vec![location(f.span, None, None)],
+                partial_fingerprints: BTreeMap::from([(
+                    "claimls/v1",
+                    fingerprint(file, f, &claims),
+                )]),
+                related_locations: f
                     .related
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| {
-                        let mut loc = sarif_location(file, r.span);
-                        loc["id"] = json!(i);
-                        loc["message"] = json!({"text": r.message});
-                        loc
+                    .map(|(i, r)| location(r.span, Some(i), Some(&r.message)))
+                    .collect(),
+                fixes: f
+                    .fix
+                    .iter()
+                    .map(|fix| SarifFix {
+                        description: SarifText {
+                            text: fix.title.clone(),
+                        },
+                        artifact_changes: vec![SarifArtifactChange {
+                            artifact_location: artifact.clone(),
+                            replacements: fix
+                                .edits
+                                .iter()
+                                .map(|e| SarifReplacement {
+                                    deleted_region: sarif_region(file, e.span),
+                                    inserted_content: SarifText {
+                                        text: e.new_text.clone(),
+                                    },
+                                })
+                                .collect(),
+                        }],
                     })
-                    .collect();
-            }
-            if let Some(fix) = &f.fix {
-                result["fixes"] = json!([{
-                    "description": {"text": fix.title},
-                    "artifactChanges": [{
-                        "artifactLocation": {"uri": file.path},
-                        "replacements": fix.edits.iter().map(|e| json!({
-                            "deletedRegion": sarif_region(file, e.span),
-                            "insertedContent": {"text": e.new_text},
-                        })).collect::<Vec<_>>(),
-                    }],
-                }]);
-            }
-            results.push(result);
+                    .collect(),
+            });
         }
     }
-    let notifications: Vec<Value> = files
+    let mut base_ids = BTreeMap::new();
+    if let Some(root) = cwd.and_then(directory_uri) {
+        base_ids.insert(
+            SRCROOT,
+            SarifArtifactLocation {
+                uri: root,
+                uri_base_id: None,
+            },
+        );
+    }
+    let log = SarifLog {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: vec![SarifRun {
+            tool: SarifTool {
+                driver: SarifDriver {
+                    name: "claimls",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    rules: descriptors,
+                },
+            },
+            original_uri_base_ids: base_ids,
+            column_kind: "unicodeCodePoints",
+            results,
+            invocations: omitted_notifications(files),
+        }],
+    };
+    to_json(&log)
+}
+
+/// A rule's descriptor: its documentation (the `claimls explain` text) as `help`, the first sentence
+/// as the short and the first paragraph as the full description.
+/// One notification per file whose findings went past the per-file cap.
+fn omitted_notifications(files: &[CheckedFile]) -> Vec<SarifInvocation> {
+    let notifications: Vec<SarifNotification> = files
         .iter()
         .filter(|f| f.omitted_count() > 0)
-        .map(|f| {
-            json!({
-                "level": "warning",
-                "message": {"text": format!("{}: {}", f.path, omitted_note(f))},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.path}}}],
-            })
+        .map(|f| SarifNotification {
+            level: "warning",
+            message: SarifText {
+                text: format!("{}: {}", f.path, omitted_note(f)),
+            },
         })
         .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "claimls",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": descriptors,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    let mut doc = doc;
-    if !notifications.is_empty() {
-        doc["runs"][0]["invocations"] = json!([{
-            "executionSuccessful": true,
-            "toolExecutionNotifications": notifications,
-        }]);
+    if notifications.is_empty() {
+        return Vec::new();
     }
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    vec![SarifInvocation {
+        execution_successful: true,
+        tool_execution_notifications: notifications,
+    }]
+}
+
+fn sarif_rule(id: &str) -> SarifRule {
+    let Some(rule) = rules::rule(id) else {
+        let text = format!("Findings of `{id}`.");
+        return SarifRule {
+            id: id.to_string(),
+            name: rule_name(id),
+            short_description: SarifText { text: text.clone() },
+            full_description: SarifText { text: text.clone() },
+            help: SarifMultiformat {
+                text: text.clone(),
+                markdown: text,
+            },
+            default_configuration: SarifConfiguration { level: "error" },
+        };
+    };
+    let what = first_paragraph(rule.doc);
+    let markdown = rules::rule_markdown(rule);
+    SarifRule {
+        id: id.to_string(),
+        name: rule_name(id),
+        short_description: SarifText {
+            text: first_sentence(&what),
+        },
+        full_description: SarifText { text: what },
+        help: SarifMultiformat {
+            text: plain_text(&markdown),
+            markdown,
+        },
+        default_configuration: SarifConfiguration {
+            level: sarif_level(rule.severity),
+        },
+    }
+}
+
+/// `waste-jw-missing` → `WasteJwMissing` (SARIF's `name` is an identifier).
+fn rule_name(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
@@ -393,16 +632,238 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-/// The first sentence of a rule's "What it does" section, for SARIF's short description.
-fn first_sentence(doc: &str) -> String {
-    let body = doc
-        .lines()
+/// The first paragraph of a rule's "What it does" section, on one line.
+fn first_paragraph(doc: &str) -> String {
+    doc.lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .skip_while(|l| l.is_empty() || l.starts_with('#'))
+        .take_while(|l| !l.is_empty() && !l.starts_with('#'))
         .collect::<Vec<_>>()
-        .join(" ");
-    match body.find(". ") {
-        Some(i) => body[..=i].to_string(),
-        None => body,
+        .join(" ")
+}
+
+/// The first sentence of a paragraph.
+fn first_sentence(paragraph: &str) -> String {
+    match paragraph.find(". ") {
+        Some(i) => paragraph[..=i].to_string(),
+        None => paragraph.to_string(),
+    }
+}
+
+/// Markdown as plain text: code ticks and emphasis stars removed, headings kept as lines.
+fn plain_text(markdown: &str) -> String {
+    markdown
+        .lines()
+        .map(|l| l.trim_start_matches('#').trim_start())
+        .map(|l| l.replace(['`', '*'], ""))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// The claim ids of a text with where each claim starts, for fingerprints.
+fn claim_ids(text: &str) -> Vec<(usize, String)> {
+    claimls_syntax::document(text)
+        .claims
+        .iter()
+        .map(|c| (c.span.start, c.id.value.clone()))
+        .collect()
+}
+
+/// A result's fingerprint: the rule, the text of the line it starts on with its spacing normalised and
+/// the claim it is in, hashed. It stays the same when lines are added above or the line is re-indented,
+/// so code scanning keeps tracking one alert.
+fn fingerprint(file: &CheckedFile, f: &Finding, claims: &[(usize, String)]) -> String {
+    let at = file.index.position(&file.text, f.span.start);
+    let line = file.index.line_text(&file.text, at.line);
+    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let claim = claims
+        .iter()
+        .rev()
+        .find(|(start, _)| *start <= f.span.start)
+        .map_or("", |(_, id)| id.as_str());
+    let mut hash = Sha256::new();
+    for part in [f.rule, &line, claim] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    let digest = hash.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Characters kept as they are in a URI path: RFC 3986's unreserved characters and `/`; everything
+/// else (space, `#`, `%`, non-ASCII as UTF-8 bytes) is percent-encoded.
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+fn encode_path(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, PATH).to_string()
+}
+
+/// `a/../b` → `b`, lexically (no file system access: the file may be a symlink's target).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn slashes(path: &Path) -> String {
+    path.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Where a checked file is, as SARIF wants it: a relative, percent-encoded URI reference against
+/// `%SRCROOT%` when it is below the current directory (relative paths, and absolute ones under it),
+/// else an absolute `file:` URI.
+fn artifact_location(path: &str, cwd: Option<&Path>) -> SarifArtifactLocation {
+    let given = Path::new(path);
+    let absolute = match cwd {
+        Some(cwd) => normalize(&cwd.join(given)),
+        None => normalize(given),
+    };
+    if let Some(relative) = cwd.and_then(|cwd| absolute.strip_prefix(normalize(cwd)).ok()) {
+        return SarifArtifactLocation {
+            uri: encode_path(&slashes(relative)),
+            uri_base_id: Some(SRCROOT),
+        };
+    }
+    if absolute.is_absolute() {
+        return SarifArtifactLocation {
+            uri: format!("file:///{}", encode_path(&slashes(&absolute))),
+            uri_base_id: None,
+        };
+    }
+    // No current directory to resolve against: the relative path as given.
+    SarifArtifactLocation {
+        uri: encode_path(&slashes(&absolute)),
+        uri_base_id: Some(SRCROOT),
+    }
+}
+
+/// The `file:` URI of a directory, ending in `/` as `originalUriBaseIds` requires.
+fn directory_uri(dir: &Path) -> Option<String> {
+    let dir = normalize(dir);
+    if !dir.is_absolute() {
+        return None;
+    }
+    let path = slashes(&dir);
+    Some(if path.is_empty() {
+        "file:///".to_string()
+    } else {
+        format!("file:///{}/", encode_path(&path))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_are_percent_encoded_against_srcroot() {
+        let cwd = Path::new("/work/repo");
+        let loc = artifact_location("team drafts/#1 ü.claim", Some(cwd));
+        assert_eq!(loc.uri, "team%20drafts/%231%20%C3%BC.claim");
+        assert_eq!(loc.uri_base_id, Some(SRCROOT));
+    }
+
+    #[test]
+    fn absolute_paths_below_the_current_directory_become_relative() {
+        let cwd = Path::new("/work/repo");
+        let loc = artifact_location("/work/repo/drafts/a.claim", Some(cwd));
+        assert_eq!(loc.uri, "drafts/a.claim");
+        assert_eq!(loc.uri_base_id, Some(SRCROOT));
+        let loc = artifact_location("../repo/./b.claim", Some(cwd));
+        assert_eq!(loc.uri, "b.claim");
+    }
+
+    #[test]
+    fn paths_outside_the_current_directory_are_file_uris() {
+        let cwd = Path::new("/work/repo");
+        let loc = artifact_location("/tmp/x y/a.claim", Some(cwd));
+        assert_eq!(loc.uri, "file:///tmp/x%20y/a.claim");
+        assert_eq!(loc.uri_base_id, None);
+        let loc = artifact_location("../other/a.claim", Some(cwd));
+        assert_eq!(loc.uri, "file:///work/other/a.claim");
+    }
+
+    #[test]
+    fn the_source_root_is_a_directory_uri() {
+        assert_eq!(
+            directory_uri(Path::new("/work/my repo")).as_deref(),
+            Some("file:///work/my%20repo/")
+        );
+        assert_eq!(directory_uri(Path::new("/")).as_deref(), Some("file:///"));
+    }
+
+    fn checked(text: &str, findings: Vec<Finding>) -> CheckedFile {
+        CheckedFile {
+            path: "a.claim".to_string(),
+            text: text.to_string(),
+            index: claimls_syntax::LineIndex::new(text),
+            findings,
+            omitted: Summary::default(),
+        }
+    }
+
+    fn render(file: &CheckedFile) -> String {
+        let summary = Summary::of(std::slice::from_ref(file));
+        text(std::slice::from_ref(file), &summary, Colors { on: false })
+    }
+
+    #[test]
+    fn the_caret_is_placed_by_display_width() {
+        // `全角` and `😀` are two columns wide each: `  note "全角😀" ` is 16 columns (10 chars).
+        let text = "claim A\n  note \"全角😀\" dose 600\n";
+        let start = text.find("dose").unwrap();
+        let span = Span::new(start, start + "dose 600".len());
+        let f = Finding::new(&rules::SYNTAX_ERROR, span, "unexpected `dose 600`");
+        let out = render(&checked(text, vec![f]));
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[1], " --> a.claim:2:14", "{out}");
+        assert_eq!(lines[3], "2 |   note \"全角😀\" dose 600", "{out}");
+        assert_eq!(lines[4], format!("  | {}^^^^^^^^", " ".repeat(16)), "{out}");
+    }
+
+    #[test]
+    fn a_span_over_several_lines_is_drawn_whole() {
+        let text = "claim A\n  admin x\n    dose 600 mg\n";
+        let start = text.find("admin").unwrap();
+        let end = text.find(" mg").unwrap() + 3;
+        let f = Finding::new(&rules::SYNTAX_ERROR, Span::new(start, end), "two lines");
+        let out = render(&checked(text, vec![f]));
+        let expected = "\
+error[syntax-error]: two lines
+ --> a.claim:2:3
+  |
+2 | /   admin x
+3 | |     dose 600 mg
+  | |_______________^
+";
+        assert!(out.starts_with(expected), "{out}");
+    }
+
+    #[test]
+    fn rule_names_are_identifiers() {
+        assert_eq!(rule_name("waste-jw-missing"), "WasteJwMissing");
     }
 }
