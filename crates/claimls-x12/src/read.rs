@@ -316,6 +316,10 @@ impl Reader<'_> {
 
     fn nm1(&mut self, seg: &Segment) {
         let id = seg.element(9).to_string();
+        // A provider without an identifier (no NM109) gives the draft nothing to write.
+        if id.is_empty() && matches!(seg.element(1), "85" | "82") {
+            return;
+        }
         match seg.element(1) {
             "85" => self.parties.billing_npi = Some((id, seg.span)),
             "IL" => self.parties.member_id = Some((id, seg.span)),
