@@ -145,7 +145,9 @@ impl<'a> ClaimCtx<'a> {
 
     /// The date of service of the claim's administrations, when there is exactly one.
     pub fn claim_dos(&self) -> Option<Date> {
-        common_admin_date(self.claim)
+        // A claim without an administration record (one imported from an 837P) still has its
+        // lines' dates.
+        common_admin_date(self.claim).or_else(|| common_line_date(self.claim))
     }
 
     /// The admins whose drug the data knows, with their codes.
@@ -274,6 +276,15 @@ impl<'a> ClaimCtx<'a> {
             new_text: format!("{}{indent}{statement}", self.newline()),
         }
     }
+}
+
+fn common_line_date(claim: &Claim) -> Option<Date> {
+    if !claim.admins.is_empty() {
+        return None;
+    }
+    let mut dates = claim.lines.iter().map(|l| l.on.as_ref().map(|d| d.value));
+    let first = dates.next()??;
+    dates.all(|d| d == Some(first)).then_some(first)
 }
 
 fn common_admin_date(claim: &Claim) -> Option<Date> {

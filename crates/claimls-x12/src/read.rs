@@ -490,7 +490,7 @@ impl Reader<'_> {
             self.problem(seg, "expected SV1 after LX in a claim");
             return;
         };
-        line.source = line.source.cover(seg.span);
+        line.source = seg.span;
         line.code = procedure
             .get(1)
             .cloned()
