@@ -558,7 +558,8 @@ impl Reader<'_> {
 /// `G35A` → `G35.A`; codes of three characters stay as they are.
 fn icd10_with_dot(code: &str) -> String {
     let code = code.to_ascii_uppercase();
-    if code.len() > 3 && !code.contains('.') {
+    let ascii = code.bytes().all(|b| b.is_ascii_alphanumeric());
+    if ascii && code.len() > 3 {
         format!("{}.{}", &code[..3], &code[3..])
     } else {
         code

@@ -191,3 +191,44 @@ fn a_damaged_segment_is_reported_with_its_number_and_what_was_expected() {
             .starts_with("expected an ISA segment")
     );
 }
+
+proptest::proptest! {
+    /// Whatever the bytes after an ISA, reading, converting and checking never panic, and every
+    /// problem names a segment that exists.
+    #[test]
+    fn arbitrary_interchanges_never_panic(body in "[A-Z0-9*:~>^ \\n.é-]{0,400}", cut in 0usize..120) {
+        let isa = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *231106*1411*^*00501*000000001*0*T*:~";
+        let text = format!("{}{body}", &isa[..cut.min(isa.len())]);
+        let imported = claimls_x12::import(&text, &Config::default());
+        let count = segment::read(&text).map_or(1, |s| s.segments.len().max(1));
+        for p in &imported.problems {
+            proptest::prop_assert!(p.segment >= 1 && p.segment <= count, "{p}");
+        }
+        let data = claimls_data::CodeData::load();
+        let findings = claimls_x12::check_837p(&text, &data, &Config::default());
+        for f in findings {
+            proptest::prop_assert!(f.span.end <= text.len());
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 128, ..Default::default() })]
+    /// A guide example with a piece cut out or a character changed still reads without a panic.
+    #[test]
+    fn damaged_samples_never_panic(start in 0usize..2000, len in 0usize..40, with in "[*:~A-Z0-9é]{0,3}") {
+        let path = common::root().join("../shared/x12/tr3-examples/demo.drug.example10.3.837");
+        let Ok(text) = std::fs::read_to_string(path) else { return Ok(()) };
+        let start = start.min(text.len());
+        let end = (start + len).min(text.len());
+        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            return Ok(());
+        }
+        let damaged = format!("{}{with}{}", &text[..start], &text[end..]);
+        let imported = claimls_x12::import(&damaged, &Config::default());
+        let _ = claimls_syntax::document(&imported.text);
+        let data = claimls_data::CodeData::load();
+        let findings = claimls_x12::check_837p(&damaged, &data, &Config::default());
+        proptest::prop_assert!(findings.iter().all(|f| f.span.end <= damaged.len()));
+    }
+}
