@@ -77,6 +77,41 @@ pub fn is_imported_draft(text: &str) -> bool {
     text.lines().any(|l| l.trim() == NO_ADMIN_RECORD)
 }
 
+/// Check a draft written by [`read::import`]: every rule, except that on a claim still without an
+/// `admin` record the rules that need the chart are reported once, at its `claim` line, instead of
+/// one finding each. A claim whose record the coder has added is checked in full.
+pub fn check_imported_draft(text: &str, data: &CodeData, config: &Config) -> Vec<Finding> {
+    let doc = claimls_syntax::document(text);
+    let mut found = rules::check(&doc, data, config);
+    for claim in doc.claims.iter().filter(|c| c.admins.is_empty()) {
+        let in_claim =
+            |f: &Finding| claim.span.start <= f.span.start && f.span.start <= claim.span.end;
+        let before = found.len();
+        found.retain(|f| !(in_claim(f) && CHART_RULES.contains(&f.rule)));
+        let chart = before - found.len();
+        if chart > 0 {
+            found.push(record_absent(&claim.id.value, claim.header, chart));
+        }
+    }
+    found.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
+    });
+    found
+}
+
+/// The one finding that stands for the chart's checks on a claim without its administration record.
+fn record_absent(claim: &str, span: claimls_model::Span, chart: usize) -> Finding {
+    Finding::new(
+        &rules::documentation::DOC_ADMIN_MISSING,
+        span,
+        format!(
+            "Claim {claim}: an 837P carries no administration record (dose, vials, waste, times) nor the order, so {chart} check{} that need the chart did not run. Check the drug lines against the chart, or add the `admin` record to the claim's draft (`claimls import 837p` writes one).",
+            if chart == 1 { "" } else { "s" }
+        ),
+    )
+    .severity(Severity::Information)
+}
+
 /// Check an 837P text: findings with spans into that text, sorted by position.
 pub fn check_837p(text: &str, data: &CodeData, config: &Config) -> Vec<Finding> {
     let imported = read::import(text, config);
@@ -108,18 +143,7 @@ pub fn check_837p(text: &str, data: &CodeData, config: &Config) -> Vec<Finding> 
             .count();
         let source = imported.source_of(claim.header.start).unwrap_or_default();
         if chart > 0 {
-            out.push(
-                Finding::new(
-                    &rules::documentation::DOC_ADMIN_MISSING,
-                    source,
-                    format!(
-                        "Claim {}: an 837P carries no administration record (dose, vials, waste, times) nor the order, so {chart} check{} that need the chart did not run. Check the drug lines against the chart, or import the claim (`claimls import 837p`) and add its `admin` record.",
-                        claim.id.value,
-                        if chart == 1 { "" } else { "s" }
-                    ),
-                )
-                .severity(Severity::Information),
-            );
+            out.push(record_absent(&claim.id.value, source, chart));
         }
     }
     for f in draft_findings {

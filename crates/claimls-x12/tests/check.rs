@@ -116,3 +116,51 @@ fn payer_side_checks_point_at_their_segments() {
         "Claim BEL-2026-0031: CLM02 is 4000 but its lines (SV102) add up to 4355.5; payers reject an unbalanced claim. Write CLM02 = 4355.5."
     );
 }
+
+#[test]
+fn an_imported_draft_reports_the_absent_record_once_until_the_admin_is_added() {
+    let data = CodeData::load();
+    let dir = common::root().join("examples");
+    let config = common::config(&dir);
+    let patients = common::patients(&dir.join("patients.toml"));
+    let original = std::fs::read_to_string(dir.join("medicare-jw-missing.claim")).unwrap();
+    let interchange =
+        common::export("medicare-jw-missing.claim", &original, &config, &patients).unwrap();
+    let draft = claimls_x12::import(&interchange, &config).text;
+    assert!(claimls_x12::check::is_imported_draft(&draft));
+
+    let found = claimls_x12::check::check_imported_draft(&draft, &data, &config);
+    let rules_found: Vec<(&str, Severity)> = found.iter().map(|f| (f.rule, f.severity)).collect();
+    assert_eq!(
+        rules_found,
+        [("doc-admin-missing", Severity::Information)],
+        "{found:?}"
+    );
+    let header = draft.find("claim IFX-2026-0311").unwrap();
+    assert_eq!(found[0].span.start, header);
+    // Without the filter the same draft has a cascade: every drug line without its record.
+    let cascade = rules::check(&claimls_syntax::document(&draft), &data, &config);
+    assert!(
+        cascade
+            .iter()
+            .filter(|f| CHART_RULES.contains(&f.rule))
+            .count()
+            >= 2,
+        "{cascade:?}"
+    );
+
+    // The coder adds the record from the chart: the claim is checked in full again.
+    let admin_start = original.find("  admin infliximab").unwrap();
+    let admin_end = original.find("  line J1745").unwrap();
+    let line_at = draft.find("  line J1745").unwrap();
+    let completed = format!(
+        "{}{}{}",
+        &draft[..line_at],
+        &original[admin_start..admin_end],
+        &draft[line_at..]
+    );
+    let found = claimls_x12::check::check_imported_draft(&completed, &data, &config);
+    let rules_found: Vec<&str> = found.iter().map(|f| f.rule).collect();
+    assert!(rules_found.contains(&"waste-jw-missing"), "{found:?}");
+    assert!(!rules_found.contains(&"doc-admin-missing"), "{found:?}");
+}

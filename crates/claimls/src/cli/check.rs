@@ -99,6 +99,8 @@ pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode
         };
         let findings = if super::x12::is_837p(&path, &text) {
             claimls_x12::check_837p(&text, &data, &config)
+        } else if claimls_x12::check::is_imported_draft(&text) {
+            claimls_x12::check::check_imported_draft(&text, &data, &config)
         } else {
             check_text(&text, &data, &config)
         };
