@@ -203,8 +203,22 @@ pub struct X12Settings {
     #[serde(default)]
     pub payers: BTreeMap<String, X12Payer>,
     /// Charge per unit by code, for lines written without `charge`: `J2350 = "12.50"`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "fees")]
     pub fees: BTreeMap<String, String>,
+}
+
+/// Fees as exact decimals: quoted (`"12.50"`) or whole numbers; a TOML float would round.
+fn fees<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let raw = BTreeMap::<String, toml::Value>::deserialize(d)?;
+    raw.into_iter()
+        .map(|(code, value)| match value {
+            toml::Value::String(s) => Ok((code, s)),
+            toml::Value::Integer(i) => Ok((code, i.to_string())),
+            _ => Err(serde::de::Error::custom(format!(
+                "fee of `{code}`: write the amount in quotes, e.g. `{code} = \"12.50\"`"
+            ))),
+        })
+        .collect()
 }
 
 /// `[x12.payers."<profile name>"]`.
