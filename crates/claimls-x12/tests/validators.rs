@@ -8,7 +8,13 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The venv, made once per test run (the tests of this file run in parallel and share it).
 fn venv() -> Option<PathBuf> {
+    static VENV: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    VENV.get_or_init(make_venv).clone()
+}
+
+fn make_venv() -> Option<PathBuf> {
     let dir = common::root().join("target/x12-venv");
     let python = dir.join("bin/python");
     let ready = |p: &Path| {
