@@ -146,6 +146,11 @@ pub fn check_837p(text: &str, data: &CodeData, config: &Config) -> Vec<Finding> 
             out.push(record_absent(&claim.id.value, source, chart));
         }
     }
+    // A payer-side finding and the same rule's finding on the draft, at one segment, are one finding.
+    let mut seen: std::collections::HashSet<(&str, usize, usize)> = out
+        .iter()
+        .map(|f| (f.rule, f.span.start, f.span.end))
+        .collect();
     for f in draft_findings {
         if CHART_RULES.contains(&f.rule) {
             continue;
@@ -153,7 +158,7 @@ pub fn check_837p(text: &str, data: &CodeData, config: &Config) -> Vec<Finding> 
         let Some(span) = imported.source_of(f.span.start) else {
             continue;
         };
-        if out.iter().any(|x| x.rule == f.rule && x.span == span) {
+        if !seen.insert((f.rule, span.start, span.end)) {
             continue;
         }
         out.push(Finding {

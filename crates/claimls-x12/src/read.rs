@@ -54,9 +54,17 @@ pub struct Imported {
 impl Imported {
     /// The 837P span a draft offset came from: the segment of the statement holding it.
     pub fn source_of(&self, draft_offset: usize) -> Option<Span> {
-        self.map
+        // `map` is sorted by draft start; a line's NDC clause starts inside the line's own entry, so
+        // the innermost entry holding the offset is the last one starting at or before it that
+        // still reaches it.
+        let after = self
+            .map
+            .partition_point(|(draft, _)| draft.start <= draft_offset);
+        self.map[..after]
             .iter()
-            .find(|(draft, _)| draft.start <= draft_offset && draft_offset <= draft.end)
+            .rev()
+            .take(3)
+            .find(|(draft, _)| draft_offset <= draft.end)
             .map(|(_, source)| *source)
     }
 }
@@ -659,6 +667,8 @@ fn render(drafts: &[Draft]) -> Imported {
         }
         out.claims.push(d.id.clone());
     }
+    out.map
+        .sort_by_key(|(draft, _)| (draft.start, std::cmp::Reverse(draft.end)));
     out
 }
 
