@@ -105,8 +105,16 @@ fn error_ranges(text: &str) -> Vec<(usize, usize)> {
     }
 }
 
-/// The formatted text.
+/// The formatted text. A text with a lone carriage return is returned as it is: the notation does not
+/// read `\r` alone as a line end (a syntax error says so), so where its lines are is not certain.
 pub fn format_text(text: &str) -> String {
+    let lone_cr = text
+        .bytes()
+        .zip(text.bytes().skip(1).chain(std::iter::once(b'\n')))
+        .any(|(a, b)| a == b'\r' && b != b'\n');
+    if lone_cr {
+        return text.to_string();
+    }
     let lines = split_lines(text);
     let errors = error_ranges(text);
     let mut shapes: Vec<Shape<'_>> = Vec::with_capacity(lines.len());

@@ -19,6 +19,15 @@
 //! prior-auth = ["J1745", "J2350"]
 //! step-therapy = ["J1745"]
 //! rules = { dose-atypical = "off" }
+//!
+//! [organization]                   # the billing provider, for `claimls export 837p`
+//! name = "Lakeside Infusion Center"
+//! npi = "1234567893"
+//! # … tax-id, address, city, state, zip, contact-name, contact-phone (docs/x12-837p.md)
+//!
+//! [x12.payers.medicare]            # payer id per payer profile
+//! id = "12202"
+//! name = "Medicare Part B"
 //! ```
 
 use crate::Severity;
@@ -137,6 +146,104 @@ pub struct Config {
     pub rules: BTreeMap<String, Level>,
     /// Profiles by payer name (built-in kinds overridden, and named payers), keyed lower case.
     pub payers: BTreeMap<String, PayerProfile>,
+    /// `[organization]`: who bills (the 837P's submitter and billing provider); `None` when absent.
+    pub organization: Option<Organization>,
+    /// `[x12]`: the 837P envelope, payer ids and fees.
+    pub x12: X12Settings,
+}
+
+/// `[organization]`: the billing provider, as `claimls export 837p` writes it (loops 1000A, 2010AA).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Organization {
+    pub name: String,
+    /// The billing provider's NPI (type 2, organisation).
+    pub npi: String,
+    /// The employer identification number, 9 digits (REF*EI).
+    pub tax_id: String,
+    /// Healthcare provider taxonomy code (PRV*BI), e.g. `261QI0500X`.
+    pub taxonomy: Option<String>,
+    pub address: String,
+    pub address2: Option<String>,
+    pub city: String,
+    /// Two-letter state code.
+    pub state: String,
+    /// ZIP+4 as 9 digits (the 837P requires nine for the billing provider).
+    pub zip: String,
+    pub contact_name: String,
+    /// Digits only, e.g. `2175550142`.
+    pub contact_phone: String,
+    /// Rendering providers other than the organisation, by NPI (loop 2310B).
+    #[serde(default)]
+    pub providers: BTreeMap<String, RenderingProvider>,
+}
+
+/// A rendering provider named in `[organization.providers."<npi>"]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RenderingProvider {
+    pub last_name: String,
+    pub first_name: Option<String>,
+    pub taxonomy: Option<String>,
+}
+
+/// `[x12]`: the interchange envelope and what the 837P needs per payer and code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct X12Settings {
+    /// ISA06/GS02 and the submitter id (NM1*41), as the clearinghouse assigned it.
+    pub sender_id: Option<String>,
+    /// ISA08/GS03 and the receiver id (NM1*40).
+    pub receiver_id: Option<String>,
+    /// The receiver's name (NM1*40), e.g. the clearinghouse.
+    pub receiver_name: Option<String>,
+    /// `"test"` (ISA15 = T, the default) or `"production"` (P).
+    pub usage: Option<String>,
+    /// Payer id and name per payer profile, keyed by the profile's name (`medicare`, `"Acme Health PPO"`).
+    #[serde(default)]
+    pub payers: BTreeMap<String, X12Payer>,
+    /// Charge per unit by code, for lines written without `charge`: `J2350 = "12.50"`.
+    #[serde(default, deserialize_with = "fees")]
+    pub fees: BTreeMap<String, String>,
+}
+
+/// Fees as exact decimals: quoted (`"12.50"`) or whole numbers; a TOML float would round.
+fn fees<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let raw = BTreeMap::<String, toml::Value>::deserialize(d)?;
+    raw.into_iter()
+        .map(|(code, value)| match value {
+            toml::Value::String(s) => Ok((code, s)),
+            toml::Value::Integer(i) => Ok((code, i.to_string())),
+            _ => Err(serde::de::Error::custom(format!(
+                "fee of `{code}`: write the amount in quotes, e.g. `{code} = \"12.50\"`"
+            ))),
+        })
+        .collect()
+}
+
+/// `[x12.payers."<profile name>"]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct X12Payer {
+    /// The payer id the clearinghouse routes by (NM1*PR, NM109).
+    pub id: String,
+    pub name: String,
+    /// SBR09 claim filing indicator; by default MB (medicare), MC (medicaid), 16 (medicare-advantage),
+    /// CI (commercial).
+    pub filing_code: Option<String>,
+}
+
+impl X12Settings {
+    /// The payer settings for a claim's payer: by its name, else by its kind.
+    pub fn payer(&self, kind: PayerKind, name: Option<&str>) -> Option<&X12Payer> {
+        let find = |wanted: &str| {
+            self.payers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(wanted))
+                .map(|(_, v)| v)
+        };
+        name.and_then(find).or_else(|| find(kind.keyword()))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +268,9 @@ struct RawConfig {
     rules: BTreeMap<String, String>,
     #[serde(default)]
     payers: BTreeMap<String, RawPayer>,
+    organization: Option<Organization>,
+    #[serde(default)]
+    x12: X12Settings,
 }
 
 #[derive(Deserialize)]
@@ -262,8 +372,28 @@ impl Config {
         };
         let mut config = Config {
             path: Some(path.to_path_buf()),
+            organization: raw.organization.clone(),
+            x12: raw.x12.clone(),
             ..Config::default()
         };
+        if let Some(usage) = &config.x12.usage
+            && !matches!(usage.as_str(), "test" | "production")
+        {
+            return Err(invalid(
+                line_of("usage"),
+                format!("`usage = \"{usage}\"`: write \"test\" or \"production\""),
+            ));
+        }
+        for (code, fee) in &config.x12.fees {
+            if fee.parse::<rust_decimal::Decimal>().is_err() {
+                return Err(invalid(
+                    line_of(code),
+                    format!(
+                        "fee of `{code}`: write an amount in quotes, e.g. `{code} = \"12.50\"`"
+                    ),
+                ));
+            }
+        }
         for (rule, value) in &raw.rules {
             config.rules.insert(rule.clone(), level(rule, value)?);
         }

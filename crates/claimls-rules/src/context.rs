@@ -142,7 +142,7 @@ impl<'a> ClaimCtx<'a> {
         }
         let drugs = group_drugs(&lines, &administrations, data);
         let encounters = encounters(&lines, &administrations);
-        let claim_dos = common_admin_date(claim);
+        let claim_dos = common_admin_date(claim).or_else(|| common_line_date(claim));
         let dxs = claim
             .dxs
             .iter()
@@ -174,7 +174,9 @@ impl<'a> ClaimCtx<'a> {
 
     /// The date of service of the claim's administrations, when there is exactly one.
     pub fn claim_dos(&self) -> Option<Date> {
-        common_admin_date(self.claim)
+        // A claim without an administration record (one imported from an 837P) still has its
+        // lines' dates.
+        common_admin_date(self.claim).or_else(|| common_line_date(self.claim))
     }
 
     /// The drug use a line belongs to (as an administered or a JW line).
@@ -335,6 +337,15 @@ impl<'a> ClaimCtx<'a> {
             new_text: format!("{}{indent}{statement}", self.newline()),
         }
     }
+}
+
+fn common_line_date(claim: &Claim) -> Option<Date> {
+    if !claim.admins.is_empty() {
+        return None;
+    }
+    let mut dates = claim.lines.iter().map(|l| l.on.as_ref().map(|d| d.value));
+    let first = dates.next()??;
+    dates.all(|d| d == Some(first)).then_some(first)
 }
 
 fn common_admin_date(claim: &Claim) -> Option<Date> {

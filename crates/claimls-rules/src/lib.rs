@@ -15,6 +15,7 @@ pub mod encounter;
 mod finding;
 pub mod hierarchy;
 pub mod payer;
+pub mod submission;
 pub mod units;
 pub mod waste;
 

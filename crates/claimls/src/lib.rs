@@ -2,6 +2,7 @@
 //!
 //! This crate is the front end: the command line (`claimls check`, `explain`, `lookup`, `data`, `lsp`).
 //! The engine lives in the layer crates below it, one way only (see ARCHITECTURE.md):
-//! `claimls-model` → `claimls-syntax` → `claimls-data` → `claimls-rules` → `claimls-lsp` → `claimls`.
+//! `claimls-model` → `claimls-syntax` → `claimls-data` → `claimls-rules` → `claimls-x12` → `claimls-lsp` →
+//! `claimls`.
 
 pub mod cli;

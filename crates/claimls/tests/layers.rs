@@ -4,12 +4,13 @@
 use std::path::Path;
 
 /// Bottom to top. A crate may depend on any crate before it in this list, never on one after it.
-const LAYERS: [&str; 7] = [
+const LAYERS: [&str; 8] = [
     "tree-sitter-claim",
     "claimls-model",
     "claimls-syntax",
     "claimls-data",
     "claimls-rules",
+    "claimls-x12",
     "claimls-lsp",
     "claimls",
 ];

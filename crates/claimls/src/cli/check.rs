@@ -138,7 +138,13 @@ pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode
                 }
             },
         };
-        let findings = check_text(&text, &data, &config);
+        let findings = if super::x12::is_837p(&path, &text) {
+            claimls_x12::check_837p(&text, &data, &config)
+        } else if claimls_x12::check::is_imported_draft(&text) {
+            claimls_x12::check::check_imported_draft(&text, &data, &config)
+        } else {
+            check_text(&text, &data, &config)
+        };
         checked.push(CheckedFile::new(path.display().to_string(), text, findings));
     }
     let summary = Summary::of(&checked);
@@ -157,9 +163,10 @@ pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode
     }
 }
 
-/// The files to check, in order: each path given; directories searched for `*.claim`, sorted.
+/// The files to check, in order: each path given; directories searched for `*.claim` (and 837P files:
+/// `*.837`, `*.x12`, `*.edi`), sorted.
 /// Paths that cannot be read are reported and set `failed`.
-fn collect(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
+pub(super) fn collect(paths: &[PathBuf], failed: &mut bool) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
@@ -207,14 +214,16 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, failed: &mut bool) {
         }
         if path.is_dir() {
             walk(&path, files, failed);
-        } else if path.extension().is_some_and(|e| e == "claim") {
+        } else if path.extension().is_some_and(|e| e == "claim")
+            || super::x12::has_x12_extension(&path)
+        {
             files.push(path);
         }
     }
 }
 
 /// The text of a file, or the message that names it and says what is wrong.
-fn read_text(path: &Path) -> Result<String, String> {
+pub(super) fn read_text(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("{}: cannot read: {}", path.display(), io_reason(&e)))?;
     String::from_utf8(bytes).map_err(|e| {
@@ -239,13 +248,13 @@ fn io_reason(e: &std::io::Error) -> String {
 /// `claimls.toml` files found above the checked files, each read once. A bad one is reported once;
 /// the files under it are not checked.
 #[derive(Default)]
-struct ConfigCache {
+pub(super) struct ConfigCache {
     by_path: HashMap<PathBuf, Result<Rc<Config>, ()>>,
     default: Option<Rc<Config>>,
 }
 
 impl ConfigCache {
-    fn for_file(&mut self, file: &Path) -> Result<Rc<Config>, ()> {
+    pub(super) fn for_file(&mut self, file: &Path) -> Result<Rc<Config>, ()> {
         let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         let workspace = std::env::current_dir().ok();
         let Some(found) = Config::find_within(&absolute, workspace.as_deref()) else {

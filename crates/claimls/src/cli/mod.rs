@@ -1,4 +1,4 @@
-//! The `claimls` command line: `check`, `explain`, `lookup`, `lsp`, `data`.
+//! The `claimls` command line: `check`, `explain`, `lookup`, `lsp`, `data`, `export`, `import`.
 //!
 //! Each subcommand is a module; this one parses the arguments and dispatches. Output goes to stdout,
 //! problems with the invocation or the files to stderr. Exit codes: 0 fine, 1 findings with errors (or
@@ -9,6 +9,7 @@ pub mod data;
 pub mod explain;
 pub mod lookup;
 mod output;
+pub mod x12;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -27,7 +28,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check .claim files (directories are searched for *.claim).
+    /// Check .claim files and 837P files (directories are searched for *.claim, *.837, *.x12, *.edi).
     Check {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -58,6 +59,12 @@ enum Command {
     /// Manage the official code data (import, status, fetch).
     #[command(subcommand)]
     Data(data::DataCommand),
+    /// Export checked drafts (837p: an ANSI X12 837P interchange).
+    #[command(subcommand)]
+    Export(x12::ExportCommand),
+    /// Import claims into drafts (837p: from ANSI X12 837P files).
+    #[command(subcommand)]
+    Import(x12::ImportCommand),
 }
 
 /// The output formats of `check`.
@@ -94,5 +101,7 @@ pub fn main() -> ExitCode {
         Command::Lookup { query } => lookup::run(&query),
         Command::Lsp => claimls_lsp::run(),
         Command::Data(cmd) => data::run(cmd),
+        Command::Export(cmd) => x12::run_export(cmd),
+        Command::Import(cmd) => x12::run_import(cmd),
     }
 }
