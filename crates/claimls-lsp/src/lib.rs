@@ -5,6 +5,8 @@
 //!   configuration reloads; each request handler is a thin call into a feature module.
 //! - `document` — one open document: rope, version, incrementally reparsed tree-sitter tree.
 //! - `analysis` — checking by claim, cached by claim text, so an edit re-checks one claim.
+//! - `requests`, `lookup` — the custom requests `claimls/lookup` and `claimls/explain` that the
+//!   editors use instead of running the CLI (`claimls lookup` prints the same text).
 //! - `convert` — the only place that builds LSP positions, diagnostics and text edits.
 //! - `statement`, `context` — the line lexer and the claim around the cursor, for features that
 //!   must work on half-typed text.
@@ -26,7 +28,9 @@ pub mod highlight;
 pub mod hover;
 pub mod inlay;
 pub mod log;
+pub mod lookup;
 pub mod outline;
+pub mod requests;
 mod server;
 pub mod statement;
 
@@ -148,6 +152,8 @@ where
     let (service, socket) = LspService::build(|client| Backend::new(client, options))
         .custom_method("$/setTrace", Backend::set_trace)
         .custom_method("claimls/syntaxTree", Backend::syntax_tree)
+        .custom_method(requests::LOOKUP_METHOD, Backend::lookup)
+        .custom_method(requests::EXPLAIN_METHOD, Backend::explain)
         .custom_method(framing::PARSE_ERROR_METHOD, Backend::parse_error)
         .custom_method(framing::INVALID_REQUEST_METHOD, Backend::invalid_request)
         .finish();

@@ -212,6 +212,23 @@ impl Backend {
             .map(|t| t.root_node().to_sexp()))
     }
 
+    /// `claimls/lookup` (see `requests`): the code data may still be loading, so off the async workers.
+    pub async fn lookup(
+        &self,
+        params: crate::requests::LookupParams,
+    ) -> Result<Vec<crate::requests::LookupItem>> {
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || crate::requests::lookup(&state.data(), &params.query))
+            .await
+            .map_err(|_| tower_lsp_server::jsonrpc::Error::internal_error())
+    }
+
+    /// `claimls/explain` (see `requests`).
+    pub async fn explain(&self, params: crate::requests::ExplainParams) -> Result<String> {
+        crate::requests::explain(&params.rule)
+            .map_err(tower_lsp_server::jsonrpc::Error::invalid_params)
+    }
+
     /// Answers a message that was not JSON (see `framing`).
     pub async fn parse_error(&self) -> Result<()> {
         Err(tower_lsp_server::jsonrpc::Error::parse_error())

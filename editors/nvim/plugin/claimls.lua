@@ -1,6 +1,7 @@
 -- :ClaimLookup [code|ndc|drug] — what claimls knows about a code, an NDC or a drug, in a floating window.
--- Without an argument it looks up the word under the cursor. Runs `claimls lookup` with the executable of
--- the `claimls` LSP config (so a `cmd` override applies here too).
+-- Without an argument it looks up the word under the cursor. Asks the running claimls server
+-- (`claimls/lookup`); with none running, runs `claimls lookup` with the executable of the `claimls` LSP
+-- config (so a `cmd` override applies here too).
 if vim.g.loaded_claimls then
   return
 end

@@ -1,5 +1,6 @@
 //! `claimls explain <rule-id>` and `claimls explain --all` (the text of `docs/rules.md`).
 
+use claimls_lsp::requests::unknown_rule_message;
 use claimls_rules as rules;
 use std::process::ExitCode;
 
@@ -22,32 +23,4 @@ pub fn run(rule: Option<&str>, all: bool) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// The message for a rule id that does not exist, with the closest ids.
-pub fn unknown_rule_message(id: &str) -> String {
-    let all = rules::all();
-    let mut close: Vec<&str> = all
-        .iter()
-        .map(|r| r.id)
-        .filter(|r| r.contains(id) || id.contains(r) || shares_words(r, id))
-        .collect();
-    close.truncate(5);
-    if close.is_empty() {
-        format!("no rule `{id}`; `claimls explain --all` lists every rule")
-    } else {
-        format!(
-            "no rule `{id}`; did you mean {}? (`claimls explain --all` lists every rule)",
-            close
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }
-}
-
-fn shares_words(a: &str, b: &str) -> bool {
-    let words: Vec<&str> = b.split('-').filter(|w| w.len() > 2).collect();
-    a.split('-').any(|w| words.contains(&w))
 }
