@@ -117,10 +117,15 @@ fn drop_missing_when_unreadable(
             let line_start = text[..e.span.start.min(text.len())]
                 .rfind(['\n', '\r'])
                 .map_or(0, |i| i + 1);
-            let keyword = text[line_start..]
+            let written = text[line_start..]
                 .split_whitespace()
                 .next()
                 .unwrap_or_default();
+            // A misspelt keyword (`dos 600 mg`) is the statement it was meant as: its syntax error
+            // names the keyword, and the "missing" finding would repeat it.
+            let keyword =
+                claimls_syntax::near_statement_keyword(&written.to_ascii_lowercase(), true)
+                    .unwrap_or(written);
             if let Some((_, rule)) = MISSING.iter().find(|(k, _)| *k == keyword) {
                 found.retain(|f| !(f.rule == *rule && start <= f.span.start && f.span.start < end));
             }

@@ -180,3 +180,32 @@ fn pegfilgrastim_for_a_non_myeloid_cancer_is_supported() {
         "#]],
     );
 }
+
+/// A misspelt detail keyword is one finding: the syntax error with the keyword that fits, not also
+/// "the administration has no dose".
+#[test]
+fn a_misspelt_dose_is_one_finding() {
+    check(
+        r#"
+        claim DEX-3
+          payer commercial
+          provider 1234567893
+          pos 11
+          dx A C50.911
+          order 2026-10-30 signed "L. Chen, MD"
+          admin dexamethasone
+            dos 12 mg
+            route iv
+            start 2026-11-12 09:00
+            reaction none
+          line J1100 units 12 dx A
+          line 96374 units 1 dx A
+        "#,
+        expect![[r#"
+            5   |   dx A C50.911
+                |        ^^^^^^^ information[not-in-data]: C50.911 is not in the embedded code data (a curated subset). Import the official files to verify it: `claimls data import <folder>`.
+            8   |     dos 12 mg
+                |     ^^^^^^^^^ error[syntax-error]: cannot read this line: `dos` is not a keyword; did you mean `dose`?
+        "#]],
+    );
+}

@@ -9,7 +9,7 @@ mod lower;
 pub mod value;
 
 pub use line_index::{LineIndex, Position};
-pub use lower::lower;
+pub use lower::{lower, near_statement_keyword};
 pub use tree_sitter::{Parser, Tree};
 
 use claimls_model::Document;

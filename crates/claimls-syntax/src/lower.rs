@@ -1151,7 +1151,7 @@ const DETAIL_KEYWORDS: [&str; 8] = [
 /// The keyword a misspelt word most likely meant: one edit away, transpositions counted as one edit
 /// (`paeyr` → `payer`, `dsoe` → `dose`). The keywords that fit the place come first, so `dos` under an
 /// `admin` is `dose` and at claim level `pos`. Words shorter than three letters get no suggestion.
-fn near_statement_keyword(word: &str, in_admin: bool) -> Option<&'static str> {
+pub fn near_statement_keyword(word: &str, in_admin: bool) -> Option<&'static str> {
     let detail = |k: &&str| DETAIL_KEYWORDS.contains(k);
     let (first, then): (Vec<&'static str>, Vec<&'static str>) = STATEMENT_KEYWORDS
         .iter()
