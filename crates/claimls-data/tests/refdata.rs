@@ -397,19 +397,32 @@ fn tabular_titles(dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut path: Vec<Vec<u8>> = Vec::new();
     let mut name: Option<String> = None;
+    let mut text = String::new();
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e)) => path.push(e.name().as_ref().to_vec()),
-            Ok(Event::End(_)) => {
-                path.pop();
+            Ok(Event::Start(e)) => {
+                path.push(e.name().as_ref().as_bytes().to_vec());
+                text.clear();
             }
-            Ok(Event::Text(t)) => {
-                let parent = path.len().checked_sub(2).map(|i| path[i].as_slice());
+            Ok(Event::Text(t)) => text.push_str(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) => {
+                let name = r.xml10_content();
+                match r.resolve_char_ref() {
+                    Ok(Some(c)) => text.push(c),
+                    _ => text.push_str(
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .unwrap_or_else(|| panic!("{ICD_TABULAR}: unknown entity &{name};")),
+                    ),
+                }
+            }
+            Ok(Event::End(_)) => {
+                let value = std::mem::take(&mut text).trim().to_string();
+                let leaf = path.pop();
+                let parent = path.last().map(Vec::as_slice);
                 if parent != Some(b"diag") {
                     continue;
                 }
-                let value = t.unescape().map(|s| s.into_owned()).unwrap_or_default();
-                match path.last().map(Vec::as_slice) {
+                match leaf.as_deref() {
                     Some(b"name") => name = Some(icd10_key(&value)),
                     Some(b"desc") => {
                         if let Some(n) = name.take() {
@@ -469,20 +482,20 @@ fn check_places(set: &CodeSet, dir: &Path, bad: &mut Vec<String>) {
     loop {
         let event = reader.read_event();
         match &event {
-            Ok(Event::Start(e)) if e.name().as_ref() == b"concept" => depth_in_concept += 1,
-            Ok(Event::End(e)) if e.name().as_ref() == b"concept" => {
+            Ok(Event::Start(e)) if e.name().as_ref() == "concept" => depth_in_concept += 1,
+            Ok(Event::End(e)) if e.name().as_ref() == "concept" => {
                 depth_in_concept = depth_in_concept.saturating_sub(1);
                 code = None;
             }
             Ok(Event::Empty(e)) if depth_in_concept == 1 => {
-                let value = e
-                    .try_get_attribute("value")
-                    .ok()
-                    .flatten()
-                    .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()));
+                let value = e.try_get_attribute("value").ok().flatten().and_then(|a| {
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .ok()
+                        .map(|v| v.into_owned())
+                });
                 match (e.name().as_ref(), value) {
-                    (b"code", Some(v)) => code = Some(v),
-                    (b"display", Some(v)) => {
+                    ("code", Some(v)) => code = Some(v),
+                    ("display", Some(v)) => {
                         if let Some(c) = code.clone() {
                             official.insert(c, v);
                         }

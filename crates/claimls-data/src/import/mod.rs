@@ -518,3 +518,20 @@ pub(crate) fn parse_effective_period(text: &str) -> Option<(Date, Option<Date>)>
 }
 
 pub(crate) use progress::Progress;
+
+/// A name or text taken from a file (a zip member name, an XML reference), made safe to print: control
+/// characters (terminal escape sequences among them) and other invisible characters are written as
+/// `\u{1b}`-style escapes, so nothing a file holds can drive the user's terminal.
+pub fn escaped(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
