@@ -22,6 +22,7 @@ const MUE_CSV: &str = "mue/MCR_MUE_PractitionerServices_Eff_04-01-2026.csv.gz";
 const POS_XML: &str = "pos/cs-CMS-PlaceofServiceCodes.xml";
 const ICD_CODES: &str = "icd10cm/fy2026-oct2025/icd10cm-codes-2026.txt.gz";
 const ICD_TABULAR: &str = "icd10cm/fy2026-apr2026/icd10c-tabular-April-1-2026.xml.gz";
+const AOC_XLSX: &str = "ncci/AOC_V2026Q2-MCR.xlsx";
 
 fn refdata_dir() -> Option<PathBuf> {
     let dir = match std::env::var_os("CLAIMLS_REFDATA") {
@@ -201,7 +202,38 @@ fn mismatches(set: &CodeSet, dir: &Path) -> Vec<String> {
     check_modifiers(set, dir, &mut bad);
     check_diagnoses(set, dir, &mut bad);
     check_places(set, dir, &mut bad);
+    check_successors(set, dir, &mut bad);
     bad
+}
+
+/// `data/successors.toml`: the old code is terminated in the official file, each successor is in it,
+/// added the day after that termination and still in force.
+fn check_successors(set: &CodeSet, dir: &Path, bad: &mut Vec<String>) {
+    let hcpcs = hcpcs_file(dir);
+    for (code, successors) in &set.successors {
+        let Some(old) = hcpcs.get(code) else {
+            bad.push(format!("successors.toml: {code} is not in the HCPCS file"));
+            continue;
+        };
+        let Some(end) = old.terminated else {
+            bad.push(format!(
+                "successors.toml: {code} is not terminated in the HCPCS file"
+            ));
+            continue;
+        };
+        for s in successors {
+            match hcpcs.get(s) {
+                None => bad.push(format!("successors.toml: {code} → {s}: {s} is not in the HCPCS file")),
+                Some(new) if new.added != Some(end.next_day()) || new.terminated.is_some() => {
+                    bad.push(format!(
+                        "successors.toml: {code} (terminated {end}) → {s}: added {:?}, terminated {:?}",
+                        new.added, new.terminated
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 fn check_codes(set: &CodeSet, dir: &Path, bad: &mut Vec<String>) {
@@ -537,6 +569,151 @@ fn embedded_data_matches_the_official_files() {
         "{} mismatch(es) between crates/claimls-data/data/*.toml and {}:\n{}",
         bad.len(),
         dir.display(),
+        bad.join("\n")
+    );
+}
+
+/// `2013091` → 2013-04-01.
+fn ordinal(s: &str) -> Option<Date> {
+    let year: i32 = s.get(..4)?.parse().ok()?;
+    let day: u32 = s.get(4..)?.parse().ok()?;
+    let mut date = Date::new(year, 1, 1)?;
+    for _ in 1..day {
+        date = date.next_day();
+    }
+    Some(date)
+}
+
+/// One add-on code edit row, as both sides give it: (type, add-on, primary, add-on deleted, primary
+/// deleted, effective, deleted, note).
+type EditRow = (
+    u8,
+    String,
+    String,
+    Option<Date>,
+    Option<Date>,
+    Option<Date>,
+    Option<Date>,
+    Option<String>,
+);
+
+/// Every row of the official add-on code workbook, read with calamine by header name.
+fn official_addon_rows(dir: &Path) -> Vec<EditRow> {
+    use calamine::{Data, Reader, Xlsx};
+    let path = dir.join(AOC_XLSX);
+    let mut book: Xlsx<_> =
+        calamine::open_workbook(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let range = book
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .unwrap_or_else(|e| panic!("{AOC_XLSX}: {e}"));
+    let cell = |c: &Data| match c {
+        Data::String(s) => s.trim().to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    };
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell).collect()).collect();
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "Add-On_Code"))
+        .expect("the header row");
+    let col = |name: &str| {
+        rows[header]
+            .iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let cols = [
+        col("AOC_Edit_Type"),
+        col("Add-On_Code"),
+        col("Primary_Code"),
+        col("AOC_DelDT"),
+        col("Primary_Code_DelDT"),
+        col("AOC_Edit_EffDT"),
+        col("AOC_Edit_DelDT"),
+        col("Special_Instruction_Notes"),
+    ];
+    rows[header + 1..]
+        .iter()
+        .map(|r| {
+            let get = |i: usize| r.get(cols[i]).cloned().unwrap_or_default();
+            (
+                get(0).parse().unwrap_or(0),
+                get(1),
+                get(2),
+                ordinal(&get(3)),
+                ordinal(&get(4)),
+                ordinal(&get(5)),
+                ordinal(&get(6)),
+                Some(get(7)).filter(|n| !n.is_empty()),
+            )
+        })
+        .collect()
+}
+
+/// `data/addons.toml` holds exactly the official rows of the add-on codes it names.
+fn check_addons(dir: &Path, bad: &mut Vec<String>) {
+    let table = claimls_data::addons::embedded_checked()
+        .unwrap_or_else(|e| panic!("embedded add-on rows: {e}"));
+    let mut embedded: Vec<EditRow> = table
+        .edits
+        .values()
+        .flatten()
+        .map(|r| {
+            let kind = match r.kind {
+                claimls_data::AddOnKind::Listed => 1,
+                claimls_data::AddOnKind::ContractorDefined => 2,
+                claimls_data::AddOnKind::ListedAndContractor => 3,
+            };
+            (
+                kind,
+                r.addon.clone(),
+                r.primary.clone(),
+                r.addon_deleted,
+                r.primary_deleted,
+                r.effective,
+                r.deleted,
+                r.note.clone(),
+            )
+        })
+        .collect();
+    let mut official: Vec<EditRow> = official_addon_rows(dir)
+        .into_iter()
+        .filter(|r| table.edits.contains_key(&r.1))
+        .collect();
+    embedded.sort();
+    official.sort();
+    for row in &embedded {
+        if !official.contains(row) {
+            bad.push(format!("addons.toml: {row:?} is not a row of {AOC_XLSX}"));
+        }
+    }
+    for row in &official {
+        if !embedded.contains(row) {
+            bad.push(format!("addons.toml: {AOC_XLSX} row {row:?} is missing"));
+        }
+    }
+    let drug_admin = official_addon_rows(dir)
+        .into_iter()
+        .filter(|r| r.1.starts_with("963") || r.1.starts_with("964"))
+        .count();
+    if drug_admin != embedded.len() {
+        bad.push(format!(
+            "addons.toml: {} rows, the official file has {drug_admin} for 963xx/964xx",
+            embedded.len()
+        ));
+    }
+}
+
+#[test]
+fn embedded_addon_edits_match_the_official_file() {
+    let Some(dir) = refdata_dir() else { return };
+    let mut bad = Vec::new();
+    check_addons(&dir, &mut bad);
+    assert!(
+        bad.is_empty(),
+        "{} mismatch(es):\n{}",
+        bad.len(),
         bad.join("\n")
     );
 }

@@ -3,8 +3,8 @@
 
 use claimls_data::Code;
 use claimls_data::{
-    AdminRole, CodeData, CodeKind, Container, Diagnosis, Modifier, ModifierKind, PlaceOfService,
-    Product,
+    AdminRole, CodeData, CodeKind, Container, Diagnosis, Modifier, ModifierKind, PaymentLimit,
+    PlaceOfService, Product,
 };
 use claimls_model::{Date, ndc_digits};
 use std::fmt::Write as _;
@@ -32,19 +32,34 @@ pub fn render(data: &CodeData, query: &str) -> Option<String> {
         return None;
     }
     let mut sections: Vec<String> = Vec::new();
+    // The editions that answered, for the data footer: the file a fact came from.
+    let mut answered: Vec<String> = Vec::new();
+    let mut answer = |edition: &str| {
+        if !edition.is_empty() && !answered.iter().any(|a| a == edition) {
+            answered.push(edition.to_string());
+        }
+    };
     if let Some(ndc11) = ndc_digits(q)
         && let Some(p) = data.product(&ndc11)
     {
         sections.push(product(data, p));
+        answer(&data.edition_for(None).name);
     }
     if let Some(c) = data.code(q, None) {
         sections.push(code(data, c));
+        if let Some(e) = data.code_edition(q, None) {
+            answer(&e.name);
+        }
     }
     if let Some(m) = data.modifier(q, None) {
         sections.push(modifier(m));
+        answer(&data.edition_for(None).name);
     }
     if let Some(d) = data.diagnosis(q, None) {
         sections.push(diagnosis(data, d));
+        if let Some(e) = data.diagnosis_source(q, None) {
+            answer(&e.name);
+        }
     }
     if q.len() <= 2
         && q.bytes().all(|b| b.is_ascii_digit())
@@ -62,6 +77,9 @@ pub fn render(data: &CodeData, query: &str) -> Option<String> {
             sections.push(s);
             for c in codes {
                 sections.push(code(data, c));
+                if let Some(e) = data.code_edition(&c.code, None) {
+                    answer(&e.name);
+                }
             }
         }
     }
@@ -69,9 +87,8 @@ pub fn render(data: &CodeData, query: &str) -> Option<String> {
         return None;
     }
     let mut text = sections.join("\n");
-    let edition = &data.edition_for(None).name;
-    if !edition.is_empty() {
-        let _ = writeln!(text, "\ndata: {edition}");
+    if !answered.is_empty() {
+        let _ = writeln!(text, "\ndata: {}", answered.join("; "));
     }
     Some(text)
 }
@@ -172,8 +189,12 @@ fn code(data: &CodeData, c: &Code) -> String {
             mue.indicator
         );
     }
-    if let Some(limit) = &c.payment_limit {
-        let _ = writeln!(s, "  Medicare payment limit: ${limit} per unit");
+    // The newest loaded ASP quarter, named: a limit holds only within its quarter.
+    if let PaymentLimit::Known { per_unit, quarter } = data.payment_limit(&c.code, None) {
+        let _ = writeln!(
+            s,
+            "  Medicare payment limit: ${per_unit} per unit, {quarter}"
+        );
     }
     if let Some(d) = dates(c.added, c.terminated) {
         let _ = writeln!(s, "  {d}");
@@ -181,7 +202,6 @@ fn code(data: &CodeData, c: &Code) -> String {
     if !c.replaced_by.is_empty() {
         let _ = writeln!(s, "  replaced by: {}", c.replaced_by.join(", "));
     }
-    let _ = data;
     s
 }
 
