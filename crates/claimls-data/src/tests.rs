@@ -384,3 +384,18 @@ fn an_imported_addon_edition_answers_before_the_embedded_rows() {
     // The imported file lists every add-on code: one it lacks is not an add-on code.
     assert!(data.addon_primaries("96361", None).is_none());
 }
+
+#[test]
+fn asp_quarters_are_named_and_end_with_their_calendar_quarter() {
+    assert_eq!(
+        quarter_label(Some(d("2025-10-01")), "ASP pricing"),
+        "2025 Q4 (October 2025 ASP file)"
+    );
+    assert_eq!(
+        quarter_label(Some(d("2026-07-01")), "ASP pricing"),
+        "2026 Q3 (July 2026 ASP file)"
+    );
+    assert_eq!(quarter_end(d("2025-10-01")), d("2025-12-31"));
+    assert_eq!(quarter_end(d("2026-01-01")), d("2026-03-31"));
+    assert_eq!(quarter_end(d("2026-04-01")), d("2026-06-30"));
+}

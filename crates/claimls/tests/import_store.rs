@@ -62,6 +62,10 @@ fn import_summary_reports_the_counts() {
     assert!(status.contains("editions in use"), "{status}");
     assert!(status.contains("HCPCS 2026 January"), "{status}");
     assert!(
+        status.contains("NCCI add-on code edits 2026 Q2 (AOC_V2026Q2-MCR.xlsx) [from 2026-04-01]:"),
+        "{status}"
+    );
+    assert!(
         status.contains("74719 ICD-10-CM entries") || status.contains("ICD-10-CM entries"),
         "{status}"
     );

@@ -364,7 +364,8 @@ fn read_dir(dir: &Path, found: &mut Found) -> Result<(), ImportError> {
 /// Read one file (plain, gzip or zip). An empty result means the content is not a format claimls
 /// reads; a recognised file with bad content is an error.
 pub fn read_file(path: &Path) -> Result<Vec<Part>, ImportError> {
-    let display = path.display().to_string();
+    // A file found in a folder is named by the folder's listing: escaped like any name from a file.
+    let display = escaped(&path.display().to_string());
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
         file: display.clone(),
         source,
@@ -530,7 +531,11 @@ fn too_large(display: &str, total: u64, compressed: u64) -> ImportError {
     }
 }
 
+/// `1.1 MB`, `33 KB`.
 fn megabytes(bytes: u64) -> String {
+    if bytes < 100_000 {
+        return format!("{} KB", bytes.div_ceil(1000));
+    }
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 

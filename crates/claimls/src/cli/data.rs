@@ -244,6 +244,18 @@ fn status(dir: &Path, out: &mut dyn Write) -> Result<(), DataError> {
             t.len()
         )?;
     }
+    for t in data.addon_tables() {
+        let from = t
+            .edition
+            .effective
+            .map_or("any date".to_string(), |d| format!("from {d}"));
+        writeln!(
+            out,
+            "  {} [{from}]: {} add-on codes",
+            t.edition.name,
+            t.edits.len()
+        )?;
+    }
     writeln!(
         out,
         "  then the embedded curated set: {}",
