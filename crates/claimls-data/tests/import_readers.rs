@@ -279,3 +279,40 @@ fn the_hcpcs_spreadsheets_are_not_taken_for_the_addon_file() {
     let kinds: Vec<_> = parts.iter().map(|p| p.kind()).collect();
     assert_eq!(kinds, [claimls_data::import::PartKind::Hcpcs]);
 }
+
+#[test]
+fn tabular_titles_keep_their_entity_and_character_references() {
+    // quick-xml 0.42 delivers `&amp;` and `&#233;` as events of their own, between text runs.
+    let xml = "<?xml version=\"1.0\"?>\n<ICD10CM.tabular><version>2026</version><chapter><section>\
+               <diag><name>Z00</name><desc>Encounter for general examination &amp; care</desc>\
+               <diag><name>Z00.0</name><desc>Caf&#233; visit, \"routine\" &lt;adult&gt;</desc></diag>\
+               </diag></section></chapter></ICD10CM.tabular>\n";
+    let parts = claimls_data::import::read_bytes(
+        "icd10cm-tabular-2026.xml",
+        "icd10cm-tabular-2026.xml",
+        xml.as_bytes().to_vec(),
+    )
+    .expect("reads");
+    let Records::Icd10Tabular(rows) = &parts[0].records else {
+        panic!("not tabular")
+    };
+    let title = |k: &str| {
+        rows.iter()
+            .find(|r| r.key == k)
+            .map(|r| r.title.to_string())
+            .unwrap_or_else(|| panic!("{k} missing"))
+    };
+    assert_eq!(title("Z00"), "Encounter for general examination & care");
+    assert_eq!(title("Z000"), "Café visit, \"routine\" <adult>");
+    let unknown = xml.replace("&amp;", "&nbsp;");
+    let err = claimls_data::import::read_bytes(
+        "icd10cm-tabular-2026.xml",
+        "icd10cm-tabular-2026.xml",
+        unknown.into_bytes(),
+    )
+    .expect_err("an unknown entity is refused");
+    assert!(
+        err.to_string().contains("unknown XML reference &nbsp;"),
+        "{err}"
+    );
+}
