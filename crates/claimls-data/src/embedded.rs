@@ -14,6 +14,7 @@ const HCPCS: &str = include_str!("../data/hcpcs.toml");
 const MODIFIERS: &str = include_str!("../data/modifiers.toml");
 const ICD10CM: &str = include_str!("../data/icd10cm.toml");
 const POS: &str = include_str!("../data/pos.toml");
+const SUCCESSORS: &str = include_str!("../data/successors.toml");
 
 /// The edition name of the embedded set.
 pub const EDITION_NAME: &str = "embedded curated set (HCPCS 2026-01, ICD-10-CM FY2026)";
@@ -43,6 +44,7 @@ pub fn load() -> CodeSet {
     let _ = load_modifiers(&mut set);
     let _ = load_diagnoses(&mut set);
     let _ = load_places(&mut set);
+    let _ = load_successors(&mut set);
     set.index_drug_names();
     set
 }
@@ -54,8 +56,49 @@ pub fn parse() -> Result<CodeSet, EmbeddedError> {
     load_modifiers(&mut set)?;
     load_diagnoses(&mut set)?;
     load_places(&mut set)?;
+    load_successors(&mut set)?;
     set.index_drug_names();
     Ok(set)
+}
+
+// ---- successors.toml ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuccessorsFile {
+    successor: Vec<SuccessorRecord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuccessorRecord {
+    code: String,
+    replaced_by: Vec<String>,
+}
+
+fn load_successors(set: &mut CodeSet) -> Result<(), EmbeddedError> {
+    let file: SuccessorsFile =
+        toml::from_str(SUCCESSORS).map_err(|source| EmbeddedError::Toml {
+            file: "successors.toml",
+            source,
+        })?;
+    for s in file.successor {
+        let valid = |c: &str| {
+            c.len() == 5
+                && c.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        };
+        if !valid(&s.code) || s.replaced_by.is_empty() || !s.replaced_by.iter().all(|c| valid(c)) {
+            return Err(EmbeddedError::Record {
+                file: "successors.toml",
+                record: s.code,
+                problem: "expected a 5-character code and at least one 5-character successor"
+                    .into(),
+            });
+        }
+        set.successors.insert(s.code, s.replaced_by);
+    }
+    Ok(())
 }
 
 fn empty_set() -> CodeSet {

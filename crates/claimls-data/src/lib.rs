@@ -8,6 +8,7 @@
 //! Queries that depend on time take the date of service: a claim for March is judged on the codes in
 //! force in March.
 
+pub mod addons;
 pub mod diagnosis_table;
 mod embedded;
 pub mod import;
@@ -19,12 +20,14 @@ mod word_index;
 #[cfg(test)]
 mod tests;
 
+pub use addons::{AddOnEdit, AddOnKind, AddOnTable};
 pub use diagnosis_table::DiagnosisTable;
 pub use embedded::EmbeddedError;
 pub use set::{CodeSet, CodeWords, Completeness, icd10_dotted, icd10_key};
 pub use types::*;
 
 use claimls_model::Date;
+use rust_decimal::Decimal;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// The code data the engine uses: the embedded curated set plus any imported official editions.
@@ -42,6 +45,96 @@ pub struct CodeData {
     /// Imported ICD-10-CM editions (packed: about 100,000 entries each), oldest first, chosen by
     /// date of service the same way.
     diagnosis_tables: Vec<Arc<DiagnosisTable>>,
+    /// Imported NCCI add-on code editions, oldest first.
+    addon_tables: Vec<Arc<AddOnTable>>,
+    /// Imported ASP payment-limit quarters, oldest first.
+    price_quarters: Arc<Vec<PriceQuarter>>,
+}
+
+/// The Medicare payment limit of a drug code on a date of service (ASP pricing file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentLimit {
+    /// The limit per billing unit in the quarter that covers the date of service.
+    Known {
+        per_unit: Decimal,
+        /// `2025 Q4 (October 2025 ASP file)`.
+        quarter: String,
+    },
+    /// No loaded ASP file covers the date of service: no limit is known for it. `loaded` names the
+    /// quarters that are loaded (empty when no ASP pricing file was imported).
+    OutsideQuarter { loaded: Vec<String> },
+    /// The ASP file of the date's quarter has no limit for this code.
+    NotPriced,
+}
+
+/// One imported ASP pricing file: its quarter and limits.
+#[derive(Debug, Clone)]
+struct PriceQuarter {
+    label: String,
+    effective: Option<Date>,
+    until: Option<Date>,
+    limits: std::collections::HashMap<String, Option<Decimal>>,
+}
+
+impl PriceQuarter {
+    fn from_part(part: &import::Part) -> Option<PriceQuarter> {
+        let import::Records::AspPricing(rows) = &part.records else {
+            return None;
+        };
+        // A file without its "through" date covers its calendar quarter.
+        let until = part.until.or_else(|| part.effective.map(quarter_end));
+        Some(PriceQuarter {
+            label: quarter_label(part.effective, &part.name),
+            effective: part.effective,
+            until,
+            limits: rows
+                .iter()
+                .map(|r| (r.code.clone(), r.payment_limit))
+                .collect(),
+        })
+    }
+
+    fn covers(&self, dos: Date) -> bool {
+        self.effective.is_none_or(|e| e <= dos) && self.until.is_none_or(|u| dos <= u)
+    }
+}
+
+/// The last day of the calendar quarter of `date`.
+fn quarter_end(date: Date) -> Date {
+    let last_month = (date.month - 1) / 3 * 3 + 3;
+    let mut end = Date::new(date.year, last_month, 28).unwrap_or(date);
+    while end.next_day().month == last_month {
+        end = end.next_day();
+    }
+    end
+}
+
+/// `2025 Q4 (October 2025 ASP file)` for a file effective 2025-10-01.
+fn quarter_label(effective: Option<Date>, name: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match effective {
+        Some(d) => format!(
+            "{} Q{} ({} {} ASP file)",
+            d.year,
+            (d.month - 1) / 3 + 1,
+            MONTHS[usize::from(d.month - 1)],
+            d.year
+        ),
+        None => name.to_string(),
+    }
 }
 
 impl CodeData {
@@ -79,7 +172,12 @@ impl CodeData {
             Ok(None) => CodeData::embedded(),
             Ok(Some(mut parts)) => {
                 let tables = import::take_tables(&mut parts);
-                let mut data = CodeData::with_editions(Vec::new(), tables);
+                let addons = import::take_addons(&mut parts);
+                let mut quarters: Vec<PriceQuarter> =
+                    parts.iter().filter_map(PriceQuarter::from_part).collect();
+                quarters.sort_by_key(|q| q.effective);
+                let mut data = CodeData::with_editions(Vec::new(), tables).with_addons(addons);
+                data.price_quarters = Arc::new(quarters);
                 data.imported = Arc::new(OnceLock::new());
                 data.pending = Arc::new(Mutex::new(Some(parts)));
                 data.code_words = Arc::new(OnceLock::new());
@@ -115,7 +213,48 @@ impl CodeData {
             pending: Arc::new(Mutex::new(None)),
             code_words: Arc::new(OnceLock::new()),
             diagnosis_tables,
+            addon_tables: Vec::new(),
+            price_quarters: Arc::new(Vec::new()),
         }
+    }
+
+    /// These code data with imported NCCI add-on code editions (in any order) in place of any before.
+    pub fn with_addons(mut self, tables: Vec<AddOnTable>) -> CodeData {
+        let mut tables: Vec<Arc<AddOnTable>> = tables.into_iter().map(Arc::new).collect();
+        tables.sort_by_key(|t| t.edition.effective);
+        self.addon_tables = tables;
+        self
+    }
+
+    /// The NCCI add-on code edit of `addon` in force on the date of service: its primary codes (one of
+    /// which must be billed with it on that date), dates, CMS's notes and the edition that answered.
+    /// `None` when the code is not an add-on code in force on that date (or is unknown).
+    ///
+    /// The edition: the newest imported add-on code file in force on the date (a date before every
+    /// imported file gets the oldest: each row carries its own dates), else the embedded curated rows
+    /// (drug administration only). An imported file lists every add-on code, so a code it lacks is
+    /// not an add-on code, whatever the embedded rows say. Without a date: the rows not deleted.
+    ///
+    /// `addon_primaries("96415", 2026-03-02)` → primaries `["96413"]`, kind `Listed`.
+    pub fn addon_primaries(&self, addon: &str, dos: Option<Date>) -> Option<AddOnEdit> {
+        let imported = self
+            .addon_tables
+            .iter()
+            .rev()
+            .find(|t| match (dos, t.edition.effective) {
+                (Some(d), Some(e)) => e <= d,
+                _ => true,
+            })
+            .or_else(|| self.addon_tables.first());
+        match imported {
+            Some(table) => table.lookup(addon, dos),
+            None => embedded_addons().lookup(addon, dos),
+        }
+    }
+
+    /// The imported NCCI add-on code editions, oldest first.
+    pub fn addon_tables(&self) -> &[Arc<AddOnTable>] {
+        &self.addon_tables
     }
 
     /// Descriptor word indexes of the imported editions, built the first time completion needs them.
@@ -194,9 +333,53 @@ impl CodeData {
         self.sets_for(dos).any(|s| s.complete.hcpcs)
     }
 
-    /// Whether the complete official ICD-10-CM set is loaded for this date of service.
+    /// Whether the complete official ICD-10-CM set is loaded for this date of service: an imported
+    /// edition covers the date (a fiscal year runs October 1 to September 30; an April update covers
+    /// April to September). An FY2026 edition does not make FY2027 dates complete: a code unknown on
+    /// such a date is not known to be invalid. Without a date: whether any edition is imported.
     pub fn icd10_complete(&self, dos: Option<Date>) -> bool {
-        self.table_for(dos).is_some() || self.sets_for(dos).any(|s| s.complete.icd10)
+        self.diagnosis_edition(dos).is_some() || self.sets_for(dos).any(|s| s.complete.icd10)
+    }
+
+    /// The imported ICD-10-CM edition that covers a date of service (the newest whose period holds
+    /// the date; without a date, the newest), or `None` when none does.
+    pub fn diagnosis_edition(&self, dos: Option<Date>) -> Option<&Edition> {
+        self.diagnosis_tables
+            .iter()
+            .rev()
+            .map(|t| &t.edition)
+            .find(|e| match dos {
+                None => true,
+                Some(d) => e.effective.is_none_or(|f| f <= d) && e.until.is_none_or(|u| d <= u),
+            })
+    }
+
+    /// The Medicare payment limit of a drug code on a date of service, from the ASP pricing file
+    /// whose quarter covers the date (without a date: the newest loaded quarter). A date outside
+    /// every loaded quarter gets [`PaymentLimit::OutsideQuarter`] naming the loaded ones: ASP limits
+    /// change every quarter, so another quarter's limit is never applied.
+    pub fn payment_limit(&self, code: &str, dos: Option<Date>) -> PaymentLimit {
+        let key = code.trim().to_ascii_uppercase();
+        let quarter = match dos {
+            Some(d) => self.price_quarters.iter().rev().find(|q| q.covers(d)),
+            None => self.price_quarters.last(),
+        };
+        let Some(quarter) = quarter else {
+            return PaymentLimit::OutsideQuarter {
+                loaded: self
+                    .price_quarters
+                    .iter()
+                    .map(|q| q.label.clone())
+                    .collect(),
+            };
+        };
+        match quarter.limits.get(&key).copied().flatten() {
+            Some(per_unit) => PaymentLimit::Known {
+                per_unit,
+                quarter: quarter.label.clone(),
+            },
+            None => PaymentLimit::NotPriced,
+        }
     }
 
     /// Whether the ASP pricing file is loaded.
@@ -213,10 +396,37 @@ impl CodeData {
         &first.edition
     }
 
-    /// A HCPCS code or CPT number (case-insensitive).
+    /// A HCPCS code or CPT number (case-insensitive), from the edition in force on the date of
+    /// service. When that edition lacks the code but an imported edition (any date) knows it with its
+    /// added or termination date, that record answers: a date before the code was added then reads
+    /// as "not in effect on that date" (`code-inactive`), not "unknown".
     pub fn code(&self, code: &str, dos: Option<Date>) -> Option<&Code> {
-        let key = code.to_ascii_uppercase();
-        self.sets_for(dos).find_map(|s| s.codes.get(&key))
+        self.code_and_edition(code, dos).map(|(c, _)| c)
+    }
+
+    /// The edition that answered [`CodeData::code`] for this code and date.
+    pub fn code_edition(&self, code: &str, dos: Option<Date>) -> Option<&Edition> {
+        self.code_and_edition(code, dos).map(|(_, e)| e)
+    }
+
+    fn code_and_edition(&self, code: &str, dos: Option<Date>) -> Option<(&Code, &Edition)> {
+        let key = code.trim().to_ascii_uppercase();
+        if let Some(found) = self
+            .sets_for(dos)
+            .find_map(|s| s.codes.get(&key).map(|c| (c, &s.edition)))
+        {
+            return Some(found);
+        }
+        self.imported()
+            .iter()
+            .rev()
+            .filter(|s| s.complete.hcpcs)
+            .find_map(|s| {
+                s.codes
+                    .get(&key)
+                    .filter(|c| c.added.is_some() || c.terminated.is_some())
+                    .map(|c| (c, &s.edition))
+            })
     }
 
     /// A modifier (case-insensitive).
@@ -245,6 +455,30 @@ impl CodeData {
             }
         }
         self.sets_for(dos).find_map(|s| s.diagnoses.get(&key))
+    }
+
+    /// The edition that answers [`CodeData::diagnosis`] for this code and date: an imported ICD-10-CM
+    /// file, or the embedded set.
+    pub fn diagnosis_source(&self, code: &str, dos: Option<Date>) -> Option<&Edition> {
+        let key = set::icd10_key(code);
+        if let Some(table) = self.table_for(dos) {
+            if table.get(&key).is_some() {
+                return Some(&table.edition);
+            }
+            if !table.has_headers
+                && let Some(t) = self
+                    .diagnosis_tables
+                    .iter()
+                    .rev()
+                    .filter(|t| t.has_headers)
+                    .find(|t| t.get(&key).is_some_and(|d| !d.billable))
+            {
+                return Some(&t.edition);
+            }
+        }
+        self.sets_for(dos)
+            .find(|s| s.diagnoses.contains_key(&key))
+            .map(|s| &s.edition)
     }
 
     /// The billable codes under a header (`G35` → G35.A, G35.B0…), in code order.
@@ -431,6 +665,12 @@ impl Layers {
         self.diagnoses |= other.diagnoses;
         self.places |= other.places;
     }
+}
+
+/// The embedded add-on code rows, parsed once per process.
+fn embedded_addons() -> &'static AddOnTable {
+    static EMBEDDED: OnceLock<AddOnTable> = OnceLock::new();
+    EMBEDDED.get_or_init(addons::embedded)
 }
 
 /// The embedded set is parsed once per process and shared.

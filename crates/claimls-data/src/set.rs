@@ -32,6 +32,9 @@ pub struct CodeSet {
     /// Codes offered first when a completion prefix matches several codes (the embedded set features the
     /// ocrelizumab codes, so `J23` offers J2350 before J2323).
     pub featured: BTreeSet<String>,
+    /// Successors of terminated codes the official file does not cross-reference (embedded set only,
+    /// from `data/successors.toml`): carried onto the imported records of those codes.
+    pub successors: BTreeMap<String, Vec<String>>,
 }
 
 /// Descriptor words of a set's codes (see [`CodeSet::descriptor_words`]).

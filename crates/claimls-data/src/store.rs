@@ -4,11 +4,12 @@
 //!
 //! Layout: magic `CLAIMLSX`, format version (u32 LE), body length (u64 LE), FNV-1a 64 hash (over 8-byte words) of the body
 //! (u64 LE), then the body: a part count and each part (kind tag, name, source file, effective and
-//! until dates, its records). Strings are a u32 length and UTF-8 bytes; dates a u32 `YYYYMMDD` (0 = none);
+//! until dates, its records; HCPCS cross-references as one space-separated string). Strings are a u32 length and UTF-8 bytes; dates a u32 `YYYYMMDD` (0 = none);
 //! decimals a presence byte and rust_decimal's 16-byte form.
 
+use crate::AddOnKind;
 use crate::import::{
-    CrosswalkRow, HcpcsRecord, MueRow, PackedDiagnoses, Part, PartKind, PriceRow, Records,
+    AddOnRow, CrosswalkRow, HcpcsRecord, MueRow, PackedDiagnoses, Part, PartKind, PriceRow, Records,
 };
 use claimls_model::Date;
 use rust_decimal::Decimal;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 const MAGIC: &[u8; 8] = b"CLAIMLSX";
 /// Bump when the layout changes; an index of another version is ignored (with a message) until the
 /// files are imported again.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const INDEX_FILE: &str = "index.bin";
 
 #[derive(Debug, thiserror::Error)]
@@ -93,14 +94,55 @@ pub fn save(dir: &Path, parts: &[Part]) -> Result<PathBuf, StoreError> {
         source,
     };
     std::fs::create_dir_all(dir).map_err(io)?;
+    remove_stale_temp_files(dir);
     let bytes = encode(parts);
     let tmp = dir.join(format!(".{INDEX_FILE}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, &bytes).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
+    let written = write_synced(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path));
+    if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })?;
+        return Err(io(e));
+    }
+    // The rename itself is durable once the directory is synced (not possible on every platform).
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
     Ok(path)
+}
+
+/// Write a file and sync it to disk, so the rename that follows never exposes a half-written index
+/// after a crash.
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Temporary index files left by an import that was killed before its rename
+/// (`.index.bin.<pid>.tmp`): removed before a new one is written. Only files of that exact pattern
+/// are touched, and not one still being written by a running import.
+pub fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{INDEX_FILE}.");
+    let ours = format!(".{INDEX_FILE}.{}.tmp", std::process::id());
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(pid) = name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if name == ours || !import_running(pid, &entry) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The stored parts with new ones added: a new part replaces a stored one of the same kind and
@@ -119,6 +161,21 @@ pub fn merge(stored: Vec<Part>, new: Vec<Part>) -> Vec<Part> {
     }
     out.sort_by_key(|a| (a.kind(), a.effective));
     out
+}
+
+/// Whether the import that owns a temporary file may still be writing it: its process is alive
+/// (where `/proc` tells), else the file was modified in the last minute.
+fn import_running(pid: &str, entry: &std::fs::DirEntry) -> bool {
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        return proc.join(pid).exists();
+    }
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age < std::time::Duration::from_secs(60))
 }
 
 // ---- encoding ----
@@ -182,6 +239,23 @@ pub fn encode(parts: &[Part]) -> Vec<u8> {
                     body.str(name);
                 }
             }
+            Records::AddOns(rows) => {
+                body.u32(rows.len() as u32);
+                for r in rows {
+                    body.u8(match r.kind {
+                        AddOnKind::Listed => 1,
+                        AddOnKind::ContractorDefined => 2,
+                        AddOnKind::ListedAndContractor => 3,
+                    });
+                    body.str(&r.addon);
+                    body.date(r.addon_deleted);
+                    body.str(&r.primary);
+                    body.date(r.primary_deleted);
+                    body.date(r.effective);
+                    body.date(r.deleted);
+                    body.str(r.note.as_deref().unwrap_or(""));
+                }
+            }
         }
     }
     let body = body.0;
@@ -232,6 +306,7 @@ impl Writer {
             self.date(r.added);
             self.date(r.action_effective);
             self.date(r.terminated);
+            self.str(&r.cross_reference.join(" "));
         }
     }
 }
@@ -352,6 +427,24 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Part>, DecodeError> {
             PartKind::PlaceOfService => {
                 Records::PlaceOfService(r.list(|r| Ok((r.string()?, r.string()?)))?)
             }
+            PartKind::AddOnCodes => Records::AddOns(r.list(|r| {
+                let kind = match r.u8()? {
+                    1 => AddOnKind::Listed,
+                    2 => AddOnKind::ContractorDefined,
+                    3 => AddOnKind::ListedAndContractor,
+                    _ => return Err(DecodeError::Corrupt("bad add-on edit type".into())),
+                };
+                Ok(AddOnRow {
+                    kind,
+                    addon: r.string()?,
+                    addon_deleted: r.date()?,
+                    primary: r.string()?,
+                    primary_deleted: r.date()?,
+                    effective: r.date()?,
+                    deleted: r.date()?,
+                    note: Some(r.string()?).filter(|n| !n.is_empty()),
+                })
+            })?),
         };
         parts.push(Part {
             name,
@@ -447,6 +540,7 @@ impl<'a> Reader<'a> {
                 added: r.date()?,
                 action_effective: r.date()?,
                 terminated: r.date()?,
+                cross_reference: r.string()?.split_whitespace().map(str::to_string).collect(),
             })
         })
     }

@@ -280,3 +280,122 @@ fn every_place_of_service_is_listed_in_order() {
     assert_eq!(places.first().map(|p| p.code.as_str()), Some("01"));
     assert_eq!(places.last().map(|p| p.code.as_str()), Some("99"));
 }
+
+// ---- NCCI add-on code edits (embedded rows) ----
+
+#[test]
+fn embedded_addon_rows_are_valid() {
+    let table = addons::embedded_checked().expect("data/addons.toml is valid");
+    assert_eq!(table.edits.values().map(Vec::len).sum::<usize>(), 38);
+}
+
+#[test]
+fn an_addon_code_names_its_primaries_on_the_date_of_service() {
+    let data = CodeData::embedded();
+    let edit = data
+        .addon_primaries("96415", Some(d("2026-03-02")))
+        .expect("96415 is an add-on code");
+    assert_eq!(edit.primaries, ["96413"]);
+    assert_eq!(edit.kind, AddOnKind::Listed);
+    assert_eq!(edit.effective, Some(d("2013-04-01")));
+    assert_eq!(edit.deleted, None);
+    assert_eq!(edit.source.name, addons::EMBEDDED_EDITION);
+    let hydration = data
+        .addon_primaries("96361", Some(d("2026-03-02")))
+        .expect("96361");
+    assert_eq!(
+        hydration.primaries,
+        ["96360", "96365", "96374", "96409", "96413"]
+    );
+    let sequential = data
+        .addon_primaries("96366", None)
+        .expect("96366 without a date");
+    assert_eq!(
+        sequential.note.as_deref(),
+        Some("96360 (Practitioner Only)")
+    );
+}
+
+#[test]
+fn an_addon_edit_holds_only_between_its_dates() {
+    let data = CodeData::embedded();
+    // 96376 with 96360 was deleted after 2016-03-31.
+    let before = data
+        .addon_primaries("96376", Some(d("2016-03-31")))
+        .expect("96376 in 2016");
+    assert!(before.primaries.contains(&"96360".to_string()));
+    assert_eq!(before.deleted, Some(d("2016-03-31")));
+    let after = data
+        .addon_primaries("96376", Some(d("2016-04-01")))
+        .expect("96376 later");
+    assert_eq!(after.primaries, ["96365", "96374", "96409", "96413"]);
+    assert_eq!(
+        after.note.as_deref(),
+        Some("96376 may be reported by facilities only")
+    );
+    // Before the edits began, and codes that are not add-on codes.
+    assert!(
+        data.addon_primaries("96415", Some(d("2013-03-31")))
+            .is_none()
+    );
+    assert!(data.addon_primaries("96413", None).is_none());
+    assert!(
+        data.addon_primaries("J2350", Some(d("2026-03-02")))
+            .is_none()
+    );
+}
+
+#[test]
+fn an_imported_addon_edition_answers_before_the_embedded_rows() {
+    let row = |addon: &str, primary: &str, kind| import::AddOnRow {
+        kind,
+        addon: addon.into(),
+        addon_deleted: None,
+        primary: primary.into(),
+        primary_deleted: None,
+        effective: Some(d("2013-04-01")),
+        deleted: None,
+        note: None,
+    };
+    let table = AddOnTable::new(
+        Edition {
+            name: "NCCI add-on code edits 2026 Q2 (test)".into(),
+            effective: Some(d("2026-04-01")),
+            until: None,
+        },
+        vec![
+            row("96415", "96413", AddOnKind::Listed),
+            row("0054T", "CCCCC", AddOnKind::ContractorDefined),
+        ],
+    );
+    let data = CodeData::embedded().with_addons(vec![table]);
+    let edit = data
+        .addon_primaries("96415", Some(d("2026-05-01")))
+        .expect("96415");
+    assert_eq!(edit.source.name, "NCCI add-on code edits 2026 Q2 (test)");
+    // A date before the file still reads its dated rows.
+    assert!(
+        data.addon_primaries("96415", Some(d("2025-01-02")))
+            .is_some()
+    );
+    let contractor = data.addon_primaries("0054T", None).expect("0054T");
+    assert_eq!(contractor.kind, AddOnKind::ContractorDefined);
+    assert!(contractor.primaries.is_empty(), "CCCCC is not a code");
+    // The imported file lists every add-on code: one it lacks is not an add-on code.
+    assert!(data.addon_primaries("96361", None).is_none());
+}
+
+#[test]
+fn asp_quarters_are_named_and_end_with_their_calendar_quarter() {
+    assert_eq!(
+        quarter_label(Some(d("2025-10-01")), "ASP pricing"),
+        "2025 Q4 (October 2025 ASP file)"
+    );
+    assert_eq!(
+        quarter_label(Some(d("2026-07-01")), "ASP pricing"),
+        "2026 Q3 (July 2026 ASP file)"
+    );
+    assert_eq!(quarter_end(d("2025-10-01")), d("2025-12-31"));
+    assert_eq!(quarter_end(d("2026-01-01")), d("2026-03-31"));
+    assert_eq!(quarter_end(d("2026-04-01")), d("2026-06-30"));
+}

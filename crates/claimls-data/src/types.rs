@@ -70,7 +70,9 @@ pub struct Code {
     pub terminated: Option<Date>,
     /// Practitioner medically-unlikely-edit value.
     pub mue: Option<Mue>,
-    /// Medicare payment limit per billing unit (ASP pricing file), when loaded.
+    /// Medicare payment limit per billing unit from the ASP pricing file loaded into this edition,
+    /// whatever quarter it is for. To judge a date of service use [`crate::CodeData::payment_limit`],
+    /// which applies a limit only within its quarter.
     pub payment_limit: Option<Decimal>,
     /// Code(s) that replace it once terminated (J1300 → J1299).
     pub replaced_by: Vec<String>,

@@ -217,13 +217,102 @@ fn folders_are_read_recursively_and_other_files_skipped() {
     let found =
         claimls_data::import::read_paths(std::slice::from_ref(&dir)).expect("reads the folder");
     let kinds: Vec<_> = found.parts.iter().map(|p| p.kind()).collect();
-    // HCPCS twice (zip and extracted txt), each other file once.
-    assert_eq!(kinds.len(), 8, "{kinds:?}");
+    // HCPCS twice (zip and extracted txt), each other file once (the add-on code workbook too).
+    assert_eq!(kinds.len(), 9, "{kinds:?}");
+    assert!(kinds.contains(&claimls_data::import::PartKind::AddOnCodes));
     assert!(found.skipped.iter().any(|s| s.ends_with("SOURCES.md")));
     assert!(
         found
             .skipped
             .iter()
             .any(|s| s.ends_with("HCPC2026_recordlayout.txt"))
+    );
+}
+
+#[test]
+fn ncci_addon_workbook_as_published() {
+    let Some(dir) = refdata() else { return };
+    let part = only(&dir.join("ncci/AOC_V2026Q2-MCR.xlsx"));
+    assert_eq!(part.effective, d("2026-04-01"));
+    assert_eq!(
+        part.name,
+        "NCCI add-on code edits 2026 Q2 (AOC_V2026Q2-MCR.xlsx)"
+    );
+    let Records::AddOns(rows) = &part.records else {
+        panic!("not the add-on code file")
+    };
+    assert_eq!(rows.len(), 9000);
+    let chemo: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.addon == "96415")
+        .map(|r| r.primary.as_str())
+        .collect();
+    assert_eq!(chemo, ["96413"]);
+    let deleted = rows
+        .iter()
+        .find(|r| r.addon == "96376" && r.primary == "96360")
+        .expect("96376 with 96360");
+    assert_eq!(deleted.deleted, d("2016-03-31"));
+    assert_eq!(deleted.effective, d("2013-04-01"));
+    let data = claimls_data::CodeData::embedded()
+        .with_addons(claimls_data::import::take_addons(&mut vec![part]));
+    let edit = data
+        .addon_primaries("96367", d("2026-05-04"))
+        .expect("96367");
+    assert_eq!(
+        edit.primaries,
+        ["96360", "96365", "96374", "96409", "96413"]
+    );
+    assert_eq!(
+        edit.source.name,
+        "NCCI add-on code edits 2026 Q2 (AOC_V2026Q2-MCR.xlsx)"
+    );
+    let contractor = data.addon_primaries("0054T", None).expect("0054T");
+    assert_eq!(contractor.kind, claimls_data::AddOnKind::ContractorDefined);
+}
+
+#[test]
+fn the_hcpcs_spreadsheets_are_not_taken_for_the_addon_file() {
+    let Some(dir) = refdata() else { return };
+    let parts =
+        read_file(&dir.join("hcpcs/january-2026-alpha-numeric-hcpcs-file.zip")).expect("reads");
+    let kinds: Vec<_> = parts.iter().map(|p| p.kind()).collect();
+    assert_eq!(kinds, [claimls_data::import::PartKind::Hcpcs]);
+}
+
+#[test]
+fn tabular_titles_keep_their_entity_and_character_references() {
+    // quick-xml 0.42 delivers `&amp;` and `&#233;` as events of their own, between text runs.
+    let xml = "<?xml version=\"1.0\"?>\n<ICD10CM.tabular><version>2026</version><chapter><section>\
+               <diag><name>Z00</name><desc>Encounter for general examination &amp; care</desc>\
+               <diag><name>Z00.0</name><desc>Caf&#233; visit, \"routine\" &lt;adult&gt;</desc></diag>\
+               </diag></section></chapter></ICD10CM.tabular>\n";
+    let parts = claimls_data::import::read_bytes(
+        "icd10cm-tabular-2026.xml",
+        "icd10cm-tabular-2026.xml",
+        xml.as_bytes().to_vec(),
+    )
+    .expect("reads");
+    let Records::Icd10Tabular(rows) = &parts[0].records else {
+        panic!("not tabular")
+    };
+    let title = |k: &str| {
+        rows.iter()
+            .find(|r| r.key == k)
+            .map(|r| r.title.to_string())
+            .unwrap_or_else(|| panic!("{k} missing"))
+    };
+    assert_eq!(title("Z00"), "Encounter for general examination & care");
+    assert_eq!(title("Z000"), "Café visit, \"routine\" <adult>");
+    let unknown = xml.replace("&amp;", "&nbsp;");
+    let err = claimls_data::import::read_bytes(
+        "icd10cm-tabular-2026.xml",
+        "icd10cm-tabular-2026.xml",
+        unknown.into_bytes(),
+    )
+    .expect_err("an unknown entity is refused");
+    assert!(
+        err.to_string().contains("unknown XML reference &nbsp;"),
+        "{err}"
     );
 }

@@ -22,6 +22,7 @@ const MUE_CSV: &str = "mue/MCR_MUE_PractitionerServices_Eff_04-01-2026.csv.gz";
 const POS_XML: &str = "pos/cs-CMS-PlaceofServiceCodes.xml";
 const ICD_CODES: &str = "icd10cm/fy2026-oct2025/icd10cm-codes-2026.txt.gz";
 const ICD_TABULAR: &str = "icd10cm/fy2026-apr2026/icd10c-tabular-April-1-2026.xml.gz";
+const AOC_XLSX: &str = "ncci/AOC_V2026Q2-MCR.xlsx";
 
 fn refdata_dir() -> Option<PathBuf> {
     let dir = match std::env::var_os("CLAIMLS_REFDATA") {
@@ -201,7 +202,38 @@ fn mismatches(set: &CodeSet, dir: &Path) -> Vec<String> {
     check_modifiers(set, dir, &mut bad);
     check_diagnoses(set, dir, &mut bad);
     check_places(set, dir, &mut bad);
+    check_successors(set, dir, &mut bad);
     bad
+}
+
+/// `data/successors.toml`: the old code is terminated in the official file, each successor is in it,
+/// added the day after that termination and still in force.
+fn check_successors(set: &CodeSet, dir: &Path, bad: &mut Vec<String>) {
+    let hcpcs = hcpcs_file(dir);
+    for (code, successors) in &set.successors {
+        let Some(old) = hcpcs.get(code) else {
+            bad.push(format!("successors.toml: {code} is not in the HCPCS file"));
+            continue;
+        };
+        let Some(end) = old.terminated else {
+            bad.push(format!(
+                "successors.toml: {code} is not terminated in the HCPCS file"
+            ));
+            continue;
+        };
+        for s in successors {
+            match hcpcs.get(s) {
+                None => bad.push(format!("successors.toml: {code} → {s}: {s} is not in the HCPCS file")),
+                Some(new) if new.added != Some(end.next_day()) || new.terminated.is_some() => {
+                    bad.push(format!(
+                        "successors.toml: {code} (terminated {end}) → {s}: added {:?}, terminated {:?}",
+                        new.added, new.terminated
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 fn check_codes(set: &CodeSet, dir: &Path, bad: &mut Vec<String>) {
@@ -397,19 +429,32 @@ fn tabular_titles(dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut path: Vec<Vec<u8>> = Vec::new();
     let mut name: Option<String> = None;
+    let mut text = String::new();
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e)) => path.push(e.name().as_ref().to_vec()),
-            Ok(Event::End(_)) => {
-                path.pop();
+            Ok(Event::Start(e)) => {
+                path.push(e.name().as_ref().as_bytes().to_vec());
+                text.clear();
             }
-            Ok(Event::Text(t)) => {
-                let parent = path.len().checked_sub(2).map(|i| path[i].as_slice());
+            Ok(Event::Text(t)) => text.push_str(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) => {
+                let name = r.xml10_content();
+                match r.resolve_char_ref() {
+                    Ok(Some(c)) => text.push(c),
+                    _ => text.push_str(
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .unwrap_or_else(|| panic!("{ICD_TABULAR}: unknown entity &{name};")),
+                    ),
+                }
+            }
+            Ok(Event::End(_)) => {
+                let value = std::mem::take(&mut text).trim().to_string();
+                let leaf = path.pop();
+                let parent = path.last().map(Vec::as_slice);
                 if parent != Some(b"diag") {
                     continue;
                 }
-                let value = t.unescape().map(|s| s.into_owned()).unwrap_or_default();
-                match path.last().map(Vec::as_slice) {
+                match leaf.as_deref() {
                     Some(b"name") => name = Some(icd10_key(&value)),
                     Some(b"desc") => {
                         if let Some(n) = name.take() {
@@ -469,20 +514,20 @@ fn check_places(set: &CodeSet, dir: &Path, bad: &mut Vec<String>) {
     loop {
         let event = reader.read_event();
         match &event {
-            Ok(Event::Start(e)) if e.name().as_ref() == b"concept" => depth_in_concept += 1,
-            Ok(Event::End(e)) if e.name().as_ref() == b"concept" => {
+            Ok(Event::Start(e)) if e.name().as_ref() == "concept" => depth_in_concept += 1,
+            Ok(Event::End(e)) if e.name().as_ref() == "concept" => {
                 depth_in_concept = depth_in_concept.saturating_sub(1);
                 code = None;
             }
             Ok(Event::Empty(e)) if depth_in_concept == 1 => {
-                let value = e
-                    .try_get_attribute("value")
-                    .ok()
-                    .flatten()
-                    .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()));
+                let value = e.try_get_attribute("value").ok().flatten().and_then(|a| {
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .ok()
+                        .map(|v| v.into_owned())
+                });
                 match (e.name().as_ref(), value) {
-                    (b"code", Some(v)) => code = Some(v),
-                    (b"display", Some(v)) => {
+                    ("code", Some(v)) => code = Some(v),
+                    ("display", Some(v)) => {
                         if let Some(c) = code.clone() {
                             official.insert(c, v);
                         }
@@ -524,6 +569,151 @@ fn embedded_data_matches_the_official_files() {
         "{} mismatch(es) between crates/claimls-data/data/*.toml and {}:\n{}",
         bad.len(),
         dir.display(),
+        bad.join("\n")
+    );
+}
+
+/// `2013091` → 2013-04-01.
+fn ordinal(s: &str) -> Option<Date> {
+    let year: i32 = s.get(..4)?.parse().ok()?;
+    let day: u32 = s.get(4..)?.parse().ok()?;
+    let mut date = Date::new(year, 1, 1)?;
+    for _ in 1..day {
+        date = date.next_day();
+    }
+    Some(date)
+}
+
+/// One add-on code edit row, as both sides give it: (type, add-on, primary, add-on deleted, primary
+/// deleted, effective, deleted, note).
+type EditRow = (
+    u8,
+    String,
+    String,
+    Option<Date>,
+    Option<Date>,
+    Option<Date>,
+    Option<Date>,
+    Option<String>,
+);
+
+/// Every row of the official add-on code workbook, read with calamine by header name.
+fn official_addon_rows(dir: &Path) -> Vec<EditRow> {
+    use calamine::{Data, Reader, Xlsx};
+    let path = dir.join(AOC_XLSX);
+    let mut book: Xlsx<_> =
+        calamine::open_workbook(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let range = book
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .unwrap_or_else(|e| panic!("{AOC_XLSX}: {e}"));
+    let cell = |c: &Data| match c {
+        Data::String(s) => s.trim().to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    };
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell).collect()).collect();
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "Add-On_Code"))
+        .expect("the header row");
+    let col = |name: &str| {
+        rows[header]
+            .iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let cols = [
+        col("AOC_Edit_Type"),
+        col("Add-On_Code"),
+        col("Primary_Code"),
+        col("AOC_DelDT"),
+        col("Primary_Code_DelDT"),
+        col("AOC_Edit_EffDT"),
+        col("AOC_Edit_DelDT"),
+        col("Special_Instruction_Notes"),
+    ];
+    rows[header + 1..]
+        .iter()
+        .map(|r| {
+            let get = |i: usize| r.get(cols[i]).cloned().unwrap_or_default();
+            (
+                get(0).parse().unwrap_or(0),
+                get(1),
+                get(2),
+                ordinal(&get(3)),
+                ordinal(&get(4)),
+                ordinal(&get(5)),
+                ordinal(&get(6)),
+                Some(get(7)).filter(|n| !n.is_empty()),
+            )
+        })
+        .collect()
+}
+
+/// `data/addons.toml` holds exactly the official rows of the add-on codes it names.
+fn check_addons(dir: &Path, bad: &mut Vec<String>) {
+    let table = claimls_data::addons::embedded_checked()
+        .unwrap_or_else(|e| panic!("embedded add-on rows: {e}"));
+    let mut embedded: Vec<EditRow> = table
+        .edits
+        .values()
+        .flatten()
+        .map(|r| {
+            let kind = match r.kind {
+                claimls_data::AddOnKind::Listed => 1,
+                claimls_data::AddOnKind::ContractorDefined => 2,
+                claimls_data::AddOnKind::ListedAndContractor => 3,
+            };
+            (
+                kind,
+                r.addon.clone(),
+                r.primary.clone(),
+                r.addon_deleted,
+                r.primary_deleted,
+                r.effective,
+                r.deleted,
+                r.note.clone(),
+            )
+        })
+        .collect();
+    let mut official: Vec<EditRow> = official_addon_rows(dir)
+        .into_iter()
+        .filter(|r| table.edits.contains_key(&r.1))
+        .collect();
+    embedded.sort();
+    official.sort();
+    for row in &embedded {
+        if !official.contains(row) {
+            bad.push(format!("addons.toml: {row:?} is not a row of {AOC_XLSX}"));
+        }
+    }
+    for row in &official {
+        if !embedded.contains(row) {
+            bad.push(format!("addons.toml: {AOC_XLSX} row {row:?} is missing"));
+        }
+    }
+    let drug_admin = official_addon_rows(dir)
+        .into_iter()
+        .filter(|r| r.1.starts_with("963") || r.1.starts_with("964"))
+        .count();
+    if drug_admin != embedded.len() {
+        bad.push(format!(
+            "addons.toml: {} rows, the official file has {drug_admin} for 963xx/964xx",
+            embedded.len()
+        ));
+    }
+}
+
+#[test]
+fn embedded_addon_edits_match_the_official_file() {
+    let Some(dir) = refdata_dir() else { return };
+    let mut bad = Vec::new();
+    check_addons(&dir, &mut bad);
+    assert!(
+        bad.is_empty(),
+        "{} mismatch(es):\n{}",
+        bad.len(),
         bad.join("\n")
     );
 }

@@ -4,8 +4,8 @@
 
 use claimls_data::Code;
 use claimls_data::{
-    AdminRole, CodeData, CodeKind, Container, Diagnosis, Modifier, ModifierKind, PlaceOfService,
-    Product,
+    AdminRole, CodeData, CodeKind, Container, Diagnosis, Modifier, ModifierKind, PaymentLimit,
+    PlaceOfService, Product,
 };
 use claimls_model::{Date, ndc_digits};
 use std::fmt::Write as _;
@@ -110,10 +110,30 @@ pub fn render(data: &CodeData, query: &str) -> Option<String> {
         .map(|e| e.text.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    if let Some(line) = edition_line(data) {
-        let _ = writeln!(text, "\n{line}");
+    let answered = sources(data, &found);
+    if !answered.is_empty() {
+        let _ = writeln!(text, "\ndata: {}", answered.join("; "));
     }
     Some(text)
+}
+
+/// The editions that answered the entries, for the data footer: the HCPCS file for a code, the
+/// ICD-10-CM file for a diagnosis.
+fn sources(data: &CodeData, found: &[Entry]) -> Vec<String> {
+    let mut answered: Vec<String> = Vec::new();
+    for e in found {
+        let edition = match e.kind {
+            "code" => data.code_edition(&e.code, None).map(|x| x.name.clone()),
+            "diagnosis" => data.diagnosis_source(&e.code, None).map(|x| x.name.clone()),
+            _ => Some(data.edition_for(None).name.clone()),
+        };
+        if let Some(name) = edition.filter(|n| !n.is_empty())
+            && !answered.contains(&name)
+        {
+            answered.push(name);
+        }
+    }
+    answered
 }
 
 /// Close matches for a query that [`entries`] knows nothing about: codes, then diagnoses.
@@ -219,8 +239,12 @@ fn code(data: &CodeData, c: &Code) -> String {
             mue.indicator
         );
     }
-    if let Some(limit) = &c.payment_limit {
-        let _ = writeln!(s, "  Medicare payment limit: ${limit} per unit");
+    // The newest loaded ASP quarter, named: a limit holds only within its quarter.
+    if let PaymentLimit::Known { per_unit, quarter } = data.payment_limit(&c.code, None) {
+        let _ = writeln!(
+            s,
+            "  Medicare payment limit: ${per_unit} per unit, {quarter}"
+        );
     }
     if let Some(d) = dates(c.added, c.terminated) {
         let _ = writeln!(s, "  {d}");
@@ -228,7 +252,6 @@ fn code(data: &CodeData, c: &Code) -> String {
     if !c.replaced_by.is_empty() {
         let _ = writeln!(s, "  replaced by: {}", c.replaced_by.join(", "));
     }
-    let _ = data;
     s
 }
 

@@ -294,6 +294,7 @@ fn main() {
             let started = Instant::now();
             let status = claimls::cli::data::run(claimls::cli::data::DataCommand::Import {
                 paths: vec![refdata],
+                force: false,
             });
             println!(
                 "(import took {:.1} s, {status:?})",

@@ -179,6 +179,7 @@ fn a_failed_import_leaves_the_index_untouched() {
     execute(
         DataCommand::Import {
             paths: vec![refdata.join("pos/cs-CMS-PlaceofServiceCodes.xml")],
+            force: false,
         },
         &data,
         &mut out,
@@ -195,6 +196,7 @@ fn a_failed_import_leaves_the_index_untouched() {
     let err = execute(
         DataCommand::Import {
             paths: vec![bad.clone()],
+            force: false,
         },
         &data,
         &mut out,
@@ -214,4 +216,128 @@ fn a_failed_import_leaves_the_index_untouched() {
         .map(|e| e.file_name())
         .collect();
     assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+/// The HCPCS txt with `keep` complete lines, plus the first `extra` bytes of the next line.
+fn hcpcs_cut(refdata: &Path, keep: usize, extra: usize) -> Vec<u8> {
+    let txt = gunzip(&refdata.join("hcpcs/HCPC2026_JAN_ANWEB_01122026.txt.gz"));
+    let mut end = 0;
+    for _ in 0..keep {
+        end += txt[end..].iter().position(|b| *b == b'\n').expect("a line") + 1;
+    }
+    txt[..end + extra].to_vec()
+}
+
+#[test]
+fn hcpcs_cut_inside_its_last_record_is_refused() {
+    let Some(refdata) = refdata() else { return };
+    let dir = temp_dir("cut-last-record");
+    // Line 7,001 cut after 300 of its 320 columns: its dates (269-292) are whole, the record is not.
+    let p = write(
+        &dir,
+        "HCPC2026_JAN_ANWEB_01122026.txt",
+        &hcpcs_cut(&refdata, 7000, 300),
+    );
+    let err = read_file(&p).expect_err("a record cut short fails");
+    let (line, message) = malformed_line(err, "HCPC2026_JAN_ANWEB_01122026.txt");
+    assert_eq!(line, 7001);
+    assert!(
+        message.contains("is 300 characters long; a HCPCS record has 320 columns"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_file_with_far_fewer_records_does_not_replace_the_edition() {
+    let Some(refdata) = refdata() else { return };
+    let data = temp_dir("count-data");
+    let cut_dir = temp_dir("count-cut");
+    let import = |paths: Vec<std::path::PathBuf>, force: bool| {
+        let mut out = Vec::new();
+        execute(DataCommand::Import { paths, force }, &data, &mut out)
+    };
+    import(
+        vec![refdata.join("hcpcs/HCPC2026_JAN_ANWEB_01122026.txt.gz")],
+        false,
+    )
+    .expect("the whole file imports");
+    let before = std::fs::read(data.join("index.bin")).expect("index");
+    // Cut at a line end: every record that is left is whole, but most of the file is gone.
+    let cut = write(
+        &cut_dir,
+        "HCPC2026_JAN_ANWEB_01122026.txt",
+        &hcpcs_cut(&refdata, 7000, 0),
+    );
+    let err = import(vec![cut.clone()], false).expect_err("refused");
+    let message = err.to_string();
+    let codes = match read_file(&cut).expect("reads").remove(0).records {
+        claimls_data::import::Records::Hcpcs { codes, .. } => codes.len(),
+        _ => panic!("HCPCS"),
+    };
+    assert!(codes < 8623 * 8 / 10, "{codes}");
+    assert!(
+        message.contains(&format!(
+            "refused: {},{:03} codes would replace 8,623 codes of HCPCS 2026 January",
+            codes / 1000,
+            codes % 1000
+        )),
+        "{message}"
+    );
+    assert!(message.contains("--force"), "{message}");
+    assert_eq!(
+        std::fs::read(data.join("index.bin")).expect("index"),
+        before,
+        "the index is untouched"
+    );
+    import(vec![cut], true).expect("--force imports it");
+    assert_ne!(
+        std::fs::read(data.join("index.bin")).expect("index"),
+        before
+    );
+}
+
+#[test]
+fn pricing_with_an_extra_header_column_is_refused() {
+    let Some(refdata) = refdata() else { return };
+    let dir = temp_dir("pricing-extra-column");
+    let csv = std::fs::read(refdata.join("asp/2025-10/asp_pricing.csv")).expect("read");
+    let text = encoding_rs::WINDOWS_1252.decode(&csv).0.into_owned();
+    let header = "HCPCS Code Dosage,";
+    let at = text.find(header).expect("the header") + header.len();
+    let damaged = format!("{}Extra Column,{}", &text[..at], &text[at..]);
+    let p = write(&dir, "asp_pricing.csv", damaged.as_bytes());
+    let err = read_file(&p).expect_err("refused");
+    let (line, message) = malformed_line(err, "asp_pricing.csv");
+    assert_eq!(line, 10, "the first data row");
+    assert!(
+        message.contains("this row has 11 fields, the header (line 9) names 12 columns"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_killed_imports_temp_file_does_not_survive_the_next_import() {
+    let Some(refdata) = refdata() else { return };
+    let data = temp_dir("stale-temp");
+    // What an import killed before its rename leaves: a temporary index of a process that is gone.
+    let stale = data.join(".index.bin.4000000000.tmp");
+    std::fs::write(&stale, vec![0u8; 17 * 1024]).expect("write");
+    let other = data.join("notes.tmp");
+    std::fs::write(&other, b"not ours").expect("write");
+    let mut out = Vec::new();
+    execute(
+        DataCommand::Import {
+            paths: vec![refdata.join("pos/cs-CMS-PlaceofServiceCodes.xml")],
+            force: false,
+        },
+        &data,
+        &mut out,
+    )
+    .expect("imports");
+    assert!(!stale.exists(), "the stale temp file is removed");
+    assert!(
+        other.exists(),
+        "files that are not claimls temp files are left alone"
+    );
+    assert!(data.join("index.bin").exists());
 }

@@ -21,6 +21,7 @@ fn import_all(name: &str) -> Option<(PathBuf, String)> {
     execute(
         DataCommand::Import {
             paths: vec![refdata],
+            force: false,
         },
         &data,
         &mut out,
@@ -42,6 +43,7 @@ fn import_summary_reports_the_counts() {
         "15095 MUE rows",
         "1012 payment limits",
         "52 codes",
+        "9000 add-on code edits for",
         "effective 2025-10-01 to 2025-12-31",
         "effective from 2026-01-01",
         "effective from 2026-04-01",
@@ -59,6 +61,10 @@ fn import_summary_reports_the_counts() {
     eprintln!("{status}");
     assert!(status.contains("editions in use"), "{status}");
     assert!(status.contains("HCPCS 2026 January"), "{status}");
+    assert!(
+        status.contains("NCCI add-on code edits 2026 Q2 (AOC_V2026Q2-MCR.xlsx) [from 2026-04-01]:"),
+        "{status}"
+    );
     assert!(
         status.contains("74719 ICD-10-CM entries") || status.contains("ICD-10-CM entries"),
         "{status}"
@@ -178,6 +184,175 @@ fn editions_are_chosen_by_date_of_service() {
 }
 
 #[test]
+fn addon_edits_come_from_the_imported_workbook() {
+    let Some((data, _)) = import_all("addons") else {
+        return;
+    };
+    let codes = CodeData::load_from(&data);
+    let edit = codes
+        .addon_primaries("96375", d("2026-05-12"))
+        .expect("96375 is an add-on code");
+    assert_eq!(
+        edit.source.name,
+        "NCCI add-on code edits 2026 Q2 (AOC_V2026Q2-MCR.xlsx)"
+    );
+    assert_eq!(
+        edit.primaries,
+        ["96360", "96365", "96374", "96409", "96413"]
+    );
+    // The imported file knows add-on codes the embedded rows do not.
+    assert!(codes.addon_primaries("0054T", d("2026-05-12")).is_some());
+    assert!(
+        CodeData::embedded()
+            .addon_primaries("0054T", None)
+            .is_none()
+    );
+    assert!(codes.addon_primaries("J9173", d("2026-05-12")).is_none());
+}
+
+#[test]
+fn a_code_billed_before_its_add_date_is_known_with_its_dates() {
+    let Some((data, _)) = import_all("add-date") else {
+        return;
+    };
+    let codes = CodeData::load_from(&data);
+    // November 2025: the edition in force (ASP October 2025) has no J3376 (added 2026-01-01);
+    // the January 2026 HCPCS file knows it with its add date.
+    let nov = d("2025-11-15");
+    let j3376 = codes
+        .code("J3376", nov)
+        .expect("J3376 from the January file");
+    assert_eq!(j3376.added, d("2026-01-01"));
+    assert!(!j3376.active_on(nov.expect("date")));
+    assert!(
+        codes
+            .code_edition("J3376", nov)
+            .is_some_and(|e| e.name.contains("HCPCS 2026 January")),
+        "{:?}",
+        codes.code_edition("J3376", nov)
+    );
+    // A code in the edition of the date is answered by it.
+    let may = d("2026-05-12");
+    assert!(
+        codes
+            .code_edition("J9173", may)
+            .is_some_and(|e| e.name.contains("MUE")),
+        "{:?}",
+        codes.code_edition("J9173", may)
+    );
+    assert!(codes.code("ZZZZ9", nov).is_none());
+}
+
+#[test]
+fn payment_limits_hold_only_within_their_quarter() {
+    use claimls_data::PaymentLimit;
+    let Some((data, _)) = import_all("quarter") else {
+        return;
+    };
+    let codes = CodeData::load_from(&data);
+    let quarter = "2025 Q4 (October 2025 ASP file)".to_string();
+    assert_eq!(
+        codes.payment_limit("J2350", d("2025-11-15")),
+        PaymentLimit::Known {
+            per_unit: "59.414".parse().expect("decimal"),
+            quarter: quarter.clone()
+        }
+    );
+    assert_eq!(
+        codes.payment_limit("J2350", d("2026-11-16")),
+        PaymentLimit::OutsideQuarter {
+            loaded: vec![quarter.clone()]
+        }
+    );
+    assert_eq!(
+        codes.payment_limit("J2350", d("2025-09-30")),
+        PaymentLimit::OutsideQuarter {
+            loaded: vec![quarter]
+        }
+    );
+    // J1300 was terminated before the quarter: not in the file.
+    assert_eq!(
+        codes.payment_limit("J1300", d("2025-11-15")),
+        PaymentLimit::NotPriced
+    );
+    assert_eq!(
+        CodeData::embedded().payment_limit("J2350", d("2025-11-15")),
+        PaymentLimit::OutsideQuarter { loaded: vec![] }
+    );
+}
+
+#[test]
+fn icd10_cm_editions_cover_their_fiscal_year_only() {
+    let Some((data, _)) = import_all("fiscal-year") else {
+        return;
+    };
+    let codes = CodeData::load_from(&data);
+    assert!(codes.icd10_complete(d("2025-10-01")));
+    assert!(codes.icd10_complete(d("2026-09-30")));
+    assert!(
+        !codes.icd10_complete(d("2026-10-01")),
+        "FY2027 is not loaded"
+    );
+    assert!(
+        !codes.icd10_complete(d("2025-09-30")),
+        "FY2025 is not loaded"
+    );
+    let april = codes
+        .diagnosis_edition(d("2026-05-12"))
+        .expect("the April update covers May");
+    assert!(april.name.contains("2026-04 update"), "{}", april.name);
+    let october = codes
+        .diagnosis_edition(d("2025-11-15"))
+        .expect("the FY2026 codes file covers November");
+    assert!(october.name.contains("FY2026 codes"), "{}", october.name);
+    assert!(codes.diagnosis_edition(d("2026-11-15")).is_none());
+}
+
+#[test]
+fn terminated_codes_name_their_successors_on_real_data() {
+    let Some((data, _)) = import_all("successors") else {
+        return;
+    };
+    let codes = CodeData::load_from(&data);
+    let may = d("2026-05-12");
+    let successor = |code: &str| {
+        codes
+            .code(code, may)
+            .unwrap_or_else(|| panic!("{code} in the file"))
+            .replaced_by
+            .clone()
+    };
+    assert_eq!(successor("J3370"), ["J3373"]);
+    assert_eq!(successor("J2796"), ["J2802"]);
+    assert_eq!(successor("J1300"), ["J1299"]);
+    // From the file's own cross-reference field.
+    assert_eq!(successor("C9014"), ["J0567"]);
+    // Ixifi was withdrawn: no successor code exists, none is named.
+    assert!(successor("Q5109").is_empty());
+    assert!(successor("J2350").is_empty());
+}
+
+#[test]
+fn lookup_names_the_file_and_quarter_that_answered() {
+    let Some((data, _)) = import_all("lookup") else {
+        return;
+    };
+    let codes = CodeData::load_from(&data);
+    let dx = claimls_lsp::lookup::render(&codes, "G35.A").expect("G35.A");
+    let footer = dx.lines().last().expect("a footer");
+    assert!(footer.starts_with("data: ICD-10-CM FY2026"), "{dx}");
+    assert!(!footer.contains("HCPCS"), "{dx}");
+    let j2350 = claimls_lsp::lookup::render(&codes, "J2350").expect("J2350");
+    assert!(
+        j2350.contains("Medicare payment limit: $59.414 per unit, 2025 Q4 (October 2025 ASP file)"),
+        "{j2350}"
+    );
+    let footer = j2350.lines().last().expect("a footer");
+    assert!(footer.contains("HCPCS 2026 January"), "{j2350}");
+    assert!(!footer.contains("ICD-10-CM"), "{j2350}");
+}
+
+#[test]
 fn completion_over_the_full_sets() {
     let Some((data, _)) = import_all("completion") else {
         return;
@@ -248,6 +423,7 @@ fn reimport_replaces_the_same_file_and_bumps_the_generation() {
     execute(
         DataCommand::Import {
             paths: vec![pos.clone()],
+            force: false,
         },
         &data,
         &mut out,
@@ -260,6 +436,7 @@ fn reimport_replaces_the_same_file_and_bumps_the_generation() {
     execute(
         DataCommand::Import {
             paths: vec![pos, mue],
+            force: false,
         },
         &data,
         &mut out,

@@ -53,7 +53,10 @@ async fn an_import_is_picked_up_without_a_restart() {
     let before = code_hover(&mut s, text).await;
     assert!(before.contains("embedded"), "{before}");
     let status = tokio::task::spawn_blocking(move || {
-        claimls::cli::data::run(DataCommand::Import { paths: vec![hcpcs] })
+        claimls::cli::data::run(DataCommand::Import {
+            paths: vec![hcpcs],
+            force: false,
+        })
     })
     .await
     .expect("import");

@@ -20,6 +20,7 @@ pub fn read_pricing(file: &str, name: &str, bytes: &[u8]) -> Result<Part, Import
     let limit = column(file, header, "Payment Limit")?;
     let mut out = Vec::new();
     for row in rows[header_at + 1..].iter().filter(|r| !r.is_blank()) {
+        aligned(file, header, row)?;
         let c = row.get(code);
         check_code(file, row, c)?;
         out.push(PriceRow {
@@ -70,6 +71,7 @@ pub fn read_crosswalk(file: &str, name: &str, bytes: &[u8]) -> Result<Part, Impo
     let units_pkg = column(file, header, "BILLUNITSPKG")?;
     let mut out = Vec::new();
     for row in rows[header_at + 1..].iter().filter(|r| !r.is_blank()) {
+        aligned(file, header, row)?;
         let c = row.get(code);
         check_code(file, row, c)?;
         let raw_ndc = row.get(ndc);
@@ -141,6 +143,40 @@ fn find_header<'a>(
         .ok_or_else(|| {
             ImportError::malformed(file, 1, format!("expected {what} within the first 40 rows"))
         })
+}
+
+/// A data row lines up with the header: it has a field for every named header column, and nothing
+/// in columns the header does not name. Columns are found by header name; a header with a column
+/// more (or less) than its rows would otherwise read every value from its neighbour's column (the
+/// co-insurance percentage as the payment limit).
+fn aligned(file: &str, header: &Record, row: &Record) -> Result<(), ImportError> {
+    let named = header
+        .fields
+        .iter()
+        .rposition(|f| !f.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    let filled = row
+        .fields
+        .iter()
+        .rposition(|f| !f.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    if row.fields.len() >= named && filled <= named {
+        return Ok(());
+    }
+    Err(ImportError::malformed(
+        file,
+        row.line,
+        format!(
+            "this row has {} fields, the header (line {}) names {named} columns: the columns do not \
+             line up, so no value can be read from the right column — use the file as CMS publishes it",
+            if filled > named {
+                filled
+            } else {
+                row.fields.len()
+            },
+            header.line
+        ),
+    ))
 }
 
 fn column(file: &str, header: &Record, name: &str) -> Result<usize, ImportError> {

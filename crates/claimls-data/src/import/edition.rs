@@ -14,8 +14,8 @@ use super::{
     parse_dosage,
 };
 use crate::{
-    Code, CodeKind, CodeSet, Completeness, Container, DiagnosisTable, Drug, Edition, Modifier,
-    ModifierKind, Mue, PlaceOfService, Presentation, Product,
+    AddOnTable, Code, CodeKind, CodeSet, Completeness, Container, DiagnosisTable, Drug, Edition,
+    Modifier, ModifierKind, Mue, PlaceOfService, Presentation, Product,
 };
 use claimls_model::{Date, Quantity};
 use rust_decimal::Decimal;
@@ -81,6 +81,28 @@ pub fn take_tables(parts: &mut Vec<Part>) -> Vec<DiagnosisTable> {
                 until: edition.until,
                 records,
             }),
+        }
+    }
+    *parts = rest;
+    tables.sort_by_key(|t| t.edition.effective);
+    tables
+}
+
+/// Take the NCCI add-on code parts out of `parts` as tables.
+pub fn take_addons(parts: &mut Vec<Part>) -> Vec<AddOnTable> {
+    let mut tables = Vec::new();
+    let mut rest = Vec::with_capacity(parts.len());
+    for part in parts.drain(..) {
+        match part.records {
+            Records::AddOns(rows) => tables.push(AddOnTable::new(
+                Edition {
+                    name: part.name,
+                    effective: part.effective,
+                    until: part.until,
+                },
+                rows,
+            )),
+            records => rest.push(Part { records, ..part }),
         }
     }
     *parts = rest;
@@ -181,10 +203,7 @@ fn code_set(
             .map(|r| {
                 let is_priced =
                     prices.contains_key(r.code.as_str()) || ndcs.contains_key(r.code.as_str());
-                (
-                    r.code.clone(),
-                    code_from(r, embedded.codes.get(&r.code), is_priced),
-                )
+                (r.code.clone(), code_from(r, embedded, is_priced))
             })
             .collect();
         modifiers = mods
@@ -269,7 +288,8 @@ fn same_quantity(a: Quantity, b: Quantity) -> bool {
     a.ratio(b) == Some(Decimal::ONE)
 }
 
-fn code_from(r: &HcpcsRecord, curated: Option<&Code>, priced: bool) -> Code {
+fn code_from(r: &HcpcsRecord, embedded: &CodeSet, priced: bool) -> Code {
+    let curated = embedded.codes.get(&r.code);
     let first = r.code.as_bytes().first().copied().unwrap_or(b' ');
     let drug_letter = matches!(first, b'J' | b'Q');
     let candidate = drug_letter || priced || curated.is_some_and(|c| c.kind == CodeKind::Drug);
@@ -307,8 +327,23 @@ fn code_from(r: &HcpcsRecord, curated: Option<&Code>, priced: bool) -> Code {
         terminated: r.terminated,
         mue: curated.and_then(|c| c.mue),
         payment_limit: None,
-        replaced_by: curated.map(|c| c.replaced_by.clone()).unwrap_or_default(),
+        replaced_by: successors(r, curated, embedded),
     }
+}
+
+/// What replaces a terminated code: the curated successors (`hcpcs.toml`, then `successors.toml`),
+/// else the file's own cross-reference. A code in force names none.
+fn successors(r: &HcpcsRecord, curated: Option<&Code>, embedded: &CodeSet) -> Vec<String> {
+    if let Some(c) = curated.filter(|c| !c.replaced_by.is_empty()) {
+        return c.replaced_by.clone();
+    }
+    if let Some(s) = embedded.successors.get(&r.code) {
+        return s.clone();
+    }
+    if r.terminated.is_some() {
+        return r.cross_reference.clone();
+    }
+    Vec::new()
 }
 
 /// `Injection, durvalumab, 10 mg` → `durvalumab`: the field after the route word.

@@ -3,10 +3,14 @@
 //! Record identification code (column 11): `3` first line of a procedure code, `4` a continuation of
 //! its long description, `7` first line of a modifier, `8` a modifier continuation. Columns used
 //! (1-based, from the CMS record layout): code 1-5, sequence 6-10, RIC 11, long description 12-91,
-//! short description 92-119, added 269-276, action effective 277-284, termination 285-292.
+//! short description 92-119, cross-reference codes 205-229 (five of 5), added 269-276, action effective
+//! 277-284, termination 285-292.
 
 use super::{HcpcsRecord, ImportError, Part, Records};
 use claimls_model::Date;
+
+/// The length of a record (the CMS record layout), without its line end.
+const RECORD_LENGTH: usize = 320;
 
 /// Whether a first line looks like a HCPCS record.
 pub fn looks_like(line: &str) -> bool {
@@ -54,13 +58,16 @@ pub fn read(file: &str, name: &str, bytes: &[u8]) -> Result<Part, ImportError> {
         let long = line[11..91].trim_end();
         match ric {
             b'3' | b'7' => {
-                if b.len() < 292 {
+                // Every record has all 320 columns (CMS's own file has one longer line, never a
+                // shorter one): a shorter record is a file cut inside it.
+                if b.len() < RECORD_LENGTH {
                     return Err(ImportError::malformed(
                         file,
                         line_no,
                         format!(
-                            "the record for {code} is {} characters long; a HCPCS record has 320 columns \
-                             (dates in 269-292) — the file looks truncated",
+                            "the record for {code} is {} characters long; a HCPCS record has \
+                             {RECORD_LENGTH} columns (dates in 269-292) — the file is truncated inside this \
+                             record; download it again",
                             b.len()
                         ),
                     ));
@@ -106,6 +113,13 @@ pub fn read(file: &str, name: &str, bytes: &[u8]) -> Result<Part, ImportError> {
                         &line[284..292],
                         "termination date (columns 285-292)",
                     )?,
+                    cross_reference: line.as_bytes()[204..229]
+                        .chunks(5)
+                        .filter_map(|c| std::str::from_utf8(c).ok())
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_ascii_uppercase)
+                        .collect(),
                 };
                 if ric == b'3' {
                     codes.push(record);
@@ -114,6 +128,18 @@ pub fn read(file: &str, name: &str, bytes: &[u8]) -> Result<Part, ImportError> {
                 }
             }
             b'4' | b'8' => {
+                if b.len() < RECORD_LENGTH {
+                    return Err(ImportError::malformed(
+                        file,
+                        line_no,
+                        format!(
+                            "the continuation record for {code} is {} characters long; a HCPCS record \
+                             has {RECORD_LENGTH} columns — the file is truncated inside this record; download \
+                             it again",
+                            b.len()
+                        ),
+                    ));
+                }
                 let list = if ric == b'4' {
                     &mut codes
                 } else {

@@ -4,6 +4,7 @@
 
 use super::{DiagnosisRow, ImportError, Part, Records};
 use claimls_model::Date;
+use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
 /// `A000    Cholera due to …`: a code of 3–7 letters/digits, spaces, a title.
@@ -96,6 +97,7 @@ pub fn read_tabular(file: &str, name: &str, bytes: &[u8]) -> Result<Part, Import
     let mut version: Option<i32> = None;
     let mut extension: Option<char> = None;
     let mut progress = super::Progress::new(name, text.len());
+    let mut leaf = String::new();
     loop {
         let event = reader.read_event().map_err(|e| {
             ImportError::malformed(
@@ -107,7 +109,8 @@ pub fn read_tabular(file: &str, name: &str, bytes: &[u8]) -> Result<Part, Import
         progress.update(usize::try_from(reader.buffer_position()).unwrap_or(0));
         match event {
             Event::Start(e) => {
-                let tag = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let tag = e.name().as_ref().to_string();
+                leaf.clear();
                 match tag.as_str() {
                     "diag" => {
                         if let Some(parent) = diags.last_mut() {
@@ -125,50 +128,61 @@ pub fn read_tabular(file: &str, name: &str, bytes: &[u8]) -> Result<Part, Import
                             .try_get_attribute("char")
                             .ok()
                             .flatten()
-                            .and_then(|a| a.unescape_value().ok())
+                            .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok())
                             .and_then(|v| v.chars().next());
                     }
                     _ => {}
                 }
                 elements.push(tag);
             }
-            Event::Text(t) => {
-                let value = t.unescape().map_err(|e| {
-                    ImportError::malformed(
+            // The text of a leaf element arrives in pieces: text runs and, between them, entity and
+            // character references (`&amp;`, `&#233;`). It is taken whole when the element ends.
+            Event::Text(t) => leaf.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c.to_string()),
+                    Ok(None) => quick_xml::escape::resolve_predefined_entity(&r.xml10_content())
+                        .map(str::to_string),
+                    Err(_) => None,
+                };
+                let Some(resolved) = resolved else {
+                    return Err(ImportError::malformed(
                         file,
                         line_at(reader.buffer_position()),
-                        format!("bad XML text ({e})"),
-                    )
-                })?;
-                let parent = elements
-                    .get(elements.len().saturating_sub(2))
-                    .map(String::as_str);
-                match (elements.last().map(String::as_str), parent) {
-                    (Some("name"), Some("diag")) => {
-                        if let Some(d) = diags.last_mut() {
-                            d.name.push_str(value.trim());
-                        }
-                    }
-                    (Some("desc"), Some("diag")) => {
-                        if let Some(d) = diags.last_mut() {
-                            d.desc.push_str(value.trim());
-                        }
-                    }
-                    (Some("extension"), _) => {
-                        if let (Some(c), Some(d)) = (extension, diags.last_mut())
-                            && let Some(seven) = d.seven.as_mut()
-                        {
-                            seven.push((c, value.trim().to_string()));
-                        }
-                    }
-                    (Some("version"), Some("ICD10CM.tabular")) => {
-                        version = value.trim().parse().ok()
-                    }
-                    _ => {}
-                }
+                        format!(
+                            "unknown XML reference &{}; — the tabular list uses only the predefined \
+                             entities and character references",
+                            super::escaped(&r.xml10_content())
+                        ),
+                    ));
+                };
+                leaf.push_str(&resolved);
             }
             Event::End(_) => {
                 let Some(tag) = elements.pop() else { continue };
+                let value = std::mem::take(&mut leaf);
+                let value = value.trim();
+                match (tag.as_str(), elements.last().map(String::as_str)) {
+                    ("name", Some("diag")) => {
+                        if let Some(d) = diags.last_mut() {
+                            d.name.push_str(value);
+                        }
+                    }
+                    ("desc", Some("diag")) => {
+                        if let Some(d) = diags.last_mut() {
+                            d.desc.push_str(value);
+                        }
+                    }
+                    ("extension", _) => {
+                        if let (Some(c), Some(d)) = (extension, diags.last_mut())
+                            && let Some(seven) = d.seven.as_mut()
+                        {
+                            seven.push((c, value.to_string()));
+                        }
+                    }
+                    ("version", Some("ICD10CM.tabular")) => version = value.parse().ok(),
+                    _ => {}
+                }
                 if tag != "diag" {
                     continue;
                 }

@@ -13,11 +13,12 @@ pub mod fetch;
 mod hcpcs;
 mod icd10cm;
 mod mue;
+mod ncci;
 mod pos;
 mod progress;
 
 pub use billing_unit::{parse_billing_unit, parse_dosage};
-pub use edition::{Built, build_editions, build_sets, take_tables};
+pub use edition::{Built, build_editions, build_sets, take_addons, take_tables};
 
 pub use crate::diagnosis_table::{DiagnosisRef, PackedDiagnoses};
 use claimls_model::Date;
@@ -65,10 +66,12 @@ pub enum PartKind {
     Icd10Codes,
     Icd10Tabular,
     PlaceOfService,
+    /// The NCCI add-on code edits (`AOC_V2026Q2-MCR.xlsx`).
+    AddOnCodes,
 }
 
 impl PartKind {
-    pub const ALL: [PartKind; 7] = [
+    pub const ALL: [PartKind; 8] = [
         PartKind::Hcpcs,
         PartKind::AspPricing,
         PartKind::AspCrosswalk,
@@ -76,6 +79,7 @@ impl PartKind {
         PartKind::Icd10Codes,
         PartKind::Icd10Tabular,
         PartKind::PlaceOfService,
+        PartKind::AddOnCodes,
     ];
 
     pub fn label(self) -> &'static str {
@@ -87,6 +91,7 @@ impl PartKind {
             PartKind::Icd10Codes => "ICD-10-CM codes",
             PartKind::Icd10Tabular => "ICD-10-CM tabular",
             PartKind::PlaceOfService => "place of service",
+            PartKind::AddOnCodes => "NCCI add-on code edits",
         }
     }
 
@@ -99,6 +104,7 @@ impl PartKind {
             PartKind::Icd10Codes => 5,
             PartKind::Icd10Tabular => 6,
             PartKind::PlaceOfService => 7,
+            PartKind::AddOnCodes => 8,
         }
     }
 
@@ -116,6 +122,9 @@ pub struct HcpcsRecord {
     pub added: Option<Date>,
     pub action_effective: Option<Date>,
     pub terminated: Option<Date>,
+    /// HCPCS cross-reference codes (record layout field 15, columns 205-229, up to five): where a
+    /// deleted code, or one not valid for Medicare, is crosswalked to.
+    pub cross_reference: Vec<String>,
 }
 
 /// One row of the ASP payment-limit file.
@@ -151,6 +160,26 @@ pub struct MueRow {
     pub indicator: u8,
 }
 
+/// One row of the NCCI add-on code file: an add-on code and one of its primary codes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddOnRow {
+    pub kind: crate::AddOnKind,
+    /// The add-on code (`96415`).
+    pub addon: String,
+    /// Last date of service of the add-on code itself, when it was deleted (`AOC_DelDT`).
+    pub addon_deleted: Option<Date>,
+    /// A primary code (`96413`); `CCCCC` for contractor-defined primaries.
+    pub primary: String,
+    /// Last date of service of the primary code, when it was deleted (`Primary_Code_DelDT`).
+    pub primary_deleted: Option<Date>,
+    /// First date of service of this edit (`AOC_Edit_EffDT`).
+    pub effective: Option<Date>,
+    /// Last date of service of this edit, when it was deleted (`AOC_Edit_DelDT`).
+    pub deleted: Option<Date>,
+    /// `Special_Instruction_Notes` (`96360 (Practitioner Only)`).
+    pub note: Option<String>,
+}
+
 /// One ICD-10-CM entry as read: a billable code, or (tabular XML) a header.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiagnosisRow {
@@ -173,6 +202,7 @@ pub enum Records {
     Icd10Codes(PackedDiagnoses),
     Icd10Tabular(PackedDiagnoses),
     PlaceOfService(Vec<(String, String)>),
+    AddOns(Vec<AddOnRow>),
 }
 
 impl DiagnosisRow {
@@ -192,6 +222,38 @@ impl Records {
             Records::Icd10Codes(_) => PartKind::Icd10Codes,
             Records::Icd10Tabular(_) => PartKind::Icd10Tabular,
             Records::PlaceOfService(_) => PartKind::PlaceOfService,
+            Records::AddOns(_) => PartKind::AddOnCodes,
+        }
+    }
+
+    /// How many records the file holds (codes of a HCPCS file, rows of the others), for the sanity
+    /// check against the edition it replaces.
+    pub fn len(&self) -> usize {
+        match self {
+            Records::Hcpcs { codes, .. } => codes.len(),
+            Records::AspPricing(r) => r.len(),
+            Records::AspCrosswalk(r) => r.len(),
+            Records::Mue(r) => r.len(),
+            Records::Icd10Codes(r) | Records::Icd10Tabular(r) => r.len(),
+            Records::PlaceOfService(r) => r.len(),
+            Records::AddOns(r) => r.len(),
+        }
+    }
+
+    /// Whether the file holds no records.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// What the records are called in messages: `codes`, `payment limits`.
+    pub fn noun(&self) -> &'static str {
+        match self {
+            Records::Hcpcs { .. } | Records::PlaceOfService(_) => "codes",
+            Records::AspPricing(_) => "payment limits",
+            Records::AspCrosswalk(_) => "NDC rows",
+            Records::Mue(_) => "MUE rows",
+            Records::Icd10Codes(_) | Records::Icd10Tabular(_) => "ICD-10-CM entries",
+            Records::AddOns(_) => "add-on code edits",
         }
     }
 
@@ -210,6 +272,16 @@ impl Records {
                 format!("{billable} billable codes, {} headers", r.len() - billable)
             }
             Records::PlaceOfService(r) => format!("{} codes", r.len()),
+            Records::AddOns(r) => {
+                let mut codes: Vec<&str> = r.iter().map(|e| e.addon.as_str()).collect();
+                codes.sort_unstable();
+                codes.dedup();
+                format!(
+                    "{} add-on code edits for {} add-on codes",
+                    r.len(),
+                    codes.len()
+                )
+            }
         }
     }
 }
@@ -253,7 +325,8 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<Found, ImportError> {
                     file: path.display().to_string(),
                     message: "not an official file claimls reads: expected a HCPCS Level II file (zip or \
                               fixed-width txt), an ASP pricing or crosswalk CSV, a practitioner MUE CSV, \
-                              an ICD-10-CM codes txt or tabular XML, or the place-of-service code system"
+                              an ICD-10-CM codes txt or tabular XML, the place-of-service code system, or the NCCI \
+                              add-on code workbook"
                         .into(),
                 });
             }
@@ -291,34 +364,82 @@ fn read_dir(dir: &Path, found: &mut Found) -> Result<(), ImportError> {
 /// Read one file (plain, gzip or zip). An empty result means the content is not a format claimls
 /// reads; a recognised file with bad content is an error.
 pub fn read_file(path: &Path) -> Result<Vec<Part>, ImportError> {
-    let display = path.display().to_string();
+    // A file found in a folder is named by the folder's listing: escaped like any name from a file.
+    let display = escaped(&path.display().to_string());
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
         file: display.clone(),
         source,
     })?;
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| escaped(&n.to_string_lossy()))
         .unwrap_or_else(|| display.clone());
     read_bytes(&display, &name, bytes)
 }
 
+/// The most one file may unpack to, over all its gzip layers and zip members together: 64 MiB. The
+/// official files unpack to 10 MB at most (the ICD-10-CM tabular XML); a file that unpacks to more is
+/// refused before it is all in memory.
+pub const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
+/// How many container layers (gzip, zip) one file may nest: a zip of gzip files is two.
+pub const MAX_NESTING: usize = 3;
+/// Past this much unpacked data, a layer that unpacks to more than [`MAX_RATIO`] times its compressed
+/// size is refused: text compresses about 10 to 30 times, a decompression bomb a thousand times.
+const RATIO_CHECK_AFTER: u64 = 8 * 1024 * 1024;
+const MAX_RATIO: u64 = 200;
+
+/// What is left of the unpacking allowance of one file.
+struct Unpack {
+    remaining: u64,
+    depth: usize,
+}
+
 /// Read file content already in memory; `display` names it in errors, `name` is its file name (used
-/// for the edition when the content carries no date).
+/// for the edition when the content carries no date). Compressed content is unpacked within
+/// [`MAX_UNPACKED_BYTES`] and [`MAX_NESTING`].
 pub fn read_bytes(display: &str, name: &str, bytes: Vec<u8>) -> Result<Vec<Part>, ImportError> {
+    let mut unpack = Unpack {
+        remaining: MAX_UNPACKED_BYTES,
+        depth: 0,
+    };
+    read_content(display, name, bytes, &mut unpack)
+}
+
+fn read_content(
+    display: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    unpack: &mut Unpack,
+) -> Result<Vec<Part>, ImportError> {
+    let container = bytes.starts_with(&[0x1f, 0x8b]) || bytes.starts_with(b"PK\x03\x04");
+    if container && unpack.depth >= MAX_NESTING {
+        return Err(ImportError::Unrecognised {
+            file: display.to_string(),
+            message: format!(
+                "compressed more than {MAX_NESTING} layers deep (zip or gzip inside each other); the \
+                 official files are at most a zip of files — unpack it and import what is inside"
+            ),
+        });
+    }
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes.as_slice())
-            .read_to_end(&mut out)
-            .map_err(|e| ImportError::Unrecognised {
-                file: display.to_string(),
-                message: format!("the gzip data is damaged or truncated ({e}); download it again"),
-            })?;
+        let consumed = std::rc::Rc::new(std::cell::Cell::new(0u64));
+        let input = Counted {
+            inner: bytes.as_slice(),
+            count: consumed.clone(),
+        };
+        let decoder = flate2::read::MultiGzDecoder::new(input);
+        let out = read_bounded(display, decoder, &|| consumed.get(), unpack, "gzip")?;
         let inner = name.strip_suffix(".gz").unwrap_or(name);
-        return read_bytes(display, inner, out);
+        unpack.depth += 1;
+        let parts = read_content(display, inner, out, unpack);
+        unpack.depth -= 1;
+        return parts;
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return read_zip(display, bytes);
+        unpack.depth += 1;
+        let parts = read_zip(display, name, bytes, unpack);
+        unpack.depth -= 1;
+        return parts;
     }
     let Some(format) = detect(&bytes, name) else {
         return Ok(Vec::new());
@@ -336,43 +457,178 @@ pub fn read_bytes(display: &str, name: &str, bytes: Vec<u8>) -> Result<Vec<Part>
     Ok(vec![part])
 }
 
-fn read_zip(display: &str, bytes: Vec<u8>) -> Result<Vec<Part>, ImportError> {
+/// A reader that counts the bytes taken from it (the compressed input a decoder has consumed).
+struct Counted<'a> {
+    inner: &'a [u8],
+    count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Unpack a stream within what is left of the allowance, refusing a bomb as soon as it shows:
+/// `compressed` tells how much compressed input has been consumed so far.
+fn read_bounded(
+    display: &str,
+    mut reader: impl Read,
+    compressed: &dyn Fn() -> u64,
+    unpack: &mut Unpack,
+    what: &str,
+) -> Result<Vec<u8>, ImportError> {
+    let mut out: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = reader
+            .read(&mut chunk)
+            .map_err(|e| ImportError::Unrecognised {
+                file: display.to_string(),
+                message: format!(
+                    "the {what} data is damaged or truncated ({}); download it again",
+                    escaped(&e.to_string())
+                ),
+            })?;
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&chunk[..n]);
+        let total = out.len() as u64;
+        let compressed = compressed();
+        if total > unpack.remaining {
+            return Err(too_large(display, total, compressed));
+        }
+        if total > RATIO_CHECK_AFTER && total / compressed.max(1) > MAX_RATIO {
+            return Err(ImportError::Unrecognised {
+                file: display.to_string(),
+                message: format!(
+                    "refused: {} of {what} data unpacked to more than {} ({}x, still growing) — a \
+                     decompression bomb, not an official file",
+                    megabytes(compressed),
+                    megabytes(total),
+                    total / compressed.max(1)
+                ),
+            });
+        }
+    }
+    unpack.remaining -= out.len() as u64;
+    Ok(out)
+}
+
+fn too_large(display: &str, total: u64, compressed: u64) -> ImportError {
+    ImportError::Unrecognised {
+        file: display.to_string(),
+        message: format!(
+            "refused: {} compressed unpacks to more than {} (at least {}); the official files unpack to \
+             10 MB at most",
+            megabytes(compressed),
+            megabytes(MAX_UNPACKED_BYTES),
+            megabytes(total)
+        ),
+    }
+}
+
+/// `1.1 MB`, `33 KB`.
+fn megabytes(bytes: u64) -> String {
+    if bytes < 100_000 {
+        return format!("{} KB", bytes.div_ceil(1000));
+    }
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+fn read_zip(
+    display: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    unpack: &mut Unpack,
+) -> Result<Vec<Part>, ImportError> {
     let damaged = |e: zip::result::ZipError| ImportError::Unrecognised {
         file: display.to_string(),
-        message: format!("the zip archive is damaged or truncated ({e}); download it again"),
+        message: format!(
+            "the zip archive is damaged or truncated ({}); download it again",
+            escaped(&e.to_string())
+        ),
     };
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(damaged)?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).map_err(damaged)?;
+    if archive.index_for_name("xl/workbook.xml").is_some() {
+        return read_workbook(display, name, &mut archive, &bytes, unpack);
+    }
     let mut parts = Vec::new();
     for i in 0..archive.len() {
-        let mut member = archive.by_index(i).map_err(damaged)?;
+        let member = archive.by_index(i).map_err(damaged)?;
         if member.is_dir() {
             continue;
         }
-        let member_name = member.name().to_string();
+        let member_name = escaped(member.name());
         let lower = member_name.to_ascii_lowercase();
-        // Spreadsheets duplicate the txt/csv members; claimls reads the text forms.
-        if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".pdf") {
+        if lower.ends_with(".pdf") {
             continue;
         }
-        let mut content = Vec::new();
-        member
-            .read_to_end(&mut content)
-            .map_err(|e| ImportError::Unrecognised {
-                file: format!("{display}:{member_name}"),
-                message: format!("cannot unpack this member ({e}); download the archive again"),
-            })?;
+        let file = format!("{display}:{member_name}");
+        let compressed = member.compressed_size();
+        if member.size() > unpack.remaining {
+            return Err(too_large(&file, member.size(), compressed));
+        }
+        if member.size() > RATIO_CHECK_AFTER && member.size() / compressed.max(1) > MAX_RATIO {
+            return Err(ImportError::Unrecognised {
+                file,
+                message: format!(
+                    "refused: {} compressed says it unpacks to {} ({}x) — a decompression bomb, not an \
+                     official file",
+                    megabytes(compressed),
+                    megabytes(member.size()),
+                    member.size() / compressed.max(1)
+                ),
+            });
+        }
+        // The member's own sizes are checked above; what it really unpacks to is checked as it goes
+        // (against its whole compressed size: a zip member cannot say how much it has consumed).
+        let content = read_bounded(&file, member, &|| compressed, unpack, "zip member")?;
         let short = member_name
             .rsplit('/')
             .next()
             .unwrap_or(&member_name)
             .to_string();
-        parts.extend(read_bytes(
-            &format!("{display}:{member_name}"),
-            &short,
-            content,
-        )?);
+        parts.extend(read_content(&file, &short, content, unpack)?);
     }
     Ok(parts)
+}
+
+/// A spreadsheet: claimls reads one, the NCCI add-on code file (recognised by its header in the
+/// workbook's shared strings before the workbook is opened). Any other spreadsheet (the HCPCS zip
+/// carries `.xlsx` copies of its txt members) is not read.
+fn read_workbook(
+    display: &str,
+    name: &str,
+    archive: &mut zip::ZipArchive<std::io::Cursor<&Vec<u8>>>,
+    bytes: &[u8],
+    unpack: &mut Unpack,
+) -> Result<Vec<Part>, ImportError> {
+    let mut declared: u64 = 0;
+    for i in 0..archive.len() {
+        if let Ok(m) = archive.by_index_raw(i) {
+            declared = declared.saturating_add(m.size());
+        }
+    }
+    if declared > unpack.remaining {
+        return Err(too_large(display, declared, bytes.len() as u64));
+    }
+    if let Ok(strings) = archive.by_name("xl/sharedStrings.xml") {
+        let compressed = strings.compressed_size();
+        let mut probe = Unpack {
+            remaining: unpack.remaining,
+            depth: unpack.depth,
+        };
+        let text = read_bounded(display, strings, &|| compressed, &mut probe, "spreadsheet")?;
+        if !text.windows(11).any(|w| w == b"Add-On_Code") {
+            return Ok(Vec::new());
+        }
+    }
+    unpack.remaining -= declared;
+    Ok(ncci::read(display, name, bytes)?.into_iter().collect())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -518,3 +774,20 @@ pub(crate) fn parse_effective_period(text: &str) -> Option<(Date, Option<Date>)>
 }
 
 pub(crate) use progress::Progress;
+
+/// A name or text taken from a file (a zip member name, an XML reference), made safe to print: control
+/// characters (terminal escape sequences among them) and other invisible characters are written as
+/// `\u{1b}`-style escapes, so nothing a file holds can drive the user's terminal.
+pub fn escaped(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -3,6 +3,7 @@
 
 use super::{ImportError, Part, Records};
 use claimls_model::Date;
+use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
 pub fn read(file: &str, name: &str, bytes: &[u8]) -> Result<Part, ImportError> {
@@ -26,13 +27,13 @@ pub fn read(file: &str, name: &str, bytes: &[u8]) -> Result<Part, ImportError> {
             e.try_get_attribute("value")
                 .ok()
                 .flatten()
-                .and_then(|a| a.unescape_value().ok())
+                .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok())
                 .map(|v| v.into_owned())
         };
         match event {
             Event::Start(e) => {
                 open += 1;
-                if e.name().as_ref() == b"concept" {
+                if e.name().as_ref() == "concept" {
                     depth_in_concept = open;
                     current = Some((String::new(), String::new()));
                 }
@@ -42,16 +43,16 @@ pub fn read(file: &str, name: &str, bytes: &[u8]) -> Result<Part, ImportError> {
                 if let Some((code, display)) = current.as_mut().filter(|_| depth_in_concept == open)
                 {
                     match tag.as_ref() {
-                        b"code" => *code = value_of(&e).unwrap_or_default(),
-                        b"display" => *display = value_of(&e).unwrap_or_default(),
+                        "code" => *code = value_of(&e).unwrap_or_default(),
+                        "display" => *display = value_of(&e).unwrap_or_default(),
                         _ => {}
                     }
-                } else if tag.as_ref() == b"version" && current.is_none() && version.is_none() {
+                } else if tag.as_ref() == "version" && current.is_none() && version.is_none() {
                     version = value_of(&e);
                 }
             }
             Event::End(e) => {
-                if e.name().as_ref() == b"concept" && open == depth_in_concept {
+                if e.name().as_ref() == "concept" && open == depth_in_concept {
                     if let Some((code, display)) = current.take() {
                         if code.len() != 2
                             || !code.bytes().all(|b| b.is_ascii_digit())

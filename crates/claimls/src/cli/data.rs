@@ -11,7 +11,13 @@ use std::process::ExitCode;
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {
     /// Import official CMS/CDC files (files or folders; formats recognised from content).
-    Import { paths: Vec<PathBuf> },
+    Import {
+        paths: Vec<PathBuf>,
+        /// Import even when a file holds far fewer records than the edition it replaces (less than
+        /// 80%): without it such a file is refused as cut short.
+        #[arg(long)]
+        force: bool,
+    },
     /// List the editions in use, with counts and effective periods.
     Status,
     /// Download the current official files and import them.
@@ -42,6 +48,8 @@ pub enum DataError {
     Download(#[from] FetchError),
     #[error("{url}: expected the {expected} file, got something else; check the address")]
     UnexpectedFile { url: String, expected: String },
+    #[error("{file}: refused: {message}")]
+    TooFewRecords { file: String, message: String },
     #[error("cannot write the summary: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -64,15 +72,19 @@ pub fn run(cmd: DataCommand) -> ExitCode {
 /// Run a `data` command against the data directory `dir`, writing the summary to `out`.
 pub fn execute(cmd: DataCommand, dir: &Path, out: &mut dyn Write) -> Result<(), DataError> {
     match cmd {
-        DataCommand::Import { paths } => {
+        DataCommand::Import { paths, force } => {
             if paths.is_empty() {
                 return Err(DataError::NothingToImport);
             }
             let found = import::read_paths(&paths)?;
             for s in &found.skipped {
-                writeln!(out, "skipped {s}: not an official file claimls reads")?;
+                writeln!(
+                    out,
+                    "skipped {}: not an official file claimls reads",
+                    import::escaped(s)
+                )?;
             }
-            import_parts(found.parts, dir, out)
+            import_parts(found.parts, dir, out, force)
         }
         DataCommand::Status => status(dir, out),
         DataCommand::Fetch { from } => {
@@ -82,13 +94,64 @@ pub fn execute(cmd: DataCommand, dir: &Path, out: &mut dyn Write) -> Result<(), 
                     .filter(|b| !b.is_empty())
             });
             let parts = fetch(base.as_deref(), out)?;
-            import_parts(parts, dir, out)
+            import_parts(parts, dir, out, false)
         }
     }
 }
 
+/// A new file holding less than this share of the records of the edition it replaces is refused
+/// (unless `--force`): quarterly editions change by a few percent, a cut file by much more.
+const MIN_SHARE_PERCENT: usize = 80;
+
+/// Refuse a part that holds far fewer records than the stored edition it replaces (the same kind and
+/// date, else the newest stored one of its kind before it).
+fn check_counts(stored: &[Part], new: &[Part]) -> Result<(), DataError> {
+    for part in new {
+        let replaced = stored
+            .iter()
+            .filter(|s| s.kind() == part.kind())
+            .filter(|s| s.effective <= part.effective)
+            .max_by_key(|s| s.effective);
+        let Some(old) = replaced else { continue };
+        let (n, was) = (part.records.len(), old.records.len());
+        if n * 100 < was * MIN_SHARE_PERCENT {
+            return Err(DataError::TooFewRecords {
+                file: part.name.clone(),
+                message: format!(
+                    "{} {noun} would replace {} {noun} of {} — less than {MIN_SHARE_PERCENT}%, the file \
+                     looks cut short. Download it again, or import with `claimls data import --force` if \
+                     the edition really is that much smaller",
+                    thousands(n),
+                    thousands(was),
+                    old.name,
+                    noun = part.records.noun()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `8623` → `8,623`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Validate, summarise and store parts read from official files.
-fn import_parts(parts: Vec<Part>, dir: &Path, out: &mut dyn Write) -> Result<(), DataError> {
+fn import_parts(
+    parts: Vec<Part>,
+    dir: &Path,
+    out: &mut dyn Write,
+    force: bool,
+) -> Result<(), DataError> {
     if parts.is_empty() {
         return Err(DataError::NothingToImport);
     }
@@ -102,6 +165,9 @@ fn import_parts(parts: Vec<Part>, dir: &Path, out: &mut dyn Write) -> Result<(),
             Vec::new()
         }
     };
+    if !force {
+        check_counts(&stored, &parts)?;
+    }
     let merged = store::merge(stored, parts);
     let built = build_editions(&merged, &claimls_data::CodeSet::embedded());
     if !built.warnings.is_empty() {
@@ -176,6 +242,18 @@ fn status(dir: &Path, out: &mut dyn Write) -> Result<(), DataError> {
             "  {} [{from}]: {} ICD-10-CM entries",
             t.edition.name,
             t.len()
+        )?;
+    }
+    for t in data.addon_tables() {
+        let from = t
+            .edition
+            .effective
+            .map_or("any date".to_string(), |d| format!("from {d}"));
+        writeln!(
+            out,
+            "  {} [{from}]: {} add-on codes",
+            t.edition.name,
+            t.edits.len()
         )?;
     }
     writeln!(
