@@ -144,10 +144,15 @@ export default grammar({
 
     pos_statement: $ => seq(kw($, 'pos'), field('code', $._value)),
 
+    // The value fields of `dx`, `admin` and `line` are optional here (the lowering says what is
+    // missing): when required, a bare `dx`, `admin` or `line` made error recovery skip the newline
+    // and read the next line (a `claim` line included) as its value, so a claim vanished.
     dx_statement: $ => seq(
       kw($, 'dx'),
-      optional(field('letter', $.word)),
-      field('code', $._value),
+      optional(seq(
+        optional(field('letter', $.word)),
+        field('code', $._value),
+      )),
     ),
 
     order_statement: $ => seq(
@@ -179,7 +184,7 @@ export default grammar({
 
     admin_statement: $ => seq(
       kw($, 'admin'),
-      field('drug', choice($.drug_name, $.string)),
+      optional(field('drug', choice($.drug_name, $.string))),
     ),
 
     drug_name: $ => repeat1($.word),
@@ -236,8 +241,10 @@ export default grammar({
 
     line_statement: $ => seq(
       kw($, 'line'),
-      field('code', $._value),
-      repeat(field('modifier', $.word)),
+      optional(seq(
+        field('code', $._value),
+        repeat(field('modifier', $.word)),
+      )),
       repeat(choice(
         $.units_clause,
         $.dx_clause,

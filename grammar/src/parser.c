@@ -7,7 +7,7 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 119
+#define STATE_COUNT 120
 #define LARGE_STATE_COUNT 7
 #define SYMBOL_COUNT 87
 #define ALIAS_COUNT 0
@@ -725,20 +725,20 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [22] = {.index = 28, .length = 2},
   [23] = {.index = 30, .length = 2},
   [24] = {.index = 32, .length = 1},
-  [25] = {.index = 33, .length = 2},
-  [26] = {.index = 35, .length = 3},
-  [27] = {.index = 38, .length = 2},
-  [28] = {.index = 40, .length = 2},
-  [29] = {.index = 42, .length = 3},
-  [30] = {.index = 45, .length = 3},
-  [31] = {.index = 48, .length = 1},
-  [32] = {.index = 49, .length = 1},
+  [25] = {.index = 33, .length = 1},
+  [26] = {.index = 34, .length = 1},
+  [27] = {.index = 35, .length = 2},
+  [28] = {.index = 37, .length = 3},
+  [29] = {.index = 40, .length = 2},
+  [30] = {.index = 42, .length = 2},
+  [31] = {.index = 44, .length = 3},
+  [32] = {.index = 47, .length = 3},
   [33] = {.index = 50, .length = 2},
   [34] = {.index = 52, .length = 2},
   [35] = {.index = 54, .length = 2},
   [36] = {.index = 56, .length = 2},
-  [37] = {.index = 58, .length = 3},
-  [38] = {.index = 61, .length = 2},
+  [37] = {.index = 58, .length = 2},
+  [38] = {.index = 60, .length = 3},
   [39] = {.index = 63, .length = 3},
 };
 
@@ -799,55 +799,55 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 1},
   [32] =
-    {field_modifier, 0},
+    {field_pointer, 1},
   [33] =
+    {field_value, 1},
+  [34] =
+    {field_modifier, 0},
+  [35] =
     {field_code, 1},
     {field_modifier, 2, .inherited = true},
-  [35] =
+  [37] =
     {field_date, 1},
     {field_signer, 3},
     {field_status, 2},
-  [38] =
+  [40] =
     {field_from, 3},
     {field_number, 1},
-  [40] =
+  [42] =
     {field_number, 1},
     {field_to, 3},
-  [42] =
+  [44] =
     {field_date, 3},
     {field_outcome, 2},
     {field_treatment, 1},
-  [45] =
+  [47] =
     {field_amount, 1},
     {field_count, 3},
     {field_unit, 2},
-  [48] =
-    {field_pointer, 1},
-  [49] =
-    {field_value, 1},
   [50] =
-    {field_modifier, 0, .inherited = true},
-    {field_modifier, 1, .inherited = true},
-  [52] =
     {field_pointer, 1},
     {field_pointer, 2, .inherited = true},
-  [54] =
+  [52] =
     {field_ndc, 1},
     {field_quantity, 2},
-  [56] =
+  [54] =
     {field_ndc, 1},
     {field_unit, 2},
+  [56] =
+    {field_modifier, 0, .inherited = true},
+    {field_modifier, 1, .inherited = true},
   [58] =
-    {field_from, 3},
-    {field_number, 1},
-    {field_to, 5},
-  [61] =
     {field_pointer, 0, .inherited = true},
     {field_pointer, 1, .inherited = true},
-  [63] =
+  [60] =
     {field_ndc, 1},
     {field_quantity, 2},
     {field_unit, 3},
+  [63] =
+    {field_from, 3},
+    {field_number, 1},
+    {field_to, 5},
 };
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
@@ -978,6 +978,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [116] = 116,
   [117] = 117,
   [118] = 118,
+  [119] = 119,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -985,554 +986,563 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(48);
+      if (eof) ADVANCE(49);
       ADVANCE_MAP(
-        '\n', 49,
+        '\n', 50,
         '\r', 1,
-        '"', 9,
-        ',', 56,
-        '-', 12,
-        '.', 39,
-        'c', 89,
-        'n', 80,
-        'o', 94,
-        's', 90,
-        'u', 95,
+        '"', 10,
+        ',', 57,
+        '-', 13,
+        '.', 40,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        's', 91,
+        'u', 96,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(0);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        '\n', 49,
+        '\n', 50,
         '\r', 1,
-        '"', 9,
-        ',', 56,
-        '-', 12,
-        '.', 39,
-        'c', 89,
-        'n', 80,
-        'o', 94,
-        's', 90,
-        'u', 95,
+        '"', 10,
+        ',', 57,
+        '-', 13,
+        '.', 40,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        's', 91,
+        'u', 96,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(1);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 2:
-      if (lookahead == '\n') ADVANCE(49);
-      if (lookahead == '\r') ADVANCE(2);
-      if (lookahead == 'c') ADVANCE(89);
-      if (lookahead == 'n') ADVANCE(80);
-      if (lookahead == 'o') ADVANCE(94);
-      if (lookahead == 'u') ADVANCE(97);
+      ADVANCE_MAP(
+        '\n', 50,
+        '\r', 2,
+        '-', 13,
+        '.', 40,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        'u', 98,
+      );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(2);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 3:
-      ADVANCE_MAP(
-        '\n', 49,
-        '\r', 3,
-        ',', 56,
-        '-', 12,
-        '.', 39,
-        'c', 26,
-        'n', 17,
-        'o', 30,
-        's', 27,
-        'u', 31,
-      );
+      if (lookahead == '\n') ADVANCE(50);
+      if (lookahead == '\r') ADVANCE(3);
+      if (lookahead == 'c') ADVANCE(90);
+      if (lookahead == 'n') ADVANCE(81);
+      if (lookahead == 'o') ADVANCE(95);
+      if (lookahead == 'u') ADVANCE(98);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(3);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 4:
-      if (lookahead == '\n') ADVANCE(49);
-      if (lookahead == '\r') ADVANCE(4);
-      if (lookahead == '-') ADVANCE(12);
-      if (lookahead == '.') ADVANCE(39);
-      if (('\t' <= lookahead && lookahead <= '\f') ||
-          lookahead == ' ' ||
-          lookahead == 0xfeff) SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 5:
       ADVANCE_MAP(
-        '\n', 49,
-        '\r', 5,
-        '-', 12,
-        '.', 39,
-        'c', 89,
-        'n', 80,
-        'o', 94,
-        'u', 97,
+        '\n', 50,
+        '\r', 4,
+        ',', 57,
+        '-', 13,
+        '.', 40,
+        'c', 27,
+        'n', 18,
+        'o', 31,
+        's', 28,
+        'u', 32,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(4);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
+      END_STATE();
+    case 5:
+      if (lookahead == '\n') ADVANCE(50);
+      if (lookahead == '\r') ADVANCE(5);
+      if (lookahead == '-') ADVANCE(13);
+      if (lookahead == '.') ADVANCE(40);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(5);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 6:
-      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\n') ADVANCE(50);
       if (lookahead == '\r') ADVANCE(6);
-      if (lookahead == '"') ADVANCE(9);
+      if (lookahead == '"') ADVANCE(10);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 7:
-      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\n') ADVANCE(50);
       if (lookahead == '\r') ADVANCE(7);
-      if (lookahead == 's') ADVANCE(27);
-      if (lookahead == 'u') ADVANCE(33);
+      if (lookahead == 's') ADVANCE(28);
+      if (lookahead == 'u') ADVANCE(34);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(13);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
       END_STATE();
     case 8:
-      if (lookahead == '\n') ADVANCE(49);
-      if (lookahead == '\r') ADVANCE(8);
-      if (lookahead == '-') ADVANCE(12);
-      if (lookahead == '.') ADVANCE(39);
+      ADVANCE_MAP(
+        '\n', 50,
+        '\r', 8,
+        '-', 13,
+        '.', 40,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        'u', 98,
+      );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(8);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 9:
-      if (lookahead == '"') ADVANCE(76);
-      if (lookahead == '\\') ADVANCE(47);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(9);
+      if (lookahead == '\n') ADVANCE(50);
+      if (lookahead == '\r') ADVANCE(9);
+      if (lookahead == '-') ADVANCE(13);
+      if (lookahead == '.') ADVANCE(40);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(9);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 10:
-      if (lookahead == '-') ADVANCE(46);
+      if (lookahead == '"') ADVANCE(77);
+      if (lookahead == '\\') ADVANCE(48);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(10);
       END_STATE();
     case 11:
-      if (lookahead == '-') ADVANCE(44);
+      if (lookahead == '-') ADVANCE(47);
       END_STATE();
     case 12:
-      if (lookahead == '.') ADVANCE(39);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+      if (lookahead == '-') ADVANCE(45);
       END_STATE();
     case 13:
-      if (lookahead == ':') ADVANCE(43);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
+      if (lookahead == '.') ADVANCE(40);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
       END_STATE();
     case 14:
-      if (lookahead == ':') ADVANCE(43);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(41);
+      if (lookahead == ':') ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(15);
       END_STATE();
     case 15:
-      if (lookahead == 'a') ADVANCE(35);
+      if (lookahead == ':') ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(42);
       END_STATE();
     case 16:
-      if (lookahead == 'c') ADVANCE(57);
+      if (lookahead == 'a') ADVANCE(36);
       END_STATE();
     case 17:
-      if (lookahead == 'd') ADVANCE(16);
+      if (lookahead == 'c') ADVANCE(58);
       END_STATE();
     case 18:
-      if (lookahead == 'd') ADVANCE(50);
+      if (lookahead == 'd') ADVANCE(17);
       END_STATE();
     case 19:
-      if (lookahead == 'd') ADVANCE(52);
+      if (lookahead == 'd') ADVANCE(51);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(59);
+      if (lookahead == 'd') ADVANCE(53);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(18);
+      if (lookahead == 'e') ADVANCE(60);
       END_STATE();
     case 22:
       if (lookahead == 'e') ADVANCE(19);
       END_STATE();
     case 23:
-      if (lookahead == 'g') ADVANCE(20);
+      if (lookahead == 'e') ADVANCE(20);
       END_STATE();
     case 24:
-      if (lookahead == 'g') ADVANCE(32);
+      if (lookahead == 'g') ADVANCE(21);
       END_STATE();
     case 25:
-      if (lookahead == 'g') ADVANCE(34);
+      if (lookahead == 'g') ADVANCE(33);
       END_STATE();
     case 26:
-      if (lookahead == 'h') ADVANCE(15);
+      if (lookahead == 'g') ADVANCE(35);
       END_STATE();
     case 27:
-      if (lookahead == 'i') ADVANCE(24);
+      if (lookahead == 'h') ADVANCE(16);
       END_STATE();
     case 28:
-      if (lookahead == 'i') ADVANCE(38);
-      if (lookahead == 's') ADVANCE(29);
-      END_STATE();
-    case 29:
       if (lookahead == 'i') ADVANCE(25);
       END_STATE();
+    case 29:
+      if (lookahead == 'i') ADVANCE(39);
+      if (lookahead == 's') ADVANCE(30);
+      END_STATE();
     case 30:
-      if (lookahead == 'n') ADVANCE(61);
+      if (lookahead == 'i') ADVANCE(26);
       END_STATE();
     case 31:
-      if (lookahead == 'n') ADVANCE(28);
+      if (lookahead == 'n') ADVANCE(62);
       END_STATE();
     case 32:
-      if (lookahead == 'n') ADVANCE(21);
+      if (lookahead == 'n') ADVANCE(29);
       END_STATE();
     case 33:
-      if (lookahead == 'n') ADVANCE(37);
-      END_STATE();
-    case 34:
       if (lookahead == 'n') ADVANCE(22);
       END_STATE();
+    case 34:
+      if (lookahead == 'n') ADVANCE(38);
+      END_STATE();
     case 35:
-      if (lookahead == 'r') ADVANCE(23);
+      if (lookahead == 'n') ADVANCE(23);
       END_STATE();
     case 36:
-      if (lookahead == 's') ADVANCE(54);
+      if (lookahead == 'r') ADVANCE(24);
       END_STATE();
     case 37:
-      if (lookahead == 's') ADVANCE(29);
+      if (lookahead == 's') ADVANCE(55);
       END_STATE();
     case 38:
-      if (lookahead == 't') ADVANCE(36);
+      if (lookahead == 's') ADVANCE(30);
       END_STATE();
     case 39:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (lookahead == 't') ADVANCE(37);
       END_STATE();
     case 40:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(65);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
       END_STATE();
     case 41:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(10);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(66);
       END_STATE();
     case 42:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(63);
-      END_STATE();
-    case 43:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(40);
-      END_STATE();
-    case 44:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(42);
-      END_STATE();
-    case 45:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(11);
       END_STATE();
+    case 43:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(64);
+      END_STATE();
+    case 44:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(41);
+      END_STATE();
+    case 45:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(43);
+      END_STATE();
     case 46:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(45);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(12);
       END_STATE();
     case 47:
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(9);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(46);
       END_STATE();
     case 48:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(10);
       END_STATE();
     case 49:
-      ACCEPT_TOKEN(sym__newline);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 50:
-      ACCEPT_TOKEN(anon_sym_signed);
+      ACCEPT_TOKEN(sym__newline);
       END_STATE();
     case 51:
       ACCEPT_TOKEN(anon_sym_signed);
+      END_STATE();
+    case 52:
+      ACCEPT_TOKEN(anon_sym_signed);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 52:
-      ACCEPT_TOKEN(anon_sym_unsigned);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 53:
       ACCEPT_TOKEN(anon_sym_unsigned);
+      END_STATE();
+    case 54:
+      ACCEPT_TOKEN(anon_sym_unsigned);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 54:
-      ACCEPT_TOKEN(anon_sym_units);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 55:
       ACCEPT_TOKEN(anon_sym_units);
+      END_STATE();
+    case 56:
+      ACCEPT_TOKEN(anon_sym_units);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 56:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 57:
-      ACCEPT_TOKEN(anon_sym_ndc);
+      ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
     case 58:
       ACCEPT_TOKEN(anon_sym_ndc);
+      END_STATE();
+    case 59:
+      ACCEPT_TOKEN(anon_sym_ndc);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 59:
-      ACCEPT_TOKEN(anon_sym_charge);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 60:
       ACCEPT_TOKEN(anon_sym_charge);
+      END_STATE();
+    case 61:
+      ACCEPT_TOKEN(anon_sym_charge);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 61:
-      ACCEPT_TOKEN(anon_sym_on);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 62:
       ACCEPT_TOKEN(anon_sym_on);
+      END_STATE();
+    case 63:
+      ACCEPT_TOKEN(anon_sym_on);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 63:
-      ACCEPT_TOKEN(sym_date);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 64:
       ACCEPT_TOKEN(sym_date);
+      END_STATE();
+    case 65:
+      ACCEPT_TOKEN(sym_date);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 65:
-      ACCEPT_TOKEN(sym_time);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 66:
+      ACCEPT_TOKEN(sym_time);
+      END_STATE();
+    case 67:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '-') ADVANCE(105);
-      if (lookahead == '.') ADVANCE(102);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (lookahead == '-') ADVANCE(106);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
       if (lookahead == '%' ||
           lookahead == '+' ||
           lookahead == '/' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 67:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(39);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 68:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
-      if (lookahead == ':') ADVANCE(43);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+      if (lookahead == '.') ADVANCE(40);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
       END_STATE();
     case 69:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
-      if (lookahead == ':') ADVANCE(43);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 70:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 71:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(66);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 72:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
+      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == ':') ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 73:
+    case 70:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
+      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == ':') ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 71:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 72:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 73:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 74:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 75:
       ACCEPT_TOKEN(sym_number);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      END_STATE();
+    case 76:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 76:
-      ACCEPT_TOKEN(sym_string);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 77:
+      ACCEPT_TOKEN(sym_string);
+      END_STATE();
+    case 78:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == '-') ADVANCE(106);
+      if (lookahead == '-') ADVANCE(107);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('.' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 78:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'a') ADVANCE(99);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 79:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'c') ADVANCE(58);
+      if (lookahead == 'a') ADVANCE(100);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 80:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(79);
+      if (lookahead == 'c') ADVANCE(59);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 81:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(51);
+      if (lookahead == 'd') ADVANCE(80);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 82:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(53);
+      if (lookahead == 'd') ADVANCE(52);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 83:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(60);
+      if (lookahead == 'd') ADVANCE(54);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 84:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(81);
+      if (lookahead == 'e') ADVANCE(61);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 85:
       ACCEPT_TOKEN(sym_word);
@@ -1542,80 +1552,59 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 86:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(83);
+      if (lookahead == 'e') ADVANCE(83);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 87:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(96);
+      if (lookahead == 'g') ADVANCE(84);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 88:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(98);
+      if (lookahead == 'g') ADVANCE(97);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 89:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'h') ADVANCE(78);
+      if (lookahead == 'g') ADVANCE(99);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 90:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(87);
+      if (lookahead == 'h') ADVANCE(79);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 91:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(101);
-      if (lookahead == 's') ADVANCE(93);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 92:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(101);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 93:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'i') ADVANCE(88);
       if (lookahead == '%' ||
@@ -1623,39 +1612,50 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 92:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'i') ADVANCE(102);
+      if (lookahead == 's') ADVANCE(94);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 93:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'i') ADVANCE(102);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 94:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(89);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 95:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(91);
+      if (lookahead == 'n') ADVANCE(63);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 96:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(84);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 97:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'n') ADVANCE(92);
       if (lookahead == '%' ||
@@ -1663,9 +1663,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 98:
+    case 97:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'n') ADVANCE(85);
       if (lookahead == '%' ||
@@ -1673,77 +1673,87 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 98:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'n') ADVANCE(93);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 99:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'r') ADVANCE(86);
+      if (lookahead == 'n') ADVANCE(86);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 100:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 's') ADVANCE(55);
+      if (lookahead == 'r') ADVANCE(87);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 101:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 't') ADVANCE(100);
+      if (lookahead == 's') ADVANCE(56);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 102:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      if (lookahead == 't') ADVANCE(101);
       if (lookahead == '%' ||
           lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
+          ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 103:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 104:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(64);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 105:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(65);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 106:
       ACCEPT_TOKEN(sym_word);
@@ -1753,16 +1763,26 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 107:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(105);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 108:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     default:
       return false;
@@ -1905,72 +1925,72 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [10] = {.lex_state = 0, .external_lex_state = 2},
   [11] = {.lex_state = 0, .external_lex_state = 2},
   [12] = {.lex_state = 2, .external_lex_state = 3},
-  [13] = {.lex_state = 2, .external_lex_state = 3},
+  [13] = {.lex_state = 3, .external_lex_state = 3},
   [14] = {.lex_state = 3, .external_lex_state = 3},
-  [15] = {.lex_state = 3, .external_lex_state = 3},
-  [16] = {.lex_state = 3, .external_lex_state = 3},
-  [17] = {.lex_state = 4, .external_lex_state = 4},
-  [18] = {.lex_state = 3, .external_lex_state = 3},
-  [19] = {.lex_state = 5, .external_lex_state = 3},
-  [20] = {.lex_state = 2, .external_lex_state = 3},
-  [21] = {.lex_state = 3, .external_lex_state = 3},
-  [22] = {.lex_state = 3, .external_lex_state = 3},
+  [15] = {.lex_state = 4, .external_lex_state = 3},
+  [16] = {.lex_state = 4, .external_lex_state = 3},
+  [17] = {.lex_state = 4, .external_lex_state = 3},
+  [18] = {.lex_state = 4, .external_lex_state = 3},
+  [19] = {.lex_state = 4, .external_lex_state = 3},
+  [20] = {.lex_state = 5, .external_lex_state = 4},
+  [21] = {.lex_state = 8, .external_lex_state = 3},
+  [22] = {.lex_state = 4, .external_lex_state = 3},
   [23] = {.lex_state = 3, .external_lex_state = 3},
-  [24] = {.lex_state = 2, .external_lex_state = 3},
+  [24] = {.lex_state = 4, .external_lex_state = 3},
   [25] = {.lex_state = 6, .external_lex_state = 4},
-  [26] = {.lex_state = 2, .external_lex_state = 3},
+  [26] = {.lex_state = 4, .external_lex_state = 3},
   [27] = {.lex_state = 3, .external_lex_state = 3},
-  [28] = {.lex_state = 6, .external_lex_state = 4},
-  [29] = {.lex_state = 6, .external_lex_state = 4},
-  [30] = {.lex_state = 6, .external_lex_state = 4},
-  [31] = {.lex_state = 6, .external_lex_state = 4},
+  [28] = {.lex_state = 3, .external_lex_state = 3},
+  [29] = {.lex_state = 4, .external_lex_state = 3},
+  [30] = {.lex_state = 4, .external_lex_state = 3},
+  [31] = {.lex_state = 4, .external_lex_state = 3},
   [32] = {.lex_state = 6, .external_lex_state = 4},
   [33] = {.lex_state = 6, .external_lex_state = 4},
-  [34] = {.lex_state = 3, .external_lex_state = 3},
-  [35] = {.lex_state = 3, .external_lex_state = 3},
-  [36] = {.lex_state = 3, .external_lex_state = 3},
-  [37] = {.lex_state = 6, .external_lex_state = 4},
-  [38] = {.lex_state = 3, .external_lex_state = 3},
-  [39] = {.lex_state = 3, .external_lex_state = 3},
-  [40] = {.lex_state = 8, .external_lex_state = 4},
+  [34] = {.lex_state = 6, .external_lex_state = 4},
+  [35] = {.lex_state = 6, .external_lex_state = 4},
+  [36] = {.lex_state = 4, .external_lex_state = 3},
+  [37] = {.lex_state = 4, .external_lex_state = 3},
+  [38] = {.lex_state = 6, .external_lex_state = 4},
+  [39] = {.lex_state = 6, .external_lex_state = 4},
+  [40] = {.lex_state = 4, .external_lex_state = 3},
   [41] = {.lex_state = 6, .external_lex_state = 4},
-  [42] = {.lex_state = 7, .external_lex_state = 4},
-  [43] = {.lex_state = 8, .external_lex_state = 5},
-  [44] = {.lex_state = 7, .external_lex_state = 4},
+  [42] = {.lex_state = 9, .external_lex_state = 4},
+  [43] = {.lex_state = 6, .external_lex_state = 4},
+  [44] = {.lex_state = 9, .external_lex_state = 4},
   [45] = {.lex_state = 6, .external_lex_state = 4},
-  [46] = {.lex_state = 6, .external_lex_state = 4},
-  [47] = {.lex_state = 4, .external_lex_state = 4},
-  [48] = {.lex_state = 8, .external_lex_state = 5},
-  [49] = {.lex_state = 6, .external_lex_state = 5},
-  [50] = {.lex_state = 7, .external_lex_state = 4},
-  [51] = {.lex_state = 8, .external_lex_state = 5},
-  [52] = {.lex_state = 8, .external_lex_state = 5},
-  [53] = {.lex_state = 8, .external_lex_state = 5},
-  [54] = {.lex_state = 8, .external_lex_state = 5},
-  [55] = {.lex_state = 8, .external_lex_state = 5},
-  [56] = {.lex_state = 8, .external_lex_state = 5},
-  [57] = {.lex_state = 3, .external_lex_state = 4},
-  [58] = {.lex_state = 6, .external_lex_state = 4},
-  [59] = {.lex_state = 8, .external_lex_state = 5},
-  [60] = {.lex_state = 6, .external_lex_state = 4},
-  [61] = {.lex_state = 6, .external_lex_state = 4},
-  [62] = {.lex_state = 6, .external_lex_state = 4},
-  [63] = {.lex_state = 0, .external_lex_state = 4},
+  [46] = {.lex_state = 7, .external_lex_state = 4},
+  [47] = {.lex_state = 7, .external_lex_state = 4},
+  [48] = {.lex_state = 5, .external_lex_state = 4},
+  [49] = {.lex_state = 9, .external_lex_state = 5},
+  [50] = {.lex_state = 6, .external_lex_state = 4},
+  [51] = {.lex_state = 6, .external_lex_state = 4},
+  [52] = {.lex_state = 4, .external_lex_state = 4},
+  [53] = {.lex_state = 9, .external_lex_state = 5},
+  [54] = {.lex_state = 6, .external_lex_state = 4},
+  [55] = {.lex_state = 9, .external_lex_state = 5},
+  [56] = {.lex_state = 9, .external_lex_state = 5},
+  [57] = {.lex_state = 9, .external_lex_state = 5},
+  [58] = {.lex_state = 7, .external_lex_state = 4},
+  [59] = {.lex_state = 6, .external_lex_state = 4},
+  [60] = {.lex_state = 9, .external_lex_state = 5},
+  [61] = {.lex_state = 9, .external_lex_state = 5},
+  [62] = {.lex_state = 0, .external_lex_state = 4},
+  [63] = {.lex_state = 7, .external_lex_state = 4},
   [64] = {.lex_state = 7, .external_lex_state = 4},
-  [65] = {.lex_state = 7, .external_lex_state = 4},
+  [65] = {.lex_state = 6, .external_lex_state = 4},
   [66] = {.lex_state = 6, .external_lex_state = 4},
   [67] = {.lex_state = 7, .external_lex_state = 4},
   [68] = {.lex_state = 0, .external_lex_state = 4},
   [69] = {.lex_state = 6, .external_lex_state = 4},
   [70] = {.lex_state = 0, .external_lex_state = 4},
-  [71] = {.lex_state = 0, .external_lex_state = 4},
+  [71] = {.lex_state = 6, .external_lex_state = 4},
   [72] = {.lex_state = 0, .external_lex_state = 4},
   [73] = {.lex_state = 0, .external_lex_state = 4},
   [74] = {.lex_state = 0, .external_lex_state = 4},
-  [75] = {.lex_state = 6, .external_lex_state = 4},
-  [76] = {.lex_state = 0, .external_lex_state = 4},
+  [75] = {.lex_state = 0, .external_lex_state = 4},
+  [76] = {.lex_state = 6, .external_lex_state = 4},
   [77] = {.lex_state = 0, .external_lex_state = 4},
-  [78] = {.lex_state = 6, .external_lex_state = 5},
+  [78] = {.lex_state = 0, .external_lex_state = 4},
   [79] = {.lex_state = 0, .external_lex_state = 4},
   [80] = {.lex_state = 0, .external_lex_state = 4},
   [81] = {.lex_state = 0, .external_lex_state = 4},
@@ -1981,7 +2001,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [86] = {.lex_state = 0, .external_lex_state = 4},
   [87] = {.lex_state = 0, .external_lex_state = 4},
   [88] = {.lex_state = 0, .external_lex_state = 4},
-  [89] = {.lex_state = 0, .external_lex_state = 4},
+  [89] = {.lex_state = 6, .external_lex_state = 5},
   [90] = {.lex_state = 0, .external_lex_state = 4},
   [91] = {.lex_state = 0, .external_lex_state = 4},
   [92] = {.lex_state = 0, .external_lex_state = 4},
@@ -1997,20 +2017,21 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [102] = {.lex_state = 0, .external_lex_state = 4},
   [103] = {.lex_state = 0, .external_lex_state = 4},
   [104] = {.lex_state = 0, .external_lex_state = 4},
-  [105] = {.lex_state = 0, .external_lex_state = 5},
-  [106] = {.lex_state = 7, .external_lex_state = 5},
+  [105] = {.lex_state = 0, .external_lex_state = 4},
+  [106] = {.lex_state = 4, .external_lex_state = 5},
   [107] = {.lex_state = 6, .external_lex_state = 5},
   [108] = {.lex_state = 0, .external_lex_state = 5},
-  [109] = {.lex_state = 7, .external_lex_state = 5},
+  [109] = {.lex_state = 0, .external_lex_state = 5},
   [110] = {.lex_state = 7, .external_lex_state = 5},
-  [111] = {.lex_state = 0, .external_lex_state = 5},
+  [111] = {.lex_state = 7, .external_lex_state = 5},
   [112] = {.lex_state = 6, .external_lex_state = 5},
   [113] = {.lex_state = 7, .external_lex_state = 5},
-  [114] = {.lex_state = 6, .external_lex_state = 5},
-  [115] = {.lex_state = 0, .external_lex_state = 5},
-  [116] = {.lex_state = 6, .external_lex_state = 5},
+  [114] = {.lex_state = 0, .external_lex_state = 5},
+  [115] = {.lex_state = 7, .external_lex_state = 5},
+  [116] = {.lex_state = 0, .external_lex_state = 5},
   [117] = {.lex_state = 0, .external_lex_state = 5},
-  [118] = {.lex_state = 3, .external_lex_state = 5},
+  [118] = {.lex_state = 6, .external_lex_state = 5},
+  [119] = {.lex_state = 6, .external_lex_state = 5},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -2065,28 +2086,28 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_claim] = STATE(2),
     [sym__item] = STATE(2),
     [sym_admin_block] = STATE(2),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_claim_statement] = STATE(70),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
+    [sym__claim_level_statement] = STATE(72),
+    [sym__detail_statement] = STATE(72),
+    [sym_claim_statement] = STATE(73),
+    [sym_payer_statement] = STATE(72),
+    [sym_patient_statement] = STATE(72),
+    [sym_provider_statement] = STATE(72),
+    [sym_pos_statement] = STATE(72),
+    [sym_dx_statement] = STATE(72),
+    [sym_order_statement] = STATE(72),
+    [sym_auth_statement] = STATE(72),
+    [sym_history_statement] = STATE(72),
+    [sym_note_statement] = STATE(72),
     [sym_admin_statement] = STATE(74),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
+    [sym_dose_statement] = STATE(72),
+    [sym_route_statement] = STATE(72),
+    [sym_start_statement] = STATE(72),
+    [sym_stop_statement] = STATE(72),
+    [sym_vial_statement] = STATE(72),
+    [sym_waste_statement] = STATE(72),
+    [sym_reaction_statement] = STATE(72),
+    [sym_premed_statement] = STATE(72),
+    [sym_line_statement] = STATE(72),
     [aux_sym_source_file_repeat1] = STATE(2),
     [ts_builtin_sym_end] = ACTIONS(5),
     [sym__newline] = ACTIONS(7),
@@ -2116,28 +2137,28 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_claim] = STATE(3),
     [sym__item] = STATE(3),
     [sym_admin_block] = STATE(3),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_claim_statement] = STATE(70),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
+    [sym__claim_level_statement] = STATE(72),
+    [sym__detail_statement] = STATE(72),
+    [sym_claim_statement] = STATE(73),
+    [sym_payer_statement] = STATE(72),
+    [sym_patient_statement] = STATE(72),
+    [sym_provider_statement] = STATE(72),
+    [sym_pos_statement] = STATE(72),
+    [sym_dx_statement] = STATE(72),
+    [sym_order_statement] = STATE(72),
+    [sym_auth_statement] = STATE(72),
+    [sym_history_statement] = STATE(72),
+    [sym_note_statement] = STATE(72),
     [sym_admin_statement] = STATE(74),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
+    [sym_dose_statement] = STATE(72),
+    [sym_route_statement] = STATE(72),
+    [sym_start_statement] = STATE(72),
+    [sym_stop_statement] = STATE(72),
+    [sym_vial_statement] = STATE(72),
+    [sym_waste_statement] = STATE(72),
+    [sym_reaction_statement] = STATE(72),
+    [sym_premed_statement] = STATE(72),
+    [sym_line_statement] = STATE(72),
     [aux_sym_source_file_repeat1] = STATE(3),
     [ts_builtin_sym_end] = ACTIONS(49),
     [sym__newline] = ACTIONS(51),
@@ -2167,28 +2188,28 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_claim] = STATE(3),
     [sym__item] = STATE(3),
     [sym_admin_block] = STATE(3),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_claim_statement] = STATE(70),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
+    [sym__claim_level_statement] = STATE(72),
+    [sym__detail_statement] = STATE(72),
+    [sym_claim_statement] = STATE(73),
+    [sym_payer_statement] = STATE(72),
+    [sym_patient_statement] = STATE(72),
+    [sym_provider_statement] = STATE(72),
+    [sym_pos_statement] = STATE(72),
+    [sym_dx_statement] = STATE(72),
+    [sym_order_statement] = STATE(72),
+    [sym_auth_statement] = STATE(72),
+    [sym_history_statement] = STATE(72),
+    [sym_note_statement] = STATE(72),
     [sym_admin_statement] = STATE(74),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
+    [sym_dose_statement] = STATE(72),
+    [sym_route_statement] = STATE(72),
+    [sym_start_statement] = STATE(72),
+    [sym_stop_statement] = STATE(72),
+    [sym_vial_statement] = STATE(72),
+    [sym_waste_statement] = STATE(72),
+    [sym_reaction_statement] = STATE(72),
+    [sym_premed_statement] = STATE(72),
+    [sym_line_statement] = STATE(72),
     [aux_sym_source_file_repeat1] = STATE(3),
     [ts_builtin_sym_end] = ACTIONS(53),
     [sym__newline] = ACTIONS(55),
@@ -2215,30 +2236,30 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__kw_line] = ACTIONS(115),
   },
   [STATE(4)] = {
-    [sym__item] = STATE(5),
-    [sym_admin_block] = STATE(5),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
+    [sym__item] = STATE(6),
+    [sym_admin_block] = STATE(6),
+    [sym__claim_level_statement] = STATE(72),
+    [sym__detail_statement] = STATE(72),
+    [sym_payer_statement] = STATE(72),
+    [sym_patient_statement] = STATE(72),
+    [sym_provider_statement] = STATE(72),
+    [sym_pos_statement] = STATE(72),
+    [sym_dx_statement] = STATE(72),
+    [sym_order_statement] = STATE(72),
+    [sym_auth_statement] = STATE(72),
+    [sym_history_statement] = STATE(72),
+    [sym_note_statement] = STATE(72),
     [sym_admin_statement] = STATE(74),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
-    [aux_sym_claim_repeat1] = STATE(5),
+    [sym_dose_statement] = STATE(72),
+    [sym_route_statement] = STATE(72),
+    [sym_start_statement] = STATE(72),
+    [sym_stop_statement] = STATE(72),
+    [sym_vial_statement] = STATE(72),
+    [sym_waste_statement] = STATE(72),
+    [sym_reaction_statement] = STATE(72),
+    [sym_premed_statement] = STATE(72),
+    [sym_line_statement] = STATE(72),
+    [aux_sym_claim_repeat1] = STATE(6),
     [ts_builtin_sym_end] = ACTIONS(118),
     [sym__newline] = ACTIONS(120),
     [sym_comment] = ACTIONS(3),
@@ -2264,34 +2285,83 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__kw_line] = ACTIONS(47),
   },
   [STATE(5)] = {
-    [sym__item] = STATE(6),
-    [sym_admin_block] = STATE(6),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
+    [sym__item] = STATE(5),
+    [sym_admin_block] = STATE(5),
+    [sym__claim_level_statement] = STATE(72),
+    [sym__detail_statement] = STATE(72),
+    [sym_payer_statement] = STATE(72),
+    [sym_patient_statement] = STATE(72),
+    [sym_provider_statement] = STATE(72),
+    [sym_pos_statement] = STATE(72),
+    [sym_dx_statement] = STATE(72),
+    [sym_order_statement] = STATE(72),
+    [sym_auth_statement] = STATE(72),
+    [sym_history_statement] = STATE(72),
+    [sym_note_statement] = STATE(72),
     [sym_admin_statement] = STATE(74),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
-    [aux_sym_claim_repeat1] = STATE(6),
+    [sym_dose_statement] = STATE(72),
+    [sym_route_statement] = STATE(72),
+    [sym_start_statement] = STATE(72),
+    [sym_stop_statement] = STATE(72),
+    [sym_vial_statement] = STATE(72),
+    [sym_waste_statement] = STATE(72),
+    [sym_reaction_statement] = STATE(72),
+    [sym_premed_statement] = STATE(72),
+    [sym_line_statement] = STATE(72),
+    [aux_sym_claim_repeat1] = STATE(5),
     [ts_builtin_sym_end] = ACTIONS(122),
     [sym__newline] = ACTIONS(124),
     [sym_comment] = ACTIONS(3),
     [sym__kw_claim] = ACTIONS(122),
+    [sym__kw_payer] = ACTIONS(127),
+    [sym__kw_patient] = ACTIONS(130),
+    [sym__kw_provider] = ACTIONS(133),
+    [sym__kw_pos] = ACTIONS(136),
+    [sym__kw_dx] = ACTIONS(139),
+    [sym__kw_order] = ACTIONS(142),
+    [sym__kw_auth] = ACTIONS(145),
+    [sym__kw_history] = ACTIONS(148),
+    [sym__kw_note] = ACTIONS(151),
+    [sym__kw_admin] = ACTIONS(154),
+    [sym__kw_dose] = ACTIONS(157),
+    [sym__kw_route] = ACTIONS(160),
+    [sym__kw_start] = ACTIONS(163),
+    [sym__kw_stop] = ACTIONS(166),
+    [sym__kw_vial] = ACTIONS(169),
+    [sym__kw_waste] = ACTIONS(172),
+    [sym__kw_reaction] = ACTIONS(175),
+    [sym__kw_premed] = ACTIONS(178),
+    [sym__kw_line] = ACTIONS(181),
+  },
+  [STATE(6)] = {
+    [sym__item] = STATE(5),
+    [sym_admin_block] = STATE(5),
+    [sym__claim_level_statement] = STATE(72),
+    [sym__detail_statement] = STATE(72),
+    [sym_payer_statement] = STATE(72),
+    [sym_patient_statement] = STATE(72),
+    [sym_provider_statement] = STATE(72),
+    [sym_pos_statement] = STATE(72),
+    [sym_dx_statement] = STATE(72),
+    [sym_order_statement] = STATE(72),
+    [sym_auth_statement] = STATE(72),
+    [sym_history_statement] = STATE(72),
+    [sym_note_statement] = STATE(72),
+    [sym_admin_statement] = STATE(74),
+    [sym_dose_statement] = STATE(72),
+    [sym_route_statement] = STATE(72),
+    [sym_start_statement] = STATE(72),
+    [sym_stop_statement] = STATE(72),
+    [sym_vial_statement] = STATE(72),
+    [sym_waste_statement] = STATE(72),
+    [sym_reaction_statement] = STATE(72),
+    [sym_premed_statement] = STATE(72),
+    [sym_line_statement] = STATE(72),
+    [aux_sym_claim_repeat1] = STATE(5),
+    [ts_builtin_sym_end] = ACTIONS(184),
+    [sym__newline] = ACTIONS(186),
+    [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(184),
     [sym__kw_payer] = ACTIONS(11),
     [sym__kw_patient] = ACTIONS(13),
     [sym__kw_provider] = ACTIONS(15),
@@ -2311,55 +2381,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__kw_reaction] = ACTIONS(43),
     [sym__kw_premed] = ACTIONS(45),
     [sym__kw_line] = ACTIONS(47),
-  },
-  [STATE(6)] = {
-    [sym__item] = STATE(6),
-    [sym_admin_block] = STATE(6),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
-    [sym_admin_statement] = STATE(74),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
-    [aux_sym_claim_repeat1] = STATE(6),
-    [ts_builtin_sym_end] = ACTIONS(126),
-    [sym__newline] = ACTIONS(128),
-    [sym_comment] = ACTIONS(3),
-    [sym__kw_claim] = ACTIONS(126),
-    [sym__kw_payer] = ACTIONS(131),
-    [sym__kw_patient] = ACTIONS(134),
-    [sym__kw_provider] = ACTIONS(137),
-    [sym__kw_pos] = ACTIONS(140),
-    [sym__kw_dx] = ACTIONS(143),
-    [sym__kw_order] = ACTIONS(146),
-    [sym__kw_auth] = ACTIONS(149),
-    [sym__kw_history] = ACTIONS(152),
-    [sym__kw_note] = ACTIONS(155),
-    [sym__kw_admin] = ACTIONS(158),
-    [sym__kw_dose] = ACTIONS(161),
-    [sym__kw_route] = ACTIONS(164),
-    [sym__kw_start] = ACTIONS(167),
-    [sym__kw_stop] = ACTIONS(170),
-    [sym__kw_vial] = ACTIONS(173),
-    [sym__kw_waste] = ACTIONS(176),
-    [sym__kw_reaction] = ACTIONS(179),
-    [sym__kw_premed] = ACTIONS(182),
-    [sym__kw_line] = ACTIONS(185),
   },
 };
 
@@ -2387,7 +2408,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__newline,
     STATE(9), 1,
       aux_sym_admin_block_repeat1,
-    STATE(68), 9,
+    STATE(70), 9,
       sym__detail_statement,
       sym_dose_statement,
       sym_route_statement,
@@ -2414,27 +2435,27 @@ static const uint16_t ts_small_parse_table[] = {
   [60] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 1,
-      sym__kw_dose,
-    ACTIONS(33), 1,
-      sym__kw_route,
-    ACTIONS(35), 1,
-      sym__kw_start,
-    ACTIONS(37), 1,
-      sym__kw_stop,
-    ACTIONS(39), 1,
-      sym__kw_vial,
-    ACTIONS(41), 1,
-      sym__kw_waste,
-    ACTIONS(43), 1,
-      sym__kw_reaction,
-    ACTIONS(45), 1,
-      sym__kw_premed,
     ACTIONS(194), 1,
       sym__newline,
-    STATE(7), 1,
+    ACTIONS(197), 1,
+      sym__kw_dose,
+    ACTIONS(200), 1,
+      sym__kw_route,
+    ACTIONS(203), 1,
+      sym__kw_start,
+    ACTIONS(206), 1,
+      sym__kw_stop,
+    ACTIONS(209), 1,
+      sym__kw_vial,
+    ACTIONS(212), 1,
+      sym__kw_waste,
+    ACTIONS(215), 1,
+      sym__kw_reaction,
+    ACTIONS(218), 1,
+      sym__kw_premed,
+    STATE(8), 1,
       aux_sym_admin_block_repeat1,
-    STATE(68), 9,
+    STATE(70), 9,
       sym__detail_statement,
       sym_dose_statement,
       sym_route_statement,
@@ -2461,27 +2482,27 @@ static const uint16_t ts_small_parse_table[] = {
   [120] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(198), 1,
-      sym__newline,
-    ACTIONS(201), 1,
+    ACTIONS(31), 1,
       sym__kw_dose,
-    ACTIONS(204), 1,
+    ACTIONS(33), 1,
       sym__kw_route,
-    ACTIONS(207), 1,
+    ACTIONS(35), 1,
       sym__kw_start,
-    ACTIONS(210), 1,
+    ACTIONS(37), 1,
       sym__kw_stop,
-    ACTIONS(213), 1,
+    ACTIONS(39), 1,
       sym__kw_vial,
-    ACTIONS(216), 1,
+    ACTIONS(41), 1,
       sym__kw_waste,
-    ACTIONS(219), 1,
+    ACTIONS(43), 1,
       sym__kw_reaction,
-    ACTIONS(222), 1,
+    ACTIONS(45), 1,
       sym__kw_premed,
-    STATE(9), 1,
+    ACTIONS(223), 1,
+      sym__newline,
+    STATE(8), 1,
       aux_sym_admin_block_repeat1,
-    STATE(68), 9,
+    STATE(70), 9,
       sym__detail_statement,
       sym_dose_statement,
       sym_route_statement,
@@ -2491,7 +2512,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_waste_statement,
       sym_reaction_statement,
       sym_premed_statement,
-    ACTIONS(196), 13,
+    ACTIONS(221), 13,
       sym__kw_claim,
       sym__kw_payer,
       sym__kw_patient,
@@ -2506,32 +2527,6 @@ static const uint16_t ts_small_parse_table[] = {
       sym__kw_line,
       ts_builtin_sym_end,
   [180] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(196), 22,
-      sym__kw_claim,
-      sym__kw_payer,
-      sym__kw_patient,
-      sym__kw_provider,
-      sym__kw_pos,
-      sym__kw_dx,
-      sym__kw_order,
-      sym__kw_auth,
-      sym__kw_history,
-      sym__kw_note,
-      sym__kw_admin,
-      sym__kw_dose,
-      sym__kw_route,
-      sym__kw_start,
-      sym__kw_stop,
-      sym__kw_vial,
-      sym__kw_waste,
-      sym__kw_reaction,
-      sym__kw_premed,
-      sym__kw_line,
-      ts_builtin_sym_end,
-      sym__newline,
-  [208] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(225), 22,
@@ -2557,11 +2552,35 @@ static const uint16_t ts_small_parse_table[] = {
       sym__kw_line,
       ts_builtin_sym_end,
       sym__newline,
+  [208] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(192), 22,
+      sym__kw_claim,
+      sym__kw_payer,
+      sym__kw_patient,
+      sym__kw_provider,
+      sym__kw_pos,
+      sym__kw_dx,
+      sym__kw_order,
+      sym__kw_auth,
+      sym__kw_history,
+      sym__kw_note,
+      sym__kw_admin,
+      sym__kw_dose,
+      sym__kw_route,
+      sym__kw_start,
+      sym__kw_stop,
+      sym__kw_vial,
+      sym__kw_waste,
+      sym__kw_reaction,
+      sym__kw_premed,
+      sym__kw_line,
+      ts_builtin_sym_end,
+      sym__newline,
   [236] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(227), 1,
-      sym_word,
     ACTIONS(231), 1,
       anon_sym_units,
     ACTIONS(233), 1,
@@ -2572,11 +2591,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_on,
     ACTIONS(239), 1,
       sym__kw_dx,
-    STATE(20), 1,
-      aux_sym_line_statement_repeat1,
+    STATE(13), 1,
+      sym__value,
     ACTIONS(229), 2,
       sym__eof,
       sym__newline,
+    ACTIONS(227), 3,
+      sym_date,
+      sym_number,
+      sym_word,
     STATE(15), 6,
       sym_units_clause,
       sym_dx_clause,
@@ -2584,11 +2607,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_charge_clause,
       sym_on_clause,
       aux_sym_line_statement_repeat2,
-  [273] = 10,
+  [275] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(227), 1,
-      sym_word,
     ACTIONS(231), 1,
       anon_sym_units,
     ACTIONS(233), 1,
@@ -2599,31 +2620,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_on,
     ACTIONS(239), 1,
       sym__kw_dx,
-    STATE(12), 1,
+    ACTIONS(241), 1,
+      sym_word,
+    STATE(14), 1,
       aux_sym_line_statement_repeat1,
-    ACTIONS(241), 2,
-      sym__eof,
-      sym__newline,
-    STATE(14), 6,
-      sym_units_clause,
-      sym_dx_clause,
-      sym_ndc_clause,
-      sym_charge_clause,
-      sym_on_clause,
-      aux_sym_line_statement_repeat2,
-  [310] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(239), 1,
-      sym__kw_dx,
-    ACTIONS(245), 1,
-      anon_sym_units,
-    ACTIONS(247), 1,
-      anon_sym_ndc,
-    ACTIONS(249), 1,
-      anon_sym_charge,
-    ACTIONS(251), 1,
-      anon_sym_on,
     ACTIONS(243), 2,
       sym__eof,
       sym__newline,
@@ -2634,124 +2634,133 @@ static const uint16_t ts_small_parse_table[] = {
       sym_charge_clause,
       sym_on_clause,
       aux_sym_line_statement_repeat2,
-  [341] = 8,
+  [312] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(231), 1,
+      anon_sym_units,
+    ACTIONS(233), 1,
+      anon_sym_ndc,
+    ACTIONS(235), 1,
+      anon_sym_charge,
+    ACTIONS(237), 1,
+      anon_sym_on,
+    ACTIONS(239), 1,
+      sym__kw_dx,
+    ACTIONS(241), 1,
+      sym_word,
+    STATE(23), 1,
+      aux_sym_line_statement_repeat1,
+    ACTIONS(245), 2,
+      sym__eof,
+      sym__newline,
+    STATE(18), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [349] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(239), 1,
       sym__kw_dx,
-    ACTIONS(245), 1,
-      anon_sym_units,
-    ACTIONS(247), 1,
-      anon_sym_ndc,
     ACTIONS(249), 1,
-      anon_sym_charge,
+      anon_sym_units,
     ACTIONS(251), 1,
+      anon_sym_ndc,
+    ACTIONS(253), 1,
+      anon_sym_charge,
+    ACTIONS(255), 1,
       anon_sym_on,
-    ACTIONS(253), 2,
+    ACTIONS(247), 2,
       sym__eof,
       sym__newline,
-    STATE(16), 6,
+    STATE(17), 6,
       sym_units_clause,
       sym_dx_clause,
       sym_ndc_clause,
       sym_charge_clause,
       sym_on_clause,
       aux_sym_line_statement_repeat2,
-  [372] = 8,
+  [380] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(257), 1,
-      anon_sym_units,
-    ACTIONS(260), 1,
-      anon_sym_ndc,
-    ACTIONS(263), 1,
-      anon_sym_charge,
-    ACTIONS(266), 1,
-      anon_sym_on,
-    ACTIONS(269), 1,
+    ACTIONS(239), 1,
       sym__kw_dx,
-    ACTIONS(255), 2,
+    ACTIONS(249), 1,
+      anon_sym_units,
+    ACTIONS(251), 1,
+      anon_sym_ndc,
+    ACTIONS(253), 1,
+      anon_sym_charge,
+    ACTIONS(255), 1,
+      anon_sym_on,
+    ACTIONS(257), 2,
       sym__eof,
       sym__newline,
-    STATE(16), 6,
+    STATE(17), 6,
       sym_units_clause,
       sym_dx_clause,
       sym_ndc_clause,
       sym_charge_clause,
       sym_on_clause,
       aux_sym_line_statement_repeat2,
-  [403] = 6,
+  [411] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(272), 1,
-      sym_word,
-    ACTIONS(278), 1,
-      sym_number,
-    ACTIONS(274), 2,
-      sym__eof,
-      sym__newline,
-    STATE(37), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(276), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [426] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(282), 1,
-      anon_sym_COMMA,
-    STATE(21), 1,
-      aux_sym_dx_clause_repeat1,
-    ACTIONS(280), 7,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
+    ACTIONS(261), 1,
       anon_sym_units,
+    ACTIONS(264), 1,
       anon_sym_ndc,
+    ACTIONS(267), 1,
       anon_sym_charge,
+    ACTIONS(270), 1,
       anon_sym_on,
-  [445] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(284), 1,
-      sym_word,
-    ACTIONS(290), 1,
-      sym_number,
-    ACTIONS(286), 3,
-      sym__eof,
+    ACTIONS(273), 1,
       sym__kw_dx,
-      sym__newline,
-    ACTIONS(288), 4,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [466] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(292), 1,
-      sym_word,
-    STATE(20), 1,
-      aux_sym_line_statement_repeat1,
-    ACTIONS(295), 3,
+    ACTIONS(259), 2,
       sym__eof,
-      sym__kw_dx,
       sym__newline,
-    ACTIONS(297), 4,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [487] = 4,
+    STATE(17), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [442] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(282), 1,
+    ACTIONS(239), 1,
+      sym__kw_dx,
+    ACTIONS(249), 1,
+      anon_sym_units,
+    ACTIONS(251), 1,
+      anon_sym_ndc,
+    ACTIONS(253), 1,
+      anon_sym_charge,
+    ACTIONS(255), 1,
+      anon_sym_on,
+    ACTIONS(276), 2,
+      sym__eof,
+      sym__newline,
+    STATE(17), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [473] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(280), 1,
       anon_sym_COMMA,
     STATE(22), 1,
       aux_sym_dx_clause_repeat1,
-    ACTIONS(299), 7,
+    ACTIONS(278), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2759,170 +2768,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [506] = 4,
+  [492] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(303), 1,
-      anon_sym_COMMA,
-    STATE(22), 1,
-      aux_sym_dx_clause_repeat1,
-    ACTIONS(301), 7,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [525] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(308), 1,
+    ACTIONS(282), 1,
+      sym_word,
+    ACTIONS(288), 1,
       sym_number,
-    ACTIONS(306), 7,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [541] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 3,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-    ACTIONS(310), 5,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-      sym_word,
-  [557] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(314), 1,
-      sym_word,
-    ACTIONS(316), 2,
-      sym__eof,
-      sym__newline,
-    STATE(31), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(276), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [577] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(318), 1,
-      sym_word,
-    ACTIONS(320), 3,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-    ACTIONS(322), 4,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [595] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(324), 8,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-      anon_sym_units,
-      anon_sym_COMMA,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [609] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(326), 2,
+    ACTIONS(284), 2,
       sym__eof,
       sym__newline,
     STATE(33), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
+    ACTIONS(286), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
-  [626] = 4,
+  [515] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 2,
+    ACTIONS(290), 1,
+      sym_word,
+    ACTIONS(296), 1,
+      sym_number,
+    ACTIONS(292), 3,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-    STATE(29), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(332), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [643] = 4,
+    ACTIONS(294), 4,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [536] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(335), 2,
-      sym__eof,
-      sym__newline,
-    STATE(29), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [660] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 2,
-      sym__eof,
-      sym__newline,
-    STATE(29), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [677] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(339), 2,
-      sym__eof,
-      sym__newline,
-    STATE(30), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [694] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(341), 2,
-      sym__eof,
-      sym__newline,
-    STATE(29), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [711] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(343), 7,
+    ACTIONS(280), 1,
+      anon_sym_COMMA,
+    STATE(24), 1,
+      aux_sym_dx_clause_repeat1,
+    ACTIONS(298), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2930,10 +2816,30 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [724] = 2,
+  [555] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(345), 7,
+    ACTIONS(300), 1,
+      sym_word,
+    STATE(23), 1,
+      aux_sym_line_statement_repeat1,
+    ACTIONS(303), 3,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(305), 4,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [576] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(309), 1,
+      anon_sym_COMMA,
+    STATE(24), 1,
+      aux_sym_dx_clause_repeat1,
+    ACTIONS(307), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2941,34 +2847,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [737] = 2,
+  [595] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(347), 7,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [750] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(349), 2,
+    ACTIONS(312), 1,
+      sym_word,
+    ACTIONS(314), 2,
       sym__eof,
       sym__newline,
-    STATE(29), 2,
+    STATE(35), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
+    ACTIONS(286), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
-  [767] = 2,
+  [615] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(351), 7,
+    ACTIONS(318), 1,
+      sym_number,
+    ACTIONS(316), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2976,10 +2875,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [780] = 2,
+  [631] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(353), 7,
+    ACTIONS(322), 3,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(320), 5,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+      sym_word,
+  [647] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 1,
+      sym_word,
+    ACTIONS(326), 3,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(328), 4,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [665] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 8,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_COMMA,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [679] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(332), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2987,230 +2925,346 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [793] = 4,
+  [692] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(81), 1,
+    ACTIONS(334), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [705] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(336), 2,
+      sym__eof,
+      sym__newline,
+    STATE(38), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [722] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(340), 2,
+      sym__eof,
+      sym__newline,
+    STATE(39), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [739] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(342), 2,
+      sym__eof,
+      sym__newline,
+    STATE(41), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [756] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(344), 2,
+      sym__eof,
+      sym__newline,
+    STATE(39), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [773] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [786] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [799] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(350), 2,
+      sym__eof,
+      sym__newline,
+    STATE(39), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [816] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 2,
+      sym__eof,
+      sym__newline,
+    STATE(39), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(354), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [833] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(357), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [846] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(359), 2,
+      sym__eof,
+      sym__newline,
+    STATE(39), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [863] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(361), 1,
+      sym_word,
+    STATE(88), 1,
       sym__value,
-    ACTIONS(357), 2,
+    ACTIONS(363), 2,
       sym__eof,
       sym__newline,
-    ACTIONS(355), 3,
+    ACTIONS(365), 2,
       sym_date,
       sym_number,
-      sym_word,
-  [809] = 2,
+  [881] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(359), 5,
-      sym__eof,
-      sym__newline,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [820] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(363), 1,
-      anon_sym_signed,
-    ACTIONS(365), 1,
-      anon_sym_unsigned,
     ACTIONS(367), 1,
-      sym_date,
-    ACTIONS(361), 2,
-      sym__eof,
-      sym__newline,
-  [837] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(369), 1,
       sym_word,
-    STATE(93), 1,
-      sym__value,
-    ACTIONS(371), 2,
-      sym_date,
-      sym_number,
-  [851] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(375), 1,
-      sym_date,
-    ACTIONS(377), 1,
-      sym_time,
-    ACTIONS(373), 2,
-      sym__eof,
-      sym__newline,
-  [865] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(379), 1,
-      sym_word,
-    STATE(45), 1,
-      aux_sym_drug_name_repeat1,
-    ACTIONS(382), 2,
-      sym__eof,
-      sym__newline,
-  [879] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(384), 1,
-      sym_word,
-    ACTIONS(386), 1,
-      sym_count,
-    ACTIONS(357), 2,
-      sym__eof,
-      sym__newline,
-  [893] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      sym_word,
-    ACTIONS(392), 1,
-      sym_number,
-    ACTIONS(390), 2,
-      sym__eof,
-      sym__newline,
-  [907] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(58), 1,
-      sym__value,
-    ACTIONS(394), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [919] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(396), 1,
-      sym_word,
-    ACTIONS(398), 1,
+    ACTIONS(371), 1,
       sym_string,
-    STATE(60), 1,
+    STATE(59), 1,
       aux_sym_drug_name_repeat1,
-    STATE(76), 1,
+    STATE(87), 1,
       sym_drug_name,
-  [935] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(402), 1,
-      sym_date,
-    ACTIONS(404), 1,
-      sym_time,
-    ACTIONS(400), 2,
+    ACTIONS(369), 2,
       sym__eof,
       sym__newline,
-  [949] = 4,
+  [901] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    STATE(92), 1,
+      sym__value,
+    ACTIONS(375), 2,
+      sym__eof,
+      sym__newline,
+    ACTIONS(373), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [917] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(377), 5,
+      sym__eof,
+      sym__newline,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [928] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(381), 1,
+      anon_sym_signed,
+    ACTIONS(383), 1,
+      anon_sym_unsigned,
+    ACTIONS(385), 1,
+      sym_date,
+    ACTIONS(379), 2,
+      sym__eof,
+      sym__newline,
+  [945] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(389), 1,
+      sym_date,
+    ACTIONS(391), 1,
+      sym_time,
+    ACTIONS(387), 2,
+      sym__eof,
+      sym__newline,
+  [959] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(393), 1,
+      sym_word,
+    ACTIONS(397), 1,
+      sym_number,
+    ACTIONS(395), 2,
+      sym__eof,
+      sym__newline,
+  [973] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(54), 1,
+      sym__value,
+    ACTIONS(399), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [985] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(401), 1,
+      sym_word,
+    STATE(50), 1,
+      aux_sym_drug_name_repeat1,
+    ACTIONS(404), 2,
+      sym__eof,
+      sym__newline,
+  [999] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(406), 1,
+      sym_word,
     ACTIONS(408), 1,
-      sym_number,
-    STATE(61), 1,
-      sym__value,
-    ACTIONS(406), 2,
-      sym_date,
-      sym_word,
-  [963] = 3,
+      sym_count,
+    ACTIONS(375), 2,
+      sym__eof,
+      sym__newline,
+  [1013] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(18), 1,
-      sym__value,
-    ACTIONS(410), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [975] = 3,
+    ACTIONS(412), 1,
+      anon_sym_signed,
+    ACTIONS(414), 1,
+      anon_sym_unsigned,
+    ACTIONS(410), 2,
+      sym__eof,
+      sym__newline,
+  [1027] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(19), 1,
-      sym__value,
-    ACTIONS(412), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [987] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(13), 1,
-      sym__value,
-    ACTIONS(414), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [999] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(91), 1,
+    STATE(102), 1,
       sym__value,
     ACTIONS(416), 3,
       sym_date,
       sym_number,
       sym_word,
-  [1011] = 3,
+  [1039] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(90), 1,
-      sym__value,
-    ACTIONS(418), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [1023] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(422), 1,
-      anon_sym_signed,
-    ACTIONS(424), 1,
-      anon_sym_unsigned,
-    ACTIONS(420), 2,
-      sym__eof,
-      sym__newline,
-  [1037] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(428), 1,
+    ACTIONS(420), 1,
       anon_sym_from,
-    ACTIONS(430), 1,
+    ACTIONS(422), 1,
       anon_sym_to,
-    ACTIONS(426), 2,
+    ACTIONS(418), 2,
       sym__eof,
       sym__newline,
-  [1051] = 3,
+  [1053] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(27), 1,
+    STATE(21), 1,
       sym__value,
-    ACTIONS(432), 3,
+    ACTIONS(424), 3,
       sym_date,
       sym_number,
       sym_word,
-  [1063] = 4,
+  [1065] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(434), 1,
+    STATE(19), 1,
+      sym__value,
+    ACTIONS(426), 3,
+      sym_date,
+      sym_number,
       sym_word,
-    STATE(45), 1,
-      aux_sym_drug_name_repeat1,
-    ACTIONS(436), 2,
-      sym__eof,
-      sym__newline,
   [1077] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(440), 1,
-      sym_count,
+    STATE(77), 1,
+      sym__value,
+    ACTIONS(428), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [1089] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(432), 1,
+      sym_date,
+    ACTIONS(434), 1,
+      sym_time,
+    ACTIONS(430), 2,
+      sym__eof,
+      sym__newline,
+  [1103] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(436), 1,
+      sym_word,
+    STATE(50), 1,
+      aux_sym_drug_name_repeat1,
     ACTIONS(438), 2,
       sym__eof,
       sym__newline,
-  [1088] = 3,
+  [1117] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(442), 1,
+      sym_number,
+    STATE(65), 1,
+      sym__value,
+    ACTIONS(440), 2,
+      sym_date,
       sym_word,
-    ACTIONS(444), 2,
-      sym__eof,
-      sym__newline,
-  [1099] = 3,
+  [1131] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(29), 1,
+      sym__value,
+    ACTIONS(444), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [1143] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(448), 1,
@@ -3218,15 +3272,15 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(446), 2,
       sym__eof,
       sym__newline,
-  [1110] = 3,
+  [1154] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(452), 1,
-      sym_date,
+      sym_time,
     ACTIONS(450), 2,
       sym__eof,
       sym__newline,
-  [1121] = 3,
+  [1165] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(456), 1,
@@ -3234,7 +3288,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(454), 2,
       sym__eof,
       sym__newline,
-  [1132] = 3,
+  [1176] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(460), 1,
@@ -3242,323 +3296,339 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(458), 2,
       sym__eof,
       sym__newline,
-  [1143] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(464), 1,
-      sym_time,
-    ACTIONS(462), 2,
-      sym__eof,
-      sym__newline,
-  [1154] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(10), 1,
-      sym__eol,
-    ACTIONS(466), 2,
-      sym__eof,
-      sym__newline,
-  [1165] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(470), 1,
-      anon_sym_to,
-    ACTIONS(468), 2,
-      sym__eof,
-      sym__newline,
-  [1176] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(4), 1,
-      sym__eol,
-    ACTIONS(472), 2,
-      sym__eof,
-      sym__newline,
   [1187] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(11), 1,
-      sym__eol,
-    ACTIONS(474), 2,
+    ACTIONS(464), 1,
+      sym_count,
+    ACTIONS(462), 2,
       sym__eof,
       sym__newline,
   [1198] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(478), 1,
-      sym_string,
-    ACTIONS(476), 2,
+    ACTIONS(468), 1,
+      sym_date,
+    ACTIONS(466), 2,
       sym__eof,
       sym__newline,
   [1209] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(482), 1,
+    ACTIONS(472), 1,
       sym_string,
-    ACTIONS(480), 2,
+    ACTIONS(470), 2,
       sym__eof,
       sym__newline,
   [1220] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(8), 1,
-      sym__eol,
-    ACTIONS(484), 2,
+    ACTIONS(474), 1,
+      sym_word,
+    ACTIONS(476), 2,
       sym__eof,
       sym__newline,
   [1231] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(486), 1,
-      sym_word,
+    STATE(11), 1,
+      sym__eol,
+    ACTIONS(478), 2,
+      sym__eof,
+      sym__newline,
+  [1242] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(482), 1,
+      anon_sym_to,
+    ACTIONS(480), 2,
+      sym__eof,
+      sym__newline,
+  [1253] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(10), 1,
+      sym__eol,
+    ACTIONS(484), 2,
+      sym__eof,
+      sym__newline,
+  [1264] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(4), 1,
+      sym__eol,
+    ACTIONS(486), 2,
+      sym__eof,
+      sym__newline,
+  [1275] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(7), 1,
+      sym__eol,
     ACTIONS(488), 2,
       sym__eof,
       sym__newline,
-  [1242] = 2,
+  [1286] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(492), 1,
+      sym_string,
     ACTIONS(490), 2,
       sym__eof,
       sym__newline,
-  [1250] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(492), 2,
-      sym__eof,
-      sym__newline,
-  [1258] = 3,
+  [1297] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(494), 1,
-      anon_sym_none,
-    ACTIONS(496), 1,
-      sym_string,
-  [1268] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(498), 2,
-      sym__eof,
-      sym__newline,
-  [1276] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(500), 2,
-      sym__eof,
-      sym__newline,
-  [1284] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(502), 2,
-      sym__eof,
-      sym__newline,
-  [1292] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(504), 2,
-      sym__eof,
-      sym__newline,
-  [1300] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(506), 2,
+      sym_word,
+    ACTIONS(496), 2,
       sym__eof,
       sym__newline,
   [1308] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(446), 2,
+    ACTIONS(498), 2,
       sym__eof,
       sym__newline,
   [1316] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(508), 2,
+    ACTIONS(500), 2,
       sym__eof,
       sym__newline,
   [1324] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(510), 2,
+    ACTIONS(502), 2,
       sym__eof,
       sym__newline,
   [1332] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(512), 2,
+    ACTIONS(504), 2,
       sym__eof,
       sym__newline,
   [1340] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(514), 2,
+    ACTIONS(506), 2,
       sym__eof,
       sym__newline,
   [1348] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(516), 2,
+    ACTIONS(508), 2,
       sym__eof,
       sym__newline,
   [1356] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(518), 2,
+    ACTIONS(510), 2,
       sym__eof,
       sym__newline,
   [1364] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(520), 2,
+    ACTIONS(512), 2,
       sym__eof,
       sym__newline,
   [1372] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(522), 2,
+    ACTIONS(514), 2,
       sym__eof,
       sym__newline,
   [1380] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(524), 2,
+    ACTIONS(516), 2,
       sym__eof,
       sym__newline,
   [1388] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(526), 2,
+    ACTIONS(518), 2,
       sym__eof,
       sym__newline,
   [1396] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(476), 2,
+    ACTIONS(520), 2,
       sym__eof,
       sym__newline,
-  [1404] = 2,
+  [1404] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(522), 1,
+      anon_sym_none,
+    ACTIONS(524), 1,
+      sym_string,
+  [1414] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(526), 2,
+      sym__eof,
+      sym__newline,
+  [1422] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(528), 2,
       sym__eof,
       sym__newline,
-  [1412] = 2,
+  [1430] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(530), 2,
       sym__eof,
       sym__newline,
-  [1420] = 2,
+  [1438] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(532), 2,
       sym__eof,
       sym__newline,
-  [1428] = 2,
+  [1446] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(534), 2,
       sym__eof,
       sym__newline,
-  [1436] = 2,
+  [1454] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(536), 2,
       sym__eof,
       sym__newline,
-  [1444] = 2,
+  [1462] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(538), 2,
       sym__eof,
       sym__newline,
-  [1452] = 2,
+  [1470] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(470), 2,
+      sym__eof,
+      sym__newline,
+  [1478] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(446), 2,
+      sym__eof,
+      sym__newline,
+  [1486] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(540), 2,
       sym__eof,
       sym__newline,
-  [1460] = 2,
+  [1494] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(542), 2,
       sym__eof,
       sym__newline,
-  [1468] = 2,
+  [1502] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(544), 2,
       sym__eof,
       sym__newline,
-  [1476] = 2,
+  [1510] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(546), 1,
-      sym_string,
-  [1483] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(548), 1,
-      sym_date,
-  [1490] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(550), 1,
-      sym_word,
-  [1497] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      ts_builtin_sym_end,
-  [1504] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(554), 1,
-      sym_date,
-  [1511] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(556), 1,
-      sym_date,
+    ACTIONS(546), 2,
+      sym__eof,
+      sym__newline,
   [1518] = 2,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(548), 2,
+      sym__eof,
+      sym__newline,
+  [1526] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(550), 2,
+      sym__eof,
+      sym__newline,
+  [1534] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(552), 2,
+      sym__eof,
+      sym__newline,
+  [1542] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(554), 1,
+      sym_number,
+  [1549] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(556), 1,
+      sym_word,
+  [1556] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(558), 1,
-      sym_string,
-  [1525] = 2,
+      ts_builtin_sym_end,
+  [1563] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(560), 1,
-      sym_word,
-  [1532] = 2,
+      sym_string,
+  [1570] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(562), 1,
       sym_date,
-  [1539] = 2,
+  [1577] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(564), 1,
-      sym_word,
-  [1546] = 2,
+      sym_date,
+  [1584] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(566), 1,
-      sym_string,
-  [1553] = 2,
+      sym_word,
+  [1591] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(568), 1,
-      sym_word,
-  [1560] = 2,
+      sym_date,
+  [1598] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(570), 1,
       sym_string,
-  [1567] = 2,
+  [1605] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(572), 1,
-      sym_number,
+      sym_date,
+  [1612] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(574), 1,
+      sym_string,
+  [1619] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(576), 1,
+      sym_string,
+  [1626] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(578), 1,
+      sym_word,
+  [1633] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(580), 1,
+      sym_word,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
@@ -3568,112 +3638,113 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(10)] = 180,
   [SMALL_STATE(11)] = 208,
   [SMALL_STATE(12)] = 236,
-  [SMALL_STATE(13)] = 273,
-  [SMALL_STATE(14)] = 310,
-  [SMALL_STATE(15)] = 341,
-  [SMALL_STATE(16)] = 372,
-  [SMALL_STATE(17)] = 403,
-  [SMALL_STATE(18)] = 426,
-  [SMALL_STATE(19)] = 445,
-  [SMALL_STATE(20)] = 466,
-  [SMALL_STATE(21)] = 487,
-  [SMALL_STATE(22)] = 506,
-  [SMALL_STATE(23)] = 525,
-  [SMALL_STATE(24)] = 541,
-  [SMALL_STATE(25)] = 557,
-  [SMALL_STATE(26)] = 577,
-  [SMALL_STATE(27)] = 595,
-  [SMALL_STATE(28)] = 609,
-  [SMALL_STATE(29)] = 626,
-  [SMALL_STATE(30)] = 643,
-  [SMALL_STATE(31)] = 660,
-  [SMALL_STATE(32)] = 677,
-  [SMALL_STATE(33)] = 694,
-  [SMALL_STATE(34)] = 711,
-  [SMALL_STATE(35)] = 724,
-  [SMALL_STATE(36)] = 737,
-  [SMALL_STATE(37)] = 750,
-  [SMALL_STATE(38)] = 767,
-  [SMALL_STATE(39)] = 780,
-  [SMALL_STATE(40)] = 793,
-  [SMALL_STATE(41)] = 809,
-  [SMALL_STATE(42)] = 820,
-  [SMALL_STATE(43)] = 837,
-  [SMALL_STATE(44)] = 851,
-  [SMALL_STATE(45)] = 865,
-  [SMALL_STATE(46)] = 879,
-  [SMALL_STATE(47)] = 893,
-  [SMALL_STATE(48)] = 907,
-  [SMALL_STATE(49)] = 919,
-  [SMALL_STATE(50)] = 935,
-  [SMALL_STATE(51)] = 949,
-  [SMALL_STATE(52)] = 963,
-  [SMALL_STATE(53)] = 975,
-  [SMALL_STATE(54)] = 987,
-  [SMALL_STATE(55)] = 999,
-  [SMALL_STATE(56)] = 1011,
-  [SMALL_STATE(57)] = 1023,
-  [SMALL_STATE(58)] = 1037,
-  [SMALL_STATE(59)] = 1051,
-  [SMALL_STATE(60)] = 1063,
-  [SMALL_STATE(61)] = 1077,
-  [SMALL_STATE(62)] = 1088,
-  [SMALL_STATE(63)] = 1099,
-  [SMALL_STATE(64)] = 1110,
-  [SMALL_STATE(65)] = 1121,
-  [SMALL_STATE(66)] = 1132,
-  [SMALL_STATE(67)] = 1143,
-  [SMALL_STATE(68)] = 1154,
-  [SMALL_STATE(69)] = 1165,
-  [SMALL_STATE(70)] = 1176,
-  [SMALL_STATE(71)] = 1187,
-  [SMALL_STATE(72)] = 1198,
-  [SMALL_STATE(73)] = 1209,
-  [SMALL_STATE(74)] = 1220,
-  [SMALL_STATE(75)] = 1231,
-  [SMALL_STATE(76)] = 1242,
-  [SMALL_STATE(77)] = 1250,
-  [SMALL_STATE(78)] = 1258,
-  [SMALL_STATE(79)] = 1268,
-  [SMALL_STATE(80)] = 1276,
-  [SMALL_STATE(81)] = 1284,
-  [SMALL_STATE(82)] = 1292,
-  [SMALL_STATE(83)] = 1300,
-  [SMALL_STATE(84)] = 1308,
-  [SMALL_STATE(85)] = 1316,
-  [SMALL_STATE(86)] = 1324,
-  [SMALL_STATE(87)] = 1332,
-  [SMALL_STATE(88)] = 1340,
-  [SMALL_STATE(89)] = 1348,
-  [SMALL_STATE(90)] = 1356,
-  [SMALL_STATE(91)] = 1364,
-  [SMALL_STATE(92)] = 1372,
-  [SMALL_STATE(93)] = 1380,
-  [SMALL_STATE(94)] = 1388,
-  [SMALL_STATE(95)] = 1396,
-  [SMALL_STATE(96)] = 1404,
-  [SMALL_STATE(97)] = 1412,
-  [SMALL_STATE(98)] = 1420,
-  [SMALL_STATE(99)] = 1428,
-  [SMALL_STATE(100)] = 1436,
-  [SMALL_STATE(101)] = 1444,
-  [SMALL_STATE(102)] = 1452,
-  [SMALL_STATE(103)] = 1460,
-  [SMALL_STATE(104)] = 1468,
-  [SMALL_STATE(105)] = 1476,
-  [SMALL_STATE(106)] = 1483,
-  [SMALL_STATE(107)] = 1490,
-  [SMALL_STATE(108)] = 1497,
-  [SMALL_STATE(109)] = 1504,
-  [SMALL_STATE(110)] = 1511,
-  [SMALL_STATE(111)] = 1518,
-  [SMALL_STATE(112)] = 1525,
-  [SMALL_STATE(113)] = 1532,
-  [SMALL_STATE(114)] = 1539,
-  [SMALL_STATE(115)] = 1546,
-  [SMALL_STATE(116)] = 1553,
-  [SMALL_STATE(117)] = 1560,
-  [SMALL_STATE(118)] = 1567,
+  [SMALL_STATE(13)] = 275,
+  [SMALL_STATE(14)] = 312,
+  [SMALL_STATE(15)] = 349,
+  [SMALL_STATE(16)] = 380,
+  [SMALL_STATE(17)] = 411,
+  [SMALL_STATE(18)] = 442,
+  [SMALL_STATE(19)] = 473,
+  [SMALL_STATE(20)] = 492,
+  [SMALL_STATE(21)] = 515,
+  [SMALL_STATE(22)] = 536,
+  [SMALL_STATE(23)] = 555,
+  [SMALL_STATE(24)] = 576,
+  [SMALL_STATE(25)] = 595,
+  [SMALL_STATE(26)] = 615,
+  [SMALL_STATE(27)] = 631,
+  [SMALL_STATE(28)] = 647,
+  [SMALL_STATE(29)] = 665,
+  [SMALL_STATE(30)] = 679,
+  [SMALL_STATE(31)] = 692,
+  [SMALL_STATE(32)] = 705,
+  [SMALL_STATE(33)] = 722,
+  [SMALL_STATE(34)] = 739,
+  [SMALL_STATE(35)] = 756,
+  [SMALL_STATE(36)] = 773,
+  [SMALL_STATE(37)] = 786,
+  [SMALL_STATE(38)] = 799,
+  [SMALL_STATE(39)] = 816,
+  [SMALL_STATE(40)] = 833,
+  [SMALL_STATE(41)] = 846,
+  [SMALL_STATE(42)] = 863,
+  [SMALL_STATE(43)] = 881,
+  [SMALL_STATE(44)] = 901,
+  [SMALL_STATE(45)] = 917,
+  [SMALL_STATE(46)] = 928,
+  [SMALL_STATE(47)] = 945,
+  [SMALL_STATE(48)] = 959,
+  [SMALL_STATE(49)] = 973,
+  [SMALL_STATE(50)] = 985,
+  [SMALL_STATE(51)] = 999,
+  [SMALL_STATE(52)] = 1013,
+  [SMALL_STATE(53)] = 1027,
+  [SMALL_STATE(54)] = 1039,
+  [SMALL_STATE(55)] = 1053,
+  [SMALL_STATE(56)] = 1065,
+  [SMALL_STATE(57)] = 1077,
+  [SMALL_STATE(58)] = 1089,
+  [SMALL_STATE(59)] = 1103,
+  [SMALL_STATE(60)] = 1117,
+  [SMALL_STATE(61)] = 1131,
+  [SMALL_STATE(62)] = 1143,
+  [SMALL_STATE(63)] = 1154,
+  [SMALL_STATE(64)] = 1165,
+  [SMALL_STATE(65)] = 1176,
+  [SMALL_STATE(66)] = 1187,
+  [SMALL_STATE(67)] = 1198,
+  [SMALL_STATE(68)] = 1209,
+  [SMALL_STATE(69)] = 1220,
+  [SMALL_STATE(70)] = 1231,
+  [SMALL_STATE(71)] = 1242,
+  [SMALL_STATE(72)] = 1253,
+  [SMALL_STATE(73)] = 1264,
+  [SMALL_STATE(74)] = 1275,
+  [SMALL_STATE(75)] = 1286,
+  [SMALL_STATE(76)] = 1297,
+  [SMALL_STATE(77)] = 1308,
+  [SMALL_STATE(78)] = 1316,
+  [SMALL_STATE(79)] = 1324,
+  [SMALL_STATE(80)] = 1332,
+  [SMALL_STATE(81)] = 1340,
+  [SMALL_STATE(82)] = 1348,
+  [SMALL_STATE(83)] = 1356,
+  [SMALL_STATE(84)] = 1364,
+  [SMALL_STATE(85)] = 1372,
+  [SMALL_STATE(86)] = 1380,
+  [SMALL_STATE(87)] = 1388,
+  [SMALL_STATE(88)] = 1396,
+  [SMALL_STATE(89)] = 1404,
+  [SMALL_STATE(90)] = 1414,
+  [SMALL_STATE(91)] = 1422,
+  [SMALL_STATE(92)] = 1430,
+  [SMALL_STATE(93)] = 1438,
+  [SMALL_STATE(94)] = 1446,
+  [SMALL_STATE(95)] = 1454,
+  [SMALL_STATE(96)] = 1462,
+  [SMALL_STATE(97)] = 1470,
+  [SMALL_STATE(98)] = 1478,
+  [SMALL_STATE(99)] = 1486,
+  [SMALL_STATE(100)] = 1494,
+  [SMALL_STATE(101)] = 1502,
+  [SMALL_STATE(102)] = 1510,
+  [SMALL_STATE(103)] = 1518,
+  [SMALL_STATE(104)] = 1526,
+  [SMALL_STATE(105)] = 1534,
+  [SMALL_STATE(106)] = 1542,
+  [SMALL_STATE(107)] = 1549,
+  [SMALL_STATE(108)] = 1556,
+  [SMALL_STATE(109)] = 1563,
+  [SMALL_STATE(110)] = 1570,
+  [SMALL_STATE(111)] = 1577,
+  [SMALL_STATE(112)] = 1584,
+  [SMALL_STATE(113)] = 1591,
+  [SMALL_STATE(114)] = 1598,
+  [SMALL_STATE(115)] = 1605,
+  [SMALL_STATE(116)] = 1612,
+  [SMALL_STATE(117)] = 1619,
+  [SMALL_STATE(118)] = 1626,
+  [SMALL_STATE(119)] = 1633,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -3682,259 +3753,263 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
   [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
   [49] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
   [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
   [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
   [55] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(3),
-  [58] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(107),
-  [61] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(116),
-  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(114),
-  [67] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(56),
-  [70] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(55),
-  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
-  [76] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
-  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
-  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(105),
-  [85] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(111),
-  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(49),
-  [91] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
-  [94] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(62),
-  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
-  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
-  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
-  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
-  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
-  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(115),
-  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(54),
+  [58] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(118),
+  [61] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(107),
+  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(112),
+  [67] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(53),
+  [70] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(57),
+  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
+  [76] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(46),
+  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(49),
+  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(114),
+  [85] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(116),
+  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
+  [91] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
+  [94] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(69),
+  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
+  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
+  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(60),
+  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
+  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(89),
+  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(109),
+  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(12),
   [118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 2, 0, 0),
-  [120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 3, 0, 0),
-  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0),
-  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(6),
-  [131] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(116),
-  [134] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(114),
-  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(56),
-  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(55),
-  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
-  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
-  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
-  [152] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(105),
-  [155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(111),
-  [158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(49),
-  [161] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
-  [164] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(62),
-  [167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
-  [170] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
-  [173] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
-  [176] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
-  [179] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
-  [182] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(115),
-  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(54),
-  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 3, 0, 0),
+  [120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0),
+  [124] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(5),
+  [127] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(107),
+  [130] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(112),
+  [133] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(53),
+  [136] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(57),
+  [139] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
+  [142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(46),
+  [145] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(49),
+  [148] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(114),
+  [151] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(116),
+  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
+  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
+  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(69),
+  [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
+  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
+  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(60),
+  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
+  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(89),
+  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(109),
+  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(12),
+  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 3, 0, 0),
+  [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 2, 0, 0),
   [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 2, 0, 0),
-  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0),
-  [198] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(9),
-  [201] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
-  [204] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(62),
-  [207] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
-  [210] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
-  [213] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
-  [216] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
-  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
-  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(115),
+  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0),
+  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(8),
+  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
+  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(69),
+  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
+  [206] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
+  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(60),
+  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
+  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(89),
+  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(109),
+  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 3, 0, 0),
+  [223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
   [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item, 2, 0, 0),
-  [227] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
-  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 25),
-  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(23),
-  [233] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
-  [235] = {.entry = {.count = 1, .reusable = false}}, SHIFT(118),
-  [237] = {.entry = {.count = 1, .reusable = false}}, SHIFT(106),
-  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 2, 0, 4),
-  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 4),
-  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [253] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 4, 0, 25),
-  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0),
-  [257] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(23),
-  [260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(53),
-  [263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(118),
-  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(106),
-  [269] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(52),
-  [272] = {.entry = {.count = 1, .reusable = false}}, SHIFT(32),
-  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 1, 0, 0),
-  [276] = {.entry = {.count = 1, .reusable = false}}, SHIFT(117),
-  [278] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 2, 0, 31),
-  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [284] = {.entry = {.count = 1, .reusable = false}}, SHIFT(38),
-  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 2, 0, 14),
-  [288] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 2, 0, 14),
-  [290] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
-  [292] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33), SHIFT_REPEAT(24),
-  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33),
-  [297] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33),
-  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 3, 0, 34),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 38),
-  [303] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 38), SHIFT_REPEAT(59),
-  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 1, 0, 0),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [310] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 24),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 24),
-  [314] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
-  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 10),
-  [318] = {.entry = {.count = 1, .reusable = false}}, SHIFT(39),
-  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 35),
-  [322] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 3, 0, 35),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 31),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 20),
-  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0),
-  [332] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
-  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 11),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 10),
-  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 11),
-  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 4, 0, 20),
-  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 2, 0, 32),
-  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_on_clause, 2, 0, 6),
-  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_charge_clause, 2, 0, 10),
-  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 0),
-  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 36),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 4, 0, 39),
-  [355] = {.entry = {.count = 1, .reusable = false}}, SHIFT(81),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_attribute, 2, 0, 23),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 1, 0, 0),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [369] = {.entry = {.count = 1, .reusable = false}}, SHIFT(40),
-  [371] = {.entry = {.count = 1, .reusable = false}}, SHIFT(93),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 1, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [379] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0), SHIFT_REPEAT(45),
-  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0),
-  [384] = {.entry = {.count = 1, .reusable = false}}, SHIFT(66),
-  [386] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
-  [388] = {.entry = {.count = 1, .reusable = false}}, SHIFT(77),
-  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 1, 0, 0),
-  [392] = {.entry = {.count = 1, .reusable = false}}, SHIFT(75),
-  [394] = {.entry = {.count = 1, .reusable = false}}, SHIFT(58),
-  [396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 1, 0, 0),
-  [402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [406] = {.entry = {.count = 1, .reusable = false}}, SHIFT(61),
-  [408] = {.entry = {.count = 1, .reusable = false}}, SHIFT(46),
-  [410] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
-  [412] = {.entry = {.count = 1, .reusable = false}}, SHIFT(19),
-  [414] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
-  [416] = {.entry = {.count = 1, .reusable = false}}, SHIFT(91),
-  [418] = {.entry = {.count = 1, .reusable = false}}, SHIFT(90),
-  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 6),
-  [422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 2, 0, 7),
-  [428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [432] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
-  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_drug_name, 1, 0, 0),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 2, 0, 14),
-  [440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 1, 0, 0),
+  [227] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
+  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 1, 0, 0),
+  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
+  [233] = {.entry = {.count = 1, .reusable = false}}, SHIFT(55),
+  [235] = {.entry = {.count = 1, .reusable = false}}, SHIFT(106),
+  [237] = {.entry = {.count = 1, .reusable = false}}, SHIFT(113),
+  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [241] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
+  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 2, 0, 4),
+  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 27),
+  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 2, 0, 0),
+  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 4),
+  [259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0),
+  [261] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(26),
+  [264] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(55),
+  [267] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(106),
+  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(113),
+  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(56),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 4, 0, 27),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 2, 0, 24),
+  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [282] = {.entry = {.count = 1, .reusable = false}}, SHIFT(32),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 1, 0, 0),
+  [286] = {.entry = {.count = 1, .reusable = false}}, SHIFT(117),
+  [288] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
+  [290] = {.entry = {.count = 1, .reusable = false}}, SHIFT(30),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 2, 0, 14),
+  [294] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 2, 0, 14),
+  [296] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 3, 0, 33),
+  [300] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 36), SHIFT_REPEAT(27),
+  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 36),
+  [305] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 36),
+  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 37),
+  [309] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 37), SHIFT_REPEAT(61),
+  [312] = {.entry = {.count = 1, .reusable = false}}, SHIFT(34),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 10),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 1, 0, 0),
+  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [320] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 26),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 26),
+  [324] = {.entry = {.count = 1, .reusable = false}}, SHIFT(31),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 34),
+  [328] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 3, 0, 34),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 24),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 35),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 4, 0, 38),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 11),
+  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 0),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 20),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 10),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 2, 0, 25),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_charge_clause, 2, 0, 10),
+  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 11),
+  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0),
+  [354] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_on_clause, 2, 0, 6),
+  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 4, 0, 20),
+  [361] = {.entry = {.count = 1, .reusable = false}}, SHIFT(44),
+  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 1, 0, 0),
+  [365] = {.entry = {.count = 1, .reusable = false}}, SHIFT(88),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 1, 0, 0),
+  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [373] = {.entry = {.count = 1, .reusable = false}}, SHIFT(92),
+  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_attribute, 2, 0, 23),
+  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 1, 0, 0),
+  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 1, 0, 0),
+  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [393] = {.entry = {.count = 1, .reusable = false}}, SHIFT(100),
+  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 1, 0, 0),
+  [397] = {.entry = {.count = 1, .reusable = false}}, SHIFT(76),
+  [399] = {.entry = {.count = 1, .reusable = false}}, SHIFT(54),
+  [401] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
+  [404] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0),
+  [406] = {.entry = {.count = 1, .reusable = false}}, SHIFT(66),
+  [408] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
+  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 6),
+  [412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [416] = {.entry = {.count = 1, .reusable = false}}, SHIFT(102),
+  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 2, 0, 7),
+  [420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [424] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
+  [426] = {.entry = {.count = 1, .reusable = false}}, SHIFT(19),
+  [428] = {.entry = {.count = 1, .reusable = false}}, SHIFT(77),
+  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 1, 0, 0),
+  [432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_drug_name, 1, 0, 0),
+  [440] = {.entry = {.count = 1, .reusable = false}}, SHIFT(65),
+  [442] = {.entry = {.count = 1, .reusable = false}}, SHIFT(51),
+  [444] = {.entry = {.count = 1, .reusable = false}}, SHIFT(29),
   [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 18),
-  [448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 3, 0, 19),
-  [452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 6),
+  [452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
   [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 6),
-  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [458] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 20),
-  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 6),
-  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [468] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 27),
-  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 5),
-  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 2, 0, 2),
-  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 10),
-  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 2, 0, 9),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 11),
-  [494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 13),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 3, 0, 15),
-  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 3, 0, 16),
-  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 17),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 4, 0, 26),
-  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 28),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 4, 0, 29),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 4, 0, 30),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 2, 0, 1),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 2, 0, 1),
-  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 2, 0, 3),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 2, 0, 4),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 13),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 2, 0, 4),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 0),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 3, 0, 20),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 3, 0, 21),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 3, 0, 21),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_note_statement, 2, 0, 8),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 2, 0, 12),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 6, 0, 37),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 8),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 22),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_premed_statement, 2, 0, 8),
-  [546] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [548] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [552] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [554] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [568] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [458] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 2, 0, 14),
+  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 20),
+  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 3, 0, 19),
+  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 5),
+  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 1, 0, 0),
+  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 29),
+  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 2, 0, 2),
+  [492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 10),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 2, 0, 4),
+  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 3, 0, 21),
+  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 3, 0, 21),
+  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 0),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 22),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 8),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_premed_statement, 2, 0, 8),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 13),
+  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_note_statement, 2, 0, 8),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 13),
+  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 2, 0, 9),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 2, 0, 4),
+  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [524] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 3, 0, 20),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 4, 0, 28),
+  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 3, 0, 16),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 30),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 4, 0, 31),
+  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 4, 0, 32),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 17),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 2, 0, 1),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 11),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 2, 0, 1),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 2, 0, 3),
+  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 2, 0, 12),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 6, 0, 39),
+  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 3, 0, 15),
+  [554] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [558] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [568] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
 };
 
 enum ts_external_scanner_symbol_identifiers {
