@@ -130,19 +130,26 @@ export default grammar({
 
     // ---- claim-level statements -------------------------------------------
 
-    claim_statement: $ => seq(kw($, 'claim'), field('id', $.word)),
+    // A value after a statement keyword that a word can be is optional here (the lowering says
+    // what is missing): were it required, a bare `pos`, `admin`, `dx`… made error recovery skip the
+    // newline and read the next line (a `claim` line included) as its value, so a claim vanished.
+    // (Quoted values stay required: no `claim` line can be read as one.)
+
+    claim_statement: $ => seq(kw($, 'claim'), optional(field('id', $.word))),
 
     payer_statement: $ => seq(
       kw($, 'payer'),
-      field('kind', $.word),
-      optional(field('name', $.string)),
+      optional(seq(
+        field('kind', $.word),
+        optional(field('name', $.string)),
+      )),
     ),
 
-    patient_statement: $ => seq(kw($, 'patient'), field('id', $.word)),
+    patient_statement: $ => seq(kw($, 'patient'), optional(field('id', $.word))),
 
-    provider_statement: $ => seq(kw($, 'provider'), field('npi', $._value)),
+    provider_statement: $ => seq(kw($, 'provider'), optional(field('npi', $._value))),
 
-    pos_statement: $ => seq(kw($, 'pos'), field('code', $._value)),
+    pos_statement: $ => seq(kw($, 'pos'), optional(field('code', $._value))),
 
     // The values of `dx`, `admin` and `line` are optional in the tree (the
     // lowering says what is missing): were they required, error recovery would
@@ -167,9 +174,11 @@ export default grammar({
 
     auth_statement: $ => seq(
       kw($, 'auth'),
-      field('number', $._value),
-      optional(seq('from', field('from', $.date))),
-      optional(seq('to', field('to', $.date))),
+      optional(seq(
+        field('number', $._value),
+        optional(seq('from', field('from', $.date))),
+        optional(seq('to', field('to', $.date))),
+      )),
     ),
 
     history_statement: $ => seq(
@@ -212,11 +221,13 @@ export default grammar({
 
     vial_statement: $ => seq(
       kw($, 'vial'),
-      choice(
-        field('ndc', $._value),
-        seq(field('amount', $.number), field('unit', $.word)),
-      ),
-      optional(field('count', $.count)),
+      optional(seq(
+        choice(
+          field('ndc', $._value),
+          seq(field('amount', $.number), field('unit', $.word)),
+        ),
+        optional(field('count', $.count)),
+      )),
     ),
 
     waste_statement: $ => seq(
@@ -245,13 +256,13 @@ export default grammar({
       optional(seq(
         field('code', $._value),
         repeat(field('modifier', $.word)),
-        repeat(choice(
-          $.units_clause,
-          $.dx_clause,
-          $.ndc_clause,
-          $.charge_clause,
-          $.on_clause,
-        )),
+      )),
+      repeat(choice(
+        $.units_clause,
+        $.dx_clause,
+        $.ndc_clause,
+        $.charge_clause,
+        $.on_clause,
       )),
     ),
 

@@ -7,7 +7,7 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 119
+#define STATE_COUNT 120
 #define LARGE_STATE_COUNT 7
 #define SYMBOL_COUNT 87
 #define ALIAS_COUNT 0
@@ -725,20 +725,20 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [22] = {.index = 28, .length = 2},
   [23] = {.index = 30, .length = 2},
   [24] = {.index = 32, .length = 1},
-  [25] = {.index = 33, .length = 2},
-  [26] = {.index = 35, .length = 3},
-  [27] = {.index = 38, .length = 2},
-  [28] = {.index = 40, .length = 2},
-  [29] = {.index = 42, .length = 3},
-  [30] = {.index = 45, .length = 3},
-  [31] = {.index = 48, .length = 1},
-  [32] = {.index = 49, .length = 1},
+  [25] = {.index = 33, .length = 1},
+  [26] = {.index = 34, .length = 1},
+  [27] = {.index = 35, .length = 2},
+  [28] = {.index = 37, .length = 3},
+  [29] = {.index = 40, .length = 2},
+  [30] = {.index = 42, .length = 2},
+  [31] = {.index = 44, .length = 3},
+  [32] = {.index = 47, .length = 3},
   [33] = {.index = 50, .length = 2},
   [34] = {.index = 52, .length = 2},
   [35] = {.index = 54, .length = 2},
   [36] = {.index = 56, .length = 2},
-  [37] = {.index = 58, .length = 3},
-  [38] = {.index = 61, .length = 2},
+  [37] = {.index = 58, .length = 2},
+  [38] = {.index = 60, .length = 3},
   [39] = {.index = 63, .length = 3},
 };
 
@@ -799,55 +799,55 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 1},
   [32] =
-    {field_modifier, 0},
+    {field_pointer, 1},
   [33] =
+    {field_value, 1},
+  [34] =
+    {field_modifier, 0},
+  [35] =
     {field_code, 1},
     {field_modifier, 2, .inherited = true},
-  [35] =
+  [37] =
     {field_date, 1},
     {field_signer, 3},
     {field_status, 2},
-  [38] =
+  [40] =
     {field_from, 3},
     {field_number, 1},
-  [40] =
+  [42] =
     {field_number, 1},
     {field_to, 3},
-  [42] =
+  [44] =
     {field_date, 3},
     {field_outcome, 2},
     {field_treatment, 1},
-  [45] =
+  [47] =
     {field_amount, 1},
     {field_count, 3},
     {field_unit, 2},
-  [48] =
-    {field_pointer, 1},
-  [49] =
-    {field_value, 1},
   [50] =
-    {field_modifier, 0, .inherited = true},
-    {field_modifier, 1, .inherited = true},
-  [52] =
     {field_pointer, 1},
     {field_pointer, 2, .inherited = true},
-  [54] =
+  [52] =
     {field_ndc, 1},
     {field_quantity, 2},
-  [56] =
+  [54] =
     {field_ndc, 1},
     {field_unit, 2},
+  [56] =
+    {field_modifier, 0, .inherited = true},
+    {field_modifier, 1, .inherited = true},
   [58] =
-    {field_from, 3},
-    {field_number, 1},
-    {field_to, 5},
-  [61] =
     {field_pointer, 0, .inherited = true},
     {field_pointer, 1, .inherited = true},
-  [63] =
+  [60] =
     {field_ndc, 1},
     {field_quantity, 2},
     {field_unit, 3},
+  [63] =
+    {field_from, 3},
+    {field_number, 1},
+    {field_to, 5},
 };
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
@@ -978,6 +978,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [116] = 116,
   [117] = 117,
   [118] = 118,
+  [119] = 119,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -985,554 +986,563 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(48);
+      if (eof) ADVANCE(49);
       ADVANCE_MAP(
-        '\n', 49,
+        '\n', 50,
         '\r', 1,
-        '"', 9,
-        ',', 56,
-        '-', 12,
-        '.', 39,
-        'c', 89,
-        'n', 80,
-        'o', 94,
-        's', 90,
-        'u', 95,
+        '"', 10,
+        ',', 57,
+        '-', 13,
+        '.', 40,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        's', 91,
+        'u', 96,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(0);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        '\n', 49,
+        '\n', 50,
         '\r', 1,
-        '"', 9,
-        ',', 56,
-        '-', 12,
-        '.', 39,
-        'c', 89,
-        'n', 80,
-        'o', 94,
-        's', 90,
-        'u', 95,
+        '"', 10,
+        ',', 57,
+        '-', 13,
+        '.', 40,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        's', 91,
+        'u', 96,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(1);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 2:
-      if (lookahead == '\n') ADVANCE(49);
-      if (lookahead == '\r') ADVANCE(2);
-      if (lookahead == 'c') ADVANCE(89);
-      if (lookahead == 'n') ADVANCE(80);
-      if (lookahead == 'o') ADVANCE(94);
-      if (lookahead == 'u') ADVANCE(97);
+      ADVANCE_MAP(
+        '\n', 50,
+        '\r', 2,
+        '-', 13,
+        '.', 40,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        'u', 98,
+      );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(2);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 3:
-      ADVANCE_MAP(
-        '\n', 49,
-        '\r', 3,
-        ',', 56,
-        '-', 12,
-        '.', 39,
-        'c', 26,
-        'n', 17,
-        'o', 30,
-        's', 27,
-        'u', 31,
-      );
+      if (lookahead == '\n') ADVANCE(50);
+      if (lookahead == '\r') ADVANCE(3);
+      if (lookahead == 'c') ADVANCE(90);
+      if (lookahead == 'n') ADVANCE(81);
+      if (lookahead == 'o') ADVANCE(95);
+      if (lookahead == 'u') ADVANCE(98);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(3);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 4:
-      if (lookahead == '\n') ADVANCE(49);
-      if (lookahead == '\r') ADVANCE(4);
-      if (lookahead == '-') ADVANCE(12);
-      if (lookahead == '.') ADVANCE(39);
-      if (('\t' <= lookahead && lookahead <= '\f') ||
-          lookahead == ' ' ||
-          lookahead == 0xfeff) SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 5:
       ADVANCE_MAP(
-        '\n', 49,
-        '\r', 5,
-        '-', 12,
-        '.', 39,
-        'c', 89,
-        'n', 80,
-        'o', 94,
-        'u', 97,
+        '\n', 50,
+        '\r', 4,
+        ',', 57,
+        '-', 13,
+        '.', 40,
+        'c', 27,
+        'n', 18,
+        'o', 31,
+        's', 28,
+        'u', 32,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(4);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
+      END_STATE();
+    case 5:
+      if (lookahead == '\n') ADVANCE(50);
+      if (lookahead == '\r') ADVANCE(5);
+      if (lookahead == '-') ADVANCE(13);
+      if (lookahead == '.') ADVANCE(40);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(5);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 6:
-      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\n') ADVANCE(50);
       if (lookahead == '\r') ADVANCE(6);
-      if (lookahead == '"') ADVANCE(9);
+      if (lookahead == '"') ADVANCE(10);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 7:
-      if (lookahead == '\n') ADVANCE(49);
+      if (lookahead == '\n') ADVANCE(50);
       if (lookahead == '\r') ADVANCE(7);
-      if (lookahead == 's') ADVANCE(27);
-      if (lookahead == 'u') ADVANCE(33);
+      if (lookahead == 's') ADVANCE(28);
+      if (lookahead == 'u') ADVANCE(34);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(13);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
       END_STATE();
     case 8:
-      if (lookahead == '\n') ADVANCE(49);
-      if (lookahead == '\r') ADVANCE(8);
-      if (lookahead == '-') ADVANCE(12);
-      if (lookahead == '.') ADVANCE(39);
+      ADVANCE_MAP(
+        '\n', 50,
+        '\r', 8,
+        '-', 13,
+        '.', 40,
+        'c', 90,
+        'n', 81,
+        'o', 95,
+        'u', 98,
+      );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(8);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 9:
-      if (lookahead == '"') ADVANCE(76);
-      if (lookahead == '\\') ADVANCE(47);
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(9);
+      if (lookahead == '\n') ADVANCE(50);
+      if (lookahead == '\r') ADVANCE(9);
+      if (lookahead == '-') ADVANCE(13);
+      if (lookahead == '.') ADVANCE(40);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(9);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 10:
-      if (lookahead == '-') ADVANCE(46);
+      if (lookahead == '"') ADVANCE(77);
+      if (lookahead == '\\') ADVANCE(48);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(10);
       END_STATE();
     case 11:
-      if (lookahead == '-') ADVANCE(44);
+      if (lookahead == '-') ADVANCE(47);
       END_STATE();
     case 12:
-      if (lookahead == '.') ADVANCE(39);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+      if (lookahead == '-') ADVANCE(45);
       END_STATE();
     case 13:
-      if (lookahead == ':') ADVANCE(43);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
+      if (lookahead == '.') ADVANCE(40);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
       END_STATE();
     case 14:
-      if (lookahead == ':') ADVANCE(43);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(41);
+      if (lookahead == ':') ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(15);
       END_STATE();
     case 15:
-      if (lookahead == 'a') ADVANCE(35);
+      if (lookahead == ':') ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(42);
       END_STATE();
     case 16:
-      if (lookahead == 'c') ADVANCE(57);
+      if (lookahead == 'a') ADVANCE(36);
       END_STATE();
     case 17:
-      if (lookahead == 'd') ADVANCE(16);
+      if (lookahead == 'c') ADVANCE(58);
       END_STATE();
     case 18:
-      if (lookahead == 'd') ADVANCE(50);
+      if (lookahead == 'd') ADVANCE(17);
       END_STATE();
     case 19:
-      if (lookahead == 'd') ADVANCE(52);
+      if (lookahead == 'd') ADVANCE(51);
       END_STATE();
     case 20:
-      if (lookahead == 'e') ADVANCE(59);
+      if (lookahead == 'd') ADVANCE(53);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(18);
+      if (lookahead == 'e') ADVANCE(60);
       END_STATE();
     case 22:
       if (lookahead == 'e') ADVANCE(19);
       END_STATE();
     case 23:
-      if (lookahead == 'g') ADVANCE(20);
+      if (lookahead == 'e') ADVANCE(20);
       END_STATE();
     case 24:
-      if (lookahead == 'g') ADVANCE(32);
+      if (lookahead == 'g') ADVANCE(21);
       END_STATE();
     case 25:
-      if (lookahead == 'g') ADVANCE(34);
+      if (lookahead == 'g') ADVANCE(33);
       END_STATE();
     case 26:
-      if (lookahead == 'h') ADVANCE(15);
+      if (lookahead == 'g') ADVANCE(35);
       END_STATE();
     case 27:
-      if (lookahead == 'i') ADVANCE(24);
+      if (lookahead == 'h') ADVANCE(16);
       END_STATE();
     case 28:
-      if (lookahead == 'i') ADVANCE(38);
-      if (lookahead == 's') ADVANCE(29);
-      END_STATE();
-    case 29:
       if (lookahead == 'i') ADVANCE(25);
       END_STATE();
+    case 29:
+      if (lookahead == 'i') ADVANCE(39);
+      if (lookahead == 's') ADVANCE(30);
+      END_STATE();
     case 30:
-      if (lookahead == 'n') ADVANCE(61);
+      if (lookahead == 'i') ADVANCE(26);
       END_STATE();
     case 31:
-      if (lookahead == 'n') ADVANCE(28);
+      if (lookahead == 'n') ADVANCE(62);
       END_STATE();
     case 32:
-      if (lookahead == 'n') ADVANCE(21);
+      if (lookahead == 'n') ADVANCE(29);
       END_STATE();
     case 33:
-      if (lookahead == 'n') ADVANCE(37);
-      END_STATE();
-    case 34:
       if (lookahead == 'n') ADVANCE(22);
       END_STATE();
+    case 34:
+      if (lookahead == 'n') ADVANCE(38);
+      END_STATE();
     case 35:
-      if (lookahead == 'r') ADVANCE(23);
+      if (lookahead == 'n') ADVANCE(23);
       END_STATE();
     case 36:
-      if (lookahead == 's') ADVANCE(54);
+      if (lookahead == 'r') ADVANCE(24);
       END_STATE();
     case 37:
-      if (lookahead == 's') ADVANCE(29);
+      if (lookahead == 's') ADVANCE(55);
       END_STATE();
     case 38:
-      if (lookahead == 't') ADVANCE(36);
+      if (lookahead == 's') ADVANCE(30);
       END_STATE();
     case 39:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (lookahead == 't') ADVANCE(37);
       END_STATE();
     case 40:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(65);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
       END_STATE();
     case 41:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(10);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(66);
       END_STATE();
     case 42:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(63);
-      END_STATE();
-    case 43:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(40);
-      END_STATE();
-    case 44:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(42);
-      END_STATE();
-    case 45:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(11);
       END_STATE();
+    case 43:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(64);
+      END_STATE();
+    case 44:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(41);
+      END_STATE();
+    case 45:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(43);
+      END_STATE();
     case 46:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(45);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(12);
       END_STATE();
     case 47:
-      if (lookahead != 0 &&
-          lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(9);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(46);
       END_STATE();
     case 48:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (lookahead != 0 &&
+          lookahead != '\n' &&
+          lookahead != '\r') ADVANCE(10);
       END_STATE();
     case 49:
-      ACCEPT_TOKEN(sym__newline);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 50:
-      ACCEPT_TOKEN(anon_sym_signed);
+      ACCEPT_TOKEN(sym__newline);
       END_STATE();
     case 51:
       ACCEPT_TOKEN(anon_sym_signed);
+      END_STATE();
+    case 52:
+      ACCEPT_TOKEN(anon_sym_signed);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 52:
-      ACCEPT_TOKEN(anon_sym_unsigned);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 53:
       ACCEPT_TOKEN(anon_sym_unsigned);
+      END_STATE();
+    case 54:
+      ACCEPT_TOKEN(anon_sym_unsigned);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 54:
-      ACCEPT_TOKEN(anon_sym_units);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 55:
       ACCEPT_TOKEN(anon_sym_units);
+      END_STATE();
+    case 56:
+      ACCEPT_TOKEN(anon_sym_units);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 56:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 57:
-      ACCEPT_TOKEN(anon_sym_ndc);
+      ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
     case 58:
       ACCEPT_TOKEN(anon_sym_ndc);
+      END_STATE();
+    case 59:
+      ACCEPT_TOKEN(anon_sym_ndc);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 59:
-      ACCEPT_TOKEN(anon_sym_charge);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 60:
       ACCEPT_TOKEN(anon_sym_charge);
+      END_STATE();
+    case 61:
+      ACCEPT_TOKEN(anon_sym_charge);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 61:
-      ACCEPT_TOKEN(anon_sym_on);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 62:
       ACCEPT_TOKEN(anon_sym_on);
+      END_STATE();
+    case 63:
+      ACCEPT_TOKEN(anon_sym_on);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 63:
-      ACCEPT_TOKEN(sym_date);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 64:
       ACCEPT_TOKEN(sym_date);
+      END_STATE();
+    case 65:
+      ACCEPT_TOKEN(sym_date);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 65:
-      ACCEPT_TOKEN(sym_time);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 66:
+      ACCEPT_TOKEN(sym_time);
+      END_STATE();
+    case 67:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '-') ADVANCE(105);
-      if (lookahead == '.') ADVANCE(102);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (lookahead == '-') ADVANCE(106);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
       if (lookahead == '%' ||
           lookahead == '+' ||
           lookahead == '/' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 67:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(39);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 68:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
-      if (lookahead == ':') ADVANCE(43);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+      if (lookahead == '.') ADVANCE(40);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
       END_STATE();
     case 69:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
-      if (lookahead == ':') ADVANCE(43);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 70:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 71:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(66);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 72:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
+      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == ':') ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 73:
+    case 70:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(102);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
+      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == ':') ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 71:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 72:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 73:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 74:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (lookahead == '.') ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 75:
       ACCEPT_TOKEN(sym_number);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      END_STATE();
+    case 76:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 76:
-      ACCEPT_TOKEN(sym_string);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 77:
+      ACCEPT_TOKEN(sym_string);
+      END_STATE();
+    case 78:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == '-') ADVANCE(106);
+      if (lookahead == '-') ADVANCE(107);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('.' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 78:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'a') ADVANCE(99);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 79:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'c') ADVANCE(58);
+      if (lookahead == 'a') ADVANCE(100);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 80:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(79);
+      if (lookahead == 'c') ADVANCE(59);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 81:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(51);
+      if (lookahead == 'd') ADVANCE(80);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 82:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(53);
+      if (lookahead == 'd') ADVANCE(52);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 83:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(60);
+      if (lookahead == 'd') ADVANCE(54);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 84:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(81);
+      if (lookahead == 'e') ADVANCE(61);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 85:
       ACCEPT_TOKEN(sym_word);
@@ -1542,80 +1552,59 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 86:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(83);
+      if (lookahead == 'e') ADVANCE(83);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 87:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(96);
+      if (lookahead == 'g') ADVANCE(84);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 88:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(98);
+      if (lookahead == 'g') ADVANCE(97);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 89:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'h') ADVANCE(78);
+      if (lookahead == 'g') ADVANCE(99);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 90:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(87);
+      if (lookahead == 'h') ADVANCE(79);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 91:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(101);
-      if (lookahead == 's') ADVANCE(93);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 92:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(101);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 93:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'i') ADVANCE(88);
       if (lookahead == '%' ||
@@ -1623,39 +1612,50 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 92:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'i') ADVANCE(102);
+      if (lookahead == 's') ADVANCE(94);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 93:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'i') ADVANCE(102);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 94:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(89);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 95:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(91);
+      if (lookahead == 'n') ADVANCE(63);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 96:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(84);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
-      END_STATE();
-    case 97:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'n') ADVANCE(92);
       if (lookahead == '%' ||
@@ -1663,9 +1663,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
-    case 98:
+    case 97:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'n') ADVANCE(85);
       if (lookahead == '%' ||
@@ -1673,77 +1673,87 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 98:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'n') ADVANCE(93);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 99:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'r') ADVANCE(86);
+      if (lookahead == 'n') ADVANCE(86);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 100:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 's') ADVANCE(55);
+      if (lookahead == 'r') ADVANCE(87);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 101:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 't') ADVANCE(100);
+      if (lookahead == 's') ADVANCE(56);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 102:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      if (lookahead == 't') ADVANCE(101);
       if (lookahead == '%' ||
           lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
+          ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 103:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 104:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(64);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 105:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(103);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(65);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 106:
       ACCEPT_TOKEN(sym_word);
@@ -1753,16 +1763,26 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     case 107:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(105);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      END_STATE();
+    case 108:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(107);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
       END_STATE();
     default:
       return false;
@@ -1905,76 +1925,76 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [10] = {.lex_state = 0, .external_lex_state = 2},
   [11] = {.lex_state = 0, .external_lex_state = 2},
   [12] = {.lex_state = 2, .external_lex_state = 3},
-  [13] = {.lex_state = 2, .external_lex_state = 3},
+  [13] = {.lex_state = 3, .external_lex_state = 3},
   [14] = {.lex_state = 3, .external_lex_state = 3},
-  [15] = {.lex_state = 3, .external_lex_state = 3},
-  [16] = {.lex_state = 3, .external_lex_state = 3},
-  [17] = {.lex_state = 4, .external_lex_state = 4},
-  [18] = {.lex_state = 3, .external_lex_state = 3},
-  [19] = {.lex_state = 2, .external_lex_state = 3},
-  [20] = {.lex_state = 3, .external_lex_state = 3},
-  [21] = {.lex_state = 5, .external_lex_state = 3},
-  [22] = {.lex_state = 3, .external_lex_state = 3},
-  [23] = {.lex_state = 6, .external_lex_state = 4},
-  [24] = {.lex_state = 2, .external_lex_state = 3},
-  [25] = {.lex_state = 3, .external_lex_state = 3},
-  [26] = {.lex_state = 2, .external_lex_state = 3},
+  [15] = {.lex_state = 4, .external_lex_state = 3},
+  [16] = {.lex_state = 4, .external_lex_state = 3},
+  [17] = {.lex_state = 4, .external_lex_state = 3},
+  [18] = {.lex_state = 4, .external_lex_state = 3},
+  [19] = {.lex_state = 4, .external_lex_state = 3},
+  [20] = {.lex_state = 5, .external_lex_state = 4},
+  [21] = {.lex_state = 8, .external_lex_state = 3},
+  [22] = {.lex_state = 4, .external_lex_state = 3},
+  [23] = {.lex_state = 3, .external_lex_state = 3},
+  [24] = {.lex_state = 4, .external_lex_state = 3},
+  [25] = {.lex_state = 6, .external_lex_state = 4},
+  [26] = {.lex_state = 4, .external_lex_state = 3},
   [27] = {.lex_state = 3, .external_lex_state = 3},
-  [28] = {.lex_state = 6, .external_lex_state = 4},
-  [29] = {.lex_state = 6, .external_lex_state = 4},
-  [30] = {.lex_state = 6, .external_lex_state = 4},
-  [31] = {.lex_state = 6, .external_lex_state = 4},
+  [28] = {.lex_state = 3, .external_lex_state = 3},
+  [29] = {.lex_state = 4, .external_lex_state = 3},
+  [30] = {.lex_state = 4, .external_lex_state = 3},
+  [31] = {.lex_state = 4, .external_lex_state = 3},
   [32] = {.lex_state = 6, .external_lex_state = 4},
   [33] = {.lex_state = 6, .external_lex_state = 4},
   [34] = {.lex_state = 6, .external_lex_state = 4},
-  [35] = {.lex_state = 3, .external_lex_state = 3},
-  [36] = {.lex_state = 3, .external_lex_state = 3},
-  [37] = {.lex_state = 3, .external_lex_state = 3},
-  [38] = {.lex_state = 3, .external_lex_state = 3},
-  [39] = {.lex_state = 3, .external_lex_state = 3},
-  [40] = {.lex_state = 8, .external_lex_state = 4},
+  [35] = {.lex_state = 6, .external_lex_state = 4},
+  [36] = {.lex_state = 6, .external_lex_state = 4},
+  [37] = {.lex_state = 6, .external_lex_state = 4},
+  [38] = {.lex_state = 4, .external_lex_state = 3},
+  [39] = {.lex_state = 4, .external_lex_state = 3},
+  [40] = {.lex_state = 4, .external_lex_state = 3},
   [41] = {.lex_state = 6, .external_lex_state = 4},
-  [42] = {.lex_state = 8, .external_lex_state = 4},
-  [43] = {.lex_state = 8, .external_lex_state = 4},
-  [44] = {.lex_state = 7, .external_lex_state = 4},
-  [45] = {.lex_state = 6, .external_lex_state = 4},
+  [42] = {.lex_state = 9, .external_lex_state = 4},
+  [43] = {.lex_state = 9, .external_lex_state = 4},
+  [44] = {.lex_state = 9, .external_lex_state = 4},
+  [45] = {.lex_state = 9, .external_lex_state = 4},
   [46] = {.lex_state = 6, .external_lex_state = 4},
-  [47] = {.lex_state = 8, .external_lex_state = 5},
-  [48] = {.lex_state = 8, .external_lex_state = 5},
+  [47] = {.lex_state = 9, .external_lex_state = 4},
+  [48] = {.lex_state = 9, .external_lex_state = 4},
   [49] = {.lex_state = 6, .external_lex_state = 4},
-  [50] = {.lex_state = 8, .external_lex_state = 5},
-  [51] = {.lex_state = 6, .external_lex_state = 4},
+  [50] = {.lex_state = 7, .external_lex_state = 4},
+  [51] = {.lex_state = 5, .external_lex_state = 4},
   [52] = {.lex_state = 6, .external_lex_state = 4},
-  [53] = {.lex_state = 4, .external_lex_state = 4},
-  [54] = {.lex_state = 8, .external_lex_state = 5},
-  [55] = {.lex_state = 7, .external_lex_state = 4},
-  [56] = {.lex_state = 8, .external_lex_state = 5},
-  [57] = {.lex_state = 8, .external_lex_state = 5},
+  [53] = {.lex_state = 9, .external_lex_state = 5},
+  [54] = {.lex_state = 4, .external_lex_state = 4},
+  [55] = {.lex_state = 6, .external_lex_state = 4},
+  [56] = {.lex_state = 6, .external_lex_state = 4},
+  [57] = {.lex_state = 9, .external_lex_state = 5},
   [58] = {.lex_state = 7, .external_lex_state = 4},
-  [59] = {.lex_state = 8, .external_lex_state = 5},
-  [60] = {.lex_state = 3, .external_lex_state = 4},
-  [61] = {.lex_state = 7, .external_lex_state = 4},
+  [59] = {.lex_state = 7, .external_lex_state = 4},
+  [60] = {.lex_state = 9, .external_lex_state = 5},
+  [61] = {.lex_state = 6, .external_lex_state = 4},
   [62] = {.lex_state = 0, .external_lex_state = 4},
-  [63] = {.lex_state = 0, .external_lex_state = 4},
-  [64] = {.lex_state = 7, .external_lex_state = 4},
-  [65] = {.lex_state = 6, .external_lex_state = 4},
-  [66] = {.lex_state = 6, .external_lex_state = 4},
+  [63] = {.lex_state = 6, .external_lex_state = 4},
+  [64] = {.lex_state = 6, .external_lex_state = 4},
+  [65] = {.lex_state = 7, .external_lex_state = 4},
+  [66] = {.lex_state = 0, .external_lex_state = 4},
   [67] = {.lex_state = 6, .external_lex_state = 4},
-  [68] = {.lex_state = 7, .external_lex_state = 4},
-  [69] = {.lex_state = 0, .external_lex_state = 4},
-  [70] = {.lex_state = 6, .external_lex_state = 4},
-  [71] = {.lex_state = 0, .external_lex_state = 4},
-  [72] = {.lex_state = 0, .external_lex_state = 4},
-  [73] = {.lex_state = 0, .external_lex_state = 4},
-  [74] = {.lex_state = 0, .external_lex_state = 4},
-  [75] = {.lex_state = 6, .external_lex_state = 4},
+  [68] = {.lex_state = 6, .external_lex_state = 4},
+  [69] = {.lex_state = 7, .external_lex_state = 4},
+  [70] = {.lex_state = 0, .external_lex_state = 4},
+  [71] = {.lex_state = 6, .external_lex_state = 4},
+  [72] = {.lex_state = 7, .external_lex_state = 4},
+  [73] = {.lex_state = 6, .external_lex_state = 4},
+  [74] = {.lex_state = 6, .external_lex_state = 4},
+  [75] = {.lex_state = 0, .external_lex_state = 4},
   [76] = {.lex_state = 0, .external_lex_state = 4},
   [77] = {.lex_state = 0, .external_lex_state = 4},
-  [78] = {.lex_state = 0, .external_lex_state = 4},
+  [78] = {.lex_state = 6, .external_lex_state = 4},
   [79] = {.lex_state = 0, .external_lex_state = 4},
   [80] = {.lex_state = 0, .external_lex_state = 4},
   [81] = {.lex_state = 0, .external_lex_state = 4},
-  [82] = {.lex_state = 6, .external_lex_state = 5},
+  [82] = {.lex_state = 0, .external_lex_state = 4},
   [83] = {.lex_state = 0, .external_lex_state = 4},
   [84] = {.lex_state = 0, .external_lex_state = 4},
   [85] = {.lex_state = 0, .external_lex_state = 4},
@@ -1982,7 +2002,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [87] = {.lex_state = 0, .external_lex_state = 4},
   [88] = {.lex_state = 0, .external_lex_state = 4},
   [89] = {.lex_state = 0, .external_lex_state = 4},
-  [90] = {.lex_state = 0, .external_lex_state = 4},
+  [90] = {.lex_state = 6, .external_lex_state = 5},
   [91] = {.lex_state = 0, .external_lex_state = 4},
   [92] = {.lex_state = 0, .external_lex_state = 4},
   [93] = {.lex_state = 0, .external_lex_state = 4},
@@ -1997,20 +2017,21 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [102] = {.lex_state = 0, .external_lex_state = 4},
   [103] = {.lex_state = 0, .external_lex_state = 4},
   [104] = {.lex_state = 0, .external_lex_state = 4},
-  [105] = {.lex_state = 6, .external_lex_state = 5},
-  [106] = {.lex_state = 6, .external_lex_state = 5},
-  [107] = {.lex_state = 0, .external_lex_state = 5},
-  [108] = {.lex_state = 0, .external_lex_state = 5},
+  [105] = {.lex_state = 0, .external_lex_state = 4},
+  [106] = {.lex_state = 0, .external_lex_state = 4},
+  [107] = {.lex_state = 0, .external_lex_state = 4},
+  [108] = {.lex_state = 0, .external_lex_state = 4},
   [109] = {.lex_state = 7, .external_lex_state = 5},
-  [110] = {.lex_state = 7, .external_lex_state = 5},
+  [110] = {.lex_state = 0, .external_lex_state = 5},
   [111] = {.lex_state = 0, .external_lex_state = 5},
-  [112] = {.lex_state = 7, .external_lex_state = 5},
-  [113] = {.lex_state = 0, .external_lex_state = 5},
-  [114] = {.lex_state = 6, .external_lex_state = 5},
-  [115] = {.lex_state = 0, .external_lex_state = 5},
-  [116] = {.lex_state = 6, .external_lex_state = 5},
-  [117] = {.lex_state = 3, .external_lex_state = 5},
+  [112] = {.lex_state = 0, .external_lex_state = 5},
+  [113] = {.lex_state = 6, .external_lex_state = 5},
+  [114] = {.lex_state = 4, .external_lex_state = 5},
+  [115] = {.lex_state = 7, .external_lex_state = 5},
+  [116] = {.lex_state = 7, .external_lex_state = 5},
+  [117] = {.lex_state = 0, .external_lex_state = 5},
   [118] = {.lex_state = 7, .external_lex_state = 5},
+  [119] = {.lex_state = 0, .external_lex_state = 5},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -2061,32 +2082,32 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__kw_line] = ACTIONS(1),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(115),
+    [sym_source_file] = STATE(119),
     [sym_claim] = STATE(2),
     [sym__item] = STATE(2),
     [sym_admin_block] = STATE(2),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_claim_statement] = STATE(72),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
-    [sym_admin_statement] = STATE(73),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
+    [sym__claim_level_statement] = STATE(75),
+    [sym__detail_statement] = STATE(75),
+    [sym_claim_statement] = STATE(76),
+    [sym_payer_statement] = STATE(75),
+    [sym_patient_statement] = STATE(75),
+    [sym_provider_statement] = STATE(75),
+    [sym_pos_statement] = STATE(75),
+    [sym_dx_statement] = STATE(75),
+    [sym_order_statement] = STATE(75),
+    [sym_auth_statement] = STATE(75),
+    [sym_history_statement] = STATE(75),
+    [sym_note_statement] = STATE(75),
+    [sym_admin_statement] = STATE(77),
+    [sym_dose_statement] = STATE(75),
+    [sym_route_statement] = STATE(75),
+    [sym_start_statement] = STATE(75),
+    [sym_stop_statement] = STATE(75),
+    [sym_vial_statement] = STATE(75),
+    [sym_waste_statement] = STATE(75),
+    [sym_reaction_statement] = STATE(75),
+    [sym_premed_statement] = STATE(75),
+    [sym_line_statement] = STATE(75),
     [aux_sym_source_file_repeat1] = STATE(2),
     [ts_builtin_sym_end] = ACTIONS(5),
     [sym__newline] = ACTIONS(7),
@@ -2116,28 +2137,28 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_claim] = STATE(3),
     [sym__item] = STATE(3),
     [sym_admin_block] = STATE(3),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_claim_statement] = STATE(72),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
-    [sym_admin_statement] = STATE(73),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
+    [sym__claim_level_statement] = STATE(75),
+    [sym__detail_statement] = STATE(75),
+    [sym_claim_statement] = STATE(76),
+    [sym_payer_statement] = STATE(75),
+    [sym_patient_statement] = STATE(75),
+    [sym_provider_statement] = STATE(75),
+    [sym_pos_statement] = STATE(75),
+    [sym_dx_statement] = STATE(75),
+    [sym_order_statement] = STATE(75),
+    [sym_auth_statement] = STATE(75),
+    [sym_history_statement] = STATE(75),
+    [sym_note_statement] = STATE(75),
+    [sym_admin_statement] = STATE(77),
+    [sym_dose_statement] = STATE(75),
+    [sym_route_statement] = STATE(75),
+    [sym_start_statement] = STATE(75),
+    [sym_stop_statement] = STATE(75),
+    [sym_vial_statement] = STATE(75),
+    [sym_waste_statement] = STATE(75),
+    [sym_reaction_statement] = STATE(75),
+    [sym_premed_statement] = STATE(75),
+    [sym_line_statement] = STATE(75),
     [aux_sym_source_file_repeat1] = STATE(3),
     [ts_builtin_sym_end] = ACTIONS(49),
     [sym__newline] = ACTIONS(51),
@@ -2167,28 +2188,28 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_claim] = STATE(3),
     [sym__item] = STATE(3),
     [sym_admin_block] = STATE(3),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_claim_statement] = STATE(72),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
-    [sym_admin_statement] = STATE(73),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
+    [sym__claim_level_statement] = STATE(75),
+    [sym__detail_statement] = STATE(75),
+    [sym_claim_statement] = STATE(76),
+    [sym_payer_statement] = STATE(75),
+    [sym_patient_statement] = STATE(75),
+    [sym_provider_statement] = STATE(75),
+    [sym_pos_statement] = STATE(75),
+    [sym_dx_statement] = STATE(75),
+    [sym_order_statement] = STATE(75),
+    [sym_auth_statement] = STATE(75),
+    [sym_history_statement] = STATE(75),
+    [sym_note_statement] = STATE(75),
+    [sym_admin_statement] = STATE(77),
+    [sym_dose_statement] = STATE(75),
+    [sym_route_statement] = STATE(75),
+    [sym_start_statement] = STATE(75),
+    [sym_stop_statement] = STATE(75),
+    [sym_vial_statement] = STATE(75),
+    [sym_waste_statement] = STATE(75),
+    [sym_reaction_statement] = STATE(75),
+    [sym_premed_statement] = STATE(75),
+    [sym_line_statement] = STATE(75),
     [aux_sym_source_file_repeat1] = STATE(3),
     [ts_builtin_sym_end] = ACTIONS(53),
     [sym__newline] = ACTIONS(55),
@@ -2215,30 +2236,30 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__kw_line] = ACTIONS(115),
   },
   [STATE(4)] = {
-    [sym__item] = STATE(5),
-    [sym_admin_block] = STATE(5),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
-    [sym_admin_statement] = STATE(73),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
-    [aux_sym_claim_repeat1] = STATE(5),
+    [sym__item] = STATE(6),
+    [sym_admin_block] = STATE(6),
+    [sym__claim_level_statement] = STATE(75),
+    [sym__detail_statement] = STATE(75),
+    [sym_payer_statement] = STATE(75),
+    [sym_patient_statement] = STATE(75),
+    [sym_provider_statement] = STATE(75),
+    [sym_pos_statement] = STATE(75),
+    [sym_dx_statement] = STATE(75),
+    [sym_order_statement] = STATE(75),
+    [sym_auth_statement] = STATE(75),
+    [sym_history_statement] = STATE(75),
+    [sym_note_statement] = STATE(75),
+    [sym_admin_statement] = STATE(77),
+    [sym_dose_statement] = STATE(75),
+    [sym_route_statement] = STATE(75),
+    [sym_start_statement] = STATE(75),
+    [sym_stop_statement] = STATE(75),
+    [sym_vial_statement] = STATE(75),
+    [sym_waste_statement] = STATE(75),
+    [sym_reaction_statement] = STATE(75),
+    [sym_premed_statement] = STATE(75),
+    [sym_line_statement] = STATE(75),
+    [aux_sym_claim_repeat1] = STATE(6),
     [ts_builtin_sym_end] = ACTIONS(118),
     [sym__newline] = ACTIONS(120),
     [sym_comment] = ACTIONS(3),
@@ -2266,27 +2287,27 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
   [STATE(5)] = {
     [sym__item] = STATE(5),
     [sym_admin_block] = STATE(5),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
-    [sym_admin_statement] = STATE(73),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
+    [sym__claim_level_statement] = STATE(75),
+    [sym__detail_statement] = STATE(75),
+    [sym_payer_statement] = STATE(75),
+    [sym_patient_statement] = STATE(75),
+    [sym_provider_statement] = STATE(75),
+    [sym_pos_statement] = STATE(75),
+    [sym_dx_statement] = STATE(75),
+    [sym_order_statement] = STATE(75),
+    [sym_auth_statement] = STATE(75),
+    [sym_history_statement] = STATE(75),
+    [sym_note_statement] = STATE(75),
+    [sym_admin_statement] = STATE(77),
+    [sym_dose_statement] = STATE(75),
+    [sym_route_statement] = STATE(75),
+    [sym_start_statement] = STATE(75),
+    [sym_stop_statement] = STATE(75),
+    [sym_vial_statement] = STATE(75),
+    [sym_waste_statement] = STATE(75),
+    [sym_reaction_statement] = STATE(75),
+    [sym_premed_statement] = STATE(75),
+    [sym_line_statement] = STATE(75),
     [aux_sym_claim_repeat1] = STATE(5),
     [ts_builtin_sym_end] = ACTIONS(122),
     [sym__newline] = ACTIONS(124),
@@ -2313,30 +2334,30 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__kw_line] = ACTIONS(181),
   },
   [STATE(6)] = {
-    [sym__item] = STATE(4),
-    [sym_admin_block] = STATE(4),
-    [sym__claim_level_statement] = STATE(71),
-    [sym__detail_statement] = STATE(71),
-    [sym_payer_statement] = STATE(71),
-    [sym_patient_statement] = STATE(71),
-    [sym_provider_statement] = STATE(71),
-    [sym_pos_statement] = STATE(71),
-    [sym_dx_statement] = STATE(71),
-    [sym_order_statement] = STATE(71),
-    [sym_auth_statement] = STATE(71),
-    [sym_history_statement] = STATE(71),
-    [sym_note_statement] = STATE(71),
-    [sym_admin_statement] = STATE(73),
-    [sym_dose_statement] = STATE(71),
-    [sym_route_statement] = STATE(71),
-    [sym_start_statement] = STATE(71),
-    [sym_stop_statement] = STATE(71),
-    [sym_vial_statement] = STATE(71),
-    [sym_waste_statement] = STATE(71),
-    [sym_reaction_statement] = STATE(71),
-    [sym_premed_statement] = STATE(71),
-    [sym_line_statement] = STATE(71),
-    [aux_sym_claim_repeat1] = STATE(4),
+    [sym__item] = STATE(5),
+    [sym_admin_block] = STATE(5),
+    [sym__claim_level_statement] = STATE(75),
+    [sym__detail_statement] = STATE(75),
+    [sym_payer_statement] = STATE(75),
+    [sym_patient_statement] = STATE(75),
+    [sym_provider_statement] = STATE(75),
+    [sym_pos_statement] = STATE(75),
+    [sym_dx_statement] = STATE(75),
+    [sym_order_statement] = STATE(75),
+    [sym_auth_statement] = STATE(75),
+    [sym_history_statement] = STATE(75),
+    [sym_note_statement] = STATE(75),
+    [sym_admin_statement] = STATE(77),
+    [sym_dose_statement] = STATE(75),
+    [sym_route_statement] = STATE(75),
+    [sym_start_statement] = STATE(75),
+    [sym_stop_statement] = STATE(75),
+    [sym_vial_statement] = STATE(75),
+    [sym_waste_statement] = STATE(75),
+    [sym_reaction_statement] = STATE(75),
+    [sym_premed_statement] = STATE(75),
+    [sym_line_statement] = STATE(75),
+    [aux_sym_claim_repeat1] = STATE(5),
     [ts_builtin_sym_end] = ACTIONS(184),
     [sym__newline] = ACTIONS(186),
     [sym_comment] = ACTIONS(3),
@@ -2387,7 +2408,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__newline,
     STATE(9), 1,
       aux_sym_admin_block_repeat1,
-    STATE(69), 9,
+    STATE(70), 9,
       sym__detail_statement,
       sym_dose_statement,
       sym_route_statement,
@@ -2414,27 +2435,27 @@ static const uint16_t ts_small_parse_table[] = {
   [60] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 1,
-      sym__kw_dose,
-    ACTIONS(33), 1,
-      sym__kw_route,
-    ACTIONS(35), 1,
-      sym__kw_start,
-    ACTIONS(37), 1,
-      sym__kw_stop,
-    ACTIONS(39), 1,
-      sym__kw_vial,
-    ACTIONS(41), 1,
-      sym__kw_waste,
-    ACTIONS(43), 1,
-      sym__kw_reaction,
-    ACTIONS(45), 1,
-      sym__kw_premed,
     ACTIONS(194), 1,
       sym__newline,
-    STATE(7), 1,
+    ACTIONS(197), 1,
+      sym__kw_dose,
+    ACTIONS(200), 1,
+      sym__kw_route,
+    ACTIONS(203), 1,
+      sym__kw_start,
+    ACTIONS(206), 1,
+      sym__kw_stop,
+    ACTIONS(209), 1,
+      sym__kw_vial,
+    ACTIONS(212), 1,
+      sym__kw_waste,
+    ACTIONS(215), 1,
+      sym__kw_reaction,
+    ACTIONS(218), 1,
+      sym__kw_premed,
+    STATE(8), 1,
       aux_sym_admin_block_repeat1,
-    STATE(69), 9,
+    STATE(70), 9,
       sym__detail_statement,
       sym_dose_statement,
       sym_route_statement,
@@ -2461,27 +2482,27 @@ static const uint16_t ts_small_parse_table[] = {
   [120] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(198), 1,
-      sym__newline,
-    ACTIONS(201), 1,
+    ACTIONS(31), 1,
       sym__kw_dose,
-    ACTIONS(204), 1,
+    ACTIONS(33), 1,
       sym__kw_route,
-    ACTIONS(207), 1,
+    ACTIONS(35), 1,
       sym__kw_start,
-    ACTIONS(210), 1,
+    ACTIONS(37), 1,
       sym__kw_stop,
-    ACTIONS(213), 1,
+    ACTIONS(39), 1,
       sym__kw_vial,
-    ACTIONS(216), 1,
+    ACTIONS(41), 1,
       sym__kw_waste,
-    ACTIONS(219), 1,
+    ACTIONS(43), 1,
       sym__kw_reaction,
-    ACTIONS(222), 1,
+    ACTIONS(45), 1,
       sym__kw_premed,
-    STATE(9), 1,
+    ACTIONS(223), 1,
+      sym__newline,
+    STATE(8), 1,
       aux_sym_admin_block_repeat1,
-    STATE(69), 9,
+    STATE(70), 9,
       sym__detail_statement,
       sym_dose_statement,
       sym_route_statement,
@@ -2491,7 +2512,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_waste_statement,
       sym_reaction_statement,
       sym_premed_statement,
-    ACTIONS(196), 13,
+    ACTIONS(221), 13,
       sym__kw_claim,
       sym__kw_payer,
       sym__kw_patient,
@@ -2534,7 +2555,7 @@ static const uint16_t ts_small_parse_table[] = {
   [208] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(196), 22,
+    ACTIONS(192), 22,
       sym__kw_claim,
       sym__kw_payer,
       sym__kw_patient,
@@ -2560,8 +2581,6 @@ static const uint16_t ts_small_parse_table[] = {
   [236] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(227), 1,
-      sym_word,
     ACTIONS(231), 1,
       anon_sym_units,
     ACTIONS(233), 1,
@@ -2573,22 +2592,24 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(239), 1,
       sym__kw_dx,
     STATE(13), 1,
-      aux_sym_line_statement_repeat1,
+      sym__value,
     ACTIONS(229), 2,
       sym__eof,
       sym__newline,
-    STATE(14), 6,
+    ACTIONS(227), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+    STATE(15), 6,
       sym_units_clause,
       sym_dx_clause,
       sym_ndc_clause,
       sym_charge_clause,
       sym_on_clause,
       aux_sym_line_statement_repeat2,
-  [273] = 10,
+  [275] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(227), 1,
-      sym_word,
     ACTIONS(231), 1,
       anon_sym_units,
     ACTIONS(233), 1,
@@ -2599,31 +2620,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_on,
     ACTIONS(239), 1,
       sym__kw_dx,
-    STATE(19), 1,
+    ACTIONS(241), 1,
+      sym_word,
+    STATE(14), 1,
       aux_sym_line_statement_repeat1,
-    ACTIONS(241), 2,
-      sym__eof,
-      sym__newline,
-    STATE(15), 6,
-      sym_units_clause,
-      sym_dx_clause,
-      sym_ndc_clause,
-      sym_charge_clause,
-      sym_on_clause,
-      aux_sym_line_statement_repeat2,
-  [310] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(239), 1,
-      sym__kw_dx,
-    ACTIONS(245), 1,
-      anon_sym_units,
-    ACTIONS(247), 1,
-      anon_sym_ndc,
-    ACTIONS(249), 1,
-      anon_sym_charge,
-    ACTIONS(251), 1,
-      anon_sym_on,
     ACTIONS(243), 2,
       sym__eof,
       sym__newline,
@@ -2634,139 +2634,181 @@ static const uint16_t ts_small_parse_table[] = {
       sym_charge_clause,
       sym_on_clause,
       aux_sym_line_statement_repeat2,
-  [341] = 8,
+  [312] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(231), 1,
+      anon_sym_units,
+    ACTIONS(233), 1,
+      anon_sym_ndc,
+    ACTIONS(235), 1,
+      anon_sym_charge,
+    ACTIONS(237), 1,
+      anon_sym_on,
+    ACTIONS(239), 1,
+      sym__kw_dx,
+    ACTIONS(241), 1,
+      sym_word,
+    STATE(23), 1,
+      aux_sym_line_statement_repeat1,
+    ACTIONS(245), 2,
+      sym__eof,
+      sym__newline,
+    STATE(18), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [349] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(239), 1,
       sym__kw_dx,
-    ACTIONS(245), 1,
-      anon_sym_units,
-    ACTIONS(247), 1,
-      anon_sym_ndc,
     ACTIONS(249), 1,
-      anon_sym_charge,
-    ACTIONS(251), 1,
-      anon_sym_on,
-    ACTIONS(253), 2,
-      sym__eof,
-      sym__newline,
-    STATE(16), 6,
-      sym_units_clause,
-      sym_dx_clause,
-      sym_ndc_clause,
-      sym_charge_clause,
-      sym_on_clause,
-      aux_sym_line_statement_repeat2,
-  [372] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(257), 1,
       anon_sym_units,
-    ACTIONS(260), 1,
+    ACTIONS(251), 1,
       anon_sym_ndc,
-    ACTIONS(263), 1,
+    ACTIONS(253), 1,
       anon_sym_charge,
-    ACTIONS(266), 1,
+    ACTIONS(255), 1,
       anon_sym_on,
-    ACTIONS(269), 1,
-      sym__kw_dx,
-    ACTIONS(255), 2,
+    ACTIONS(247), 2,
       sym__eof,
       sym__newline,
-    STATE(16), 6,
+    STATE(17), 6,
       sym_units_clause,
       sym_dx_clause,
       sym_ndc_clause,
       sym_charge_clause,
       sym_on_clause,
       aux_sym_line_statement_repeat2,
-  [403] = 6,
+  [380] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(272), 1,
+    ACTIONS(239), 1,
+      sym__kw_dx,
+    ACTIONS(249), 1,
+      anon_sym_units,
+    ACTIONS(251), 1,
+      anon_sym_ndc,
+    ACTIONS(253), 1,
+      anon_sym_charge,
+    ACTIONS(255), 1,
+      anon_sym_on,
+    ACTIONS(257), 2,
+      sym__eof,
+      sym__newline,
+    STATE(17), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [411] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(261), 1,
+      anon_sym_units,
+    ACTIONS(264), 1,
+      anon_sym_ndc,
+    ACTIONS(267), 1,
+      anon_sym_charge,
+    ACTIONS(270), 1,
+      anon_sym_on,
+    ACTIONS(273), 1,
+      sym__kw_dx,
+    ACTIONS(259), 2,
+      sym__eof,
+      sym__newline,
+    STATE(17), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [442] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(239), 1,
+      sym__kw_dx,
+    ACTIONS(249), 1,
+      anon_sym_units,
+    ACTIONS(251), 1,
+      anon_sym_ndc,
+    ACTIONS(253), 1,
+      anon_sym_charge,
+    ACTIONS(255), 1,
+      anon_sym_on,
+    ACTIONS(276), 2,
+      sym__eof,
+      sym__newline,
+    STATE(17), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [473] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(280), 1,
+      anon_sym_COMMA,
+    STATE(22), 1,
+      aux_sym_dx_clause_repeat1,
+    ACTIONS(278), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [492] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(282), 1,
       sym_word,
-    ACTIONS(278), 1,
+    ACTIONS(288), 1,
       sym_number,
-    ACTIONS(274), 2,
+    ACTIONS(284), 2,
       sym__eof,
       sym__newline,
     STATE(32), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(276), 3,
+    ACTIONS(286), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
-  [426] = 4,
+  [515] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(282), 1,
-      anon_sym_COMMA,
-    STATE(20), 1,
-      aux_sym_dx_clause_repeat1,
-    ACTIONS(280), 7,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [445] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(284), 1,
+    ACTIONS(290), 1,
       sym_word,
-    STATE(19), 1,
-      aux_sym_line_statement_repeat1,
-    ACTIONS(287), 3,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-    ACTIONS(289), 4,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [466] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(282), 1,
-      anon_sym_COMMA,
-    STATE(22), 1,
-      aux_sym_dx_clause_repeat1,
-    ACTIONS(291), 7,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [485] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(293), 1,
-      sym_word,
-    ACTIONS(299), 1,
+    ACTIONS(296), 1,
       sym_number,
-    ACTIONS(295), 3,
+    ACTIONS(292), 3,
       sym__eof,
       sym__kw_dx,
       sym__newline,
-    ACTIONS(297), 4,
+    ACTIONS(294), 4,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [506] = 4,
+  [536] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(303), 1,
+    ACTIONS(280), 1,
       anon_sym_COMMA,
-    STATE(22), 1,
+    STATE(24), 1,
       aux_sym_dx_clause_repeat1,
-    ACTIONS(301), 7,
+    ACTIONS(298), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2774,65 +2816,96 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [525] = 5,
+  [555] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(300), 1,
       sym_word,
-    ACTIONS(308), 2,
+    STATE(23), 1,
+      aux_sym_line_statement_repeat1,
+    ACTIONS(303), 3,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(305), 4,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [576] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(309), 1,
+      anon_sym_COMMA,
+    STATE(24), 1,
+      aux_sym_dx_clause_repeat1,
+    ACTIONS(307), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [595] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      sym_word,
+    ACTIONS(314), 2,
       sym__eof,
       sym__newline,
-    STATE(31), 2,
+    STATE(35), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(276), 3,
+    ACTIONS(286), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
-  [545] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 3,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-    ACTIONS(310), 5,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-      sym_word,
-  [561] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      sym_number,
-    ACTIONS(314), 7,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [577] = 4,
+  [615] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(318), 1,
-      sym_word,
-    ACTIONS(320), 3,
+      sym_number,
+    ACTIONS(316), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
-    ACTIONS(322), 4,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [595] = 2,
+  [631] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(324), 8,
+    ACTIONS(322), 3,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(320), 5,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+      sym_word,
+  [647] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 1,
+      sym_word,
+    ACTIONS(326), 3,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(328), 4,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [665] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 8,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2841,101 +2914,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [609] = 4,
+  [679] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(326), 2,
-      sym__eof,
-      sym__newline,
-    STATE(34), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [626] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 2,
-      sym__eof,
-      sym__newline,
-    STATE(29), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(332), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [643] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(335), 2,
-      sym__eof,
-      sym__newline,
-    STATE(29), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [660] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 2,
-      sym__eof,
-      sym__newline,
-    STATE(29), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [677] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(339), 2,
-      sym__eof,
-      sym__newline,
-    STATE(29), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [694] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(341), 2,
-      sym__eof,
-      sym__newline,
-    STATE(30), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [711] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(343), 2,
-      sym__eof,
-      sym__newline,
-    STATE(29), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(328), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [728] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(345), 7,
+    ACTIONS(332), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2943,10 +2925,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [741] = 2,
+  [692] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(347), 7,
+    ACTIONS(334), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2954,29 +2936,85 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [754] = 2,
+  [705] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(349), 7,
+    ACTIONS(336), 2,
       sym__eof,
-      sym__kw_dx,
       sym__newline,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [767] = 2,
+    STATE(37), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [722] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(351), 7,
+    ACTIONS(340), 2,
       sym__eof,
-      sym__kw_dx,
       sym__newline,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [780] = 2,
+    STATE(36), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [739] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(342), 2,
+      sym__eof,
+      sym__newline,
+    STATE(41), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [756] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(344), 2,
+      sym__eof,
+      sym__newline,
+    STATE(37), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [773] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 2,
+      sym__eof,
+      sym__newline,
+    STATE(37), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [790] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 2,
+      sym__eof,
+      sym__newline,
+    STATE(37), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(350), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [807] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(353), 7,
@@ -2987,587 +3025,631 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [793] = 5,
+  [820] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(355), 1,
-      sym_word,
-    STATE(97), 1,
-      sym__value,
-    ACTIONS(357), 2,
+    ACTIONS(355), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [833] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(357), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [846] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(359), 2,
       sym__eof,
       sym__newline,
-    ACTIONS(359), 2,
-      sym_date,
-      sym_number,
-  [811] = 6,
+    STATE(37), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(338), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [863] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(361), 1,
-      sym_word,
-    ACTIONS(365), 1,
-      sym_string,
-    STATE(51), 1,
-      aux_sym_drug_name_repeat1,
-    STATE(103), 1,
-      sym_drug_name,
+    STATE(105), 1,
+      sym__value,
     ACTIONS(363), 2,
       sym__eof,
       sym__newline,
-  [831] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(85), 1,
-      sym__value,
-    ACTIONS(369), 2,
-      sym__eof,
-      sym__newline,
-    ACTIONS(367), 3,
+    ACTIONS(361), 3,
       sym_date,
       sym_number,
       sym_word,
-  [847] = 4,
+  [879] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(12), 1,
+    STATE(80), 1,
       sym__value,
+    ACTIONS(367), 2,
+      sym__eof,
+      sym__newline,
+    ACTIONS(365), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [895] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(369), 1,
+      sym_word,
+    STATE(88), 1,
+      sym__value,
+    ACTIONS(371), 2,
+      sym__eof,
+      sym__newline,
     ACTIONS(373), 2,
+      sym_date,
+      sym_number,
+  [913] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(55), 1,
+      sym__value,
+    ACTIONS(377), 2,
       sym__eof,
       sym__newline,
-    ACTIONS(371), 3,
+    ACTIONS(375), 3,
       sym_date,
       sym_number,
       sym_word,
-  [863] = 5,
+  [929] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(377), 1,
-      anon_sym_signed,
     ACTIONS(379), 1,
-      anon_sym_unsigned,
-    ACTIONS(381), 1,
-      sym_date,
-    ACTIONS(375), 2,
+      sym_word,
+    ACTIONS(383), 1,
+      sym_string,
+    STATE(56), 1,
+      aux_sym_drug_name_repeat1,
+    STATE(87), 1,
+      sym_drug_name,
+    ACTIONS(381), 2,
       sym__eof,
       sym__newline,
-  [880] = 2,
+  [949] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(383), 5,
+    STATE(91), 1,
+      sym__value,
+    ACTIONS(387), 2,
+      sym__eof,
+      sym__newline,
+    ACTIONS(385), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [965] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(393), 1,
+      sym_number,
+    STATE(63), 1,
+      sym__value,
+    ACTIONS(389), 2,
+      sym_date,
+      sym_word,
+    ACTIONS(391), 2,
+      sym__eof,
+      sym__newline,
+  [983] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(395), 5,
       sym__eof,
       sym__newline,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
-  [891] = 4,
+  [994] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(387), 1,
-      anon_sym_from,
-    ACTIONS(389), 1,
-      anon_sym_to,
-    ACTIONS(385), 2,
-      sym__eof,
-      sym__newline,
-  [905] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(94), 1,
-      sym__value,
-    ACTIONS(391), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [917] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(95), 1,
-      sym__value,
-    ACTIONS(393), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [929] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(395), 1,
-      sym_word,
-    ACTIONS(397), 1,
-      sym_count,
-    ACTIONS(369), 2,
-      sym__eof,
-      sym__newline,
-  [943] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(46), 1,
-      sym__value,
-    ACTIONS(399), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [955] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(399), 1,
+      anon_sym_signed,
     ACTIONS(401), 1,
-      sym_word,
-    STATE(52), 1,
-      aux_sym_drug_name_repeat1,
-    ACTIONS(403), 2,
+      anon_sym_unsigned,
+    ACTIONS(403), 1,
+      sym_date,
+    ACTIONS(397), 2,
       sym__eof,
       sym__newline,
-  [969] = 4,
+  [1011] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(405), 1,
       sym_word,
+    ACTIONS(409), 1,
+      sym_number,
+    ACTIONS(407), 2,
+      sym__eof,
+      sym__newline,
+  [1025] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(411), 1,
+      sym_word,
     STATE(52), 1,
       aux_sym_drug_name_repeat1,
-    ACTIONS(408), 2,
+    ACTIONS(414), 2,
       sym__eof,
       sym__newline,
-  [983] = 4,
+  [1039] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(410), 1,
-      sym_word,
-    ACTIONS(414), 1,
-      sym_number,
-    ACTIONS(412), 2,
-      sym__eof,
-      sym__newline,
-  [997] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(18), 1,
+    STATE(19), 1,
       sym__value,
     ACTIONS(416), 3,
       sym_date,
       sym_number,
       sym_word,
-  [1009] = 4,
+  [1051] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(420), 1,
-      sym_date,
+      anon_sym_signed,
     ACTIONS(422), 1,
-      sym_time,
+      anon_sym_unsigned,
     ACTIONS(418), 2,
       sym__eof,
       sym__newline,
-  [1023] = 4,
+  [1065] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(426), 1,
-      sym_number,
-    STATE(65), 1,
-      sym__value,
+      anon_sym_from,
+    ACTIONS(428), 1,
+      anon_sym_to,
     ACTIONS(424), 2,
-      sym_date,
+      sym__eof,
+      sym__newline,
+  [1079] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(430), 1,
       sym_word,
-  [1037] = 3,
+    STATE(52), 1,
+      aux_sym_drug_name_repeat1,
+    ACTIONS(432), 2,
+      sym__eof,
+      sym__newline,
+  [1093] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(21), 1,
       sym__value,
-    ACTIONS(428), 3,
+    ACTIONS(434), 3,
       sym_date,
       sym_number,
       sym_word,
-  [1049] = 4,
+  [1105] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(432), 1,
+    ACTIONS(438), 1,
       sym_date,
-    ACTIONS(434), 1,
-      sym_time,
-    ACTIONS(430), 2,
-      sym__eof,
-      sym__newline,
-  [1063] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(27), 1,
-      sym__value,
-    ACTIONS(436), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [1075] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(440), 1,
-      anon_sym_signed,
-    ACTIONS(442), 1,
-      anon_sym_unsigned,
-    ACTIONS(438), 2,
+      sym_time,
+    ACTIONS(436), 2,
       sym__eof,
       sym__newline,
-  [1089] = 3,
+  [1119] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(444), 1,
+      sym_date,
     ACTIONS(446), 1,
       sym_time,
-    ACTIONS(444), 2,
-      sym__eof,
-      sym__newline,
-  [1100] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(450), 1,
-      sym_string,
-    ACTIONS(448), 2,
-      sym__eof,
-      sym__newline,
-  [1111] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(454), 1,
-      sym_string,
-    ACTIONS(452), 2,
-      sym__eof,
-      sym__newline,
-  [1122] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(458), 1,
-      sym_date,
-    ACTIONS(456), 2,
+    ACTIONS(442), 2,
       sym__eof,
       sym__newline,
   [1133] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(462), 1,
-      sym_count,
-    ACTIONS(460), 2,
-      sym__eof,
-      sym__newline,
-  [1144] = 3,
+    STATE(29), 1,
+      sym__value,
+    ACTIONS(448), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [1145] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(466), 1,
+    ACTIONS(450), 1,
+      sym_word,
+    ACTIONS(452), 1,
       sym_count,
-    ACTIONS(464), 2,
+    ACTIONS(387), 2,
       sym__eof,
       sym__newline,
-  [1155] = 3,
+  [1159] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(456), 1,
+      sym_string,
+    ACTIONS(454), 2,
+      sym__eof,
+      sym__newline,
+  [1170] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(460), 1,
+      sym_count,
+    ACTIONS(458), 2,
+      sym__eof,
+      sym__newline,
+  [1181] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(464), 1,
+      sym_count,
+    ACTIONS(462), 2,
+      sym__eof,
+      sym__newline,
+  [1192] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(468), 1,
-      sym_word,
+      sym_date,
+    ACTIONS(466), 2,
+      sym__eof,
+      sym__newline,
+  [1203] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(472), 1,
+      sym_string,
     ACTIONS(470), 2,
       sym__eof,
       sym__newline,
-  [1166] = 3,
+  [1214] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(474), 1,
-      sym_time,
-    ACTIONS(472), 2,
+      sym_word,
+    ACTIONS(476), 2,
       sym__eof,
       sym__newline,
-  [1177] = 3,
+  [1225] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(478), 1,
+      sym_word,
+    ACTIONS(480), 2,
+      sym__eof,
+      sym__newline,
+  [1236] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(484), 1,
+      sym_time,
+    ACTIONS(482), 2,
+      sym__eof,
+      sym__newline,
+  [1247] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(11), 1,
       sym__eol,
-    ACTIONS(476), 2,
-      sym__eof,
-      sym__newline,
-  [1188] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(480), 1,
-      anon_sym_to,
-    ACTIONS(478), 2,
-      sym__eof,
-      sym__newline,
-  [1199] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(10), 1,
-      sym__eol,
-    ACTIONS(482), 2,
-      sym__eof,
-      sym__newline,
-  [1210] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(6), 1,
-      sym__eol,
-    ACTIONS(484), 2,
-      sym__eof,
-      sym__newline,
-  [1221] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(8), 1,
-      sym__eol,
     ACTIONS(486), 2,
       sym__eof,
       sym__newline,
-  [1232] = 3,
+  [1258] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(490), 1,
-      sym_string,
+      anon_sym_to,
     ACTIONS(488), 2,
       sym__eof,
       sym__newline,
-  [1243] = 3,
+  [1269] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(492), 1,
+    ACTIONS(494), 1,
+      sym_time,
+    ACTIONS(492), 2,
+      sym__eof,
+      sym__newline,
+  [1280] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(496), 1,
       sym_word,
-    ACTIONS(494), 2,
-      sym__eof,
-      sym__newline,
-  [1254] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(496), 2,
-      sym__eof,
-      sym__newline,
-  [1262] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(498), 2,
       sym__eof,
       sym__newline,
-  [1270] = 2,
+  [1291] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(500), 2,
-      sym__eof,
-      sym__newline,
-  [1278] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(500), 1,
+      sym_word,
     ACTIONS(502), 2,
-      sym__eof,
-      sym__newline,
-  [1286] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(504), 2,
-      sym__eof,
-      sym__newline,
-  [1294] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(506), 2,
       sym__eof,
       sym__newline,
   [1302] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(508), 1,
-      anon_sym_none,
-    ACTIONS(510), 1,
-      sym_string,
-  [1312] = 2,
+    STATE(10), 1,
+      sym__eol,
+    ACTIONS(504), 2,
+      sym__eof,
+      sym__newline,
+  [1313] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    STATE(4), 1,
+      sym__eol,
+    ACTIONS(506), 2,
+      sym__eof,
+      sym__newline,
+  [1324] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(7), 1,
+      sym__eol,
+    ACTIONS(508), 2,
+      sym__eof,
+      sym__newline,
+  [1335] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(510), 1,
+      sym_word,
     ACTIONS(512), 2,
       sym__eof,
       sym__newline,
-  [1320] = 2,
+  [1346] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(516), 1,
+      sym_string,
     ACTIONS(514), 2,
       sym__eof,
       sym__newline,
-  [1328] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(516), 2,
-      sym__eof,
-      sym__newline,
-  [1336] = 2,
+  [1357] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(518), 2,
       sym__eof,
       sym__newline,
-  [1344] = 2,
+  [1365] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(520), 2,
       sym__eof,
       sym__newline,
-  [1352] = 2,
+  [1373] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(522), 2,
       sym__eof,
       sym__newline,
-  [1360] = 2,
+  [1381] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(524), 2,
       sym__eof,
       sym__newline,
-  [1368] = 2,
+  [1389] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(526), 2,
       sym__eof,
       sym__newline,
-  [1376] = 2,
+  [1397] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(528), 2,
       sym__eof,
       sym__newline,
-  [1384] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(452), 2,
-      sym__eof,
-      sym__newline,
-  [1392] = 2,
+  [1405] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(530), 2,
       sym__eof,
       sym__newline,
-  [1400] = 2,
+  [1413] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(532), 2,
       sym__eof,
       sym__newline,
-  [1408] = 2,
+  [1421] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(534), 2,
       sym__eof,
       sym__newline,
-  [1416] = 2,
+  [1429] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(536), 2,
       sym__eof,
       sym__newline,
-  [1424] = 2,
+  [1437] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(538), 2,
-      sym__eof,
-      sym__newline,
-  [1432] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(540), 2,
-      sym__eof,
-      sym__newline,
-  [1440] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(448), 2,
-      sym__eof,
-      sym__newline,
-  [1448] = 2,
+    ACTIONS(538), 1,
+      anon_sym_none,
+    ACTIONS(540), 1,
+      sym_string,
+  [1447] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(542), 2,
       sym__eof,
       sym__newline,
-  [1456] = 2,
+  [1455] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(544), 2,
       sym__eof,
       sym__newline,
-  [1464] = 2,
+  [1463] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(546), 2,
       sym__eof,
       sym__newline,
-  [1472] = 2,
+  [1471] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(548), 2,
       sym__eof,
       sym__newline,
-  [1480] = 2,
+  [1479] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(550), 2,
       sym__eof,
       sym__newline,
-  [1488] = 2,
+  [1487] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(552), 1,
-      sym_word,
+    ACTIONS(552), 2,
+      sym__eof,
+      sym__newline,
   [1495] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(554), 1,
-      sym_word,
-  [1502] = 2,
+    ACTIONS(454), 2,
+      sym__eof,
+      sym__newline,
+  [1503] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(556), 1,
-      sym_string,
-  [1509] = 2,
+    ACTIONS(470), 2,
+      sym__eof,
+      sym__newline,
+  [1511] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(558), 1,
-      sym_string,
-  [1516] = 2,
+    ACTIONS(554), 2,
+      sym__eof,
+      sym__newline,
+  [1519] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(560), 1,
-      sym_date,
-  [1523] = 2,
+    ACTIONS(556), 2,
+      sym__eof,
+      sym__newline,
+  [1527] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(562), 1,
-      sym_date,
-  [1530] = 2,
+    ACTIONS(558), 2,
+      sym__eof,
+      sym__newline,
+  [1535] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(564), 1,
-      sym_string,
-  [1537] = 2,
+    ACTIONS(560), 2,
+      sym__eof,
+      sym__newline,
+  [1543] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(566), 1,
-      sym_date,
-  [1544] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(568), 1,
-      sym_string,
+    ACTIONS(562), 2,
+      sym__eof,
+      sym__newline,
   [1551] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(570), 1,
-      sym_word,
-  [1558] = 2,
+    ACTIONS(564), 2,
+      sym__eof,
+      sym__newline,
+  [1559] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(572), 1,
-      ts_builtin_sym_end,
-  [1565] = 2,
+    ACTIONS(566), 2,
+      sym__eof,
+      sym__newline,
+  [1567] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(568), 2,
+      sym__eof,
+      sym__newline,
+  [1575] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(570), 2,
+      sym__eof,
+      sym__newline,
+  [1583] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(572), 2,
+      sym__eof,
+      sym__newline,
+  [1591] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(574), 1,
-      sym_word,
-  [1572] = 2,
+      sym_date,
+  [1598] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(576), 1,
-      sym_number,
-  [1579] = 2,
+      sym_string,
+  [1605] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(578), 1,
+      sym_string,
+  [1612] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(580), 1,
+      sym_string,
+  [1619] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(582), 1,
+      sym_word,
+  [1626] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(584), 1,
+      sym_number,
+  [1633] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
       sym_date,
+  [1640] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(588), 1,
+      sym_date,
+  [1647] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(590), 1,
+      sym_string,
+  [1654] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(592), 1,
+      sym_date,
+  [1661] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 1,
+      ts_builtin_sym_end,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
@@ -3577,112 +3659,113 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(10)] = 180,
   [SMALL_STATE(11)] = 208,
   [SMALL_STATE(12)] = 236,
-  [SMALL_STATE(13)] = 273,
-  [SMALL_STATE(14)] = 310,
-  [SMALL_STATE(15)] = 341,
-  [SMALL_STATE(16)] = 372,
-  [SMALL_STATE(17)] = 403,
-  [SMALL_STATE(18)] = 426,
-  [SMALL_STATE(19)] = 445,
-  [SMALL_STATE(20)] = 466,
-  [SMALL_STATE(21)] = 485,
-  [SMALL_STATE(22)] = 506,
-  [SMALL_STATE(23)] = 525,
-  [SMALL_STATE(24)] = 545,
-  [SMALL_STATE(25)] = 561,
-  [SMALL_STATE(26)] = 577,
-  [SMALL_STATE(27)] = 595,
-  [SMALL_STATE(28)] = 609,
-  [SMALL_STATE(29)] = 626,
-  [SMALL_STATE(30)] = 643,
-  [SMALL_STATE(31)] = 660,
-  [SMALL_STATE(32)] = 677,
-  [SMALL_STATE(33)] = 694,
-  [SMALL_STATE(34)] = 711,
-  [SMALL_STATE(35)] = 728,
-  [SMALL_STATE(36)] = 741,
-  [SMALL_STATE(37)] = 754,
-  [SMALL_STATE(38)] = 767,
-  [SMALL_STATE(39)] = 780,
-  [SMALL_STATE(40)] = 793,
-  [SMALL_STATE(41)] = 811,
-  [SMALL_STATE(42)] = 831,
-  [SMALL_STATE(43)] = 847,
-  [SMALL_STATE(44)] = 863,
-  [SMALL_STATE(45)] = 880,
-  [SMALL_STATE(46)] = 891,
-  [SMALL_STATE(47)] = 905,
-  [SMALL_STATE(48)] = 917,
-  [SMALL_STATE(49)] = 929,
-  [SMALL_STATE(50)] = 943,
-  [SMALL_STATE(51)] = 955,
-  [SMALL_STATE(52)] = 969,
-  [SMALL_STATE(53)] = 983,
-  [SMALL_STATE(54)] = 997,
-  [SMALL_STATE(55)] = 1009,
-  [SMALL_STATE(56)] = 1023,
-  [SMALL_STATE(57)] = 1037,
-  [SMALL_STATE(58)] = 1049,
-  [SMALL_STATE(59)] = 1063,
-  [SMALL_STATE(60)] = 1075,
-  [SMALL_STATE(61)] = 1089,
-  [SMALL_STATE(62)] = 1100,
-  [SMALL_STATE(63)] = 1111,
-  [SMALL_STATE(64)] = 1122,
-  [SMALL_STATE(65)] = 1133,
-  [SMALL_STATE(66)] = 1144,
-  [SMALL_STATE(67)] = 1155,
-  [SMALL_STATE(68)] = 1166,
-  [SMALL_STATE(69)] = 1177,
-  [SMALL_STATE(70)] = 1188,
-  [SMALL_STATE(71)] = 1199,
-  [SMALL_STATE(72)] = 1210,
-  [SMALL_STATE(73)] = 1221,
-  [SMALL_STATE(74)] = 1232,
-  [SMALL_STATE(75)] = 1243,
-  [SMALL_STATE(76)] = 1254,
-  [SMALL_STATE(77)] = 1262,
-  [SMALL_STATE(78)] = 1270,
-  [SMALL_STATE(79)] = 1278,
-  [SMALL_STATE(80)] = 1286,
-  [SMALL_STATE(81)] = 1294,
-  [SMALL_STATE(82)] = 1302,
-  [SMALL_STATE(83)] = 1312,
-  [SMALL_STATE(84)] = 1320,
-  [SMALL_STATE(85)] = 1328,
-  [SMALL_STATE(86)] = 1336,
-  [SMALL_STATE(87)] = 1344,
-  [SMALL_STATE(88)] = 1352,
-  [SMALL_STATE(89)] = 1360,
-  [SMALL_STATE(90)] = 1368,
-  [SMALL_STATE(91)] = 1376,
-  [SMALL_STATE(92)] = 1384,
-  [SMALL_STATE(93)] = 1392,
-  [SMALL_STATE(94)] = 1400,
-  [SMALL_STATE(95)] = 1408,
-  [SMALL_STATE(96)] = 1416,
-  [SMALL_STATE(97)] = 1424,
-  [SMALL_STATE(98)] = 1432,
-  [SMALL_STATE(99)] = 1440,
-  [SMALL_STATE(100)] = 1448,
-  [SMALL_STATE(101)] = 1456,
-  [SMALL_STATE(102)] = 1464,
-  [SMALL_STATE(103)] = 1472,
-  [SMALL_STATE(104)] = 1480,
-  [SMALL_STATE(105)] = 1488,
-  [SMALL_STATE(106)] = 1495,
-  [SMALL_STATE(107)] = 1502,
-  [SMALL_STATE(108)] = 1509,
-  [SMALL_STATE(109)] = 1516,
-  [SMALL_STATE(110)] = 1523,
-  [SMALL_STATE(111)] = 1530,
-  [SMALL_STATE(112)] = 1537,
-  [SMALL_STATE(113)] = 1544,
-  [SMALL_STATE(114)] = 1551,
-  [SMALL_STATE(115)] = 1558,
-  [SMALL_STATE(116)] = 1565,
-  [SMALL_STATE(117)] = 1572,
-  [SMALL_STATE(118)] = 1579,
+  [SMALL_STATE(13)] = 275,
+  [SMALL_STATE(14)] = 312,
+  [SMALL_STATE(15)] = 349,
+  [SMALL_STATE(16)] = 380,
+  [SMALL_STATE(17)] = 411,
+  [SMALL_STATE(18)] = 442,
+  [SMALL_STATE(19)] = 473,
+  [SMALL_STATE(20)] = 492,
+  [SMALL_STATE(21)] = 515,
+  [SMALL_STATE(22)] = 536,
+  [SMALL_STATE(23)] = 555,
+  [SMALL_STATE(24)] = 576,
+  [SMALL_STATE(25)] = 595,
+  [SMALL_STATE(26)] = 615,
+  [SMALL_STATE(27)] = 631,
+  [SMALL_STATE(28)] = 647,
+  [SMALL_STATE(29)] = 665,
+  [SMALL_STATE(30)] = 679,
+  [SMALL_STATE(31)] = 692,
+  [SMALL_STATE(32)] = 705,
+  [SMALL_STATE(33)] = 722,
+  [SMALL_STATE(34)] = 739,
+  [SMALL_STATE(35)] = 756,
+  [SMALL_STATE(36)] = 773,
+  [SMALL_STATE(37)] = 790,
+  [SMALL_STATE(38)] = 807,
+  [SMALL_STATE(39)] = 820,
+  [SMALL_STATE(40)] = 833,
+  [SMALL_STATE(41)] = 846,
+  [SMALL_STATE(42)] = 863,
+  [SMALL_STATE(43)] = 879,
+  [SMALL_STATE(44)] = 895,
+  [SMALL_STATE(45)] = 913,
+  [SMALL_STATE(46)] = 929,
+  [SMALL_STATE(47)] = 949,
+  [SMALL_STATE(48)] = 965,
+  [SMALL_STATE(49)] = 983,
+  [SMALL_STATE(50)] = 994,
+  [SMALL_STATE(51)] = 1011,
+  [SMALL_STATE(52)] = 1025,
+  [SMALL_STATE(53)] = 1039,
+  [SMALL_STATE(54)] = 1051,
+  [SMALL_STATE(55)] = 1065,
+  [SMALL_STATE(56)] = 1079,
+  [SMALL_STATE(57)] = 1093,
+  [SMALL_STATE(58)] = 1105,
+  [SMALL_STATE(59)] = 1119,
+  [SMALL_STATE(60)] = 1133,
+  [SMALL_STATE(61)] = 1145,
+  [SMALL_STATE(62)] = 1159,
+  [SMALL_STATE(63)] = 1170,
+  [SMALL_STATE(64)] = 1181,
+  [SMALL_STATE(65)] = 1192,
+  [SMALL_STATE(66)] = 1203,
+  [SMALL_STATE(67)] = 1214,
+  [SMALL_STATE(68)] = 1225,
+  [SMALL_STATE(69)] = 1236,
+  [SMALL_STATE(70)] = 1247,
+  [SMALL_STATE(71)] = 1258,
+  [SMALL_STATE(72)] = 1269,
+  [SMALL_STATE(73)] = 1280,
+  [SMALL_STATE(74)] = 1291,
+  [SMALL_STATE(75)] = 1302,
+  [SMALL_STATE(76)] = 1313,
+  [SMALL_STATE(77)] = 1324,
+  [SMALL_STATE(78)] = 1335,
+  [SMALL_STATE(79)] = 1346,
+  [SMALL_STATE(80)] = 1357,
+  [SMALL_STATE(81)] = 1365,
+  [SMALL_STATE(82)] = 1373,
+  [SMALL_STATE(83)] = 1381,
+  [SMALL_STATE(84)] = 1389,
+  [SMALL_STATE(85)] = 1397,
+  [SMALL_STATE(86)] = 1405,
+  [SMALL_STATE(87)] = 1413,
+  [SMALL_STATE(88)] = 1421,
+  [SMALL_STATE(89)] = 1429,
+  [SMALL_STATE(90)] = 1437,
+  [SMALL_STATE(91)] = 1447,
+  [SMALL_STATE(92)] = 1455,
+  [SMALL_STATE(93)] = 1463,
+  [SMALL_STATE(94)] = 1471,
+  [SMALL_STATE(95)] = 1479,
+  [SMALL_STATE(96)] = 1487,
+  [SMALL_STATE(97)] = 1495,
+  [SMALL_STATE(98)] = 1503,
+  [SMALL_STATE(99)] = 1511,
+  [SMALL_STATE(100)] = 1519,
+  [SMALL_STATE(101)] = 1527,
+  [SMALL_STATE(102)] = 1535,
+  [SMALL_STATE(103)] = 1543,
+  [SMALL_STATE(104)] = 1551,
+  [SMALL_STATE(105)] = 1559,
+  [SMALL_STATE(106)] = 1567,
+  [SMALL_STATE(107)] = 1575,
+  [SMALL_STATE(108)] = 1583,
+  [SMALL_STATE(109)] = 1591,
+  [SMALL_STATE(110)] = 1598,
+  [SMALL_STATE(111)] = 1605,
+  [SMALL_STATE(112)] = 1612,
+  [SMALL_STATE(113)] = 1619,
+  [SMALL_STATE(114)] = 1626,
+  [SMALL_STATE(115)] = 1633,
+  [SMALL_STATE(116)] = 1640,
+  [SMALL_STATE(117)] = 1647,
+  [SMALL_STATE(118)] = 1654,
+  [SMALL_STATE(119)] = 1661,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -3691,262 +3774,270 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
   [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
   [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
   [49] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
   [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
   [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
   [55] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(3),
-  [58] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(106),
-  [61] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(105),
-  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(114),
-  [67] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
-  [70] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
-  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(40),
-  [76] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
-  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
-  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(111),
-  [85] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(113),
-  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(41),
-  [91] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(53),
-  [94] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(67),
+  [58] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(73),
+  [61] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(74),
+  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
+  [67] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
+  [70] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
+  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
+  [76] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
+  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(45),
+  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(110),
+  [85] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(111),
+  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(46),
+  [91] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
+  [94] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(68),
   [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
-  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(55),
-  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(56),
-  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
-  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(82),
-  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(108),
-  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
-  [118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 3, 0, 0),
-  [120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(59),
+  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
+  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
+  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(90),
+  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
+  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(12),
+  [118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 2, 0, 0),
+  [120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
   [122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0),
   [124] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(5),
-  [127] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(105),
-  [130] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(114),
-  [133] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
-  [136] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
-  [139] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(40),
-  [142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
-  [145] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
-  [148] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(111),
-  [151] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(113),
-  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(41),
-  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(53),
-  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(67),
+  [127] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(74),
+  [130] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
+  [133] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
+  [136] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
+  [139] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
+  [142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
+  [145] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(45),
+  [148] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(110),
+  [151] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(111),
+  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(46),
+  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
+  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(68),
   [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
-  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(55),
-  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(56),
-  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
-  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(82),
-  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(108),
-  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
-  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 2, 0, 0),
-  [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 3, 0, 0),
+  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(59),
+  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
+  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
+  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(90),
+  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
+  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(12),
+  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 3, 0, 0),
+  [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 2, 0, 0),
   [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 2, 0, 0),
-  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0),
-  [198] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(9),
-  [201] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(53),
-  [204] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(67),
-  [207] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
-  [210] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(55),
-  [213] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(56),
-  [216] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
-  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(82),
-  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(108),
+  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0),
+  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(8),
+  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
+  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(68),
+  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
+  [206] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(59),
+  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
+  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
+  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(90),
+  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
+  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 3, 0, 0),
+  [223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
   [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item, 2, 0, 0),
-  [227] = {.entry = {.count = 1, .reusable = false}}, SHIFT(24),
-  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 2, 0, 4),
-  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
+  [227] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
+  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 1, 0, 0),
+  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
   [233] = {.entry = {.count = 1, .reusable = false}}, SHIFT(57),
-  [235] = {.entry = {.count = 1, .reusable = false}}, SHIFT(117),
-  [237] = {.entry = {.count = 1, .reusable = false}}, SHIFT(118),
-  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 25),
-  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 4),
-  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [253] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 4, 0, 25),
-  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0),
-  [257] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(25),
-  [260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(57),
-  [263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(117),
-  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(118),
-  [269] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(54),
-  [272] = {.entry = {.count = 1, .reusable = false}}, SHIFT(33),
-  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 1, 0, 0),
-  [276] = {.entry = {.count = 1, .reusable = false}}, SHIFT(107),
-  [278] = {.entry = {.count = 1, .reusable = false}}, SHIFT(23),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 2, 0, 31),
-  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [284] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33), SHIFT_REPEAT(24),
-  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33),
-  [289] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 33),
-  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 3, 0, 34),
-  [293] = {.entry = {.count = 1, .reusable = false}}, SHIFT(38),
-  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 2, 0, 14),
-  [297] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 2, 0, 14),
-  [299] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 38),
-  [303] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 38), SHIFT_REPEAT(59),
-  [306] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
-  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 10),
-  [310] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 24),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 24),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 1, 0, 0),
-  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [318] = {.entry = {.count = 1, .reusable = false}}, SHIFT(39),
-  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 35),
-  [322] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 3, 0, 35),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 31),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 20),
-  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0),
-  [332] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0), SHIFT_REPEAT(107),
-  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 11),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 10),
-  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 0),
-  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 11),
-  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 4, 0, 20),
-  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 2, 0, 32),
-  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_charge_clause, 2, 0, 10),
-  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_on_clause, 2, 0, 6),
-  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 36),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 4, 0, 39),
-  [355] = {.entry = {.count = 1, .reusable = false}}, SHIFT(42),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 1, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = false}}, SHIFT(97),
-  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 1, 0, 0),
-  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [367] = {.entry = {.count = 1, .reusable = false}}, SHIFT(85),
-  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
-  [371] = {.entry = {.count = 1, .reusable = false}}, SHIFT(12),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 1, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 1, 0, 0),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_attribute, 2, 0, 23),
-  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 2, 0, 7),
-  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [391] = {.entry = {.count = 1, .reusable = false}}, SHIFT(94),
-  [393] = {.entry = {.count = 1, .reusable = false}}, SHIFT(95),
-  [395] = {.entry = {.count = 1, .reusable = false}}, SHIFT(66),
-  [397] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
-  [399] = {.entry = {.count = 1, .reusable = false}}, SHIFT(46),
-  [401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_drug_name, 1, 0, 0),
-  [405] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0), SHIFT_REPEAT(52),
-  [408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0),
-  [410] = {.entry = {.count = 1, .reusable = false}}, SHIFT(77),
-  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 1, 0, 0),
-  [414] = {.entry = {.count = 1, .reusable = false}}, SHIFT(75),
-  [416] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
-  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 1, 0, 0),
-  [420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [424] = {.entry = {.count = 1, .reusable = false}}, SHIFT(65),
-  [426] = {.entry = {.count = 1, .reusable = false}}, SHIFT(49),
-  [428] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
-  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 1, 0, 0),
-  [432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [436] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 6),
-  [440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 6),
-  [446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 5),
-  [450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 18),
-  [454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 3, 0, 19),
-  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 2, 0, 14),
-  [462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [464] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 20),
-  [466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 1, 0, 0),
-  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 6),
-  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 27),
-  [480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 2, 0, 2),
-  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 10),
-  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 3, 0, 15),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 11),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 13),
-  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 0),
-  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 8),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_premed_statement, 2, 0, 8),
-  [508] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [510] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 17),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 4, 0, 26),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 3, 0, 16),
-  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 28),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 4, 0, 29),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 3, 0, 20),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 3, 0, 21),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 3, 0, 21),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 2, 0, 1),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 2, 0, 1),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 2, 0, 3),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 2, 0, 4),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 13),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 2, 0, 4),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 22),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 2, 0, 12),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 6, 0, 37),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_note_statement, 2, 0, 8),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 2, 0, 9),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 4, 0, 30),
-  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [554] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
-  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [568] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
-  [572] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [235] = {.entry = {.count = 1, .reusable = false}}, SHIFT(114),
+  [237] = {.entry = {.count = 1, .reusable = false}}, SHIFT(116),
+  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [241] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
+  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 2, 0, 4),
+  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 27),
+  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 2, 0, 0),
+  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 4),
+  [259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0),
+  [261] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(26),
+  [264] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(57),
+  [267] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(114),
+  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(116),
+  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(53),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 4, 0, 27),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 2, 0, 24),
+  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [282] = {.entry = {.count = 1, .reusable = false}}, SHIFT(33),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 1, 0, 0),
+  [286] = {.entry = {.count = 1, .reusable = false}}, SHIFT(112),
+  [288] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
+  [290] = {.entry = {.count = 1, .reusable = false}}, SHIFT(30),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 2, 0, 14),
+  [294] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 2, 0, 14),
+  [296] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 3, 0, 33),
+  [300] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 36), SHIFT_REPEAT(27),
+  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 36),
+  [305] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 36),
+  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 37),
+  [309] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 37), SHIFT_REPEAT(60),
+  [312] = {.entry = {.count = 1, .reusable = false}}, SHIFT(34),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 10),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 1, 0, 0),
+  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [320] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 26),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 26),
+  [324] = {.entry = {.count = 1, .reusable = false}}, SHIFT(31),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 34),
+  [328] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 3, 0, 34),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 24),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 35),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 4, 0, 38),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 0),
+  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 11),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 20),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 10),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 11),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0),
+  [350] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0), SHIFT_REPEAT(112),
+  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 2, 0, 25),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_charge_clause, 2, 0, 10),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_on_clause, 2, 0, 6),
+  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 4, 0, 20),
+  [361] = {.entry = {.count = 1, .reusable = false}}, SHIFT(105),
+  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 1, 0, 0),
+  [365] = {.entry = {.count = 1, .reusable = false}}, SHIFT(80),
+  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 1, 0, 0),
+  [369] = {.entry = {.count = 1, .reusable = false}}, SHIFT(47),
+  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 1, 0, 0),
+  [373] = {.entry = {.count = 1, .reusable = false}}, SHIFT(88),
+  [375] = {.entry = {.count = 1, .reusable = false}}, SHIFT(55),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 1, 0, 0),
+  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 1, 0, 0),
+  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [385] = {.entry = {.count = 1, .reusable = false}}, SHIFT(91),
+  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
+  [389] = {.entry = {.count = 1, .reusable = false}}, SHIFT(63),
+  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 1, 0, 0),
+  [393] = {.entry = {.count = 1, .reusable = false}}, SHIFT(61),
+  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_attribute, 2, 0, 23),
+  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 1, 0, 0),
+  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [405] = {.entry = {.count = 1, .reusable = false}}, SHIFT(99),
+  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 1, 0, 0),
+  [409] = {.entry = {.count = 1, .reusable = false}}, SHIFT(67),
+  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0), SHIFT_REPEAT(52),
+  [414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0),
+  [416] = {.entry = {.count = 1, .reusable = false}}, SHIFT(19),
+  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 6),
+  [420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 2, 0, 7),
+  [426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_drug_name, 1, 0, 0),
+  [434] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 1, 0, 0),
+  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 1, 0, 0),
+  [444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [448] = {.entry = {.count = 1, .reusable = false}}, SHIFT(29),
+  [450] = {.entry = {.count = 1, .reusable = false}}, SHIFT(64),
+  [452] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
+  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 5),
+  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [458] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 2, 0, 14),
+  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 20),
+  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 3, 0, 19),
+  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 18),
+  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 10),
+  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 1, 0, 0),
+  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 6),
+  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 29),
+  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 6),
+  [494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 1, 0, 0),
+  [500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 1, 0, 0),
+  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [506] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [508] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [510] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 1, 0, 0),
+  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 2, 0, 2),
+  [516] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 2, 0, 4),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 22),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 8),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_premed_statement, 2, 0, 8),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 13),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_note_statement, 2, 0, 8),
+  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 13),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 2, 0, 9),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 2, 0, 4),
+  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 3, 0, 15),
+  [538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [540] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 3, 0, 16),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 4, 0, 28),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 17),
+  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 30),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 4, 0, 31),
+  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 4, 0, 32),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 11),
+  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 2, 0, 12),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 3, 0, 20),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 2, 0, 1),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 3, 0, 21),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 2, 0, 1),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 2, 0, 3),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 3, 0, 21),
+  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 6, 0, 39),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 0),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [590] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [594] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
 };
 
 enum ts_external_scanner_symbol_identifiers {

@@ -623,3 +623,23 @@ fn a_nul_byte_does_not_end_a_comment() {
         tree.root_node().to_sexp()
     );
 }
+
+/// A statement without its value (a bare `admin`, `pos`, `auth`…) is read as that statement alone:
+/// error recovery used to skip the newline and take the next line, a `claim` line included, as its
+/// value, so the next claim vanished (found by the `lsp_edits` fuzzer).
+#[test]
+fn a_statement_without_its_value_does_not_take_the_next_line() {
+    let keywords = [
+        "payer", "patient", "provider", "pos", "dx", "order", "auth", "history", "note", "admin",
+        "dose", "route", "start", "stop", "vial", "waste", "reaction", "premed", "line",
+    ];
+    for keyword in keywords {
+        for next in ["claim A", "claim é"] {
+            let source = format!("claim B\n  admin x\n  {keyword}\n{next}\n  pos 11\n");
+            let tree = parse(&source);
+            let claims = of_kind(&tree, "claim");
+            assert_eq!(claims.len(), 2, "{keyword}: {}", tree.root_node().to_sexp());
+            assert_eq!(claims[1].start_position().row, 3, "{keyword}/{next}");
+        }
+    }
+}

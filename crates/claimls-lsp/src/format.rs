@@ -15,7 +15,7 @@ use super::statement::{Role, Statement, is_detail, lex};
 use claimls_model::Span;
 use tower_lsp_server::ls_types::TextEdit;
 
-/// Lines with their line break (`\n`, `\r\n`, `\r` or none at the end).
+/// Lines with their line break (`\n`, `\r\n` or none at the end), as the grammar reads them.
 fn split_lines(text: &str) -> Vec<(&str, &str)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
@@ -28,14 +28,11 @@ fn split_lines(text: &str) -> Vec<(&str, &str)> {
                 i += 1;
                 start = i;
             }
-            b'\r' => {
-                let end = if b.get(i + 1) == Some(&b'\n') {
-                    i + 2
-                } else {
-                    i + 1
-                };
-                out.push((&text[start..i], &text[i..end]));
-                i = end;
+            // A lone CR is a blank to the grammar, not a line end: it stays inside the line (and
+            // such a line is left as written).
+            b'\r' if b.get(i + 1) == Some(&b'\n') => {
+                out.push((&text[start..i], &text[i..i + 2]));
+                i += 2;
                 start = i;
             }
             _ => i += 1,
@@ -124,7 +121,7 @@ pub fn format_text(text: &str) -> String {
     for (content, ending) in &lines {
         let (start, end) = (line_start, line_start + content.len());
         line_start = end + ending.len();
-        let broken = errors.iter().any(|&(s, e)| s <= end && e >= start);
+        let broken = errors.iter().any(|&(s, e)| s <= end && e >= start) || content.contains('\r');
         let st = lex(content);
         let shape = match st.tokens.first() {
             _ if broken => Shape::Verbatim(content),
@@ -342,9 +339,13 @@ mod tests {
 
     #[test]
     fn lone_carriage_returns_stay_line_breaks() {
-        assert_eq!(format_text("claim A\r\npos 11\r"), "claim A\r\n  pos 11\r");
+        assert_eq!(
+            format_text("claim A\r\npos 11\r\n"),
+            "claim A\r\n  pos 11\r\n"
+        );
         // The grammar reads a lone CR as a blank, not a line end: `claim A\rpos 11` is one broken
-        // statement to it, so it is left as written.
+        // statement to it, so a line holding one is left as written.
         assert_eq!(format_text("claim A\rpos 11\r"), "claim A\rpos 11\r");
+        assert_eq!(format_text("claim A\n pos 11\r"), "claim A\n pos 11\r");
     }
 }
