@@ -117,6 +117,56 @@ declare_rule! {
     pub ADMIN_HYDRATION_CONCURRENT = "admin-hydration-concurrent", Administration, Warning, check: admin_hydration_concurrent
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Flags an add-on code billed without any of its primary codes on its date of service, by the
+    /// CMS NCCI add-on code edits (the imported file, else the embedded drug-administration rows).
+    ///
+    /// ## Why it matters
+    /// An add-on code is paid only with one of its listed primaries, billed by the same practitioner
+    /// for the same patient on the same date (facts §15); alone, MACs deny it.
+    ///
+    /// ## Example
+    /// `line 96415 units 2` with no 96413 on that date fires: 96415 needs 96413.
+    ///
+    /// ## Fix
+    /// Bill the primary service the chart documents, or remove the add-on line.
+    pub ADDON_WITHOUT_PRIMARY = "addon-without-primary", Administration, Error, check: addon_without_primary
+}
+
+fn addon_without_primary(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
+    for e in &ctx.encounters {
+        for &l in &e.lines {
+            let line = ctx.lines[l].line;
+            let Some(edit) = ctx.data.addon_primaries(&line.code.value, e.dos) else {
+                continue;
+            };
+            // Contractor-defined add-ons have no listed primaries to check.
+            if edit.primaries.is_empty() {
+                continue;
+            }
+            let billed = e
+                .lines
+                .iter()
+                .any(|&o| edit.primaries.contains(&ctx.lines[o].line.code.value));
+            if billed {
+                continue;
+            }
+            let on = e.dos.map_or(String::new(), |d| format!(" on {d}"));
+            out.push(Finding::new(
+                &ADDON_WITHOUT_PRIMARY,
+                line.code.span,
+                format!(
+                    "{} is an add-on code, paid only with one of its primary codes on the same date of service ({}), and the claim bills none{on} (NCCI add-on code edits, {}). Bill the primary service the chart documents, or remove the add-on line.",
+                    line.code.value,
+                    edit.primaries.join(", "),
+                    edit.source.name
+                ),
+            ));
+        }
+    }
+}
+
 /// The encounters whose administration codes the practitioner bills (a facility bills its own: there,
 /// `pos-facility-drug` speaks).
 fn billed_encounters<'c>(ctx: &'c ClaimCtx) -> impl Iterator<Item = &'c Encounter> {

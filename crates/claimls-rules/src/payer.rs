@@ -3,6 +3,7 @@
 
 use crate::context::{ClaimCtx, LineFacts, count, money, presentation_by_ndc};
 use crate::{Edit, Finding, Rule, declare_rule};
+use claimls_data::PaymentLimit;
 use claimls_model::{Decimal, DoseUnit, Span, VialSize};
 
 declare_rule! {
@@ -334,21 +335,41 @@ fn charge_below_limit(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let Some(limit) = code.payment_limit else {
+        if units.value <= Decimal::ZERO {
             continue;
+        }
+        let (limit, quarter) = match ctx.data.payment_limit(&code.code, facts.dos) {
+            PaymentLimit::Known { per_unit, quarter } => (per_unit, quarter),
+            PaymentLimit::NotPriced => continue,
+            PaymentLimit::OutsideQuarter { loaded } => {
+                // A limit holds for its quarter only: say that none is known rather than apply another.
+                if loaded.is_empty() {
+                    continue;
+                }
+                out.push(Finding::new(
+                    &CHARGE_BELOW_LIMIT,
+                    charge.span,
+                    format!(
+                        "No Medicare payment limit is known for {} on {}: the ASP pricing loaded is {}, and a limit holds only for its quarter. Import the ASP file of the date's quarter to compare the charge.",
+                        code.code,
+                        facts.dos.map_or("this date".to_string(), |d| d.to_string()),
+                        loaded.join(", ")
+                    ),
+                ));
+                continue;
+            }
         };
         let total = (limit * units.value).round_dp(2);
-        if charge.value >= total || units.value <= Decimal::ZERO {
+        if charge.value >= total {
             continue;
         }
         out.push(Finding::new(
             &CHARGE_BELOW_LIMIT,
             charge.span,
             format!(
-                "The Medicare payment limit for {} is {} per unit ({}): {} is {}, but the charge is {}. Medicare pays the lower of the two, so {} is left unclaimed; review the charge master price.",
+                "The Medicare payment limit for {} is ${} per unit ({quarter}): {} is {}, but the charge is {}. Medicare pays the lower of the two, so {} is left unclaimed; review the charge master price.",
                 code.code,
-                money(limit),
-                ctx.data.edition_for(facts.dos).name,
+                limit.normalize(),
                 count(units.value, "unit"),
                 money(total),
                 money(charge.value),

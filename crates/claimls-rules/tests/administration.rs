@@ -280,3 +280,26 @@ fn admin_hydration_before_the_infusion_is_billed() {
         "#]],
     );
 }
+
+#[test]
+fn addon_without_primary_fires_for_an_add_on_hour_alone() {
+    check(
+        claim!(
+            "  admin ocrelizumab
+    dose 600 mg
+    route iv
+    start 2026-11-20 09:30
+    stop 13:05
+    vial 50242-0150-01 x2
+    waste 0 mg
+    reaction none
+  line J2350 JZ units 600 dx A
+  line 96415 units 3 dx A
+"
+        ),
+        expect![[r#"
+            16  |   line 96415 units 3 dx A
+                |        ^^^^^ error[addon-without-primary]: 96415 is an add-on code, paid only with one of its primary codes on the same date of service (96413), and the claim bills none on 2026-11-20 (NCCI add-on code edits, embedded curated set (NCCI add-on code edits 2026 Q2, drug administration)). Bill the primary service the chart documents, or remove the add-on line.
+        "#]],
+    );
+}

@@ -446,3 +446,38 @@ fn reimport_replaces_the_same_file_and_bumps_the_generation() {
     let parts = store::load(&data).expect("loads").expect("present");
     assert_eq!(parts.len(), 2, "the POS list replaced, the MUE table added");
 }
+
+/// `charge-below-limit` compares a charge with the limit of its own quarter, names the quarter, writes
+/// money as money, and says no limit is known for a date the loaded quarter does not cover.
+#[test]
+fn charge_below_limit_uses_the_quarter_of_the_date_of_service() {
+    let Some((data, _)) = import_all("charge-quarter") else {
+        return;
+    };
+    let codes = CodeData::load_from(&data);
+    let claim = |date: &str| {
+        format!(
+            "claim C-1\n  payer medicare\n  provider 1234567893\n  pos 11\n  dx A G35.A\n  order 2025-09-01 signed \"R. Patel, MD\"\n  admin ocrelizumab\n    dose 600 mg\n    route iv\n    start {date} 09:30\n    stop 13:05\n    vial 50242-0150-01 x2\n    waste 0 mg\n    reaction none\n  line J2350 JZ units 600 dx A charge 30000\n"
+        )
+    };
+    let findings = |text: &str| {
+        let doc = claimls_syntax::document(text);
+        claimls_rules::check(&doc, &codes, &claimls_rules::config::Config::default())
+            .into_iter()
+            .filter(|f| f.rule == "charge-below-limit")
+            .map(|f| f.message)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        findings(&claim("2025-11-20")),
+        vec![
+            "The Medicare payment limit for J2350 is $59.414 per unit (2025 Q4 (October 2025 ASP file)): 600 units is $35,648.40, but the charge is $30,000.00. Medicare pays the lower of the two, so $5,648.40 is left unclaimed; review the charge master price."
+        ]
+    );
+    assert_eq!(
+        findings(&claim("2026-11-20")),
+        vec![
+            "No Medicare payment limit is known for J2350 on 2026-11-20: the ASP pricing loaded is 2025 Q4 (October 2025 ASP file), and a limit holds only for its quarter. Import the ASP file of the date's quarter to compare the charge."
+        ]
+    );
+}
