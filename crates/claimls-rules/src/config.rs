@@ -35,6 +35,7 @@ use claimls_model::PayerKind;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// A rule's severity as configured: a severity, or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,18 +113,6 @@ impl PayerProfile {
             },
             PayerKind::Commercial => base,
         }
-    }
-
-    /// The level a rule has for this payer and configuration: the profile's override, else the
-    /// workspace `[rules]` setting, else its default.
-    pub fn level(&self, config: &Config, rule: &crate::Rule) -> Level {
-        if let Some(l) = self.rules.get(rule.id) {
-            return *l;
-        }
-        if let Some(l) = config.rules.get(rule.id) {
-            return *l;
-        }
-        Level::On(rule.severity)
     }
 
     pub fn requires_auth(&self, code: &str) -> bool {
@@ -265,9 +254,9 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     #[serde(default)]
-    rules: BTreeMap<String, String>,
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
-    payers: BTreeMap<String, RawPayer>,
+    payers: BTreeMap<Spanned<String>, RawPayer>,
     organization: Option<Organization>,
     #[serde(default)]
     x12: X12Settings,
@@ -276,9 +265,9 @@ struct RawConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPayer {
-    kind: Option<String>,
-    jz_required: Option<toml::Value>,
-    ndc_required: Option<toml::Value>,
+    kind: Option<Spanned<String>>,
+    jz_required: Option<Spanned<toml::Value>>,
+    ndc_required: Option<Spanned<toml::Value>>,
     waste_witness_required: Option<bool>,
     waste_evidence_required: Option<bool>,
     #[serde(default)]
@@ -286,7 +275,7 @@ struct RawPayer {
     #[serde(default)]
     step_therapy: Vec<String>,
     #[serde(default)]
-    rules: BTreeMap<String, String>,
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 impl Config {
@@ -354,16 +343,21 @@ impl Config {
             invalid(offset, e.message().to_string())
         })?;
         let line_of = |needle: &str| text.find(needle).unwrap_or(0);
-        let level = |rule: &str, value: &str| -> Result<Level, ConfigError> {
+        // Problems are reported on the line of the key or value at fault (its span in the file), so a
+        // bad value in the second payer is not reported on the first payer's line.
+        let level = |rule: &Spanned<String>,
+                     value: &Spanned<String>|
+         -> Result<Level, ConfigError> {
+            let (at, rule, value) = (rule.span().start, rule.get_ref(), value.get_ref());
             if crate::rule(rule).is_none() {
                 return Err(invalid(
-                    line_of(rule),
+                    at,
                     format!("unknown rule `{rule}`; `claimls explain --all` lists the rule ids"),
                 ));
             }
             Level::parse(value).ok_or_else(|| {
                 invalid(
-                    line_of(rule),
+                    at,
                     format!(
                         "`{rule} = \"{value}\"`: write \"error\", \"warning\", \"information\" or \"off\""
                     ),
@@ -395,13 +389,17 @@ impl Config {
             }
         }
         for (rule, value) in &raw.rules {
-            config.rules.insert(rule.clone(), level(rule, value)?);
+            config
+                .rules
+                .insert(rule.get_ref().clone(), level(rule, value)?);
         }
-        for (name, p) in &raw.payers {
+        for (spanned_name, p) in &raw.payers {
+            let name = spanned_name.get_ref();
             let kind = match (&p.kind, PayerKind::parse(name)) {
-                (Some(k), _) => PayerKind::parse(k).ok_or_else(|| {
+                (Some(spanned), _) => PayerKind::parse(spanned.get_ref()).ok_or_else(|| {
+                    let k = spanned.get_ref();
                     invalid(
-                        line_of(k),
+                        spanned.span().start,
                         format!(
                             "payer `{name}`: kind `{k}` is not one of medicare, medicare-advantage, medicaid, commercial"
                         ),
@@ -410,7 +408,7 @@ impl Config {
                 (None, Some(k)) => k,
                 (None, None) => {
                     return Err(invalid(
-                        line_of(name),
+                        spanned_name.span().start,
                         format!(
                             "payer `{name}` needs `kind = \"commercial\"` (or medicare, medicare-advantage, medicaid)"
                         ),
@@ -419,8 +417,13 @@ impl Config {
             };
             let mut profile = PayerProfile::builtin(kind);
             profile.name = name.clone();
-            let requirement =
-                |key: &str, v: &Option<toml::Value>, current: Option<Severity>| match v {
+            let requirement = |key: &str,
+                               v: &Option<Spanned<toml::Value>>,
+                               current: Option<Severity>| {
+                let at = v
+                    .as_ref()
+                    .map_or(spanned_name.span().start, |v| v.span().start);
+                match v.as_ref().map(|v| v.get_ref()) {
                     None => Ok(current),
                     Some(toml::Value::Boolean(true)) => {
                         Ok(Some(current.unwrap_or(profile.default_severity)))
@@ -430,19 +433,20 @@ impl Config {
                         Some(Level::On(sev)) => Ok(Some(sev)),
                         Some(Level::Off) => Ok(None),
                         None => Err(invalid(
-                            line_of(key),
+                            at,
                             format!(
                                 "`{key}`: write true, false, or a severity (\"error\", \"warning\")"
                             ),
                         )),
                     },
                     Some(_) => Err(invalid(
-                        line_of(key),
+                        at,
                         format!(
                             "`{key}`: write true, false, or a severity (\"error\", \"warning\")"
                         ),
                     )),
-                };
+                }
+            };
             profile.jz_required = requirement("jz-required", &p.jz_required, profile.jz_required)?;
             profile.ndc_required =
                 requirement("ndc-required", &p.ndc_required, profile.ndc_required)?;
@@ -463,7 +467,9 @@ impl Config {
                 .map(|c| c.to_ascii_uppercase())
                 .collect();
             for (rule, value) in &p.rules {
-                profile.rules.insert(rule.clone(), level(rule, value)?);
+                profile
+                    .rules
+                    .insert(rule.get_ref().clone(), level(rule, value)?);
             }
             config.payers.insert(name.to_ascii_lowercase(), profile);
         }

@@ -831,3 +831,31 @@ fn crlf_documents_get_crlf_fixes() {
         "{fixed:?}"
     );
 }
+
+/// A bad value in the second payer is reported on that payer's line, not on the first payer's (the
+/// line comes from the value's span in the file).
+#[test]
+fn a_config_error_names_the_line_of_the_value_at_fault() {
+    let toml = r#"[payers."Acme Health PPO"]
+kind = "commercial"
+jz-required = true
+
+[payers."Beta Care"]
+kind = "commercial"
+jz-required = "sometimes"
+"#;
+    let err = Config::parse(toml, Path::new("claimls.toml")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "claimls.toml:7: `jz-required`: write true, false, or a severity (\"error\", \"warning\")"
+    );
+    let err = Config::parse(
+        "[rules]\nwaste-avoidable = \"off\"\ndose-atypical = \"loud\"\n",
+        Path::new("claimls.toml"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "claimls.toml:3: `dose-atypical = \"loud\"`: write \"error\", \"warning\", \"information\" or \"off\""
+    );
+}
