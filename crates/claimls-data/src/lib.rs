@@ -190,12 +190,6 @@ impl CodeData {
         }
     }
 
-    /// A value that changes when a new import is written to the data directory (0 when there is
-    /// none): poll it and call [`CodeData::load`] again when it changes.
-    pub fn data_generation() -> u64 {
-        store::data_dir().map_or(0, |d| store::generation(&d))
-    }
-
     /// The embedded set plus imported editions (in any order).
     pub fn with_imported(imported: Vec<CodeSet>) -> CodeData {
         CodeData::with_editions(imported, Vec::new())
