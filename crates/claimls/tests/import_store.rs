@@ -481,3 +481,41 @@ fn charge_below_limit_uses_the_quarter_of_the_date_of_service() {
         ]
     );
 }
+
+/// A code billed before its HCPCS add date is `code-inactive` (the imported file gives the date), not
+/// just `not-in-data`; a diagnosis on a date no imported ICD-10-CM edition covers is not `dx-unknown`.
+#[test]
+fn dates_outside_an_edition_are_judged_by_the_edition_that_knows() {
+    let Some((data, _)) = import_all("outside-edition") else {
+        return;
+    };
+    let codes = CodeData::load_from(&data);
+    let rules_of = |text: &str| {
+        let doc = claimls_syntax::document(text);
+        claimls_rules::check(&doc, &codes, &claimls_rules::config::Config::default())
+            .into_iter()
+            .map(|f| (f.rule, f.message))
+            .collect::<Vec<_>>()
+    };
+    let before_added = rules_of(
+        "claim C-1\n  payer medicare\n  provider 1234567893\n  pos 11\n  dx A G35.A\n  line J3376 units 1 dx A on 2025-11-15\n",
+    );
+    assert!(
+        before_added
+            .iter()
+            .any(|(r, m)| *r == "code-inactive" && m.contains("takes effect on 2026-01-01")),
+        "{before_added:#?}"
+    );
+    assert!(
+        before_added.iter().all(|(r, _)| *r != "not-in-data"),
+        "{before_added:#?}"
+    );
+    // FY2027 starts 2026-10-01; only FY2026 ICD-10-CM files are imported.
+    let next_year = rules_of(
+        "claim C-2\n  payer medicare\n  provider 1234567893\n  pos 11\n  dx A Q99.9\n  line J2350 JZ units 600 dx A on 2026-11-20\n",
+    );
+    assert!(
+        next_year.iter().all(|(r, _)| *r != "dx-unknown"),
+        "{next_year:#?}"
+    );
+}
