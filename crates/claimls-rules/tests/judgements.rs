@@ -209,3 +209,82 @@ fn a_misspelt_dose_is_one_finding() {
         "#]],
     );
 }
+
+/// A multi-dose container keeps what is left: no "avoidable waste" note for a bulk package.
+#[test]
+fn a_multi_dose_package_has_no_avoidable_waste() {
+    check(
+        r#"
+        claim CRO-1
+          payer medicare
+          provider 1234567893
+          pos 11
+          dx A K50.90
+          order 2026-10-30 signed "L. Chen, MD"
+          admin ceftriaxone
+            dose 1 g
+            route im
+            start 2026-11-12 09:00
+            vial 00143-9678-01 x1
+            reaction none
+          line J0696 units 4 dx A
+          line 96372 units 1 dx A
+        "#,
+        expect![[r#"
+            (no findings)
+        "#]],
+    );
+}
+
+/// ICD-10-CM calls a four-character header a subcategory; Medicare Advantage's JZ requirement is the
+/// plan's (facts §5), and the message says so.
+#[test]
+fn a_subcategory_and_a_medicare_advantage_jz() {
+    check(
+        r#"
+        claim OCR-9
+          payer medicare-advantage
+          provider 1234567893
+          pos 11
+          dx A G35.B
+          order 2026-11-01 signed "R. Patel, MD"
+          admin ocrelizumab
+            dose 600 mg
+            route iv
+            start 2026-11-20 09:30
+            stop 13:05
+            vial 50242-0150-01 x2
+            waste 0 mg
+            reaction none
+          line J2350 units 600 dx A
+          line 96413 units 1 dx A
+          line 96415 units 3 dx A
+        "#,
+        expect![[r#"
+            5   |   dx A G35.B
+                |        ^^^^^ error[dx-not-billable]: G35.B (Primary progressive multiple sclerosis) is a subcategory and is not billable. Use G35.B0 (Primary progressive multiple sclerosis, unspecified), G35.B1 (Active primary progressive multiple sclerosis), G35.B2 (Non-active primary progressive multiple sclerosis).
+                |   or: Replace G35.B with G35.B0 (Primary progressive multiple sclerosis, unspecified)
+                |   or: Replace G35.B with G35.B1 (Active primary progressive multiple sclerosis)
+                |   or: Replace G35.B with G35.B2 (Non-active primary progressive multiple sclerosis)
+            15  |   line J2350 units 600 dx A
+                |        ^^^^^ warning[waste-jz-missing]: J2350 is a single-dose-container drug, and its 600 units (600 mg at 1 mg per unit) cover the 600 mg opened (2 × 300 mg): nothing billable was discarded. Medicare requires JZ on the line then; Medicare Advantage plans decide for themselves whether they do (payer-dependent), and many follow Medicare: write `J2350 JZ`.
+                |   fix: Add JZ
+
+            --- after `Replace G35.B with G35.B0 (Primary progressive multiple sclerosis, unspecified)`:
+            -   dx A G35.B
+            +   dx A G35.B0
+
+            --- after `Replace G35.B with G35.B1 (Active primary progressive multiple sclerosis)`:
+            -   dx A G35.B
+            +   dx A G35.B1
+
+            --- after `Replace G35.B with G35.B2 (Non-active primary progressive multiple sclerosis)`:
+            -   dx A G35.B
+            +   dx A G35.B2
+
+            --- after `Add JZ`:
+            -   line J2350 units 600 dx A
+            +   line J2350 JZ units 600 dx A
+        "#]],
+    );
+}
