@@ -1,26 +1,30 @@
-//! Quick fixes: every finding's fix and alternatives, offered where its range meets the requested
-//! one. The fix text comes from the rule that found the problem.
+//! Code actions: every finding's fix and alternatives, offered where its range meets the requested
+//! one, and "Bill this administration" on an `admin` record no line bills. The fix text comes from the
+//! rule that found the problem, the billed lines from `claimls_rules::billing`; this module returns
+//! plain values and `convert::code_actions` builds the protocol types.
 
-use super::convert;
-use super::server::Snapshot;
+use super::analysis::{Analysis, chunks_over, claim_range_at};
+use super::snapshot::Snapshot;
 use claimls_model::Span;
-use std::collections::HashMap;
-use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Range, Uri, WorkspaceEdit,
-};
+use claimls_rules::context::ClaimCtx;
+use claimls_rules::{Edit, Finding, billing};
 
-pub fn quick_fixes(
-    snap: &Snapshot,
-    uri: &Uri,
-    docs_base: &str,
-    range: Range,
-) -> Vec<CodeActionOrCommand> {
-    let wanted = convert::range_to_span(&snap.rope, range);
+/// One action: a title, document edits, and the finding it fixes (if any).
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub title: String,
+    /// Document byte spans.
+    pub edits: Vec<Edit>,
+    pub preferred: bool,
+    pub finding: Option<Finding>,
+}
+
+/// The actions for the document byte range `wanted`.
+pub fn actions(snap: &Snapshot, wanted: Span) -> Vec<Action> {
     let touches = |s: Span| s.start <= wanted.end && wanted.start <= s.end;
     let mut out = Vec::new();
-    let chunks = super::analysis::chunks_over(&snap.checker, &snap.text, wanted.start..wanted.end);
-    let findings = super::analysis::Analysis { chunks }.findings();
-    for finding in findings {
+    let chunks = chunks_over(&snap.checker, &snap.text, wanted.start..wanted.end);
+    for finding in (Analysis { chunks }).findings() {
         if !touches(finding.span) {
             continue;
         }
@@ -28,27 +32,59 @@ pub fn quick_fixes(
         let fixes = finding.fix.iter().map(|f| (f, true));
         let fixes = fixes.chain(finding.alternatives.iter().map(|f| (f, false)));
         for (fix, preferred) in fixes {
-            let edits = fix
-                .edits
-                .iter()
-                .map(|e| convert::text_edit(&snap.rope, e))
-                .collect();
-            let mut changes = HashMap::new();
-            changes.insert(uri.clone(), edits);
-            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            out.push(Action {
                 title: fix.title.clone(),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![convert::diagnostic(
-                    &snap.rope, uri, docs_base, &finding,
-                )]),
-                edit: Some(WorkspaceEdit {
-                    changes: Some(changes),
-                    ..Default::default()
-                }),
-                is_preferred: Some(preferred),
-                ..Default::default()
-            }));
+                edits: fix.edits.clone(),
+                preferred,
+                finding: Some(finding.clone()),
+            });
+        }
+    }
+    for a in bill_actions(snap, wanted) {
+        if out.iter().all(|o| o.title != a.title) {
+            out.push(a);
         }
     }
     out
+}
+
+/// "Bill this administration" for the `admin` block under `wanted`, when no line bills it.
+pub fn bill_actions(snap: &Snapshot, wanted: Span) -> Vec<Action> {
+    let range = claim_range_at(&snap.text, wanted.start);
+    let Some(slice) = snap.text.get(range.clone()) else {
+        return Vec::new();
+    };
+    let doc = claimls_syntax::document(slice);
+    let Some(claim) = doc.claims.first() else {
+        return Vec::new();
+    };
+    let ctx = ClaimCtx::new(claim, slice, snap.data(), snap.config());
+    let (start, end) = (
+        wanted.start - range.start,
+        wanted.end.saturating_sub(range.start),
+    );
+    let Some(a) = claim
+        .admins
+        .iter()
+        .position(|ad| ad.header.start <= end && start <= ad.span.end)
+    else {
+        return Vec::new();
+    };
+    if !billing::unbilled(&ctx, a) {
+        return Vec::new();
+    }
+    let shift = |e: Edit| Edit {
+        span: Span::new(e.span.start + range.start, e.span.end + range.start),
+        new_text: e.new_text,
+    };
+    billing::bill_administration(&ctx, a)
+        .iter()
+        .enumerate()
+        .map(|(i, plan)| Action {
+            title: format!("Bill this administration: {}", plan.title),
+            edits: vec![shift(billing::plan_edit(&ctx, plan))],
+            preferred: i == 0,
+            finding: None,
+        })
+        .collect()
 }

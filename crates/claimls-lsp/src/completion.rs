@@ -12,7 +12,7 @@
 use super::context::{ClaimContext, LexedLine};
 use super::convert;
 use super::hover;
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use super::statement::{CLAIM_KEYWORDS, DETAIL_KEYWORDS, LINE_CLAUSES, Role};
 use claimls_data::{CodeData, CodeKind, Container, ModifierKind};
 use claimls_model::{Ndc, PayerKind};

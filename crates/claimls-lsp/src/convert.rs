@@ -7,8 +7,9 @@ use claimls_rules::{Edit, Finding, Severity};
 use ropey::Rope;
 use std::str::FromStr;
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, Position, Range, TextEdit, Uri,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeDescription, Diagnostic,
+    DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position, Range,
+    TextEdit, Uri, WorkspaceEdit,
 };
 
 /// The char index of the end of a line's content (before its line break).
@@ -121,6 +122,36 @@ pub fn diagnostic(rope: &Rope, uri: &Uri, docs_base: &str, finding: &Finding) ->
 
 pub fn text_edit(rope: &Rope, edit: &Edit) -> TextEdit {
     TextEdit::new(span_to_range(rope, edit.span), edit.new_text.clone())
+}
+
+/// The protocol code actions of `actions` (quick fixes, with the diagnostic each one fixes).
+pub fn code_actions(
+    rope: &Rope,
+    uri: &Uri,
+    docs_base: &str,
+    actions: Vec<super::actions::Action>,
+) -> Vec<CodeActionOrCommand> {
+    actions
+        .into_iter()
+        .map(|a| {
+            let edits = a.edits.iter().map(|e| text_edit(rope, e)).collect();
+            let mut changes = std::collections::HashMap::new();
+            changes.insert(uri.clone(), edits);
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: a.title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: a
+                    .finding
+                    .map(|f| vec![diagnostic(rope, uri, docs_base, &f)]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..Default::default()
+                }),
+                is_preferred: Some(a.preferred),
+                ..Default::default()
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

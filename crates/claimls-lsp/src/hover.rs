@@ -4,7 +4,7 @@
 
 use super::context::{ClaimContext, LexedLine};
 use super::convert;
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use super::statement::{Role, Token};
 use claimls_data::{Code, CodeData, CodeKind, Container, ModifierKind};
 use claimls_model::{Date, Ndc, Span};

@@ -1,13 +1,13 @@
 //! The `LanguageServer` implementation: document store, diagnostics scheduling, configuration, and
 //! the request handlers (each a thin call into a feature module).
 
-use super::analysis::{Analysis, Checker, Tracked};
+use super::analysis::{Checker, Tracked};
 use super::document::OpenDocument;
 use super::log::{Level, Logger};
+pub use super::snapshot::Snapshot;
 use super::{actions, completion, convert, format, highlight, hover, inlay, outline};
 use claimls_data::CodeData;
 use claimls_rules::config::Config;
-use ropey::Rope;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -57,27 +57,6 @@ impl Open {
         let t: Arc<str> = Arc::from(self.doc.text());
         self.text = Some(t.clone());
         t
-    }
-}
-
-/// What a request handler works on: one version of one document.
-pub struct Snapshot {
-    pub version: i32,
-    pub rope: Rope,
-    pub text: Arc<str>,
-    pub checker: Arc<Checker>,
-}
-
-impl Snapshot {
-    pub fn data(&self) -> &CodeData {
-        self.checker.data()
-    }
-    pub fn config(&self) -> &Config {
-        self.checker.config()
-    }
-    /// Check the document (claims already checked come from the cache).
-    pub fn analysis(&self) -> Analysis {
-        self.checker.check(&self.text)
     }
 }
 
@@ -723,8 +702,11 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let docs_base = self.state.docs_base.clone();
-        let actions = actions::quick_fixes(&snap, &uri, &docs_base, params.range);
-        Ok(Some(actions))
+        let wanted = convert::range_to_span(&snap.rope, params.range);
+        let found = actions::actions(&snap, wanted);
+        Ok(Some(convert::code_actions(
+            &snap.rope, &uri, &docs_base, found,
+        )))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
