@@ -6,8 +6,9 @@
 use super::analysis::{Analysis, chunks_over, claim_range_at};
 use super::snapshot::Snapshot;
 use claimls_model::Span;
+use claimls_rules::billing::{self, BillPlan};
 use claimls_rules::context::ClaimCtx;
-use claimls_rules::{Edit, Finding, billing};
+use claimls_rules::{Edit, Finding};
 
 /// One action: a title, document edits, and the finding it fixes (if any).
 #[derive(Debug, Clone)]
@@ -50,6 +51,42 @@ pub fn actions(snap: &Snapshot, wanted: Span) -> Vec<Action> {
 
 /// "Bill this administration" for the `admin` block under `wanted`, when no line bills it.
 pub fn bill_actions(snap: &Snapshot, wanted: Span) -> Vec<Action> {
+    let touching = |admins: &[claimls_model::Admin], start: usize, end: usize| {
+        admins
+            .iter()
+            .position(|ad| ad.header.start <= end && start <= ad.span.end)
+    };
+    plans_for(snap, wanted, touching)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (plan, edit))| Action {
+            title: format!("Bill this administration: {}", plan.title),
+            edits: vec![edit],
+            preferred: i == 0,
+            finding: None,
+        })
+        .collect()
+}
+
+/// The plans that bill the `admin` record above byte `offset` (the nearest one that starts before it),
+/// when no line bills it: for completion on an empty line under the record.
+pub fn plans_above(snap: &Snapshot, offset: usize) -> Vec<BillPlan> {
+    let above = |admins: &[claimls_model::Admin], start: usize, _end: usize| {
+        admins.iter().rposition(|ad| ad.header.start < start)
+    };
+    plans_for(snap, Span::new(offset, offset), above)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// The plans (with the edit that writes each into the claim, in document bytes) for the record `pick`
+/// chooses among the claim's admins, given the claim-relative range of `wanted`.
+fn plans_for(
+    snap: &Snapshot,
+    wanted: Span,
+    pick: impl Fn(&[claimls_model::Admin], usize, usize) -> Option<usize>,
+) -> Vec<(BillPlan, Edit)> {
     let range = claim_range_at(&snap.text, wanted.start);
     let Some(slice) = snap.text.get(range.clone()) else {
         return Vec::new();
@@ -58,33 +95,24 @@ pub fn bill_actions(snap: &Snapshot, wanted: Span) -> Vec<Action> {
     let Some(claim) = doc.claims.first() else {
         return Vec::new();
     };
-    let ctx = ClaimCtx::new(claim, slice, snap.data(), snap.config());
-    let (start, end) = (
-        wanted.start - range.start,
-        wanted.end.saturating_sub(range.start),
-    );
-    let Some(a) = claim
-        .admins
-        .iter()
-        .position(|ad| ad.header.start <= end && start <= ad.span.end)
-    else {
+    let start = wanted.start.saturating_sub(range.start);
+    let end = wanted.end.saturating_sub(range.start);
+    let Some(a) = pick(&claim.admins, start, end) else {
         return Vec::new();
     };
+    let ctx = ClaimCtx::new(claim, slice, snap.data(), snap.config());
     if !billing::unbilled(&ctx, a) {
         return Vec::new();
     }
-    let shift = |e: Edit| Edit {
-        span: Span::new(e.span.start + range.start, e.span.end + range.start),
-        new_text: e.new_text,
-    };
     billing::bill_administration(&ctx, a)
-        .iter()
-        .enumerate()
-        .map(|(i, plan)| Action {
-            title: format!("Bill this administration: {}", plan.title),
-            edits: vec![shift(billing::plan_edit(&ctx, plan))],
-            preferred: i == 0,
-            finding: None,
+        .into_iter()
+        .map(|plan| {
+            let e = billing::plan_edit(&ctx, &plan);
+            let edit = Edit {
+                span: Span::new(e.span.start + range.start, e.span.end + range.start),
+                new_text: e.new_text,
+            };
+            (plan, edit)
         })
         .collect()
 }

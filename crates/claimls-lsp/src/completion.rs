@@ -216,7 +216,11 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
     let slot = slot(line, offset)?;
     let data = snap.data();
     let candidates = match (slot.keyword, slot.index) {
-        (_, None) => keywords(&claim, offset),
+        (_, None) => {
+            let mut out = bill_items(snap, &claim, line, offset);
+            out.extend(keywords(&claim, offset));
+            out
+        }
         (Some("line"), Some(_)) => line_items(&slot, &claim, data),
         (Some("dx"), Some(i)) if i <= 1 => diagnoses(&slot, &claim, data),
         (Some("pos"), Some(0)) => places(data),
@@ -328,6 +332,8 @@ fn item(
     // Items found by drug name or descriptor do not start with what was typed: let the client's
     // filter see the typed text, so it keeps them.
     let filter = c.filter.clone().or_else(|| {
+        // Keywords and values offered by name are filtered by the client on their label.
+        c.doc_ref.as_ref()?;
         let matches = c
             .label
             .to_ascii_lowercase()
@@ -365,21 +371,69 @@ fn keyword_doc(k: &str) -> &'static str {
     hover::keyword_doc(k)
 }
 
+/// Statements written at most once per claim (claim level) or per `admin` (details).
+const ONCE_PER_CLAIM: &[&str] = &["payer", "patient", "provider", "pos"];
+const ONCE_PER_ADMIN: &[&str] = &["dose", "route", "start", "stop", "reaction"];
+
+/// The statement keywords for the first word of a line: the `admin` details first under an `admin`,
+/// a statement written once left out when it is already written (in the claim, or in this `admin`
+/// block), `claim` last inside a claim. The client filters them by what is typed (no filter text).
 fn keywords(claim: &ClaimContext<'_>, offset: usize) -> Vec<Candidate> {
+    let here = |l: &LexedLine<'_>| l.start <= offset && offset <= l.start + l.text.len();
     let in_admin = claim
         .lines
         .iter()
         .rev()
-        .filter(|l| l.start < offset && !(l.start <= offset && offset <= l.start + l.text.len()))
+        .filter(|l| l.start < offset && !here(l))
         .find_map(|l| l.keyword())
         .is_some_and(|k| k == "admin" || DETAIL_KEYWORDS.contains(&k));
+    let in_claim = claim
+        .lines
+        .iter()
+        .any(|l| l.start < offset && !here(l) && l.keyword() == Some("claim"));
+    let written: Vec<&str> = claim
+        .lines
+        .iter()
+        .filter(|l| !here(l))
+        .filter_map(|l| l.keyword())
+        .collect();
+    // The details of the `admin` block around the cursor: from the `admin` above to the next statement
+    // that is not a detail.
+    let mut block: Vec<&str> = Vec::new();
+    if in_admin {
+        let above = claim
+            .lines
+            .iter()
+            .rposition(|l| l.start < offset && l.keyword() == Some("admin"));
+        if let Some(start) = above {
+            for l in &claim.lines[start + 1..] {
+                if here(l) {
+                    continue;
+                }
+                match l.keyword() {
+                    Some(k) if DETAIL_KEYWORDS.contains(&k) => block.push(k),
+                    Some(_) => break,
+                    None => {}
+                }
+            }
+        }
+    }
     let mut out = Vec::new();
     for (i, k) in DETAIL_KEYWORDS.iter().enumerate() {
+        if in_admin && ONCE_PER_ADMIN.contains(k) && block.contains(k) {
+            continue;
+        }
         let rank = if in_admin { i as u32 } else { 100 + i as u32 };
         out.push(Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k)));
     }
     for (i, k) in CLAIM_KEYWORDS.iter().enumerate() {
-        let rank = if in_admin { 50 + i as u32 } else { i as u32 };
+        if in_claim && ONCE_PER_CLAIM.contains(k) && written.contains(k) {
+            continue;
+        }
+        let mut rank = if in_admin { 50 + i as u32 } else { i as u32 };
+        if *k == "claim" && in_claim {
+            rank = 300;
+        }
         out.push(Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k)));
     }
     let mut claim_snippet = Candidate::new("claim …", CompletionItemKind::SNIPPET, 200)
@@ -394,6 +448,61 @@ fn keywords(claim: &ClaimContext<'_>, offset: usize) -> Vec<Candidate> {
     admin_snippet.filter = Some("admin".to_string());
     out.push(claim_snippet);
     out.push(admin_snippet);
+    out
+}
+
+/// "Bill this administration" on a line under an `admin` record no line bills: one snippet per plan
+/// (`claimls_rules::billing`), its lines at the cursor's indentation (a snippet's later lines carry only
+/// their indentation relative to the first, as editors indent them by the current line).
+fn bill_items(
+    snap: &Snapshot,
+    claim: &ClaimContext<'_>,
+    line: &LexedLine<'_>,
+    offset: usize,
+) -> Vec<Candidate> {
+    let indent = |t: &str| t.len() - t.trim_start().len();
+    let Some(admin) = claim
+        .lines
+        .iter()
+        .rev()
+        .find(|l| l.start < line.start && l.keyword() == Some("admin"))
+    else {
+        return Vec::new();
+    };
+    // Out of the block (at the `admin` line's indentation or less) the lines come first; inside it
+    // they come after the details still to write.
+    let base = if indent(line.text) <= indent(admin.text) {
+        0
+    } else {
+        40
+    };
+    super::actions::plans_above(snap, offset)
+        .into_iter()
+        .enumerate()
+        .map(|(i, plan)| {
+            let mut c = Candidate::new(
+                format!("bill this administration: {}", plan.title),
+                CompletionItemKind::SNIPPET,
+                base + i as u32,
+            )
+            .detail(plan.lines.join("\n"));
+            c.insert = Some(format!("{}$0", snippet_text(&plan.lines.join("\n"))));
+            c.snippet = true;
+            c.filter = Some("line".to_string());
+            c
+        })
+        .collect()
+}
+
+/// `text` as snippet text: `$`, `}` and `\` are escaped.
+fn snippet_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '$' | '}' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
     out
 }
 

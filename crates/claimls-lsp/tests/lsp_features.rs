@@ -250,10 +250,11 @@ async fn completion_of_pos_route_payer_admin_vial_and_units() {
 #[tokio::test]
 async fn completion_of_keywords_and_snippets() {
     let mut s = TestServer::initialized().await;
-    // Under an admin, the detail keywords come first.
+    // Under an admin, the detail keywords come first; `dose` is written, so it is not offered again.
     let items = complete(&mut s, &format!("{HEAD}    ▮\n")).await;
     let l = labels(&items);
-    assert_eq!(&l[..3], &["dose", "route", "start"], "{l:?}");
+    assert_eq!(&l[..3], &["route", "start", "stop"], "{l:?}");
+    assert!(!l.contains(&"dose"), "{l:?}");
     assert!(l.contains(&"claim …") && l.contains(&"admin …"));
     let snippet = items
         .iter()
@@ -265,9 +266,11 @@ async fn completion_of_keywords_and_snippets() {
             .as_str()
             .is_some_and(|t| t.contains("admin ${9:drug}"))
     );
-    // At claim level, the claim keywords come first.
+    // At claim level, the claim keywords still to write come first; `claim` comes last inside a claim.
     let items = complete(&mut s, "claim C1\n  pos 11\n  ▮\n").await;
-    assert_eq!(labels(&items).first(), Some(&"claim"));
+    assert_eq!(labels(&items).first(), Some(&"payer"));
+    assert!(!labels(&items).contains(&"pos"));
+    assert_eq!(labels(&items).last(), Some(&"claim"));
     // Nothing inside a comment or a string.
     let (text, pos) = cursor("claim C1 # a comm▮ent\n");
     s.open_checked(URI, &text).await;
