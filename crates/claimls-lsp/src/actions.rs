@@ -116,3 +116,24 @@ fn plans_for(
         })
         .collect()
 }
+
+/// The units a line of `code` bills (`claimls_rules::billing::derived_units`), read from the claim in
+/// `range` with the line being typed (`line`) left out, so a half-written line does not disturb it.
+pub fn derived_units(
+    snap: &Snapshot,
+    range: std::ops::Range<usize>,
+    line: &super::context::LexedLine<'_>,
+    code: &str,
+    jw: bool,
+) -> Option<String> {
+    let mut slice = snap.text.get(range.clone())?.to_string();
+    let from = line.start.checked_sub(range.start)?;
+    let to = from + line.text.len();
+    if to <= slice.len() {
+        slice.replace_range(from..to, &" ".repeat(line.text.len()));
+    }
+    let doc = claimls_syntax::document(&slice);
+    let claim = doc.claims.first()?;
+    let ctx = ClaimCtx::new(claim, &slice, snap.data(), snap.config());
+    billing::derived_units(&ctx, &code.to_ascii_uppercase(), jw)
+}

@@ -221,7 +221,7 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
             out.extend(keywords(&claim, offset));
             out
         }
-        (Some("line"), Some(_)) => line_items(&slot, &claim, data),
+        (Some("line"), Some(_)) => line_items(snap, &slot, &claim, data),
         (Some("dx"), Some(i)) if i <= 1 => diagnoses(&slot, &claim, data),
         (Some("pos"), Some(0)) => places(data),
         (Some("route"), Some(0)) => ROUTES
@@ -528,7 +528,12 @@ fn code_candidate(data: &CodeData, code: &str, rank: u32) -> Option<Candidate> {
     )
 }
 
-fn line_items(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<Candidate> {
+fn line_items(
+    snap: &Snapshot,
+    slot: &Slot<'_>,
+    claim: &ClaimContext<'_>,
+    data: &CodeData,
+) -> Vec<Candidate> {
     let clause = slot
         .before
         .iter()
@@ -566,7 +571,20 @@ fn line_items(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec
                 Candidate::new(*u, CompletionItemKind::ENUM_MEMBER, i as u32).detail(*d)
             })
             .collect(),
-        Some(("units" | "charge" | "on", 0)) => Vec::new(),
+        Some(("units", 0)) => {
+            let jw = slot
+                .before
+                .iter()
+                .any(|(t, r)| *r == Role::Modifier && t.eq_ignore_ascii_case("JW"));
+            super::actions::derived_units(snap, claim.range.clone(), slot.line, code, jw)
+                .map(|u| {
+                    Candidate::new(u, CompletionItemKind::VALUE, 0)
+                        .detail("the units the claim's record gives")
+                })
+                .into_iter()
+                .collect()
+        }
+        Some(("charge" | "on", 0)) => Vec::new(),
         Some(_) => clauses(slot, 0),
     }
 }

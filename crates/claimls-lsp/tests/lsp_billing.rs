@@ -206,3 +206,25 @@ async fn keywords_narrow_by_what_is_typed_and_follow_the_claim() {
     close(&mut s).await;
     s.finish().await;
 }
+
+#[tokio::test]
+async fn units_completion_offers_the_value_the_record_gives() {
+    let mut s = TestServer::initialized().await;
+    let head = ocrevus_without_lines();
+    for (line, want) in [
+        ("  line J2350 JZ units ▮", "600"),
+        ("  line 96413 units ▮", "1"),
+        ("  line 96415 units ▮", "3"),
+        ("  line 96366 units ▮", "3"),
+    ] {
+        let (_, _, items) = completion(&mut s, &format!("{head}{line}\n")).await;
+        let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+        assert_eq!(labels, vec![want], "{line}");
+        close(&mut s).await;
+    }
+    // A code no record bills gets no value (the coder types it).
+    let (_, _, items) = completion(&mut s, &format!("{head}  line J1745 units ▮\n")).await;
+    assert!(items.is_empty(), "{items:#?}");
+    close(&mut s).await;
+    s.finish().await;
+}

@@ -354,3 +354,22 @@ pub fn unbilled(ctx: &ClaimCtx, a: usize) -> bool {
     });
     !(drug_billed || service_billed || code_billed)
 }
+
+/// The units a line of `code` (a JW line when `jw`) bills in this claim, as "Bill this administration"
+/// writes them: the given units of the drug, the JW units of its billable waste, the hours of an
+/// add-on code, 1 for an initial or subsequent service. `None` when no record of the claim bills it.
+pub fn derived_units(ctx: &ClaimCtx, code: &str, jw: bool) -> Option<String> {
+    for a in 0..ctx.administrations.len() {
+        for plan in bill_administration(ctx, a) {
+            for line in &plan.lines {
+                let words: Vec<&str> = line.split_whitespace().collect();
+                if words.get(1) != Some(&code) || words.contains(&"JW") != jw {
+                    continue;
+                }
+                let at = words.iter().position(|w| *w == "units")?;
+                return words.get(at + 1).map(|u| u.to_string());
+            }
+        }
+    }
+    None
+}

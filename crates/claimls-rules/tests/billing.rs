@@ -141,3 +141,37 @@ fn line_missing_fires_on_an_unbilled_admin_only() {
         "#]],
     );
 }
+
+#[test]
+fn billing_the_infliximab_admin_writes_the_jw_line_of_its_waste() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/infliximab-waste.claim"
+    );
+    let text = std::fs::read_to_string(path).expect("the example");
+    let without: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("line "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let billed: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("line "))
+        .map(str::trim)
+        .collect();
+    let doc = claimls_syntax::document(&without);
+    let data = CodeData::embedded();
+    let config = Config::parse(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/claimls.toml"
+        ))
+        .expect("the examples' claimls.toml"),
+        std::path::Path::new("claimls.toml"),
+    )
+    .expect("valid");
+    let ctx = ClaimCtx::new(&doc.claims[0], &without, &data, &config);
+    let plans = billing::bill_administration(&ctx, 0);
+    // 350 mg given from four 100 mg vials: 35 units, 5 units of JW, and the infusion's hours.
+    assert_eq!(plans[0].lines, billed);
+}
