@@ -117,23 +117,46 @@ fn plans_for(
         .collect()
 }
 
-/// The units a line of `code` bills (`claimls_rules::billing::derived_units`), read from the claim in
-/// `range` with the line being typed (`line`) left out, so a half-written line does not disturb it.
-pub fn derived_units(
+/// What completion on the line being typed (`line`) knows from the rest of the claim in `range`: the
+/// claim is read with that line blanked out, so a half-written line does not disturb it.
+#[derive(Debug, Clone, Default)]
+pub struct LineContext {
+    /// The units a line of the code bills (`claimls_rules::billing::derived_units`).
+    pub units: Option<String>,
+    /// The JW units of the code's billable waste, when there is any.
+    pub jw_units: Option<String>,
+    /// The claim's one date of service.
+    pub dos: Option<claimls_model::Date>,
+    /// The codes the claim's records bill (`claimls_rules::billing::planned_codes`).
+    pub planned: Vec<String>,
+}
+
+pub fn line_context(
     snap: &Snapshot,
     range: std::ops::Range<usize>,
     line: &super::context::LexedLine<'_>,
     code: &str,
     jw: bool,
-) -> Option<String> {
-    let mut slice = snap.text.get(range.clone())?.to_string();
-    let from = line.start.checked_sub(range.start)?;
-    let to = from + line.text.len();
-    if to <= slice.len() {
-        slice.replace_range(from..to, &" ".repeat(line.text.len()));
+) -> LineContext {
+    let Some(mut slice) = snap.text.get(range.clone()).map(str::to_string) else {
+        return LineContext::default();
+    };
+    if let Some(from) = line.start.checked_sub(range.start) {
+        let to = from + line.text.len();
+        if to <= slice.len() {
+            slice.replace_range(from..to, &" ".repeat(line.text.len()));
+        }
     }
     let doc = claimls_syntax::document(&slice);
-    let claim = doc.claims.first()?;
+    let Some(claim) = doc.claims.first() else {
+        return LineContext::default();
+    };
     let ctx = ClaimCtx::new(claim, &slice, snap.data(), snap.config());
-    billing::derived_units(&ctx, &code.to_ascii_uppercase(), jw)
+    let code = code.to_ascii_uppercase();
+    LineContext {
+        units: billing::derived_units(&ctx, &code, jw),
+        jw_units: billing::derived_units(&ctx, &code, true),
+        dos: ctx.claim_dos(),
+        planned: billing::planned_codes(&ctx),
+    }
 }

@@ -541,12 +541,15 @@ fn line_items(
         .position(|(t, r)| *r == Role::Clause && LINE_CLAUSES.contains(t))
         .map(|from_end| slot.before.len() - 1 - from_end);
     let Some(code) = slot.before.first().map(|(t, _)| *t) else {
-        return line_codes(slot.prefix, claim, data);
+        let facts = super::actions::line_context(snap, claim.range.clone(), slot.line, "", false);
+        return line_codes(slot.prefix, claim, data, &facts, slot.line.start);
     };
     let after_clause = clause.map(|i| (slot.before[i].0, slot.before.len() - 1 - i));
     match after_clause {
         None => {
-            let mut out = modifiers(code, slot, data);
+            let facts =
+                super::actions::line_context(snap, claim.range.clone(), slot.line, code, false);
+            let mut out = modifiers(code, slot, data, &facts);
             out.extend(clauses(slot, 500));
             out
         }
@@ -576,7 +579,8 @@ fn line_items(
                 .before
                 .iter()
                 .any(|(t, r)| *r == Role::Modifier && t.eq_ignore_ascii_case("JW"));
-            super::actions::derived_units(snap, claim.range.clone(), slot.line, code, jw)
+            super::actions::line_context(snap, claim.range.clone(), slot.line, code, jw)
+                .units
                 .map(|u| {
                     Candidate::new(u, CompletionItemKind::VALUE, 0)
                         .detail("the units the claim's record gives")
@@ -606,13 +610,40 @@ fn clauses(slot: &Slot<'_>, rank: u32) -> Vec<Candidate> {
         .collect()
 }
 
-fn line_codes(prefix: &str, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<Candidate> {
+/// The codes for `line ▮`: what the claim's records bill and no other line bills yet first (the drug,
+/// then its administration codes), then the claim's drug codes, then the search; codes another line
+/// already bills after those.
+fn line_codes(
+    prefix: &str,
+    claim: &ClaimContext<'_>,
+    data: &CodeData,
+    facts: &super::actions::LineContext,
+    here: usize,
+) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
-    let first = claim_drug_codes(claim, data);
+    let written: Vec<String> = claim
+        .lines
+        .iter()
+        .filter(|l| l.start != here && l.keyword() == Some("line"))
+        .filter_map(|l| l.value(Role::Code).map(str::to_ascii_uppercase))
+        .collect();
     let upper = prefix.to_ascii_uppercase();
+    let later = |code: &str, rank: u32| {
+        if written.iter().any(|w| w == code) {
+            rank + 200
+        } else {
+            rank
+        }
+    };
+    for (i, code) in facts.planned.iter().enumerate() {
+        if code.starts_with(&upper) {
+            out.extend(code_candidate(data, code, later(code, i as u32)));
+        }
+    }
+    let first = claim_drug_codes(claim, data);
     for (i, code) in first.iter().enumerate() {
-        if code.starts_with(&upper) || prefix.is_empty() {
-            out.extend(code_candidate(data, code, i as u32));
+        if (code.starts_with(&upper) || prefix.is_empty()) && out.iter().all(|c| &c.label != code) {
+            out.extend(code_candidate(data, code, later(code, 20 + i as u32)));
         }
     }
     for hit in data.search_codes(prefix, LIMIT) {
@@ -624,7 +655,15 @@ fn line_codes(prefix: &str, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<Ca
     out
 }
 
-fn modifiers(code: &str, slot: &Slot<'_>, data: &CodeData) -> Vec<Candidate> {
+/// The modifiers for a line of `code`: the waste modifiers first on a single-dose drug (JW first when the
+/// record gives billable waste, JZ first when it gives none), none that is not in effect on the claim's
+/// date of service (JG after 2024-12-31).
+fn modifiers(
+    code: &str,
+    slot: &Slot<'_>,
+    data: &CodeData,
+    facts: &super::actions::LineContext,
+) -> Vec<Candidate> {
     let written: Vec<String> = slot
         .before
         .iter()
@@ -643,9 +682,15 @@ fn modifiers(code: &str, slot: &Slot<'_>, data: &CodeData) -> Vec<Candidate> {
     data.modifiers()
         .into_iter()
         .filter(|m| !written.contains(&m.code) && m.code.starts_with(&typed))
+        .filter(|m| facts.dos.is_none_or(|d| m.active_on(d)))
         .filter_map(|m| {
+            let waste_first = match m.code.as_str() {
+                "JW" if facts.jw_units.is_none() => 1,
+                "JZ" if facts.jw_units.is_some() => 1,
+                _ => 0,
+            };
             let rank = match (m.kind, known, drug) {
-                (ModifierKind::Waste, true, true) if single_dose => 0,
+                (ModifierKind::Waste, true, true) if single_dose => waste_first,
                 (ModifierKind::Waste, true, true) => 20,
                 (ModifierKind::Drug, true, true) => 10,
                 (ModifierKind::Waste | ModifierKind::Drug, true, false) => return None,

@@ -228,3 +228,34 @@ async fn units_completion_offers_the_value_the_record_gives() {
     close(&mut s).await;
     s.finish().await;
 }
+
+#[tokio::test]
+async fn codes_and_modifiers_are_ranked_by_the_claim() {
+    let mut s = TestServer::initialized().await;
+    let head = ocrevus_without_lines();
+    // Once the drug line is written, the administration codes the record implies come first.
+    let (_, _, items) = completion(
+        &mut s,
+        &format!("{head}  line J2350 JZ units 600 dx A\n  line ▮\n"),
+    )
+    .await;
+    let mut sorted = items.clone();
+    sorted.sort_by_key(|i| i["sortText"].as_str().unwrap_or("").to_string());
+    let labels: Vec<&str> = sorted.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(&labels[..2], &["96413", "96415"], "{labels:?}");
+    assert!(
+        labels.iter().position(|l| *l == "J2350") > Some(1),
+        "the billed drug comes later: {labels:?}"
+    );
+    close(&mut s).await;
+    // `waste 0 mg`: JZ before JW; JG (ended 2024-12-31) is not offered on a 2026 claim.
+    let (_, _, items) = completion(&mut s, &format!("{head}  line J2350 ▮\n")).await;
+    let mut sorted = items.clone();
+    sorted.sort_by_key(|i| i["sortText"].as_str().unwrap_or("").to_string());
+    let labels: Vec<&str> = sorted.iter().filter_map(|i| i["label"].as_str()).collect();
+    let at = |m: &str| labels.iter().position(|l| *l == m);
+    assert!(at("JZ").is_some() && at("JZ") < at("JW"), "{labels:?}");
+    assert_eq!(at("JG"), None, "{labels:?}");
+    close(&mut s).await;
+    s.finish().await;
+}

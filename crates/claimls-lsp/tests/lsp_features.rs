@@ -107,7 +107,8 @@ async fn completion_after_a_code_offers_the_modifiers_that_fit_it() {
     let mut s = TestServer::initialized().await;
     let items = complete(&mut s, &format!("{HEAD}  line J2350 ▮\n")).await;
     let l = labels(&items);
-    assert_eq!(&l[..2], &["JW", "JZ"], "{l:?}");
+    // The waste modifiers first; the record gives no billable waste, so JZ before JW.
+    assert_eq!(&l[..2], &["JZ", "JW"], "{l:?}");
     assert!(l.contains(&"JB") && l.contains(&"KX") && l.contains(&"units"));
     assert!(
         !l.contains(&"25") && !l.contains(&"59"),
@@ -117,7 +118,7 @@ async fn completion_after_a_code_offers_the_modifiers_that_fit_it() {
     assert!(
         items[0]["documentation"]["value"]
             .as_str()
-            .is_some_and(|d| d.contains("JW"))
+            .is_some_and(|d| d.contains("JZ"))
     );
     let late = items
         .iter()

@@ -373,3 +373,22 @@ pub fn derived_units(ctx: &ClaimCtx, code: &str, jw: bool) -> Option<String> {
     }
     None
 }
+
+/// The codes the claim's records bill, in the order "Bill this administration" writes them (the first
+/// plan of each record, records in order; each code once).
+pub fn planned_codes(ctx: &ClaimCtx) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in 0..ctx.administrations.len() {
+        let Some(plan) = bill_administration(ctx, a).into_iter().next() else {
+            continue;
+        };
+        for line in &plan.lines {
+            if let Some(code) = line.split_whitespace().nth(1)
+                && !out.iter().any(|c| c == code)
+            {
+                out.push(code.to_string());
+            }
+        }
+    }
+    out
+}
