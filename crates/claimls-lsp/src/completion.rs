@@ -20,7 +20,7 @@ use ropey::Rope;
 use std::ops::Range;
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionTextEdit, Documentation,
-    InsertTextFormat, MarkupContent, MarkupKind, Position, TextEdit,
+    InsertTextFormat, Position, TextEdit,
 };
 
 /// How many codes a search returns (the list is marked incomplete, so typing more narrows it).
@@ -79,23 +79,26 @@ const MAX_ITEMS: usize = 120;
 const INLINE_DOCS: usize = 25;
 
 /// Fill in an item's documentation (`completionItem/resolve`).
-pub fn resolve(mut item: CompletionItem, data: &CodeData) -> CompletionItem {
+pub fn resolve(
+    mut item: CompletionItem,
+    data: &CodeData,
+    manners: super::snapshot::ClientManners,
+) -> CompletionItem {
     if item.documentation.is_none()
         && let Some(r) = item
             .data
             .clone()
             .and_then(|d| serde_json::from_value::<DocRef>(d).ok())
     {
-        item.documentation = r.markdown(data).map(markdown);
+        item.documentation = r
+            .markdown(data)
+            .map(|m| documentation(m, manners.completion_markdown));
     }
     item
 }
 
-fn markdown(value: String) -> Documentation {
-    Documentation::MarkupContent(MarkupContent {
-        kind: MarkupKind::Markdown,
-        value,
-    })
+fn documentation(value: String, as_markdown: bool) -> Documentation {
+    Documentation::MarkupContent(convert::markup(value, as_markdown))
 }
 
 /// One candidate before it becomes an LSP item.
@@ -288,6 +291,9 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
     };
     let typed = text.get(replace.start..offset).unwrap_or(slot.prefix);
     let mut candidates = candidates;
+    if !snap.client.snippets {
+        candidates.retain(|c| !c.snippet);
+    }
     candidates.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.label.cmp(&b.label)));
     // The list is incomplete anyway: typing more asks again with a narrower prefix.
     candidates.truncate(MAX_ITEMS);
@@ -298,7 +304,7 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
             .enumerate()
             .map(|(i, c)| {
                 let inline = (i < INLINE_DOCS).then_some(data);
-                item(c, &snap.rope, &replace, typed, inline)
+                item(c, &snap.rope, &replace, typed, inline, snap.client)
             })
             .collect(),
     })
@@ -326,6 +332,7 @@ fn item(
     replace: &Range<usize>,
     typed: &str,
     data: Option<&CodeData>,
+    manners: super::snapshot::ClientManners,
 ) -> CompletionItem {
     let range = convert::span_to_range(rope, claimls_model::Span::new(replace.start, replace.end));
     let new_text = c.insert.clone().unwrap_or_else(|| c.label.clone());
@@ -347,7 +354,7 @@ fn item(
         documentation: data
             .zip(c.doc_ref.as_ref())
             .and_then(|(d, r)| r.markdown(d))
-            .map(markdown),
+            .map(|m| documentation(m, manners.completion_markdown)),
         data: c
             .doc_ref
             .as_ref()

@@ -9,7 +9,7 @@ use super::statement::{Role, Token};
 use claimls_data::{Code, CodeData, CodeKind, Container, ModifierKind};
 use claimls_model::{Date, Ndc, Span};
 use std::fmt::Write;
-use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
+use tower_lsp_server::ls_types::{Hover, HoverContents, Position};
 
 /// What a statement keyword is for (also the completion detail).
 pub fn keyword_doc(k: &str) -> &'static str {
@@ -398,10 +398,7 @@ pub fn hover(snap: &Snapshot, pos: Position) -> Option<Hover> {
     }?;
     let span = Span::new(line.start + token.range.start, line.start + token.range.end);
     Some(Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value: markdown,
-        }),
+        contents: HoverContents::Markup(convert::markup(markdown, snap.client.hover_markdown)),
         range: Some(convert::span_to_range(&snap.rope, span)),
     })
 }

@@ -4,6 +4,7 @@
 use super::analysis::{Checker, Tracked};
 use super::document::OpenDocument;
 use super::log::{Level, Logger};
+use super::snapshot::ClientManners;
 pub use super::snapshot::Snapshot;
 use super::{actions, completion, convert, format, highlight, hover, inlay, outline};
 use claimls_data::CodeData;
@@ -62,6 +63,8 @@ impl Open {
 
 pub(crate) struct State {
     docs: Mutex<HashMap<Uri, Open>>,
+    /// What the client declared it can show (set by `initialize`).
+    client: Mutex<ClientManners>,
     /// Built on first use from the data and the configuration; dropped when either changes.
     checker: RwLock<Option<Arc<Checker>>>,
     /// The code data once loaded (or reloaded after an import).
@@ -157,6 +160,7 @@ impl Backend {
                 docs_base: docs_base(),
                 options,
                 watch_registration: Mutex::new(false),
+                client: Mutex::new(ClientManners::default()),
             }),
         }
     }
@@ -227,6 +231,7 @@ impl Backend {
             rope: open.doc.rope.clone(),
             text: open.text(),
             checker,
+            client: *self.state.client.lock().unwrap_or_else(|e| e.into_inner()),
         })
     }
 
@@ -495,6 +500,8 @@ impl LanguageServer for Backend {
             .watch_registration
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = dynamic_watch;
+        *self.state.client.lock().unwrap_or_else(|e| e.into_inner()) =
+            convert::client_manners(&params.capabilities);
         self.load_config().await;
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
@@ -685,7 +692,8 @@ impl LanguageServer for Backend {
 
     async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
         let checker = self.checker();
-        Ok(completion::resolve(item, checker.data()))
+        let manners = *self.state.client.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(completion::resolve(item, checker.data(), manners))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

@@ -14,6 +14,31 @@ pub struct Snapshot {
     pub rope: Rope,
     pub text: Arc<str>,
     pub checker: Arc<Checker>,
+    /// What the client declared it can show.
+    pub client: ClientManners,
+}
+
+/// What the client declared in `initialize` that changes what the features send. A capability the
+/// client leaves out is taken as supported (editors that send none show markdown and snippets); one it
+/// declares without markdown or snippets is honoured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientManners {
+    /// Hover contents as markdown (`textDocument.hover.contentFormat`), else plain text.
+    pub hover_markdown: bool,
+    /// Completion documentation as markdown (`completionItem.documentationFormat`), else plain text.
+    pub completion_markdown: bool,
+    /// Snippet completions (`completionItem.snippetSupport`).
+    pub snippets: bool,
+}
+
+impl Default for ClientManners {
+    fn default() -> Self {
+        ClientManners {
+            hover_markdown: true,
+            completion_markdown: true,
+            snippets: true,
+        }
+    }
 }
 
 impl Snapshot {
