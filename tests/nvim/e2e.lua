@@ -287,8 +287,14 @@ local function ocrevus_unbilled()
 end
 
 local function complete_at(bufnr, row, col)
-  vim.api.nvim_win_set_cursor(0, { row + 1, col })
-  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  -- Neovim sends buffer changes after a short debounce: let the last one reach the server first.
+  vim.wait(500)
+  -- The position itself: in Normal mode the cursor cannot stand after the line's last character, where
+  -- a coder in Insert mode types.
+  local params = {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    position = { line = row, character = col },
+  }
   local response = client:request_sync('textDocument/completion', params, 10000, bufnr)
   assert(response and not response.err, 'completion failed: ' .. vim.inspect(response))
   return response.result and (response.result.items or response.result) or {}

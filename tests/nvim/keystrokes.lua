@@ -58,8 +58,12 @@ local function expand(snippet)
 end
 
 local function completion_items(client, bufnr, row, col)
-  vim.api.nvim_win_set_cursor(0, { row + 1, col })
-  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  -- The position itself (Insert mode stands after the last character; Normal mode cannot). The buffer
+  -- changes reach the server first: Neovim flushes them before a request.
+  local params = {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    position = { line = row, character = col },
+  }
   local r = client:request_sync('textDocument/completion', params, 10000, bufnr)
   local items = r and r.result and (r.result.items or r.result) or {}
   local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, false)[1] or ''
