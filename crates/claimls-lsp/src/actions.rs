@@ -160,3 +160,22 @@ pub fn line_context(
         planned: billing::planned_codes(&ctx),
     }
 }
+
+/// Whether a waste modifier fits a line of `code` (`claimls_rules::billing::waste_fit`), read from the
+/// claim in `range`.
+pub fn waste_fit(
+    snap: &Snapshot,
+    range: std::ops::Range<usize>,
+    code: &str,
+    modifier: &str,
+) -> Option<String> {
+    let slice = snap.text.get(range)?;
+    let doc = claimls_syntax::document(slice);
+    let claim = doc.claims.first()?;
+    let ctx = ClaimCtx::new(claim, slice, snap.data(), snap.config());
+    billing::waste_fit(
+        &ctx,
+        &code.to_ascii_uppercase(),
+        &modifier.to_ascii_uppercase(),
+    )
+}

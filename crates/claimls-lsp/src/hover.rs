@@ -323,8 +323,17 @@ pub fn hover(snap: &Snapshot, pos: Position) -> Option<Hover> {
         Role::Clause => Some(format!("`{word}` — {}", clause_doc(word))),
         Role::Code => code_markdown(data, word, None)
             .or_else(|| Some(format!("**{word}** — not in the loaded code data"))),
-        Role::Modifier => modifier_markdown(data, word)
-            .or_else(|| Some(format!("**{word}** — not a known modifier"))),
+        Role::Modifier => {
+            let base = modifier_markdown(data, word)
+                .unwrap_or_else(|| format!("**{word}** — not a known modifier"));
+            let fit = line
+                .value(Role::Code)
+                .and_then(|code| super::actions::waste_fit(snap, claim.range.clone(), code, word));
+            Some(match fit {
+                Some(f) => format!("{f}\n\n{base}"),
+                None => base,
+            })
+        }
         Role::Diagnosis => diagnosis_markdown(data, word, None)
             .or_else(|| Some(format!("**{word}** — not in the loaded ICD-10-CM data"))),
         Role::DxPointer => {

@@ -259,3 +259,28 @@ async fn codes_and_modifiers_are_ranked_by_the_claim() {
     close(&mut s).await;
     s.finish().await;
 }
+
+#[tokio::test]
+async fn jw_and_jz_hovers_say_whether_they_fit_this_line() {
+    let mut s = TestServer::initialized().await;
+    let text = format!(
+        "{}  line J2350 JZ units 600 dx A\n  line J2350 JW units 1 dx A\n",
+        ocrevus_without_lines()
+    );
+    s.open_checked(URI, &text).await;
+    let hover = |marker: &'static str| {
+        let pos = position_of(&text, marker);
+        json!({"textDocument": {"uri": URI}, "position": pos})
+    };
+    let jz = s.request("textDocument/hover", hover("JZ units")).await;
+    let jz = jz["contents"]["value"].as_str().unwrap_or("").to_string();
+    assert!(
+        jz.starts_with("JZ fits this line: no billable waste"),
+        "{jz}"
+    );
+    assert!(jz.contains("600 mg"), "the arithmetic behind it: {jz}");
+    let jw = s.request("textDocument/hover", hover("JW units")).await;
+    let jw = jw["contents"]["value"].as_str().unwrap_or("").to_string();
+    assert!(jw.starts_with("JW does not fit"), "{jw}");
+    s.finish().await;
+}

@@ -392,3 +392,47 @@ pub fn planned_codes(ctx: &ClaimCtx) -> Vec<String> {
     }
     out
 }
+
+/// Whether the waste modifier `modifier` (JW or JZ) fits a line of drug `code` in this claim, and why,
+/// from the waste arithmetic of the records that bill the code: `None` when it is not a waste modifier
+/// or no record bills the code.
+pub fn waste_fit(ctx: &ClaimCtx, code: &str, modifier: &str) -> Option<String> {
+    if !matches!(modifier, "JW" | "JZ") {
+        return None;
+    }
+    let records: Vec<&crate::encounter::Administration> = ctx
+        .administrations
+        .iter()
+        .filter(|a| a.codes.iter().any(|c| c.code == code))
+        .collect();
+    let c = records.first()?.codes.iter().find(|c| c.code == code)?;
+    let math = waste_math(c, &records, ctx.data)?;
+    let opened = math.opened_text();
+    let basis = if opened.is_empty() {
+        math.given_sentence(code)
+    } else {
+        format!("{}; {opened}", math.given_sentence(code))
+    };
+    let single = math.container == ContainerKind::SingleDose;
+    Some(
+        match (modifier, math.jw_units.filter(|u| *u > Decimal::ZERO)) {
+            (_, _) if !single => format!(
+                "{modifier} does not apply here: {code} is not from a single-dose container ({basis}). JW and JZ are for single-dose containers."
+            ),
+            ("JZ", None) => format!(
+                "JZ fits this line: no billable waste ({basis}). Medicare requires JZ on single-dose drugs with nothing discarded."
+            ),
+            ("JZ", Some(jw)) => format!(
+                "JZ does not fit: the record gives billable waste of {} ({basis}); bill it on a JW line.",
+                crate::context::count(jw, "unit")
+            ),
+            (_, Some(jw)) => format!(
+                "JW fits: the record gives billable waste of {} ({basis}); the JW line bills it.",
+                crate::context::count(jw, "unit")
+            ),
+            (_, None) => format!(
+                "JW does not fit: the record gives no billable waste ({basis}); write JZ on the drug line."
+            ),
+        },
+    )
+}
