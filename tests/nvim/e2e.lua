@@ -273,6 +273,113 @@ test(':ClaimLookup J2350 shows ocrelizumab', function()
   pcall(vim.api.nvim_win_close, last.winid, true)
 end)
 
+-- examples/ocrevus-maintenance.claim without its comments and billed lines: the coder has charted the
+-- administration and lets the editor write the lines.
+local function ocrevus_unbilled()
+  local kept = {}
+  for _, l in ipairs(vim.fn.readfile(repo .. '/examples/ocrevus-maintenance.claim')) do
+    l = (l:gsub('#.*$', '')):gsub('%s+$', '')
+    if l ~= '' and not l:match('^%s*line ') then
+      kept[#kept + 1] = l
+    end
+  end
+  return kept
+end
+
+local function complete_at(bufnr, row, col)
+  -- Neovim sends buffer changes after a short debounce: let the last one reach the server first.
+  vim.wait(500)
+  -- The position itself: in Normal mode the cursor cannot stand after the line's last character, where
+  -- a coder in Insert mode types.
+  local params = {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    position = { line = row, character = col },
+  }
+  local response = client:request_sync('textDocument/completion', params, 10000, bufnr)
+  assert(response and not response.err, 'completion failed: ' .. vim.inspect(response))
+  return response.result and (response.result.items or response.result) or {}
+end
+
+--- The labels Neovim's completion keeps for `typed`: filterText (or label) starting with it, by sortText.
+local function kept_for(items, typed)
+  local kept = {}
+  for _, item in ipairs(items) do
+    if vim.startswith(item.filterText or item.label, typed) then
+      kept[#kept + 1] = item
+    end
+  end
+  table.sort(kept, function(a, b)
+    return (a.sortText or a.label) < (b.sortText or b.label)
+  end)
+  return vim.tbl_map(function(i)
+    return i.label
+  end, kept)
+end
+
+local bill
+
+test('"Bill this administration" writes the lines and the claim is clean', function()
+  assert(client, 'needs the server')
+  write_file(workspace .. '/bill.claim', table.concat(ocrevus_unbilled(), '\n') .. '\n')
+  vim.cmd.edit(vim.fn.fnameescape(workspace .. '/bill.claim'))
+  bill = vim.api.nvim_get_current_buf()
+  local c = wait_for('claimls on bill.claim', 10000, function()
+    return vim.lsp.get_clients({ bufnr = bill, name = 'claimls' })[1]
+  end)
+  wait_for('line-missing', 15000, function()
+    return has_code(bill, 'line-missing')
+  end)
+  local row = find(bill, '^%s*dose 600')
+  local params = {
+    textDocument = vim.lsp.util.make_text_document_params(bill),
+    range = { start = { line = row, character = 4 }, ['end'] = { line = row, character = 4 } },
+    context = { diagnostics = {}, triggerKind = 1 },
+  }
+  local response = c:request_sync('textDocument/codeAction', params, 10000, bill)
+  assert(response and not response.err, 'codeAction failed: ' .. vim.inspect(response))
+  local chosen
+  for _, action in ipairs(response.result or {}) do
+    if not chosen and action.title:find('^Bill this administration') then
+      chosen = action
+    end
+  end
+  assert(chosen and chosen.edit, 'no "Bill this administration" among ' .. vim.inspect(vim.tbl_map(function(a)
+    return a.title
+  end, response.result or {})))
+  vim.lsp.util.apply_workspace_edit(chosen.edit, c.offset_encoding)
+  local text = table.concat(vim.api.nvim_buf_get_lines(bill, 0, -1, false), '\n')
+  assert(text:find('line J2350 JZ units 600 dx A\n  line 96413 units 1 dx A\n  line 96415 units 3 dx A', 1, true), text)
+  wait_for('a claim with no error and no line-missing', 10000, function()
+    return not has_code(bill, 'line-missing') and #vim.diagnostic.get(bill, { severity = vim.diagnostic.severity.ERROR }) == 0
+  end)
+  log('     applied %q; diagnostics now: %s', chosen.title, table.concat(codes(bill), ' '))
+end)
+
+test('`units ` completion offers the value the record gives', function()
+  assert(client and bill, 'needs the billed buffer')
+  local last = vim.api.nvim_buf_line_count(bill)
+  vim.api.nvim_buf_set_lines(bill, last, last, false, { '  line 96366 units ' })
+  local items = complete_at(bill, last, #'  line 96366 units ')
+  local labels = vim.tbl_map(function(i)
+    return i.label
+  end, items)
+  assert(vim.deep_equal(labels, { '3' }), 'units after 96366: ' .. vim.inspect(labels))
+  vim.api.nvim_buf_set_lines(bill, last, last + 1, false, {})
+end)
+
+test('keywords narrow by what is typed: `r` under an admin is reaction, route', function()
+  assert(client, 'needs the server')
+  write_file(workspace .. '/keywords.claim', 'claim K1\n  payer medicare\n  admin ocrelizumab\n    dose 600 mg\n    r\n')
+  vim.cmd.edit(vim.fn.fnameescape(workspace .. '/keywords.claim'))
+  local buf = vim.api.nvim_get_current_buf()
+  wait_for('claimls on keywords.claim', 10000, function()
+    return vim.lsp.get_clients({ bufnr = buf, name = 'claimls' })[1]
+  end)
+  local row = find(buf, '^    r$')
+  local kept = kept_for(complete_at(buf, row, 5), 'r')
+  assert(vim.deep_equal(kept, { 'route', 'reaction' }), '`r` keeps ' .. vim.inspect(kept))
+end)
+
 -- Stop the server and wait for it, so no process outlives the test.
 for _, c in ipairs(vim.lsp.get_clients({ name = 'claimls' })) do
   c:stop()

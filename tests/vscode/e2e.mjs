@@ -188,6 +188,18 @@ fs.writeFileSync(
     2,
   ),
 );
+// examples/ocrevus-maintenance.claim without its comments and billed lines (the editor bills it), and a
+// claim whose admin has only its dose (for keyword filtering).
+fs.writeFileSync(
+  path.join(workspace, "bill.claim"),
+  fs
+    .readFileSync(path.join(repo, "examples", "ocrevus-maintenance.claim"), "utf8")
+    .split("\n")
+    .map((l) => l.replace(/#.*$/, "").trimEnd())
+    .filter((l) => l !== "" && !/^\s*line /.test(l))
+    .join("\n") + "\n",
+);
+fs.writeFileSync(path.join(workspace, "keywords.claim"), "claim K1\n  payer medicare\n  admin ocrelizumab\n    dose 600 mg\n");
 const dataDir = path.join(home, "claimls-data");
 const codeServerConfig = path.join(home, "config.yaml");
 fs.writeFileSync(codeServerConfig, "auth: none\ncert: false\n");
@@ -531,6 +543,75 @@ async function main() {
       return texts.some((t) => t.includes("J2350")) ? texts : undefined;
     }, 20_000);
     fs.writeFileSync(path.join(OUT, "completion-line-ocre.txt"), items.join("\n---\n"));
+    await page.keyboard.press("Escape");
+  });
+
+  /** The rows of the suggest widget after typing `text` at the end of the editor (opened with Ctrl+Space). */
+  async function suggestAfter(text, want) {
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type(text, { delay: 30 });
+    // Whatever opened while typing answered an earlier prefix: close it and ask at the final position.
+    await sleep(300);
+    await page.keyboard.press("Escape");
+    await sleep(300);
+    const widget = page.locator(".suggest-widget");
+    return waitFor(`completion rows after ${JSON.stringify(text)}`, async () => {
+      if (!(await widget.isVisible())) {
+        await page.keyboard.press("Control+Space");
+        await widget.waitFor({ state: "visible", timeout: 3000 });
+      }
+      const rows = (await widget.locator(".monaco-list-row").allInnerTexts()).map((t) => t.replace(/\u00a0/g, " "));
+      return want(rows) ? rows : undefined;
+    }, 20_000);
+  }
+
+  await step("\"Bill this administration\" writes the lines and the claim is clean", async () => {
+    await openFile("bill.claim");
+    await waitFor("ocrelizumab on screen", () => token("ocrelizumab"), 10_000);
+    const file = path.join(workspace, "bill.claim");
+    const at = await token("ocrelizumab");
+    await page.mouse.click(at.x, at.y);
+    const titles = await waitFor("a Bill this administration action", async () => {
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Control+Period");
+      const menu = page.locator(".action-widget");
+      await menu.waitFor({ state: "visible", timeout: 5000 });
+      const rows = await menu.locator(".monaco-list-row:not(.group-header)").allInnerTexts();
+      return rows.some((t) => /Bill this administration/.test(t)) ? rows : undefined;
+    });
+    fs.writeFileSync(path.join(OUT, "bill-actions.txt"), titles.join("\n"));
+    const index = titles.findIndex((t) => /Bill this administration/.test(t));
+    for (let i = 0; i < index; i++) {
+      await page.keyboard.press("ArrowDown");
+    }
+    await page.keyboard.press("Enter");
+    await waitFor("the billed lines in the saved file", async () => {
+      await page.keyboard.press("Control+S");
+      await sleep(300);
+      return /line J2350 JZ units 600 dx A\n\s*line 96413 units 1 dx A\n\s*line 96415 units 3 dx A/.test(fs.readFileSync(file, "utf8"));
+    });
+    const after = expectedFindings(file);
+    fs.writeFileSync(path.join(OUT, "bill-findings.json"), JSON.stringify(after, null, 2));
+    const bad = after.filter((d) => d.severity === "error" || d.rule === "line-missing").map((d) => d.rule);
+    assert(bad.length === 0, `claimls check after billing reports ${JSON.stringify(bad)}`);
+    await waitFor("no error squiggle", async () => (await page.locator(".monaco-editor .squiggly-error").count()) === 0);
+  });
+
+  await step("`units ` completion offers the value the record gives", async () => {
+    const rows = await suggestAfter("  line 96366 units ", (rows) => rows.some((t) => t.trim().startsWith("3")));
+    fs.writeFileSync(path.join(OUT, "completion-units.txt"), rows.join("\n---\n"));
+    assert(rows.length === 1 && rows[0].trim().startsWith("3"), `units after 96366: ${JSON.stringify(rows)}`);
+    await page.keyboard.press("Escape");
+  });
+
+  await step("keywords narrow by what is typed: `r` under an admin is reaction, route", async () => {
+    await openFile("keywords.claim");
+    await waitFor("ocrelizumab on screen", () => token("ocrelizumab"), 10_000);
+    const rows = await suggestAfter("    r", (rows) => rows.some((t) => t.trim().startsWith("route")));
+    fs.writeFileSync(path.join(OUT, "completion-r.txt"), rows.join("\n---\n"));
+    const words = rows.map((t) => t.trim().split(/\s+/)[0]).sort();
+    assert(JSON.stringify(words) === JSON.stringify(["reaction", "route"]), `\`r\` shows ${JSON.stringify(rows)}`);
     await page.keyboard.press("Escape");
   });
 

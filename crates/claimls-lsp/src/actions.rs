@@ -1,26 +1,31 @@
-//! Quick fixes: every finding's fix and alternatives, offered where its range meets the requested
-//! one. The fix text comes from the rule that found the problem.
+//! Code actions: every finding's fix and alternatives, offered where its range meets the requested
+//! one, and "Bill this administration" on an `admin` record no line bills. The fix text comes from the
+//! rule that found the problem, the billed lines from `claimls_rules::billing`; this module returns
+//! plain values and `convert::code_actions` builds the protocol types.
 
-use super::convert;
-use super::server::Snapshot;
+use super::analysis::{Analysis, chunks_over, claim_range_at};
+use super::snapshot::Snapshot;
 use claimls_model::Span;
-use std::collections::HashMap;
-use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Range, Uri, WorkspaceEdit,
-};
+use claimls_rules::billing::{self, BillPlan};
+use claimls_rules::context::ClaimCtx;
+use claimls_rules::{Edit, Finding};
 
-pub fn quick_fixes(
-    snap: &Snapshot,
-    uri: &Uri,
-    docs_base: &str,
-    range: Range,
-) -> Vec<CodeActionOrCommand> {
-    let wanted = convert::range_to_span(&snap.rope, range);
+/// One action: a title, document edits, and the finding it fixes (if any).
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub title: String,
+    /// Document byte spans.
+    pub edits: Vec<Edit>,
+    pub preferred: bool,
+    pub finding: Option<Finding>,
+}
+
+/// The actions for the document byte range `wanted`.
+pub fn actions(snap: &Snapshot, wanted: Span) -> Vec<Action> {
     let touches = |s: Span| s.start <= wanted.end && wanted.start <= s.end;
     let mut out = Vec::new();
-    let chunks = super::analysis::chunks_over(&snap.checker, &snap.text, wanted.start..wanted.end);
-    let findings = super::analysis::Analysis { chunks }.findings();
-    for finding in findings {
+    let chunks = chunks_over(&snap.checker, &snap.text, wanted.start..wanted.end);
+    for finding in (Analysis { chunks }).findings() {
         if !touches(finding.span) {
             continue;
         }
@@ -28,27 +33,149 @@ pub fn quick_fixes(
         let fixes = finding.fix.iter().map(|f| (f, true));
         let fixes = fixes.chain(finding.alternatives.iter().map(|f| (f, false)));
         for (fix, preferred) in fixes {
-            let edits = fix
-                .edits
-                .iter()
-                .map(|e| convert::text_edit(&snap.rope, e))
-                .collect();
-            let mut changes = HashMap::new();
-            changes.insert(uri.clone(), edits);
-            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            out.push(Action {
                 title: fix.title.clone(),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![convert::diagnostic(
-                    &snap.rope, uri, docs_base, &finding,
-                )]),
-                edit: Some(WorkspaceEdit {
-                    changes: Some(changes),
-                    ..Default::default()
-                }),
-                is_preferred: Some(preferred),
-                ..Default::default()
-            }));
+                edits: fix.edits.clone(),
+                preferred,
+                finding: Some(finding.clone()),
+            });
+        }
+    }
+    for a in bill_actions(snap, wanted) {
+        if out.iter().all(|o| o.title != a.title) {
+            out.push(a);
         }
     }
     out
+}
+
+/// "Bill this administration" for the `admin` block under `wanted`, when no line bills it.
+pub fn bill_actions(snap: &Snapshot, wanted: Span) -> Vec<Action> {
+    let touching = |admins: &[claimls_model::Admin], start: usize, end: usize| {
+        admins
+            .iter()
+            .position(|ad| ad.header.start <= end && start <= ad.span.end)
+    };
+    plans_for(snap, wanted, touching)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (plan, edit))| Action {
+            title: format!("Bill this administration: {}", plan.title),
+            edits: vec![edit],
+            preferred: i == 0,
+            finding: None,
+        })
+        .collect()
+}
+
+/// The plans that bill the `admin` record above byte `offset` (the nearest one that starts before it),
+/// when no line bills it: for completion on an empty line under the record.
+pub fn plans_above(snap: &Snapshot, offset: usize) -> Vec<BillPlan> {
+    let above = |admins: &[claimls_model::Admin], start: usize, _end: usize| {
+        admins.iter().rposition(|ad| ad.header.start < start)
+    };
+    plans_for(snap, Span::new(offset, offset), above)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// The plans (with the edit that writes each into the claim, in document bytes) for the record `pick`
+/// chooses among the claim's admins, given the claim-relative range of `wanted`.
+fn plans_for(
+    snap: &Snapshot,
+    wanted: Span,
+    pick: impl Fn(&[claimls_model::Admin], usize, usize) -> Option<usize>,
+) -> Vec<(BillPlan, Edit)> {
+    let range = claim_range_at(&snap.text, wanted.start);
+    let Some(slice) = snap.text.get(range.clone()) else {
+        return Vec::new();
+    };
+    let doc = claimls_syntax::document(slice);
+    let Some(claim) = doc.claims.first() else {
+        return Vec::new();
+    };
+    let start = wanted.start.saturating_sub(range.start);
+    let end = wanted.end.saturating_sub(range.start);
+    let Some(a) = pick(&claim.admins, start, end) else {
+        return Vec::new();
+    };
+    let ctx = ClaimCtx::new(claim, slice, snap.data(), snap.config());
+    if !billing::unbilled(&ctx, a) {
+        return Vec::new();
+    }
+    billing::bill_administration(&ctx, a)
+        .into_iter()
+        .map(|plan| {
+            let e = billing::plan_edit(&ctx, &plan);
+            let edit = Edit {
+                span: Span::new(e.span.start + range.start, e.span.end + range.start),
+                new_text: e.new_text,
+            };
+            (plan, edit)
+        })
+        .collect()
+}
+
+/// What completion on the line being typed (`line`) knows from the rest of the claim in `range`: the
+/// claim is read with that line blanked out, so a half-written line does not disturb it.
+#[derive(Debug, Clone, Default)]
+pub struct LineContext {
+    /// The units a line of the code bills (`claimls_rules::billing::derived_units`).
+    pub units: Option<String>,
+    /// The JW units of the code's billable waste, when there is any.
+    pub jw_units: Option<String>,
+    /// The claim's one date of service.
+    pub dos: Option<claimls_model::Date>,
+    /// The codes the claim's records bill (`claimls_rules::billing::planned_codes`).
+    pub planned: Vec<String>,
+}
+
+pub fn line_context(
+    snap: &Snapshot,
+    range: std::ops::Range<usize>,
+    line: &super::context::LexedLine<'_>,
+    code: &str,
+    jw: bool,
+) -> LineContext {
+    let Some(mut slice) = snap.text.get(range.clone()).map(str::to_string) else {
+        return LineContext::default();
+    };
+    if let Some(from) = line.start.checked_sub(range.start) {
+        let to = from + line.text.len();
+        if to <= slice.len() {
+            slice.replace_range(from..to, &" ".repeat(line.text.len()));
+        }
+    }
+    let doc = claimls_syntax::document(&slice);
+    let Some(claim) = doc.claims.first() else {
+        return LineContext::default();
+    };
+    let ctx = ClaimCtx::new(claim, &slice, snap.data(), snap.config());
+    let code = code.to_ascii_uppercase();
+    LineContext {
+        units: billing::derived_units(&ctx, &code, jw),
+        jw_units: billing::derived_units(&ctx, &code, true),
+        dos: ctx.claim_dos(),
+        planned: billing::planned_codes(&ctx),
+    }
+}
+
+/// Whether a waste modifier fits a line of `code` (`claimls_rules::billing::waste_fit`), read from the
+/// claim in `range`.
+pub fn waste_fit(
+    snap: &Snapshot,
+    range: std::ops::Range<usize>,
+    code: &str,
+    modifier: &str,
+) -> Option<String> {
+    let slice = snap.text.get(range)?;
+    let doc = claimls_syntax::document(slice);
+    let claim = doc.claims.first()?;
+    let ctx = ClaimCtx::new(claim, slice, snap.data(), snap.config());
+    billing::waste_fit(
+        &ctx,
+        &code.to_ascii_uppercase(),
+        &modifier.to_ascii_uppercase(),
+    )
 }

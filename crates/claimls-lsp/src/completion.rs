@@ -12,7 +12,7 @@
 use super::context::{ClaimContext, LexedLine};
 use super::convert;
 use super::hover;
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use super::statement::{CLAIM_KEYWORDS, DETAIL_KEYWORDS, LINE_CLAUSES, Role};
 use claimls_data::{CodeData, CodeKind, Container, ModifierKind};
 use claimls_model::{Ndc, PayerKind};
@@ -20,7 +20,7 @@ use ropey::Rope;
 use std::ops::Range;
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionTextEdit, Documentation,
-    InsertTextFormat, MarkupContent, MarkupKind, Position, TextEdit,
+    InsertTextFormat, Position, TextEdit,
 };
 
 /// How many codes a search returns (the list is marked incomplete, so typing more narrows it).
@@ -79,23 +79,26 @@ const MAX_ITEMS: usize = 120;
 const INLINE_DOCS: usize = 25;
 
 /// Fill in an item's documentation (`completionItem/resolve`).
-pub fn resolve(mut item: CompletionItem, data: &CodeData) -> CompletionItem {
+pub fn resolve(
+    mut item: CompletionItem,
+    data: &CodeData,
+    manners: super::snapshot::ClientManners,
+) -> CompletionItem {
     if item.documentation.is_none()
         && let Some(r) = item
             .data
             .clone()
             .and_then(|d| serde_json::from_value::<DocRef>(d).ok())
     {
-        item.documentation = r.markdown(data).map(markdown);
+        item.documentation = r
+            .markdown(data)
+            .map(|m| documentation(m, manners.completion_markdown));
     }
     item
 }
 
-fn markdown(value: String) -> Documentation {
-    Documentation::MarkupContent(MarkupContent {
-        kind: MarkupKind::Markdown,
-        value,
-    })
+fn documentation(value: String, as_markdown: bool) -> Documentation {
+    Documentation::MarkupContent(convert::markup(value, as_markdown))
 }
 
 /// One candidate before it becomes an LSP item.
@@ -216,8 +219,12 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
     let slot = slot(line, offset)?;
     let data = snap.data();
     let candidates = match (slot.keyword, slot.index) {
-        (_, None) => keywords(&claim, offset),
-        (Some("line"), Some(_)) => line_items(&slot, &claim, data),
+        (_, None) => {
+            let mut out = bill_items(snap, &claim, line, offset);
+            out.extend(keywords(&claim, offset));
+            out
+        }
+        (Some("line"), Some(_)) => line_items(snap, &slot, &claim, data),
         (Some("dx"), Some(i)) if i <= 1 => diagnoses(&slot, &claim, data),
         (Some("pos"), Some(0)) => places(data),
         (Some("route"), Some(0)) => ROUTES
@@ -284,6 +291,9 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
     };
     let typed = text.get(replace.start..offset).unwrap_or(slot.prefix);
     let mut candidates = candidates;
+    if !snap.client.snippets {
+        candidates.retain(|c| !c.snippet);
+    }
     candidates.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.label.cmp(&b.label)));
     // The list is incomplete anyway: typing more asks again with a narrower prefix.
     candidates.truncate(MAX_ITEMS);
@@ -294,7 +304,7 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
             .enumerate()
             .map(|(i, c)| {
                 let inline = (i < INLINE_DOCS).then_some(data);
-                item(c, &snap.rope, &replace, typed, inline)
+                item(c, &snap.rope, &replace, typed, inline, snap.client)
             })
             .collect(),
     })
@@ -322,12 +332,15 @@ fn item(
     replace: &Range<usize>,
     typed: &str,
     data: Option<&CodeData>,
+    manners: super::snapshot::ClientManners,
 ) -> CompletionItem {
     let range = convert::span_to_range(rope, claimls_model::Span::new(replace.start, replace.end));
     let new_text = c.insert.clone().unwrap_or_else(|| c.label.clone());
     // Items found by drug name or descriptor do not start with what was typed: let the client's
     // filter see the typed text, so it keeps them.
     let filter = c.filter.clone().or_else(|| {
+        // Keywords and values offered by name are filtered by the client on their label.
+        c.doc_ref.as_ref()?;
         let matches = c
             .label
             .to_ascii_lowercase()
@@ -341,7 +354,7 @@ fn item(
         documentation: data
             .zip(c.doc_ref.as_ref())
             .and_then(|(d, r)| r.markdown(d))
-            .map(markdown),
+            .map(|m| documentation(m, manners.completion_markdown)),
         data: c
             .doc_ref
             .as_ref()
@@ -365,21 +378,69 @@ fn keyword_doc(k: &str) -> &'static str {
     hover::keyword_doc(k)
 }
 
+/// Statements written at most once per claim (claim level) or per `admin` (details).
+const ONCE_PER_CLAIM: &[&str] = &["payer", "patient", "provider", "pos"];
+const ONCE_PER_ADMIN: &[&str] = &["dose", "route", "start", "stop", "reaction"];
+
+/// The statement keywords for the first word of a line: the `admin` details first under an `admin`,
+/// a statement written once left out when it is already written (in the claim, or in this `admin`
+/// block), `claim` last inside a claim. The client filters them by what is typed (no filter text).
 fn keywords(claim: &ClaimContext<'_>, offset: usize) -> Vec<Candidate> {
+    let here = |l: &LexedLine<'_>| l.start <= offset && offset <= l.start + l.text.len();
     let in_admin = claim
         .lines
         .iter()
         .rev()
-        .filter(|l| l.start < offset && !(l.start <= offset && offset <= l.start + l.text.len()))
+        .filter(|l| l.start < offset && !here(l))
         .find_map(|l| l.keyword())
         .is_some_and(|k| k == "admin" || DETAIL_KEYWORDS.contains(&k));
+    let in_claim = claim
+        .lines
+        .iter()
+        .any(|l| l.start < offset && !here(l) && l.keyword() == Some("claim"));
+    let written: Vec<&str> = claim
+        .lines
+        .iter()
+        .filter(|l| !here(l))
+        .filter_map(|l| l.keyword())
+        .collect();
+    // The details of the `admin` block around the cursor: from the `admin` above to the next statement
+    // that is not a detail.
+    let mut block: Vec<&str> = Vec::new();
+    if in_admin {
+        let above = claim
+            .lines
+            .iter()
+            .rposition(|l| l.start < offset && l.keyword() == Some("admin"));
+        if let Some(start) = above {
+            for l in &claim.lines[start + 1..] {
+                if here(l) {
+                    continue;
+                }
+                match l.keyword() {
+                    Some(k) if DETAIL_KEYWORDS.contains(&k) => block.push(k),
+                    Some(_) => break,
+                    None => {}
+                }
+            }
+        }
+    }
     let mut out = Vec::new();
     for (i, k) in DETAIL_KEYWORDS.iter().enumerate() {
+        if in_admin && ONCE_PER_ADMIN.contains(k) && block.contains(k) {
+            continue;
+        }
         let rank = if in_admin { i as u32 } else { 100 + i as u32 };
         out.push(Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k)));
     }
     for (i, k) in CLAIM_KEYWORDS.iter().enumerate() {
-        let rank = if in_admin { 50 + i as u32 } else { i as u32 };
+        if in_claim && ONCE_PER_CLAIM.contains(k) && written.contains(k) {
+            continue;
+        }
+        let mut rank = if in_admin { 50 + i as u32 } else { i as u32 };
+        if *k == "claim" && in_claim {
+            rank = 300;
+        }
         out.push(Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k)));
     }
     let mut claim_snippet = Candidate::new("claim …", CompletionItemKind::SNIPPET, 200)
@@ -394,6 +455,61 @@ fn keywords(claim: &ClaimContext<'_>, offset: usize) -> Vec<Candidate> {
     admin_snippet.filter = Some("admin".to_string());
     out.push(claim_snippet);
     out.push(admin_snippet);
+    out
+}
+
+/// "Bill this administration" on a line under an `admin` record no line bills: one snippet per plan
+/// (`claimls_rules::billing`), its lines at the cursor's indentation (a snippet's later lines carry only
+/// their indentation relative to the first, as editors indent them by the current line).
+fn bill_items(
+    snap: &Snapshot,
+    claim: &ClaimContext<'_>,
+    line: &LexedLine<'_>,
+    offset: usize,
+) -> Vec<Candidate> {
+    let indent = |t: &str| t.len() - t.trim_start().len();
+    let Some(admin) = claim
+        .lines
+        .iter()
+        .rev()
+        .find(|l| l.start < line.start && l.keyword() == Some("admin"))
+    else {
+        return Vec::new();
+    };
+    // Out of the block (at the `admin` line's indentation or less) the lines come first; inside it
+    // they come after the details still to write.
+    let base = if indent(line.text) <= indent(admin.text) {
+        0
+    } else {
+        40
+    };
+    super::actions::plans_above(snap, offset)
+        .into_iter()
+        .enumerate()
+        .map(|(i, plan)| {
+            let mut c = Candidate::new(
+                format!("bill this administration: {}", plan.title),
+                CompletionItemKind::SNIPPET,
+                base + i as u32,
+            )
+            .detail(plan.lines.join("\n"));
+            c.insert = Some(format!("{}$0", snippet_text(&plan.lines.join("\n"))));
+            c.snippet = true;
+            c.filter = Some("line".to_string());
+            c
+        })
+        .collect()
+}
+
+/// `text` as snippet text: `$`, `}` and `\` are escaped.
+fn snippet_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '$' | '}' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
     out
 }
 
@@ -419,7 +535,12 @@ fn code_candidate(data: &CodeData, code: &str, rank: u32) -> Option<Candidate> {
     )
 }
 
-fn line_items(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<Candidate> {
+fn line_items(
+    snap: &Snapshot,
+    slot: &Slot<'_>,
+    claim: &ClaimContext<'_>,
+    data: &CodeData,
+) -> Vec<Candidate> {
     let clause = slot
         .before
         .iter()
@@ -427,12 +548,15 @@ fn line_items(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec
         .position(|(t, r)| *r == Role::Clause && LINE_CLAUSES.contains(t))
         .map(|from_end| slot.before.len() - 1 - from_end);
     let Some(code) = slot.before.first().map(|(t, _)| *t) else {
-        return line_codes(slot.prefix, claim, data);
+        let facts = super::actions::line_context(snap, claim.range.clone(), slot.line, "", false);
+        return line_codes(slot.prefix, claim, data, &facts, slot.line.start);
     };
     let after_clause = clause.map(|i| (slot.before[i].0, slot.before.len() - 1 - i));
     match after_clause {
         None => {
-            let mut out = modifiers(code, slot, data);
+            let facts =
+                super::actions::line_context(snap, claim.range.clone(), slot.line, code, false);
+            let mut out = modifiers(code, slot, data, &facts);
             out.extend(clauses(slot, 500));
             out
         }
@@ -457,7 +581,21 @@ fn line_items(slot: &Slot<'_>, claim: &ClaimContext<'_>, data: &CodeData) -> Vec
                 Candidate::new(*u, CompletionItemKind::ENUM_MEMBER, i as u32).detail(*d)
             })
             .collect(),
-        Some(("units" | "charge" | "on", 0)) => Vec::new(),
+        Some(("units", 0)) => {
+            let jw = slot
+                .before
+                .iter()
+                .any(|(t, r)| *r == Role::Modifier && t.eq_ignore_ascii_case("JW"));
+            super::actions::line_context(snap, claim.range.clone(), slot.line, code, jw)
+                .units
+                .map(|u| {
+                    Candidate::new(u, CompletionItemKind::VALUE, 0)
+                        .detail("the units the claim's record gives")
+                })
+                .into_iter()
+                .collect()
+        }
+        Some(("charge" | "on", 0)) => Vec::new(),
         Some(_) => clauses(slot, 0),
     }
 }
@@ -479,13 +617,40 @@ fn clauses(slot: &Slot<'_>, rank: u32) -> Vec<Candidate> {
         .collect()
 }
 
-fn line_codes(prefix: &str, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<Candidate> {
+/// The codes for `line ▮`: what the claim's records bill and no other line bills yet first (the drug,
+/// then its administration codes), then the claim's drug codes, then the search; codes another line
+/// already bills after those.
+fn line_codes(
+    prefix: &str,
+    claim: &ClaimContext<'_>,
+    data: &CodeData,
+    facts: &super::actions::LineContext,
+    here: usize,
+) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
-    let first = claim_drug_codes(claim, data);
+    let written: Vec<String> = claim
+        .lines
+        .iter()
+        .filter(|l| l.start != here && l.keyword() == Some("line"))
+        .filter_map(|l| l.value(Role::Code).map(str::to_ascii_uppercase))
+        .collect();
     let upper = prefix.to_ascii_uppercase();
+    let later = |code: &str, rank: u32| {
+        if written.iter().any(|w| w == code) {
+            rank + 200
+        } else {
+            rank
+        }
+    };
+    for (i, code) in facts.planned.iter().enumerate() {
+        if code.starts_with(&upper) {
+            out.extend(code_candidate(data, code, later(code, i as u32)));
+        }
+    }
+    let first = claim_drug_codes(claim, data);
     for (i, code) in first.iter().enumerate() {
-        if code.starts_with(&upper) || prefix.is_empty() {
-            out.extend(code_candidate(data, code, i as u32));
+        if (code.starts_with(&upper) || prefix.is_empty()) && out.iter().all(|c| &c.label != code) {
+            out.extend(code_candidate(data, code, later(code, 20 + i as u32)));
         }
     }
     for hit in data.search_codes(prefix, LIMIT) {
@@ -497,7 +662,15 @@ fn line_codes(prefix: &str, claim: &ClaimContext<'_>, data: &CodeData) -> Vec<Ca
     out
 }
 
-fn modifiers(code: &str, slot: &Slot<'_>, data: &CodeData) -> Vec<Candidate> {
+/// The modifiers for a line of `code`: the waste modifiers first on a single-dose drug (JW first when the
+/// record gives billable waste, JZ first when it gives none), none that is not in effect on the claim's
+/// date of service (JG after 2024-12-31).
+fn modifiers(
+    code: &str,
+    slot: &Slot<'_>,
+    data: &CodeData,
+    facts: &super::actions::LineContext,
+) -> Vec<Candidate> {
     let written: Vec<String> = slot
         .before
         .iter()
@@ -516,9 +689,15 @@ fn modifiers(code: &str, slot: &Slot<'_>, data: &CodeData) -> Vec<Candidate> {
     data.modifiers()
         .into_iter()
         .filter(|m| !written.contains(&m.code) && m.code.starts_with(&typed))
+        .filter(|m| facts.dos.is_none_or(|d| m.active_on(d)))
         .filter_map(|m| {
+            let waste_first = match m.code.as_str() {
+                "JW" if facts.jw_units.is_none() => 1,
+                "JZ" if facts.jw_units.is_some() => 1,
+                _ => 0,
+            };
             let rank = match (m.kind, known, drug) {
-                (ModifierKind::Waste, true, true) if single_dose => 0,
+                (ModifierKind::Waste, true, true) if single_dose => waste_first,
                 (ModifierKind::Waste, true, true) => 20,
                 (ModifierKind::Drug, true, true) => 10,
                 (ModifierKind::Waste | ModifierKind::Drug, true, false) => return None,

@@ -72,6 +72,8 @@ pub struct DxEntry {
 /// The claim around a position, lexed.
 #[derive(Debug, Clone)]
 pub struct ClaimContext<'a> {
+    /// The whole document.
+    text: &'a str,
     /// Document byte range of the claim.
     pub range: Range<usize>,
     pub lines: Vec<LexedLine<'a>>,
@@ -82,6 +84,7 @@ impl<'a> ClaimContext<'a> {
     pub fn at(text: &'a str, offset: usize) -> ClaimContext<'a> {
         let range = claim_range_at(text, offset);
         ClaimContext {
+            text,
             lines: lex_lines(text, range.clone()),
             range,
         }
@@ -115,41 +118,26 @@ impl<'a> ClaimContext<'a> {
             .and_then(|l| drug_name(l))
     }
 
-    /// The claim's `dx` statements with their pointer letters: the written letter, or the next
-    /// letter in order when none is written.
+    /// The claim's `dx` statements with their pointer letters, as the engine reads them: the lowering
+    /// of `claimls check` assigns the letters (a written letter, else the first letter no `dx` of the
+    /// claim wrote), so the editor can never letter a diagnosis differently from the checker.
     pub fn diagnoses(&self) -> Vec<DxEntry> {
-        let mut out = Vec::new();
-        let mut next = b'A';
-        for l in self.lines.iter().filter(|l| l.keyword() == Some("dx")) {
-            let Some(code_tok) = l.values().find(|t| t.role == Role::Diagnosis) else {
-                continue;
-            };
-            let letter = l
-                .value(Role::DxLetter)
-                .and_then(|s| s.chars().next())
-                .filter(char::is_ascii_alphabetic)
-                .map(|c| c.to_ascii_uppercase())
-                .unwrap_or(char::from(next));
-            next = (letter as u8).saturating_add(1);
-            let first = l
-                .statement
-                .tokens
-                .first()
-                .map(|t| t.range.start)
-                .unwrap_or(0);
-            let last = l
-                .statement
-                .words()
-                .last()
-                .map(|t| t.range.end)
-                .unwrap_or(l.text.len());
-            out.push(DxEntry {
-                letter,
-                code: l.token_text(code_tok).to_ascii_uppercase(),
-                statement: l.start + first..l.start + last,
-            });
-        }
-        out
+        let Some(slice) = self.text.get(self.range.clone()) else {
+            return Vec::new();
+        };
+        let doc = claimls_syntax::document(slice);
+        let Some(claim) = doc.claims.first() else {
+            return Vec::new();
+        };
+        claim
+            .dxs
+            .iter()
+            .map(|d| DxEntry {
+                letter: d.letter.value,
+                code: d.code.value.clone(),
+                statement: self.range.start + d.span.start..self.range.start + d.span.end,
+            })
+            .collect()
     }
 }
 
@@ -180,7 +168,8 @@ mod tests {
             .into_iter()
             .map(|d| (d.letter, d.code))
             .collect();
-        assert_eq!(dx, vec![('B', "G35.A".into()), ('C', "K50.90".into())]);
+        // The engine letters an unlettered `dx` with the first letter no `dx` wrote: A, not C.
+        assert_eq!(dx, vec![('B', "G35.A".into()), ('A', "K50.90".into())]);
         assert_eq!(ctx.line_at(at).and_then(|l| l.keyword()), Some("dose"));
         let other = ClaimContext::at(CLAIM, CLAIM.len() - 2);
         assert_eq!(other.admin_drugs(), vec!["infliximab".to_string()]);

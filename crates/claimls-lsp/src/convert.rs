@@ -7,8 +7,9 @@ use claimls_rules::{Edit, Finding, Severity};
 use ropey::Rope;
 use std::str::FromStr;
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, Position, Range, TextEdit, Uri,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeDescription, Diagnostic,
+    DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position, Range,
+    TextEdit, Uri, WorkspaceEdit,
 };
 
 /// The char index of the end of a line's content (before its line break).
@@ -121,6 +122,98 @@ pub fn diagnostic(rope: &Rope, uri: &Uri, docs_base: &str, finding: &Finding) ->
 
 pub fn text_edit(rope: &Rope, edit: &Edit) -> TextEdit {
     TextEdit::new(span_to_range(rope, edit.span), edit.new_text.clone())
+}
+
+/// The protocol code actions of `actions` (quick fixes, with the diagnostic each one fixes).
+pub fn code_actions(
+    rope: &Rope,
+    uri: &Uri,
+    docs_base: &str,
+    actions: Vec<super::actions::Action>,
+) -> Vec<CodeActionOrCommand> {
+    actions
+        .into_iter()
+        .map(|a| {
+            let edits = a.edits.iter().map(|e| text_edit(rope, e)).collect();
+            let mut changes = std::collections::HashMap::new();
+            changes.insert(uri.clone(), edits);
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: a.title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: a
+                    .finding
+                    .map(|f| vec![diagnostic(rope, uri, docs_base, &f)]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..Default::default()
+                }),
+                is_preferred: Some(a.preferred),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+/// What the client's declared capabilities change in what the features send.
+pub fn client_manners(
+    caps: &tower_lsp_server::ls_types::ClientCapabilities,
+) -> crate::snapshot::ClientManners {
+    use tower_lsp_server::ls_types::MarkupKind;
+    let text = caps.text_document.as_ref();
+    let wants_markdown = |formats: Option<&Vec<MarkupKind>>| {
+        formats.is_none_or(|f| f.is_empty() || f.contains(&MarkupKind::Markdown))
+    };
+    let item = text
+        .and_then(|t| t.completion.as_ref())
+        .and_then(|c| c.completion_item.as_ref());
+    crate::snapshot::ClientManners {
+        hover_markdown: wants_markdown(
+            text.and_then(|t| t.hover.as_ref())
+                .and_then(|h| h.content_format.as_ref()),
+        ),
+        completion_markdown: wants_markdown(item.and_then(|i| i.documentation_format.as_ref())),
+        snippets: item.and_then(|i| i.snippet_support).unwrap_or(true),
+    }
+}
+
+/// Documentation text in the client's format: markdown as written, or plain text (no emphasis, code
+/// marks or heading marks; a link as its text and address).
+pub fn markup(markdown: String, as_markdown: bool) -> tower_lsp_server::ls_types::MarkupContent {
+    use tower_lsp_server::ls_types::{MarkupContent, MarkupKind};
+    if as_markdown {
+        return MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: markdown,
+        };
+    }
+    let mut value = String::with_capacity(markdown.len());
+    for line in markdown.lines() {
+        let line = line.trim_start_matches('#').trim_start_matches(' ');
+        let line = if line.chars().all(|c| c == '-' || c == '_' || c == '*') && !line.is_empty() {
+            ""
+        } else {
+            line
+        };
+        let mut rest = line.replace("**", "").replace('`', "");
+        // [text](address) -> text (address)
+        while let Some(open) = rest.find('[') {
+            let Some(close) = rest[open..].find("](").map(|i| open + i) else {
+                break;
+            };
+            let Some(end) = rest[close..].find(')').map(|i| close + i) else {
+                break;
+            };
+            let text = rest[open + 1..close].to_string();
+            let addr = rest[close + 2..end].to_string();
+            rest.replace_range(open..=end, &format!("{text} ({addr})"));
+        }
+        value.push_str(&rest);
+        value.push('\n');
+    }
+    MarkupContent {
+        kind: MarkupKind::PlainText,
+        value: value.trim_end().to_string(),
+    }
 }
 
 #[cfg(test)]

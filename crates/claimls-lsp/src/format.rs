@@ -10,7 +10,7 @@
 //! generated input (`tests/format_values.rs`).
 
 use super::convert;
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use super::statement::{Role, Statement, is_detail, lex};
 use claimls_model::Span;
 use tower_lsp_server::ls_types::TextEdit;

@@ -1,6 +1,6 @@
 //! Semantic tokens (full document): every token of every line, by its role in the statement.
 
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use super::statement::{Role, lex};
 use tower_lsp_server::ls_types::{SemanticToken, SemanticTokenType, SemanticTokens};
 

@@ -4,12 +4,12 @@
 
 use super::context::{ClaimContext, LexedLine};
 use super::convert;
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use super::statement::{Role, Token};
 use claimls_data::{Code, CodeData, CodeKind, Container, ModifierKind};
 use claimls_model::{Date, Ndc, Span};
 use std::fmt::Write;
-use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
+use tower_lsp_server::ls_types::{Hover, HoverContents, Position};
 
 /// What a statement keyword is for (also the completion detail).
 pub fn keyword_doc(k: &str) -> &'static str {
@@ -323,8 +323,17 @@ pub fn hover(snap: &Snapshot, pos: Position) -> Option<Hover> {
         Role::Clause => Some(format!("`{word}` — {}", clause_doc(word))),
         Role::Code => code_markdown(data, word, None)
             .or_else(|| Some(format!("**{word}** — not in the loaded code data"))),
-        Role::Modifier => modifier_markdown(data, word)
-            .or_else(|| Some(format!("**{word}** — not a known modifier"))),
+        Role::Modifier => {
+            let base = modifier_markdown(data, word)
+                .unwrap_or_else(|| format!("**{word}** — not a known modifier"));
+            let fit = line
+                .value(Role::Code)
+                .and_then(|code| super::actions::waste_fit(snap, claim.range.clone(), code, word));
+            Some(match fit {
+                Some(f) => format!("{f}\n\n{base}"),
+                None => base,
+            })
+        }
         Role::Diagnosis => diagnosis_markdown(data, word, None)
             .or_else(|| Some(format!("**{word}** — not in the loaded ICD-10-CM data"))),
         Role::DxPointer => {
@@ -398,10 +407,7 @@ pub fn hover(snap: &Snapshot, pos: Position) -> Option<Hover> {
     }?;
     let span = Span::new(line.start + token.range.start, line.start + token.range.end);
     Some(Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value: markdown,
-        }),
+        contents: HoverContents::Markup(convert::markup(markdown, snap.client.hover_markdown)),
         range: Some(convert::span_to_range(&snap.rope, span)),
     })
 }

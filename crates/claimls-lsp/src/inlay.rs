@@ -3,7 +3,7 @@
 
 use super::context::lex_lines;
 use super::convert;
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use super::statement::Role;
 use claimls_model::Decimal;
 use tower_lsp_server::ls_types::{InlayHint, InlayHintKind, InlayHintLabel, Range};

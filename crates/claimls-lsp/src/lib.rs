@@ -3,6 +3,7 @@
 //! Code map:
 //! - `server` — the `LanguageServer` implementation: document store, diagnostics scheduling,
 //!   configuration reloads; each request handler is a thin call into a feature module.
+//! - `snapshot` — one version of one document and its checker: what every feature works on.
 //! - `document` — one open document: rope, version, incrementally reparsed tree-sitter tree.
 //! - `analysis` — checking by claim, cached by claim text, so an edit re-checks one claim.
 //! - `requests`, `lookup` — the custom requests `claimls/lookup` and `claimls/explain` that the
@@ -32,9 +33,11 @@ pub mod lookup;
 pub mod outline;
 pub mod requests;
 mod server;
+pub mod snapshot;
 pub mod statement;
 
-pub use server::{Backend, ServerOptions, Snapshot, SyntaxTreeParams, semantic_legend};
+pub use server::{Backend, ServerOptions, SyntaxTreeParams, semantic_legend};
+pub use snapshot::Snapshot;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;

@@ -4,7 +4,7 @@
 use super::analysis::claim_ranges;
 use super::context::{ClaimContext, LexedLine, drug_name, lex_lines};
 use super::convert;
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use super::statement::{Role, is_detail};
 use claimls_model::Span;
 use tower_lsp_server::ls_types::{

@@ -1,13 +1,14 @@
 //! The `LanguageServer` implementation: document store, diagnostics scheduling, configuration, and
 //! the request handlers (each a thin call into a feature module).
 
-use super::analysis::{Analysis, Checker, Tracked};
+use super::analysis::{Checker, Tracked};
 use super::document::OpenDocument;
 use super::log::{Level, Logger};
+use super::snapshot::ClientManners;
+pub use super::snapshot::Snapshot;
 use super::{actions, completion, convert, format, highlight, hover, inlay, outline};
 use claimls_data::CodeData;
 use claimls_rules::config::Config;
-use ropey::Rope;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -60,29 +61,10 @@ impl Open {
     }
 }
 
-/// What a request handler works on: one version of one document.
-pub struct Snapshot {
-    pub version: i32,
-    pub rope: Rope,
-    pub text: Arc<str>,
-    pub checker: Arc<Checker>,
-}
-
-impl Snapshot {
-    pub fn data(&self) -> &CodeData {
-        self.checker.data()
-    }
-    pub fn config(&self) -> &Config {
-        self.checker.config()
-    }
-    /// Check the document (claims already checked come from the cache).
-    pub fn analysis(&self) -> Analysis {
-        self.checker.check(&self.text)
-    }
-}
-
 pub(crate) struct State {
     docs: Mutex<HashMap<Uri, Open>>,
+    /// What the client declared it can show (set by `initialize`).
+    client: Mutex<ClientManners>,
     /// Built on first use from the data and the configuration; dropped when either changes.
     checker: RwLock<Option<Arc<Checker>>>,
     /// The code data once loaded (or reloaded after an import).
@@ -178,6 +160,7 @@ impl Backend {
                 docs_base: docs_base(),
                 options,
                 watch_registration: Mutex::new(false),
+                client: Mutex::new(ClientManners::default()),
             }),
         }
     }
@@ -248,6 +231,7 @@ impl Backend {
             rope: open.doc.rope.clone(),
             text: open.text(),
             checker,
+            client: *self.state.client.lock().unwrap_or_else(|e| e.into_inner()),
         })
     }
 
@@ -516,6 +500,8 @@ impl LanguageServer for Backend {
             .watch_registration
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = dynamic_watch;
+        *self.state.client.lock().unwrap_or_else(|e| e.into_inner()) =
+            convert::client_manners(&params.capabilities);
         self.load_config().await;
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
@@ -706,7 +692,8 @@ impl LanguageServer for Backend {
 
     async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
         let checker = self.checker();
-        Ok(completion::resolve(item, checker.data()))
+        let manners = *self.state.client.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(completion::resolve(item, checker.data(), manners))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -723,8 +710,11 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let docs_base = self.state.docs_base.clone();
-        let actions = actions::quick_fixes(&snap, &uri, &docs_base, params.range);
-        Ok(Some(actions))
+        let wanted = convert::range_to_span(&snap.rope, params.range);
+        let found = actions::actions(&snap, wanted);
+        Ok(Some(convert::code_actions(
+            &snap.rope, &uri, &docs_base, found,
+        )))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {

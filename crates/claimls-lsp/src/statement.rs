@@ -59,20 +59,11 @@ pub struct Token {
     pub role: Role,
 }
 
-/// The statement keywords, claim level first, then the `admin` details, then `line`.
-pub const CLAIM_KEYWORDS: &[&str] = &[
-    "claim", "payer", "patient", "provider", "pos", "dx", "order", "auth", "history", "note",
-    "admin", "line",
-];
-pub const DETAIL_KEYWORDS: &[&str] = &[
-    "dose", "route", "start", "stop", "vial", "waste", "reaction", "premed",
-];
-pub const LINE_CLAUSES: &[&str] = &["units", "dx", "ndc", "charge", "on"];
-
-/// Whether a statement keyword belongs under an `admin` (conventionally indented by 4).
-pub fn is_detail(keyword: &str) -> bool {
-    DETAIL_KEYWORDS.contains(&keyword)
-}
+// The keywords are the notation's one table (`claimls_syntax::keywords`), which the lowering is tested
+// against; this lexer only places tokens.
+pub use claimls_syntax::keywords::{
+    CLAIM as CLAIM_KEYWORDS, DETAIL as DETAIL_KEYWORDS, LINE_CLAUSES, is_detail,
+};
 
 /// A lexed line.
 #[derive(Debug, Clone, Default)]
@@ -213,7 +204,7 @@ pub fn lex(line: &str) -> Statement {
         return Statement { tokens };
     }
     let keyword = text(first);
-    let known = CLAIM_KEYWORDS.contains(&keyword) || DETAIL_KEYWORDS.contains(&keyword);
+    let known = claimls_syntax::keywords::is_statement(keyword);
     tokens.push(Token {
         range: first.clone(),
         role: if known { Role::Keyword } else { Role::Other },

@@ -107,7 +107,8 @@ async fn completion_after_a_code_offers_the_modifiers_that_fit_it() {
     let mut s = TestServer::initialized().await;
     let items = complete(&mut s, &format!("{HEAD}  line J2350 ▮\n")).await;
     let l = labels(&items);
-    assert_eq!(&l[..2], &["JW", "JZ"], "{l:?}");
+    // The waste modifiers first; the record gives no billable waste, so JZ before JW.
+    assert_eq!(&l[..2], &["JZ", "JW"], "{l:?}");
     assert!(l.contains(&"JB") && l.contains(&"KX") && l.contains(&"units"));
     assert!(
         !l.contains(&"25") && !l.contains(&"59"),
@@ -117,7 +118,7 @@ async fn completion_after_a_code_offers_the_modifiers_that_fit_it() {
     assert!(
         items[0]["documentation"]["value"]
             .as_str()
-            .is_some_and(|d| d.contains("JW"))
+            .is_some_and(|d| d.contains("JZ"))
     );
     let late = items
         .iter()
@@ -250,10 +251,11 @@ async fn completion_of_pos_route_payer_admin_vial_and_units() {
 #[tokio::test]
 async fn completion_of_keywords_and_snippets() {
     let mut s = TestServer::initialized().await;
-    // Under an admin, the detail keywords come first.
+    // Under an admin, the detail keywords come first; `dose` is written, so it is not offered again.
     let items = complete(&mut s, &format!("{HEAD}    ▮\n")).await;
     let l = labels(&items);
-    assert_eq!(&l[..3], &["dose", "route", "start"], "{l:?}");
+    assert_eq!(&l[..3], &["route", "start", "stop"], "{l:?}");
+    assert!(!l.contains(&"dose"), "{l:?}");
     assert!(l.contains(&"claim …") && l.contains(&"admin …"));
     let snippet = items
         .iter()
@@ -265,9 +267,11 @@ async fn completion_of_keywords_and_snippets() {
             .as_str()
             .is_some_and(|t| t.contains("admin ${9:drug}"))
     );
-    // At claim level, the claim keywords come first.
+    // At claim level, the claim keywords still to write come first; `claim` comes last inside a claim.
     let items = complete(&mut s, "claim C1\n  pos 11\n  ▮\n").await;
-    assert_eq!(labels(&items).first(), Some(&"claim"));
+    assert_eq!(labels(&items).first(), Some(&"payer"));
+    assert!(!labels(&items).contains(&"pos"));
+    assert_eq!(labels(&items).last(), Some(&"claim"));
     // Nothing inside a comment or a string.
     let (text, pos) = cursor("claim C1 # a comm▮ent\n");
     s.open_checked(URI, &text).await;

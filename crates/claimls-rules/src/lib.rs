@@ -7,6 +7,7 @@
 //! ([`crate::config`]). The arithmetic they share is in [`context`].
 
 pub mod administration;
+pub mod billing;
 pub mod codes;
 pub mod config;
 pub mod context;

@@ -730,3 +730,36 @@ fn a_bare_statement_never_swallows_the_next_claim() {
         assert_eq!(errs[0].1, message);
     }
 }
+
+#[test]
+fn keyword_table_matches_the_lowering() {
+    // Every keyword of the shared table is one the lowering knows: written in capitals, it is told to
+    // write it lowercase (a word the lowering does not know gets another message).
+    for kw in keywords::CLAIM.iter().chain(keywords::DETAIL) {
+        let upper = kw.to_ascii_uppercase();
+        let text = format!("claim C1\n  {upper} x\n");
+        let messages: Vec<String> = errors(&text).into_iter().map(|(_, m)| m).collect();
+        let want = format!("`{upper}` is not a keyword: keywords are lowercase; write `{kw}`");
+        assert!(messages.contains(&want), "{kw}: {messages:?}");
+    }
+    let messages: Vec<String> = errors("claim C1\n  ZEBRA x\n")
+        .into_iter()
+        .map(|(_, m)| m)
+        .collect();
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m.contains("keywords are lowercase")),
+        "{messages:?}"
+    );
+    for clause in keywords::LINE_CLAUSES.iter().filter(|c| **c != "dx") {
+        let text = format!("claim C1\n  {clause} 1\n");
+        let messages: Vec<String> = errors(&text).into_iter().map(|(_, m)| m).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("is part of a `line` statement")),
+            "{clause}: {messages:?}"
+        );
+    }
+}

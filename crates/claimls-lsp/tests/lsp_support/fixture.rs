@@ -165,6 +165,16 @@ pub fn code_set() -> CodeSet {
             ModifierKind::Waste,
         ),
         modifier("JB", "Administered subcutaneously", ModifierKind::Drug),
+        // Ended 2024-12-31 (replaced by TB): completion leaves it out on later dates of service.
+        Modifier {
+            terminated: claimls_model::Date::parse_iso("2024-12-31"),
+            replaced_by: Some("TB".into()),
+            ..modifier(
+                "JG",
+                "Drug acquired with 340B drug pricing program discount",
+                ModifierKind::Drug,
+            )
+        },
         modifier(
             "25",
             "Significant, separately identifiable E/M service",
