@@ -65,6 +65,8 @@ pub(crate) struct State {
     docs: Mutex<HashMap<Uri, Open>>,
     /// What the client declared it can show (set by `initialize`).
     client: Mutex<ClientManners>,
+    /// The payer configuration file the client names in `initializationOptions.config`.
+    init_config: Mutex<Option<PathBuf>>,
     /// Built on first use from the data and the configuration; dropped when either changes.
     checker: RwLock<Option<Arc<Checker>>>,
     /// The code data once loaded (or reloaded after an import).
@@ -161,6 +163,7 @@ impl Backend {
                 options,
                 watch_registration: Mutex::new(false),
                 client: Mutex::new(ClientManners::default()),
+                init_config: Mutex::new(None),
             }),
         }
     }
@@ -257,10 +260,20 @@ impl Backend {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        // The editor's setting (`claimls.config`, passed as CLAIMLS_CONFIG) wins over the workspace file.
-        let path = std::env::var_os("CLAIMLS_CONFIG")
-            .filter(|p| !p.is_empty())
-            .map(PathBuf::from)
+        // The editor's setting wins over the workspace file: `initializationOptions.config`, else the
+        // CLAIMLS_CONFIG environment variable (the fallback for clients that cannot send options).
+        let from_client = self
+            .state
+            .init_config
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let path = from_client
+            .or_else(|| {
+                std::env::var_os("CLAIMLS_CONFIG")
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from)
+            })
             .or_else(|| {
                 root.as_deref()
                     .and_then(|r| Config::find_within(r, Some(r)))
@@ -502,6 +515,18 @@ impl LanguageServer for Backend {
             .unwrap_or_else(|e| e.into_inner()) = dynamic_watch;
         *self.state.client.lock().unwrap_or_else(|e| e.into_inner()) =
             convert::client_manners(&params.capabilities);
+        // `initializationOptions: {"config": "<path of claimls.toml>"}` (VS Code's `claimls.config`).
+        *self
+            .state
+            .init_config
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("config"))
+            .and_then(|c| c.as_str())
+            .filter(|c| !c.is_empty())
+            .map(PathBuf::from);
         self.load_config().await;
         Ok(InitializeResult {
             server_info: Some(ServerInfo {

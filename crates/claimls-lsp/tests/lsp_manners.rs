@@ -76,3 +76,40 @@ async fn a_markdown_client_gets_markdown_and_snippets() {
     assert!(items.iter().any(|i| i["insertTextFormat"] == json!(2)));
     s.finish().await;
 }
+
+#[tokio::test]
+async fn initialization_options_name_the_payer_configuration() {
+    let dir = std::env::temp_dir().join(format!("claimls-init-options-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let config = dir.join("payers.toml");
+    std::fs::write(
+        &config,
+        "[payers.\"Init Options Health\"]\nkind = \"commercial\"\n",
+    )
+    .expect("write the configuration");
+    let mut s = TestServer::start();
+    s.initialize_with(json!({
+        "capabilities": {},
+        "processId": null,
+        "rootUri": null,
+        "initializationOptions": {"config": config.to_string_lossy()}
+    }))
+    .await;
+    let text = "claim C1\n  payer commercial \n";
+    s.open_checked(URI, text).await;
+    let r = s
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 19}}),
+        )
+        .await;
+    let labels: Vec<&str> = r["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(labels, vec!["\"Init Options Health\""]);
+    s.finish().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -27,11 +27,15 @@ pub struct BillPlan {
 }
 
 /// The plans that bill administration `a` (best first); empty when the record names no drug the data
-/// knows, or gives nothing to bill yet (no dose).
+/// knows, names one that several codes bill (the salt or strength decides, and the record does not say:
+/// the coder chooses), or gives nothing to bill yet (no dose).
 pub fn bill_administration(ctx: &ClaimCtx, a: usize) -> Vec<BillPlan> {
     let Some(rec) = ctx.administrations.get(a) else {
         return Vec::new();
     };
+    if !rec.hydration && rec.codes.len() != 1 {
+        return Vec::new();
+    }
     let mut drug_lines = Vec::new();
     let mut families = vec![Family::Therapeutic];
     if !rec.hydration {

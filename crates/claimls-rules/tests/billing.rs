@@ -175,3 +175,21 @@ fn billing_the_infliximab_admin_writes_the_jw_line_of_its_waste() {
     // 350 mg given from four 100 mg vials: 35 units, 5 units of JW, and the infusion's hours.
     assert_eq!(plans[0].lines, billed);
 }
+
+#[test]
+fn a_drug_name_several_codes_bill_gets_no_plan() {
+    // Two codes bill `rituximab` in the data: the record does not say which product, so nothing is
+    // written for the coder.
+    let text = "claim M-1\n  payer medicare\n  pos 11\n  dx A G35.A\n  admin rituximab\n    dose 1000 mg\n    route iv\n    start 2026-11-20 09:00\n    stop 13:05\n";
+    let doc = claimls_syntax::document(text);
+    let data = CodeData::embedded();
+    let config = Config::default();
+    let ctx = ClaimCtx::new(&doc.claims[0], text, &data, &config);
+    assert!(ctx.administrations[0].codes.len() > 1);
+    assert_eq!(billing::bill_administration(&ctx, 0), Vec::new());
+    assert!(
+        !findings(text, &config)
+            .iter()
+            .any(|f| f.rule == "line-missing")
+    );
+}
