@@ -205,9 +205,25 @@ fn check_file(path: &Path, config: &Config, job: Job<'_>) -> Result<FileReport, 
         first = false;
         imported |= claimls_x12::check::is_imported_draft(&b.text);
     }
+    check_pieces(open(path)?, BATCH_BYTES, config, job, imported, &mut report)
+        .map_err(|e| batch_error(path, e))?;
+    Ok(report)
+}
+
+/// Check a `.claim` text read from `reader` piece by piece (`batch` bytes at a time), claims in
+/// parallel, adding what it finds to `report` in order.
+fn check_pieces(
+    reader: impl std::io::Read,
+    batch: usize,
+    config: &Config,
+    job: Job<'_>,
+    imported: bool,
+    report: &mut FileReport,
+) -> Result<(), syntax::split::BatchError> {
     let sarif = matches!(job.format, Format::Sarif);
-    for b in syntax::split::Batches::new(open(path)?, BATCH_BYTES) {
-        let b = b.map_err(|e| batch_error(path, e))?;
+    let shown = report.path.clone();
+    for b in syntax::split::Batches::new(reader, batch) {
+        let b = b?;
         let mut pieces = Vec::new();
         let mut line = b.line;
         for r in syntax::split::claim_ranges(&b.text) {
@@ -234,7 +250,7 @@ fn check_file(path: &Path, config: &Config, job: Job<'_>) -> Result<FileReport, 
             report.push(f);
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 /// An 837P (or a file named like one): read and checked whole.
@@ -252,14 +268,21 @@ fn check_whole(
     } else {
         check_text(&text, job.data, config)
     };
+    push_whole(&mut report, &text, findings, job);
+    Ok(report)
+}
+
+/// Add the findings of a whole text (spans into it) to `report`.
+fn push_whole(report: &mut FileReport, text: &str, findings: Vec<Finding>, job: Job<'_>) {
     let claims = if matches!(job.format, Format::Sarif) {
-        output::claim_ids(&text)
+        output::claim_ids(text)
     } else {
         Vec::new()
     };
+    let path = report.path.clone();
     let source = output::Source {
-        path: &report.path.clone(),
-        text: &text,
+        path: &path,
+        text,
         offset: 0,
         line: 0,
     };
@@ -273,7 +296,6 @@ fn check_whole(
         &source, first, &claims, job.format, job.colors, true,
     ));
     report.omitted.add(&rest);
-    Ok(report)
 }
 
 fn open(path: &Path) -> Result<std::fs::File, String> {
@@ -521,5 +543,109 @@ impl ConfigCache {
                 }
             })
             .clone()
+    }
+}
+
+#[cfg(test)]
+#[path = "../../tests/support/generate.rs"]
+mod generate;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn examples() -> Vec<(String, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .expect("examples/")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "claim"))
+            .collect();
+        paths.sort();
+        assert!(paths.len() >= 5, "the examples are found");
+        paths
+            .iter()
+            .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
+            .collect()
+    }
+
+    /// The report of `text` checked whole (as before streaming) and streamed in pieces of `batch`.
+    fn both(text: &str, format: Format, batch: usize) -> (FileReport, FileReport) {
+        let data = CodeData::load();
+        let config = Config::default();
+        let job = Job {
+            data: &data,
+            format,
+            colors: output::Colors::plain(),
+        };
+        let imported = claimls_x12::check::is_imported_draft(text);
+        let findings = if imported {
+            claimls_x12::check::check_imported_draft(text, &data, &config)
+        } else {
+            check_text(text, &data, &config)
+        };
+        let mut whole = FileReport::new("a.claim".to_string());
+        push_whole(&mut whole, text, findings, job);
+        let mut streamed = FileReport::new("a.claim".to_string());
+        check_pieces(
+            text.as_bytes(),
+            batch,
+            &config,
+            job,
+            imported,
+            &mut streamed,
+        )
+        .unwrap();
+        (whole, streamed)
+    }
+
+    fn assert_same(text: &str, format: Format, batch: usize, what: &str) -> usize {
+        let (whole, streamed) = both(text, format, batch);
+        assert_eq!(whole.omitted, streamed.omitted, "{what}");
+        assert_eq!(whole.findings.len(), streamed.findings.len(), "{what}");
+        for (w, s) in whole.findings.iter().zip(&streamed.findings) {
+            assert_eq!(w, s, "{what}");
+        }
+        whole.findings.len() + whole.omitted_count()
+    }
+
+    #[test]
+    fn streaming_finds_what_the_whole_file_check_finds_in_the_examples() {
+        let mut total = 0;
+        for (path, text) in examples() {
+            for format in [Format::Text, Format::Sarif] {
+                for batch in [1, 200, 1 << 20] {
+                    total += assert_same(&text, format, batch, &format!("{path} batch {batch}"));
+                }
+            }
+        }
+        assert!(total > 0, "the examples have findings");
+    }
+
+    #[test]
+    fn streaming_finds_what_the_whole_file_check_finds_in_10000_varied_claims() {
+        let text = generate::claims(10_000);
+        let (whole, _) = both(&text, Format::Json, 1 << 20);
+        let mut rules: Vec<&str> = whole.findings.iter().map(|l| l.finding.rule).collect();
+        rules.sort();
+        rules.dedup();
+        assert!(rules.len() >= 8, "findings of many rules: {rules:?}");
+        // Past the per-file cap only counts are kept: compare every finding on the whole list.
+        let data = CodeData::load();
+        let config = Config::default();
+        let all = check_text(&text, &data, &config);
+        for batch in [1 << 12, 1 << 20] {
+            assert_eq!(
+                check_streamed(&text, &data, &config, batch),
+                all,
+                "batch {batch}"
+            );
+        }
+        assert!(all.len() > 5_000, "{} findings", all.len());
+        assert_same(&text, Format::Json, 1 << 16, "10,000 claims");
+        // Rendering the whole file per finding is slow: the text and SARIF forms on a slice.
+        let slice = generate::claims(300);
+        assert_same(&slice, Format::Text, 1 << 12, "300 claims, text");
+        assert_same(&slice, Format::Sarif, 1 << 12, "300 claims, SARIF");
     }
 }

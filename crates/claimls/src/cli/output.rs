@@ -33,6 +33,12 @@ impl Colors {
         }
     }
 
+    /// No colours.
+    #[cfg(test)]
+    pub fn plain() -> Colors {
+        Colors { on: false }
+    }
+
     fn renderer(self) -> Renderer {
         if self.on {
             Renderer::styled()
@@ -76,7 +82,7 @@ pub struct Region {
 
 /// A finding ready to print: spans into the file, their lines and columns, and (for the text format)
 /// its rendered report and (for SARIF) its fingerprint.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Located {
     pub finding: Finding,
     pub range: Region,
