@@ -49,10 +49,16 @@ fn mutate(line: &str, mistake: usize, i: usize) -> Option<String> {
 /// `n` claims cycling through the examples, each with its own id, its start day varied, and (for 12
 /// claims in 13) one mistake; a note with non-ASCII text now and then (columns count chars).
 pub fn claims(n: usize) -> String {
-    let examples = examples();
     let mut out =
         String::from("# Generated claims: several drugs and payers, most with a mistake.\n\n");
-    for i in 0..n {
+    claims_range(&mut out, 0..n);
+    out
+}
+
+/// The claims numbered `range` of [`claims`] (without its heading), appended to `out`.
+pub fn claims_range(out: &mut String, range: std::ops::Range<usize>) {
+    let examples = examples();
+    for i in range {
         let example = &examples[i % examples.len()];
         let day = 1 + (i / examples.len()) % 28;
         let mistake = (i / examples.len() + i) % 13;
@@ -89,5 +95,4 @@ pub fn claims(n: usize) -> String {
         }
         out.push('\n');
     }
-    out
 }
