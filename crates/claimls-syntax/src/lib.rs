@@ -7,6 +7,7 @@
 pub mod keywords;
 mod line_index;
 mod lower;
+pub mod split;
 pub mod value;
 
 pub use line_index::{LineIndex, Position};
@@ -48,6 +49,11 @@ pub fn parse(text: &str) -> Tree {
 /// Parse and lower: the typed document of a `.claim` text.
 pub fn document(text: &str) -> Document {
     lower(&parse(text), text)
+}
+
+/// [`document`] with a parser of the caller's (one per thread saves building one per claim).
+pub fn document_with(parser: &mut Parser, text: &str) -> Document {
+    lower(&parse_with(parser, text, None), text)
 }
 
 #[cfg(test)]

@@ -1,23 +1,30 @@
 //! `claimls check`: find the files, read each with its configuration, run the engine, print.
+//!
+//! A file is read a few megabytes at a time, cut at `claim` lines, and each claim parsed, lowered,
+//! checked and rendered on its own, claims and files in parallel (rayon); the output is written in
+//! input order as it is ready, so memory stays bounded whatever the size of the file or folder.
 
 use super::{Format, output};
 use claimls_data::CodeData;
 use claimls_rules::config::Config;
 use claimls_rules::{self as rules, Finding, Severity};
-use claimls_syntax::{self as syntax, LineIndex};
+use claimls_syntax as syntax;
+use rayon::prelude::*;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::rc::Rc;
+use std::sync::Arc;
 
-/// One checked file: its text (for source excerpts) and its findings, sorted by position.
+/// One checked file as it is printed: its findings (the first [`MAX_FINDINGS_PER_FILE`] by position),
+/// each located and, for the text and SARIF formats, rendered. The text is not kept: a file is read
+/// a few megabytes at a time and checked claim by claim.
 #[derive(Debug)]
-pub struct CheckedFile {
+pub struct FileReport {
     /// The path as it is printed: as given on the command line, or joined onto the given directory.
     pub path: String,
-    pub text: String,
-    pub index: LineIndex,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<output::Located>,
     /// The findings beyond [`MAX_FINDINGS_PER_FILE`], counted (not printed); the exit code and the
     /// summary count them.
     pub omitted: Summary,
@@ -28,21 +35,30 @@ pub struct CheckedFile {
 /// print gigabytes.
 pub const MAX_FINDINGS_PER_FILE: usize = 1000;
 
-impl CheckedFile {
-    /// A checked file, its findings capped at [`MAX_FINDINGS_PER_FILE`].
-    pub fn new(path: String, text: String, mut findings: Vec<Finding>) -> CheckedFile {
-        let mut omitted = Summary::default();
-        if findings.len() > MAX_FINDINGS_PER_FILE {
-            omitted.add(&findings[MAX_FINDINGS_PER_FILE..]);
-            findings.truncate(MAX_FINDINGS_PER_FILE);
-            findings.shrink_to_fit();
-        }
-        CheckedFile {
+/// How much of a file is read and checked at a time (whole claims; a longer claim is one piece).
+pub const BATCH_BYTES: usize = 2 << 20;
+
+impl FileReport {
+    fn new(path: String) -> FileReport {
+        FileReport {
             path,
-            index: LineIndex::new(&text),
-            text,
-            findings,
-            omitted,
+            findings: Vec::new(),
+            omitted: Summary::default(),
+        }
+    }
+
+    /// Whether the per-file cap is reached (later findings are only counted).
+    fn full(&self) -> bool {
+        self.findings.len() >= MAX_FINDINGS_PER_FILE
+    }
+
+    fn push(&mut self, found: Vec<output::Located>) {
+        for l in found {
+            if self.full() {
+                self.omitted.add(std::slice::from_ref(&l.finding));
+            } else {
+                self.findings.push(l);
+            }
         }
     }
 
@@ -62,18 +78,15 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(files: &[CheckedFile]) -> Summary {
-        let mut s = Summary {
-            files: files.len(),
-            ..Summary::default()
-        };
-        for f in files {
-            s.add(&f.findings);
-            s.errors += f.omitted.errors;
-            s.warnings += f.omitted.warnings;
-            s.information += f.omitted.information;
+    /// Count one more file.
+    pub fn add_file(&mut self, file: &FileReport) {
+        self.files += 1;
+        for l in &file.findings {
+            self.add(std::slice::from_ref(&l.finding));
         }
-        s
+        self.errors += file.omitted.errors;
+        self.warnings += file.omitted.warnings;
+        self.information += file.omitted.information;
     }
 
     fn add(&mut self, findings: &[Finding]) {
@@ -87,10 +100,7 @@ impl Summary {
     }
 }
 
-/// Check one text: parse, lower, run every rule. Findings sorted by position.
-pub fn check_text(text: &str, data: &CodeData, config: &Config) -> Vec<Finding> {
-    let doc = syntax::document(text);
-    let mut findings = rules::check(&doc, data, config);
+fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (a.span.start, a.span.end, a.severity, a.rule).cmp(&(
             b.span.start,
@@ -99,15 +109,283 @@ pub fn check_text(text: &str, data: &CodeData, config: &Config) -> Vec<Finding> 
             b.rule,
         ))
     });
+}
+
+/// Check one text whole: parse, lower, run every rule. Findings sorted by position.
+pub fn check_text(text: &str, data: &CodeData, config: &Config) -> Vec<Finding> {
+    let doc = syntax::document(text);
+    let mut findings = rules::check(&doc, data, config);
+    sort_findings(&mut findings);
     findings
+}
+
+thread_local! {
+    /// One parser per worker thread, reused for every claim it checks.
+    static PARSER: RefCell<syntax::Parser> = RefCell::new(syntax::parser());
+}
+
+/// Check one claim (or the text before the first claim) on its own: findings with spans into `text`,
+/// in the order [`check_text`] (or the imported-draft check) gives them, and the claims' starts and ids.
+fn check_piece(
+    text: &str,
+    data: &CodeData,
+    config: &Config,
+    imported: bool,
+    want_claims: bool,
+) -> (Vec<Finding>, Vec<(usize, String)>) {
+    if imported {
+        let found = claimls_x12::check::check_imported_draft(text, data, config);
+        let claims = if want_claims {
+            output::claim_ids(text)
+        } else {
+            Vec::new()
+        };
+        return (found, claims);
+    }
+    let doc = PARSER.with_borrow_mut(|p| syntax::document_with(p, text));
+    let mut found = rules::check(&doc, data, config);
+    sort_findings(&mut found);
+    let claims = if want_claims {
+        doc.claims
+            .iter()
+            .map(|c| (c.span.start, c.id.value.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (found, claims)
+}
+
+/// The findings of a text checked claim by claim, as `claimls check` streams it (pieces of `batch`
+/// bytes, claims in parallel), with spans into the whole text. Equal to [`check_text`]'s.
+pub fn check_streamed(text: &str, data: &CodeData, config: &Config, batch: usize) -> Vec<Finding> {
+    let imported = claimls_x12::check::is_imported_draft(text);
+    let mut out = Vec::new();
+    for b in syntax::split::Batches::new(text.as_bytes(), batch) {
+        let b = b.expect("a &str is UTF-8 and reading it cannot fail");
+        let pieces: Vec<Vec<Finding>> = syntax::split::claim_ranges(&b.text)
+            .into_par_iter()
+            .map(|r| {
+                let (found, _) = check_piece(&b.text[r.clone()], data, config, imported, false);
+                found
+                    .into_iter()
+                    .map(|f| output::shift_finding(f, b.offset + r.start))
+                    .collect()
+            })
+            .collect();
+        out.extend(pieces.into_iter().flatten());
+    }
+    out
+}
+
+/// What a reader of a file needs: what to print, and the format it is printed in.
+#[derive(Clone, Copy)]
+pub(super) struct Job<'a> {
+    pub data: &'a CodeData,
+    pub format: Format,
+    pub colors: output::Colors,
+}
+
+/// Read, check and locate one file. The error is the message naming the file.
+fn check_file(path: &Path, config: &Config, job: Job<'_>) -> Result<FileReport, String> {
+    let shown = path.display().to_string();
+    let mut report = FileReport::new(shown.clone());
+    if super::x12::has_x12_extension(path) {
+        return check_whole(path, config, job, report);
+    }
+    // A first pass reads the file once for what must be known before any claim is checked: that it is
+    // text, whether it is an 837P, whether `claimls import` wrote it.
+    let mut imported = false;
+    let mut first = true;
+    for b in syntax::split::Batches::new(open(path)?, BATCH_BYTES) {
+        let b = b.map_err(|e| batch_error(path, e))?;
+        if first && claimls_x12::segment::looks_like_x12(&b.text) {
+            return check_whole(path, config, job, report);
+        }
+        first = false;
+        imported |= claimls_x12::check::is_imported_draft(&b.text);
+    }
+    check_pieces(open(path)?, BATCH_BYTES, config, job, imported, &mut report)
+        .map_err(|e| batch_error(path, e))?;
+    Ok(report)
+}
+
+/// Check a `.claim` text read from `reader` piece by piece (`batch` bytes at a time), claims in
+/// parallel, adding what it finds to `report` in order.
+fn check_pieces(
+    reader: impl std::io::Read,
+    batch: usize,
+    config: &Config,
+    job: Job<'_>,
+    imported: bool,
+    report: &mut FileReport,
+) -> Result<(), syntax::split::BatchError> {
+    let sarif = matches!(job.format, Format::Sarif);
+    let shown = report.path.clone();
+    for b in syntax::split::Batches::new(reader, batch) {
+        let b = b?;
+        let mut pieces = Vec::new();
+        let mut line = b.line;
+        for r in syntax::split::claim_ranges(&b.text) {
+            let lines = b.text[r.clone()].bytes().filter(|&c| c == b'\n').count();
+            pieces.push((r, line));
+            line += lines;
+        }
+        let full = report.full();
+        let found: Vec<Vec<output::Located>> = pieces
+            .into_par_iter()
+            .map(|(r, line)| {
+                let text = &b.text[r.clone()];
+                let (found, claims) = check_piece(text, job.data, config, imported, sarif);
+                let source = output::Source {
+                    path: &shown,
+                    text,
+                    offset: b.offset + r.start,
+                    line,
+                };
+                output::locate(&source, found, &claims, job.format, job.colors, !full)
+            })
+            .collect();
+        for f in found {
+            report.push(f);
+        }
+    }
+    Ok(())
+}
+
+/// An 837P (or a file named like one): read and checked whole.
+fn check_whole(
+    path: &Path,
+    config: &Config,
+    job: Job<'_>,
+    mut report: FileReport,
+) -> Result<FileReport, String> {
+    let text = read_text(path)?;
+    let findings = if super::x12::is_837p(path, &text) {
+        claimls_x12::check_837p(&text, job.data, config)
+    } else if claimls_x12::check::is_imported_draft(&text) {
+        claimls_x12::check::check_imported_draft(&text, job.data, config)
+    } else {
+        check_text(&text, job.data, config)
+    };
+    push_whole(&mut report, &text, findings, job);
+    Ok(report)
+}
+
+/// Add the findings of a whole text (spans into it) to `report`.
+fn push_whole(report: &mut FileReport, text: &str, findings: Vec<Finding>, job: Job<'_>) {
+    let claims = if matches!(job.format, Format::Sarif) {
+        output::claim_ids(text)
+    } else {
+        Vec::new()
+    };
+    let path = report.path.clone();
+    let source = output::Source {
+        path: &path,
+        text,
+        offset: 0,
+        line: 0,
+    };
+    let mut first = findings;
+    let rest = if first.len() > MAX_FINDINGS_PER_FILE {
+        first.split_off(MAX_FINDINGS_PER_FILE)
+    } else {
+        Vec::new()
+    };
+    report.push(output::locate(
+        &source, first, &claims, job.format, job.colors, true,
+    ));
+    report.omitted.add(&rest);
+}
+
+fn open(path: &Path) -> Result<std::fs::File, String> {
+    std::fs::File::open(path)
+        .map_err(|e| format!("{}: cannot read: {}", path.display(), io_reason(&e)))
+}
+
+fn batch_error(path: &Path, e: syntax::split::BatchError) -> String {
+    match e {
+        syntax::split::BatchError::Io(e) => {
+            format!("{}: cannot read: {}", path.display(), io_reason(&e))
+        }
+        syntax::split::BatchError::NotUtf8 { offset, line } => format!(
+            "{}:{}: not UTF-8 text (byte {offset}); save the file as UTF-8",
+            path.display(),
+            line + 1
+        ),
+    }
+}
+
+/// The reports of `files` in order, checked a few files at a time in parallel (each file's claims in
+/// parallel too). A file that cannot be read or configured is reported on stderr, sets `failed`,
+/// and is left out. Nothing of a file is kept once it is yielded.
+struct Reports<'a> {
+    files: std::vec::IntoIter<PathBuf>,
+    explicit: Option<Arc<Config>>,
+    configs: ConfigCache,
+    job: Job<'a>,
+    ready: std::collections::VecDeque<Result<FileReport, String>>,
+    failed: &'a Cell<bool>,
+    summary: &'a Cell<Summary>,
+}
+
+impl Iterator for Reports<'_> {
+    type Item = FileReport;
+
+    fn next(&mut self) -> Option<FileReport> {
+        loop {
+            if let Some(r) = self.ready.pop_front() {
+                match r {
+                    Ok(report) => {
+                        let mut s = self.summary.get();
+                        s.add_file(&report);
+                        self.summary.set(s);
+                        return Some(report);
+                    }
+                    Err(message) => {
+                        eprintln!("claimls: {message}");
+                        self.failed.set(true);
+                        continue;
+                    }
+                }
+            }
+            let window = 2 * rayon::current_num_threads();
+            let mut todo = Vec::new();
+            for path in self.files.by_ref() {
+                let config = match &self.explicit {
+                    Some(c) => c.clone(),
+                    None => match self.configs.for_file(&path) {
+                        Ok(c) => c,
+                        Err(()) => {
+                            self.failed.set(true);
+                            continue;
+                        }
+                    },
+                };
+                todo.push((path, config));
+                if todo.len() >= window {
+                    break;
+                }
+            }
+            if todo.is_empty() {
+                return None;
+            }
+            let job = self.job;
+            let done: Vec<_> = todo
+                .into_par_iter()
+                .map(|(path, config)| check_file(&path, &config, job))
+                .collect();
+            self.ready.extend(done);
+        }
+    }
 }
 
 /// `claimls check`.
 pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode {
-    let mut failed = false;
+    let failed = Cell::new(false);
     let explicit = match config {
         Some(path) => match Config::load(path) {
-            Ok(c) => Some(Rc::new(c)),
+            Ok(c) => Some(Arc::new(c)),
             Err(e) => {
                 eprintln!("claimls: {e}");
                 return ExitCode::from(2);
@@ -115,46 +393,41 @@ pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode
         },
         None => None,
     };
-    let files = collect(paths, &mut failed);
+    let mut found_failed = false;
+    let files = collect(paths, &mut found_failed);
+    failed.set(found_failed);
     let data = CodeData::load();
-    let mut configs = ConfigCache::default();
-    let mut checked = Vec::with_capacity(files.len());
-    for path in files {
-        let text = match read_text(&path) {
-            Ok(t) => t,
-            Err(message) => {
-                eprintln!("claimls: {message}");
-                failed = true;
-                continue;
-            }
-        };
-        let config = match &explicit {
-            Some(c) => c.clone(),
-            None => match configs.for_file(&path) {
-                Ok(c) => c,
-                Err(()) => {
-                    failed = true;
-                    continue;
-                }
-            },
-        };
-        let findings = if super::x12::is_837p(&path, &text) {
-            claimls_x12::check_837p(&text, &data, &config)
-        } else if claimls_x12::check::is_imported_draft(&text) {
-            claimls_x12::check::check_imported_draft(&text, &data, &config)
-        } else {
-            check_text(&text, &data, &config)
-        };
-        checked.push(CheckedFile::new(path.display().to_string(), text, findings));
-    }
-    let summary = Summary::of(&checked);
-    let out = match format {
-        Format::Text => output::text(&checked, &summary, output::Colors::for_stdout()),
-        Format::Json => output::json(&checked, &summary),
-        Format::Sarif => output::sarif(&checked),
+    let summary = Cell::new(Summary::default());
+    let colors = output::Colors::for_stdout();
+    let reports = Reports {
+        files: files.into_iter(),
+        explicit,
+        configs: ConfigCache::default(),
+        job: Job {
+            data: &data,
+            format,
+            colors,
+        },
+        ready: Default::default(),
+        failed: &failed,
+        summary: &summary,
     };
-    print!("{out}");
-    if failed {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = match format {
+        Format::Text => output::write_text(&mut out, reports, &summary, colors),
+        Format::Json => output::write_json(&mut out, reports, &summary),
+        Format::Sarif => {
+            let all: Vec<FileReport> = reports.collect();
+            output::write_sarif(&mut out, &all)
+        }
+    };
+    if written.and_then(|()| out.flush()).is_err() {
+        // stdout closed (`claimls check | head`): nothing more can be said there.
+        return ExitCode::from(2);
+    }
+    let summary = summary.get();
+    if failed.get() {
         ExitCode::from(2)
     } else if summary.errors > 0 {
         ExitCode::from(1)
@@ -249,12 +522,12 @@ fn io_reason(e: &std::io::Error) -> String {
 /// the files under it are not checked.
 #[derive(Default)]
 pub(super) struct ConfigCache {
-    by_path: HashMap<PathBuf, Result<Rc<Config>, ()>>,
-    default: Option<Rc<Config>>,
+    by_path: HashMap<PathBuf, Result<Arc<Config>, ()>>,
+    default: Option<Arc<Config>>,
 }
 
 impl ConfigCache {
-    pub(super) fn for_file(&mut self, file: &Path) -> Result<Rc<Config>, ()> {
+    pub(super) fn for_file(&mut self, file: &Path) -> Result<Arc<Config>, ()> {
         let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         let workspace = std::env::current_dir().ok();
         let Some(found) = Config::find_within(&absolute, workspace.as_deref()) else {
@@ -263,12 +536,116 @@ impl ConfigCache {
         self.by_path
             .entry(found.clone())
             .or_insert_with(|| match Config::load(&found) {
-                Ok(c) => Ok(Rc::new(c)),
+                Ok(c) => Ok(Arc::new(c)),
                 Err(e) => {
                     eprintln!("claimls: {e}");
                     Err(())
                 }
             })
             .clone()
+    }
+}
+
+#[cfg(test)]
+#[path = "../../tests/support/generate.rs"]
+mod generate;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn examples() -> Vec<(String, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .expect("examples/")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "claim"))
+            .collect();
+        paths.sort();
+        assert!(paths.len() >= 5, "the examples are found");
+        paths
+            .iter()
+            .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
+            .collect()
+    }
+
+    /// The report of `text` checked whole (as before streaming) and streamed in pieces of `batch`.
+    fn both(text: &str, format: Format, batch: usize) -> (FileReport, FileReport) {
+        let data = CodeData::load();
+        let config = Config::default();
+        let job = Job {
+            data: &data,
+            format,
+            colors: output::Colors::plain(),
+        };
+        let imported = claimls_x12::check::is_imported_draft(text);
+        let findings = if imported {
+            claimls_x12::check::check_imported_draft(text, &data, &config)
+        } else {
+            check_text(text, &data, &config)
+        };
+        let mut whole = FileReport::new("a.claim".to_string());
+        push_whole(&mut whole, text, findings, job);
+        let mut streamed = FileReport::new("a.claim".to_string());
+        check_pieces(
+            text.as_bytes(),
+            batch,
+            &config,
+            job,
+            imported,
+            &mut streamed,
+        )
+        .unwrap();
+        (whole, streamed)
+    }
+
+    fn assert_same(text: &str, format: Format, batch: usize, what: &str) -> usize {
+        let (whole, streamed) = both(text, format, batch);
+        assert_eq!(whole.omitted, streamed.omitted, "{what}");
+        assert_eq!(whole.findings.len(), streamed.findings.len(), "{what}");
+        for (w, s) in whole.findings.iter().zip(&streamed.findings) {
+            assert_eq!(w, s, "{what}");
+        }
+        whole.findings.len() + whole.omitted_count()
+    }
+
+    #[test]
+    fn streaming_finds_what_the_whole_file_check_finds_in_the_examples() {
+        let mut total = 0;
+        for (path, text) in examples() {
+            for format in [Format::Text, Format::Sarif] {
+                for batch in [1, 200, 1 << 20] {
+                    total += assert_same(&text, format, batch, &format!("{path} batch {batch}"));
+                }
+            }
+        }
+        assert!(total > 0, "the examples have findings");
+    }
+
+    #[test]
+    fn streaming_finds_what_the_whole_file_check_finds_in_10000_varied_claims() {
+        let text = generate::claims(10_000);
+        let (whole, _) = both(&text, Format::Json, 1 << 20);
+        let mut rules: Vec<&str> = whole.findings.iter().map(|l| l.finding.rule).collect();
+        rules.sort();
+        rules.dedup();
+        assert!(rules.len() >= 8, "findings of many rules: {rules:?}");
+        // Past the per-file cap only counts are kept: compare every finding on the whole list.
+        let data = CodeData::load();
+        let config = Config::default();
+        let all = check_text(&text, &data, &config);
+        for batch in [1 << 12, 1 << 20] {
+            assert_eq!(
+                check_streamed(&text, &data, &config, batch),
+                all,
+                "batch {batch}"
+            );
+        }
+        assert!(all.len() > 5_000, "{} findings", all.len());
+        assert_same(&text, Format::Json, 1 << 16, "10,000 claims");
+        // Rendering the whole file per finding is slow: the text and SARIF forms on a slice.
+        let slice = generate::claims(300);
+        assert_same(&slice, Format::Text, 1 << 12, "300 claims, text");
+        assert_same(&slice, Format::Sarif, 1 << 12, "300 claims, SARIF");
     }
 }

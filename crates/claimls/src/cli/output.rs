@@ -4,14 +4,18 @@
 //!
 //! Lines are 1-based and columns are 1-based chars (Unicode scalar values) in JSON and SARIF.
 
-use super::check::{CheckedFile, Summary};
+use super::Format;
+use super::check::{FileReport, Summary};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use claimls_model::Span;
-use claimls_rules::{self as rules, Finding, Severity};
+use claimls_rules::{self as rules, Edit, Finding, Severity};
+use claimls_syntax::LineIndex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 /// ANSI colours, or none.
@@ -27,6 +31,12 @@ impl Colors {
         Colors {
             on: !no_color && std::io::stdout().is_terminal(),
         }
+    }
+
+    /// No colours.
+    #[cfg(test)]
+    pub fn plain() -> Colors {
+        Colors { on: false }
     }
 
     fn renderer(self) -> Renderer {
@@ -53,12 +63,100 @@ pub struct LineCol {
     pub column: usize,
 }
 
-fn line_col(file: &CheckedFile, offset: usize) -> LineCol {
-    let p = file.index.position(&file.text, offset);
-    LineCol {
-        line: p.line + 1,
-        column: p.char + 1,
+/// A piece of a checked file (a claim, or the whole file): its text and where it is in the file.
+pub struct Source<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    /// Byte offset of `text` in the file.
+    pub offset: usize,
+    /// 0-based line `text` starts on (it starts at the start of a line).
+    pub line: usize,
+}
+
+/// A span as 1-based lines and char columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// A finding ready to print: spans into the file, their lines and columns, and (for the text format)
+/// its rendered report and (for SARIF) its fingerprint.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Located {
+    pub finding: Finding,
+    pub range: Region,
+    /// One per related location.
+    pub related: Vec<Region>,
+    /// One per edit of the fix.
+    pub edits: Vec<Region>,
+    pub rendered: Option<String>,
+    pub fingerprint: Option<String>,
+}
+
+/// A finding with its spans moved `by` bytes on.
+pub fn shift_finding(mut f: Finding, by: usize) -> Finding {
+    let shift = |s: &mut Span| *s = Span::new(s.start + by, s.end + by);
+    shift(&mut f.span);
+    for r in &mut f.related {
+        shift(&mut r.span);
     }
+    for fix in f.fix.iter_mut().chain(f.alternatives.iter_mut()) {
+        for Edit { span, .. } in &mut fix.edits {
+            shift(span);
+        }
+    }
+    f
+}
+
+/// Locate (and, when `render`, render) the findings of `source`, whose spans are into its text.
+/// `claims` are the piece's claim starts and ids (for SARIF fingerprints).
+pub fn locate(
+    source: &Source<'_>,
+    findings: Vec<Finding>,
+    claims: &[(usize, String)],
+    format: Format,
+    colors: Colors,
+    render: bool,
+) -> Vec<Located> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let index = LineIndex::new(source.text);
+    let at = |offset: usize| {
+        let p = index.position(source.text, offset);
+        LineCol {
+            line: source.line + p.line + 1,
+            column: p.char + 1,
+        }
+    };
+    let region = |span: Span| Region {
+        start: at(span.start),
+        end: at(span.end),
+    };
+    let renderer = colors.renderer();
+    findings
+        .into_iter()
+        .map(|f| {
+            let rendered = (render && matches!(format, Format::Text))
+                .then(|| renderer.render(&finding_report(source, &f)));
+            let fingerprint = (render && matches!(format, Format::Sarif))
+                .then(|| fingerprint(source.text, &index, &f, claims));
+            Located {
+                range: region(f.span),
+                related: f.related.iter().map(|r| region(r.span)).collect(),
+                edits: f
+                    .fix
+                    .iter()
+                    .flat_map(|fix| &fix.edits)
+                    .map(|e| region(e.span))
+                    .collect(),
+                rendered,
+                fingerprint,
+                finding: shift_finding(f, source.offset),
+            }
+        })
+        .collect()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -85,30 +183,33 @@ pub fn summary_line(s: &Summary) -> String {
 
 /// The text report: each finding with its source excerpt, the range underlined (by display width, so
 /// wide and astral characters line up; a range over several lines is drawn as one), its related
-/// locations and its fix; then the summary line.
-pub fn text(files: &[CheckedFile], summary: &Summary, colors: Colors) -> String {
-    let renderer = colors.renderer();
-    let mut out = String::new();
+/// locations and its fix; then the summary line. Each report was rendered from its claim's text alone
+/// (see [`locate`]), so a finding costs its claim's size, not the file's.
+pub fn write_text(
+    out: &mut impl Write,
+    files: impl Iterator<Item = FileReport>,
+    summary: &Cell<Summary>,
+    colors: Colors,
+) -> std::io::Result<()> {
     for file in files {
-        for finding in &file.findings {
-            out.push_str(&renderer.render(&finding_report(file, finding)));
-            out.push_str("\n\n");
+        for l in &file.findings {
+            out.write_all(l.rendered.as_deref().unwrap_or_default().as_bytes())?;
+            out.write_all(b"\n\n")?;
         }
         if file.omitted_count() > 0 {
-            out.push_str(&format!(
-                "{}: note: {}\n\n",
+            writeln!(
+                out,
+                "{}: note: {}\n",
                 colors.bold(&file.path),
-                omitted_note(file)
-            ));
+                omitted_note(&file)
+            )?;
         }
     }
-    out.push_str(&colors.bold(&summary_line(summary)));
-    out.push('\n');
-    out
+    writeln!(out, "{}", colors.bold(&summary_line(&summary.get())))
 }
 
 /// `1234 more findings not shown (only the first 1000 of a file are)`.
-fn omitted_note(file: &CheckedFile) -> String {
+fn omitted_note(file: &FileReport) -> String {
     format!(
         "{} not shown (only the first {} of a file are)",
         plural(file.omitted_count(), "more finding", "more findings"),
@@ -137,15 +238,16 @@ fn byte_range(text: &str, span: Span) -> std::ops::Range<usize> {
     start..clamp(span.end).max(start)
 }
 
-fn finding_report<'a>(file: &'a CheckedFile, f: &'a Finding) -> Vec<Group<'a>> {
-    let mut snippet = Snippet::source(file.text.as_str())
-        .path(file.path.as_str())
+fn finding_report<'a>(source: &'a Source<'a>, f: &'a Finding) -> Vec<Group<'a>> {
+    let mut snippet = Snippet::source(source.text)
+        .path(source.path)
+        .line_start(source.line + 1)
         .fold(true)
-        .annotation(AnnotationKind::Primary.span(byte_range(&file.text, f.span)));
+        .annotation(AnnotationKind::Primary.span(byte_range(source.text, f.span)));
     for r in &f.related {
         snippet = snippet.annotation(
             AnnotationKind::Context
-                .span(byte_range(&file.text, r.span))
+                .span(byte_range(source.text, r.span))
                 .label(r.message.as_str()),
         );
     }
@@ -166,10 +268,45 @@ fn finding_report<'a>(file: &'a CheckedFile, f: &'a Finding) -> Vec<Group<'a>> {
 pub const JSON_VERSION: u32 = 1;
 
 #[derive(Serialize)]
-struct JsonReport<'a> {
+#[serde(bound = "")]
+struct JsonReport<'a, I: Iterator<Item = FileReport>> {
     version: u32,
-    files: Vec<JsonFile<'a>>,
-    summary: JsonSummary,
+    files: Lazy<I>,
+    summary: LazySummary<'a>,
+}
+
+/// A sequence serialized as its iterator yields it: each file is checked as it is written.
+struct Lazy<I>(RefCell<Option<I>>);
+
+impl<I: Iterator<Item = FileReport>> Serialize for Lazy<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let files = self.0.borrow_mut().take().into_iter().flatten();
+        s.collect_seq(files.map(JsonFileOwned))
+    }
+}
+
+/// The summary, read when it is written (after the files).
+struct LazySummary<'a>(&'a Cell<Summary>);
+
+impl Serialize for LazySummary<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let summary = self.0.get();
+        JsonSummary {
+            files: summary.files,
+            errors: summary.errors,
+            warnings: summary.warnings,
+            information: summary.information,
+        }
+        .serialize(s)
+    }
+}
+
+struct JsonFileOwned(FileReport);
+
+impl Serialize for JsonFileOwned {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        json_file(&self.0).serialize(s)
+    }
 }
 
 #[derive(Serialize)]
@@ -224,68 +361,71 @@ struct JsonSummary {
     information: usize,
 }
 
-fn json_range(file: &CheckedFile, span: Span) -> JsonRange {
+fn json_range(r: &Region) -> JsonRange {
     JsonRange {
-        start: line_col(file, span.start),
-        end: line_col(file, span.end),
+        start: r.start,
+        end: r.end,
     }
 }
 
-/// `{"version":1,"files":[{"path":…,"diagnostics":[…]}],"summary":{…}}`.
-pub fn json(files: &[CheckedFile], summary: &Summary) -> String {
-    let report = JsonReport {
-        version: JSON_VERSION,
-        files: files
+fn json_file(file: &FileReport) -> JsonFile<'_> {
+    JsonFile {
+        path: &file.path,
+        omitted: (file.omitted_count() > 0).then(|| file.omitted_count()),
+        diagnostics: file
+            .findings
             .iter()
-            .map(|file| JsonFile {
-                path: &file.path,
-                omitted: (file.omitted_count() > 0).then(|| file.omitted_count()),
-                diagnostics: file
-                    .findings
-                    .iter()
-                    .map(|f| JsonDiagnostic {
-                        rule: f.rule,
-                        severity: f.severity.as_str(),
-                        message: &f.message,
-                        range: json_range(file, f.span),
-                        fix: f.fix.as_ref().map(|fix| JsonFix {
-                            title: &fix.title,
-                            edits: fix
-                                .edits
-                                .iter()
-                                .map(|e| JsonEdit {
-                                    range: json_range(file, e.span),
-                                    new_text: &e.new_text,
-                                })
-                                .collect(),
-                        }),
-                        related: f
-                            .related
+            .map(|l| {
+                let f = &l.finding;
+                JsonDiagnostic {
+                    rule: f.rule,
+                    severity: f.severity.as_str(),
+                    message: &f.message,
+                    range: json_range(&l.range),
+                    fix: f.fix.as_ref().map(|fix| JsonFix {
+                        title: &fix.title,
+                        edits: fix
+                            .edits
                             .iter()
-                            .map(|r| JsonRelated {
-                                message: &r.message,
-                                range: json_range(file, r.span),
+                            .zip(&l.edits)
+                            .map(|(e, r)| JsonEdit {
+                                range: json_range(r),
+                                new_text: &e.new_text,
                             })
                             .collect(),
-                    })
-                    .collect(),
+                    }),
+                    related: f
+                        .related
+                        .iter()
+                        .zip(&l.related)
+                        .map(|(rel, r)| JsonRelated {
+                            message: &rel.message,
+                            range: json_range(r),
+                        })
+                        .collect(),
+                }
             })
             .collect(),
-        summary: JsonSummary {
-            files: summary.files,
-            errors: summary.errors,
-            warnings: summary.warnings,
-            information: summary.information,
-        },
-    };
-    to_json(&report)
+    }
 }
 
-fn to_json(value: &impl Serialize) -> String {
-    // Serializing these types cannot fail: every map key is a string.
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
-    s.push('\n');
-    s
+/// `{"version":1,"files":[{"path":…,"diagnostics":[…]}],"summary":{…}}`, written as the files come.
+pub fn write_json(
+    out: &mut impl Write,
+    files: impl Iterator<Item = FileReport>,
+    summary: &Cell<Summary>,
+) -> std::io::Result<()> {
+    let report = JsonReport {
+        version: JSON_VERSION,
+        files: Lazy(RefCell::new(Some(files))),
+        summary: LazySummary(summary),
+    };
+    write_pretty(out, &report)
+}
+
+fn write_pretty(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
 }
 
 // ---- SARIF ------------------------------------------------------------------------------------------
@@ -438,14 +578,12 @@ struct SarifReplacement {
     inserted_content: SarifText,
 }
 
-fn sarif_region(file: &CheckedFile, span: Span) -> SarifRegion {
-    let start = line_col(file, span.start);
-    let end = line_col(file, span.end);
+fn sarif_region(r: &Region) -> SarifRegion {
     SarifRegion {
-        start_line: start.line,
-        start_column: start.column,
-        end_line: end.line,
-        end_column: end.column,
+        start_line: r.start.line,
+        start_column: r.start.column,
+        end_line: r.end.line,
+        end_column: r.end.column,
     }
 }
 
@@ -453,14 +591,14 @@ fn sarif_region(file: &CheckedFile, span: Span) -> SarifRegion {
 /// with their documentation as help, one result per finding with a stable fingerprint. Artifact URIs
 /// are relative to `%SRCROOT%` (the current directory) when the file is below it, else `file:` URIs.
 /// Columns are Unicode code points (`columnKind`).
-pub fn sarif(files: &[CheckedFile]) -> String {
+pub fn write_sarif(out: &mut impl Write, files: &[FileReport]) -> std::io::Result<()> {
     let cwd = std::env::current_dir().ok();
-    sarif_in(files, cwd.as_deref())
+    write_pretty(out, &sarif_in(files, cwd.as_deref()))
 }
 
-fn sarif_in(files: &[CheckedFile], cwd: Option<&Path>) -> String {
+fn sarif_in<'a>(files: &'a [FileReport], cwd: Option<&Path>) -> SarifLog<'a> {
     let mut rule_ids: Vec<&str> = rules::all().iter().map(|r| r.id).collect();
-    for f in files.iter().flat_map(|f| &f.findings) {
+    for f in files.iter().flat_map(|f| &f.findings).map(|l| &l.finding) {
         if !rule_ids.contains(&f.rule) {
             rule_ids.push(f.rule);
         }
@@ -469,13 +607,13 @@ fn sarif_in(files: &[CheckedFile], cwd: Option<&Path>) -> String {
     let mut results = Vec::new();
     for file in files {
         let artifact = artifact_location(&file.path, cwd);
-        let claims = claim_ids(&file.text);
-        for f in &file.findings {
-            let location = |span: Span, id: Option<usize>, message: Option<&str>| SarifLocation {
+        for l in &file.findings {
+            let f = &l.finding;
+            let location = |r: &Region, id: Option<usize>, message: Option<&str>| SarifLocation {
                 id,
                 physical_location: SarifPhysicalLocation {
                     artifact_location: artifact.clone(),
-                    region: sarif_region(file, span),
+                    region: sarif_region(r),
                 },
                 message: message.map(|m| SarifText {
                     text: m.to_string(),
@@ -488,16 +626,17 @@ fn sarif_in(files: &[CheckedFile], cwd: Option<&Path>) -> String {
                 message: SarifText {
                     text: f.message.clone(),
                 },
-                locations: vec![location(f.span, None, None)],
+                locations: vec![location(&l.range, None, None)],
                 partial_fingerprints: BTreeMap::from([(
                     "claimls/v1",
-                    fingerprint(file, f, &claims),
+                    l.fingerprint.clone().unwrap_or_default(),
                 )]),
                 related_locations: f
                     .related
                     .iter()
+                    .zip(&l.related)
                     .enumerate()
-                    .map(|(i, r)| location(r.span, Some(i), Some(&r.message)))
+                    .map(|(i, (rel, r))| location(r, Some(i), Some(&rel.message)))
                     .collect(),
                 fixes: f
                     .fix
@@ -511,8 +650,9 @@ fn sarif_in(files: &[CheckedFile], cwd: Option<&Path>) -> String {
                             replacements: fix
                                 .edits
                                 .iter()
-                                .map(|e| SarifReplacement {
-                                    deleted_region: sarif_region(file, e.span),
+                                .zip(&l.edits)
+                                .map(|(e, r)| SarifReplacement {
+                                    deleted_region: sarif_region(r),
                                     inserted_content: SarifText {
                                         text: e.new_text.clone(),
                                     },
@@ -534,7 +674,7 @@ fn sarif_in(files: &[CheckedFile], cwd: Option<&Path>) -> String {
             },
         );
     }
-    let log = SarifLog {
+    SarifLog {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
         runs: vec![SarifRun {
@@ -551,14 +691,13 @@ fn sarif_in(files: &[CheckedFile], cwd: Option<&Path>) -> String {
             results,
             invocations: omitted_notifications(files),
         }],
-    };
-    to_json(&log)
+    }
 }
 
 /// A rule's descriptor: its documentation (the `claimls explain` text) as `help`, the first sentence
 /// as the short and the first paragraph as the full description.
 /// One notification per file whose findings went past the per-file cap.
-fn omitted_notifications(files: &[CheckedFile]) -> Vec<SarifInvocation> {
+fn omitted_notifications(files: &[FileReport]) -> Vec<SarifInvocation> {
     let notifications: Vec<SarifNotification> = files
         .iter()
         .filter(|f| f.omitted_count() > 0)
@@ -663,7 +802,7 @@ fn plain_text(markdown: &str) -> String {
 }
 
 /// The claim ids of a text with where each claim starts, for fingerprints.
-fn claim_ids(text: &str) -> Vec<(usize, String)> {
+pub fn claim_ids(text: &str) -> Vec<(usize, String)> {
     claimls_syntax::document(text)
         .claims
         .iter()
@@ -674,9 +813,9 @@ fn claim_ids(text: &str) -> Vec<(usize, String)> {
 /// A result's fingerprint: the rule, the text of the line it starts on with its spacing normalised and
 /// the claim it is in, hashed. It stays the same when lines are added above or the line is re-indented,
 /// so code scanning keeps tracking one alert.
-fn fingerprint(file: &CheckedFile, f: &Finding, claims: &[(usize, String)]) -> String {
-    let at = file.index.position(&file.text, f.span.start);
-    let line = file.index.line_text(&file.text, at.line);
+fn fingerprint(text: &str, index: &LineIndex, f: &Finding, claims: &[(usize, String)]) -> String {
+    let at = index.position(text, f.span.start);
+    let line = index.line_text(text, at.line);
     let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
     let claim = claims
         .iter()
@@ -815,19 +954,25 @@ mod tests {
         assert_eq!(directory_uri(Path::new("/")).as_deref(), Some("file:///"));
     }
 
-    fn checked(text: &str, findings: Vec<Finding>) -> CheckedFile {
-        CheckedFile {
+    /// The text report of one file `a.claim` holding `text`, with these findings.
+    fn render(text: &str, findings: Vec<Finding>) -> String {
+        let source = Source {
+            path: "a.claim",
+            text,
+            offset: 0,
+            line: 0,
+        };
+        let colors = Colors { on: false };
+        let file = FileReport {
             path: "a.claim".to_string(),
-            text: text.to_string(),
-            index: claimls_syntax::LineIndex::new(text),
-            findings,
+            findings: locate(&source, findings, &[], Format::Text, colors, true),
             omitted: Summary::default(),
-        }
-    }
-
-    fn render(file: &CheckedFile) -> String {
-        let summary = Summary::of(std::slice::from_ref(file));
-        text(std::slice::from_ref(file), &summary, Colors { on: false })
+        };
+        let mut summary = Summary::default();
+        summary.add_file(&file);
+        let mut out = Vec::new();
+        write_text(&mut out, std::iter::once(file), &Cell::new(summary), colors).unwrap();
+        String::from_utf8(out).unwrap()
     }
 
     #[test]
@@ -837,7 +982,7 @@ mod tests {
         let start = text.find("dose").unwrap();
         let span = Span::new(start, start + "dose 600".len());
         let f = Finding::new(&rules::SYNTAX_ERROR, span, "unexpected `dose 600`");
-        let out = render(&checked(text, vec![f]));
+        let out = render(text, vec![f]);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[1], " --> a.claim:2:14", "{out}");
         assert_eq!(lines[3], "2 |   note \"全角😀\" dose 600", "{out}");
@@ -850,7 +995,7 @@ mod tests {
         let start = text.find("admin").unwrap();
         let end = text.find(" mg").unwrap() + 3;
         let f = Finding::new(&rules::SYNTAX_ERROR, Span::new(start, end), "two lines");
-        let out = render(&checked(text, vec![f]));
+        let out = render(text, vec![f]);
         let expected = "\
 error[syntax-error]: two lines
  --> a.claim:2:3

@@ -256,7 +256,7 @@ pub fn run_import(cmd: ImportCommand) -> ExitCode {
             }
         };
         let config = match &explicit {
-            Some(c) => std::rc::Rc::new(c.clone()),
+            Some(c) => std::sync::Arc::new(c.clone()),
             None => match configs.for_file(file) {
                 Ok(c) => c,
                 Err(()) => {
