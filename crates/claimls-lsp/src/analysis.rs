@@ -81,72 +81,9 @@ fn shift_finding(f: &Finding, by: usize) -> Finding {
     f
 }
 
-/// Whether a line opens a claim (`claim` as its first word).
-fn opens_claim(line: &str) -> bool {
-    let t = line.trim_start_matches([' ', '\t']);
-    t.strip_prefix("claim")
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n', '#']))
-}
-
-/// Byte ranges of the claims of a text, and of the text before the first claim when it is not empty.
-/// Together they cover the text.
-pub fn claim_ranges(text: &str) -> Vec<Range<usize>> {
-    let mut starts = vec![0];
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if offset > 0 && opens_claim(line) {
-            starts.push(offset);
-        }
-        offset += line.len();
-    }
-    let mut out = Vec::with_capacity(starts.len());
-    for (i, s) in starts.iter().enumerate() {
-        let e = starts.get(i + 1).copied().unwrap_or(text.len());
-        if e > *s || (text.is_empty() && i == 0) {
-            out.push(*s..e);
-        }
-    }
-    out
-}
-
-/// The end of the line starting at `start` (after its `\n`, or the end of the text).
-fn line_end(text: &str, start: usize) -> usize {
-    text[start..]
-        .find('\n')
-        .map(|i| start + i + 1)
-        .unwrap_or(text.len())
-}
-
-/// The range of [`claim_ranges`] that holds byte `offset`, found by scanning outwards from it (so
-/// its cost is the claim's size, not the document's).
-pub fn claim_range_at(text: &str, offset: usize) -> Range<usize> {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let mut line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let start = loop {
-        if opens_claim(&text[line_start..line_end(text, line_start)]) || line_start == 0 {
-            break line_start;
-        }
-        line_start = text[..line_start - 1]
-            .rfind('\n')
-            .map(|i| i + 1)
-            .unwrap_or(0);
-    };
-    let mut pos = line_end(text, offset);
-    let end = loop {
-        if pos >= text.len() {
-            break text.len();
-        }
-        let next = line_end(text, pos);
-        if opens_claim(&text[pos..next]) {
-            break pos;
-        }
-        pos = next;
-    };
-    start..end
-}
+use claimls_syntax::split::opens_claim;
+/// The claims of a text and the claim around an offset: one splitter, shared with `claimls check`.
+pub use claimls_syntax::split::{claim_range_at, claim_ranges};
 
 /// The chunks of `text` that overlap the byte range `range` (each checked, cached).
 pub fn chunks_over(checker: &Checker, text: &str, range: Range<usize>) -> Vec<Chunk> {
