@@ -155,15 +155,32 @@ pub fn code_markdown(data: &CodeData, code: &str, dos: Option<Date>) -> Option<S
             m.value, m.indicator
         );
     }
-    if let Some(p) = c.payment_limit {
-        let _ = writeln!(out, "- Medicare payment limit: ${p} per unit");
+    // A limit holds for its quarter only: the date's quarter, named, or a word that none is known.
+    match data.payment_limit(&c.code, dos) {
+        claimls_data::PaymentLimit::Known { per_unit, quarter } => {
+            let _ = writeln!(
+                out,
+                "- Medicare payment limit: ${per_unit} per unit ({quarter})"
+            );
+        }
+        claimls_data::PaymentLimit::OutsideQuarter { loaded } if !loaded.is_empty() => {
+            let _ = writeln!(
+                out,
+                "- Medicare payment limit: none known for this date (loaded: {})",
+                loaded.join(", ")
+            );
+        }
+        _ => {}
     }
     date_line(&mut out, "Added", c.added);
     date_line(&mut out, "Terminated", c.terminated);
     if !c.replaced_by.is_empty() {
         let _ = writeln!(out, "- Replaced by: {}", c.replaced_by.join(", "));
     }
-    let _ = write!(out, "\n_Data: {}_", data.edition_for(dos).name);
+    let source = data
+        .code_edition(&c.code, dos)
+        .map_or_else(|| data.edition_for(dos).name.clone(), |e| e.name.clone());
+    let _ = write!(out, "\n_Data: {source}_");
     Some(out)
 }
 
@@ -208,7 +225,10 @@ pub fn diagnosis_markdown(data: &CodeData, code: &str, dos: Option<Date>) -> Opt
     }
     date_line(&mut out, "Effective", d.effective);
     date_line(&mut out, "Terminated", d.terminated);
-    let _ = write!(out, "\n_Data: {}_", data.edition_for(dos).name);
+    let source = data
+        .diagnosis_source(&d.code, dos)
+        .map_or_else(|| data.edition_for(dos).name.clone(), |e| e.name.clone());
+    let _ = write!(out, "\n_Data: {source}_");
     Some(out)
 }
 

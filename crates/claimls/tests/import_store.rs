@@ -519,3 +519,24 @@ fn dates_outside_an_edition_are_judged_by_the_edition_that_knows() {
         "{next_year:#?}"
     );
 }
+
+/// Hover names the quarter of the payment limit it shows, says when none is known for the date, and
+/// its data line names the file that answered (ICD-10-CM for a diagnosis).
+#[test]
+fn hover_names_the_quarter_and_the_file_that_answered() {
+    let Some((data, _)) = import_all("hover-quarter") else {
+        return;
+    };
+    let codes = CodeData::load_from(&data);
+    let in_quarter =
+        claimls_lsp::hover::code_markdown(&codes, "J2350", d("2025-11-15")).expect("J2350");
+    assert!(
+        in_quarter.contains("$59.414 per unit (2025 Q4 (October 2025 ASP file))"),
+        "{in_quarter}"
+    );
+    let later = claimls_lsp::hover::code_markdown(&codes, "J2350", d("2026-11-20")).expect("J2350");
+    assert!(later.contains("none known for this date"), "{later}");
+    let dx =
+        claimls_lsp::hover::diagnosis_markdown(&codes, "G35.A", d("2026-03-02")).expect("G35.A");
+    assert!(dx.contains("_Data: ICD-10-CM"), "{dx}");
+}
