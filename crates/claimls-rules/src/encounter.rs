@@ -354,7 +354,9 @@ pub fn waste_math(
     data: &CodeData,
 ) -> Option<WasteMath> {
     let unit = code.billing_unit?;
-    let first = administrations.first()?;
+    if administrations.is_empty() {
+        return None;
+    }
     let mut dose = Decimal::ZERO;
     for a in administrations {
         dose += a.admin.dose.as_ref()?.value.to_unit(unit.unit)?.amount;
@@ -384,7 +386,6 @@ pub fn waste_math(
     let jw_units = billable_waste
         .and_then(|w| w.ratio(unit))
         .map(|r| r.floor());
-    let _ = first;
     Some(WasteMath {
         unit,
         dose,

@@ -167,7 +167,8 @@ fn units_invalid(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
 
 fn units_dose_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     for u in &ctx.drugs {
-        let (Some(math), Some(admin)) = (&u.math, ctx.first_admin(u)) else {
+        // Only a drug use with a documented administration has a dose to bill.
+        let Some(math) = u.math.as_ref().filter(|_| !u.administrations.is_empty()) else {
             continue;
         };
         let lines: Vec<_> = u.given_lines.iter().map(|&i| ctx.lines[i].line).collect();
@@ -223,7 +224,6 @@ fn units_dose_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
                 }],
             );
         }
-        let _ = admin;
         out.push(f);
     }
 }
