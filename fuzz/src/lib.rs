@@ -36,6 +36,14 @@ fn keys(findings: &[Finding]) -> Vec<(usize, usize, &'static str, String)> {
     k
 }
 
+/// The keys of `a` that `b` lacks (what a failed comparison prints, rather than both lists).
+fn only_in<'k>(
+    a: &'k [(usize, usize, &'static str, String)],
+    b: &[(usize, usize, &'static str, String)],
+) -> Vec<&'k (usize, usize, &'static str, String)> {
+    a.iter().filter(|k| !b.contains(k)).collect()
+}
+
 /// Apply edits (checked: in bounds, on char boundaries, not overlapping).
 fn apply(text: &str, edits: &[claimls_rules::Edit]) -> String {
     let mut edits: Vec<_> = edits.iter().collect();
@@ -163,9 +171,11 @@ pub fn lsp_edits(data: &[u8]) {
         keys(&checked),
         "re-check differs from a fresh check of {now:?}"
     );
-    assert_eq!(
-        keys(&checked),
-        keys(&findings(&now)),
-        "editor findings differ from `check` for {now:?}"
+    let (editor, cli) = (keys(&checked), keys(&findings(&now)));
+    assert!(
+        editor == cli,
+        "editor findings differ from `check` for {now:?}: only the editor's {:?}, only check's {:?}",
+        only_in(&editor, &cli),
+        only_in(&cli, &editor),
     );
 }

@@ -21,7 +21,7 @@ pub fn lower(tree: &Tree, text: &str) -> Document {
     };
     lowering.node(tree.root_node());
     lowering.finish_claim();
-    if let Some(at) = lone_carriage_return(text) {
+    for at in lone_carriage_returns(text) {
         lowering.error(
             Span::new(at, at + 1),
             "this line ends with a lone carriage return (\\r), which the notation does not read as a line end; save the file with LF or CRLF line ends",
@@ -1116,14 +1116,19 @@ const STATEMENT_KEYWORDS: [&str; 20] = [
     "admin", "dose", "route", "start", "stop", "vial", "waste", "reaction", "premed", "line",
 ];
 
-/// The offset of the first `\r` not followed by `\n`.
-fn lone_carriage_return(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    bytes
-        .iter()
-        .enumerate()
-        .find(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-        .map(|(i, _)| i)
+/// The offset of the first `\r` not followed by `\n` on each line (lines end at `\n`, as the notation
+/// reads them). One finding per line, not per text: the editor checks claim by claim and `check` the
+/// whole text, and both must report the same.
+fn lone_carriage_returns(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut at = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let start = at;
+        at += line.len();
+        let bytes = line.as_bytes();
+        (0..bytes.len())
+            .find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            .map(|i| start + i)
+    })
 }
 
 /// Whether a line has a `"` that is not closed (escaped quotes and comments considered).

@@ -626,6 +626,30 @@ fn lone_carriage_returns_are_named() {
 }
 
 #[test]
+fn each_line_with_lone_carriage_returns_is_named_once() {
+    let text = "claim A\r\r  pos 11\nclaim B\n  pos 11\r\n  dx A G35.A\r\n";
+    let at: Vec<usize> = document(text)
+        .syntax
+        .iter()
+        .filter(|e| e.message.contains("lone carriage return"))
+        .map(|e| e.span.start)
+        .collect();
+    assert_eq!(at, vec![7], "one per line, CRLF is a line end: {at:?}");
+    let two_claims = "claim A\r  pos 11\nclaim B\r  pos 11\n";
+    let at: Vec<usize> = document(two_claims)
+        .syntax
+        .iter()
+        .filter(|e| e.message.contains("lone carriage return"))
+        .map(|e| e.span.start)
+        .collect();
+    assert_eq!(
+        at,
+        vec![7, 24],
+        "the second claim's line is named too (the editor checks it alone)"
+    );
+}
+
+#[test]
 fn a_transposed_keyword_gets_the_keyword_it_meant() {
     let text = "claim A\n  paeyr medicare\n  dsoe 3 mg\n";
     assert_eq!(
