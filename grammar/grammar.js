@@ -133,7 +133,9 @@ export default grammar({
     // A value after a statement keyword that a word can be is optional here (the lowering says
     // what is missing): were it required, a bare `pos`, `admin`, `dx`… made error recovery skip the
     // newline and read the next line (a `claim` line included) as its value, so a claim vanished.
-    // (Quoted values stay required: no `claim` line can be read as one.)
+    // The same holds for the clauses of a `line` (a bare `ndc` read `claim A` as its NDC), and, for
+    // one reading of every incomplete statement, for quoted values and numbers too: every value
+    // after a keyword is optional in the grammar and required by the lowering.
 
     claim_statement: $ => seq(kw($, 'claim'), optional(field('id', $.word))),
 
@@ -176,19 +178,23 @@ export default grammar({
       kw($, 'auth'),
       optional(seq(
         field('number', $._value),
-        optional(seq('from', field('from', $.date))),
-        optional(seq('to', field('to', $.date))),
+        optional(seq('from', optional(field('from', $.date)))),
+        optional(seq('to', optional(field('to', $.date)))),
       )),
     ),
 
     history_statement: $ => seq(
       kw($, 'history'),
-      field('treatment', $.string),
-      field('outcome', $.word),
-      optional(field('date', $.date)),
+      optional(seq(
+        field('treatment', $.string),
+        optional(seq(
+          field('outcome', $.word),
+          optional(field('date', $.date)),
+        )),
+      )),
     ),
 
-    note_statement: $ => seq(kw($, 'note'), field('text', $.string)),
+    note_statement: $ => seq(kw($, 'note'), optional(field('text', $.string))),
 
     // ---- administration ----------------------------------------------------
 
@@ -239,15 +245,15 @@ export default grammar({
 
     waste_attribute: $ => seq(
       field('key', choice('reason', 'witness', 'evidence')),
-      field('value', $.string),
+      optional(field('value', $.string)),
     ),
 
     reaction_statement: $ => seq(
       kw($, 'reaction'),
-      choice('none', field('text', $.string)),
+      optional(choice('none', field('text', $.string))),
     ),
 
-    premed_statement: $ => seq(kw($, 'premed'), field('text', $.string)),
+    premed_statement: $ => seq(kw($, 'premed'), optional(field('text', $.string))),
 
     // ---- billed line -------------------------------------------------------
 
@@ -268,18 +274,20 @@ export default grammar({
 
     units_clause: $ => seq('units', optional(field('value', $.number))),
 
-    dx_clause: $ => seq(kw($, 'dx'), commaSep1(field('pointer', $._value))),
+    dx_clause: $ => seq(kw($, 'dx'), optional(commaSep1(field('pointer', $._value)))),
 
     ndc_clause: $ => seq(
       'ndc',
-      field('ndc', $._value),
-      optional(field('quantity', $.number)),
-      optional(field('unit', $.word)),
+      optional(seq(
+        field('ndc', $._value),
+        optional(field('quantity', $.number)),
+        optional(field('unit', $.word)),
+      )),
     ),
 
-    charge_clause: $ => seq('charge', field('amount', $.number)),
+    charge_clause: $ => seq('charge', optional(field('amount', $.number))),
 
-    on_clause: $ => seq('on', field('date', $.date)),
+    on_clause: $ => seq('on', optional(field('date', $.date))),
 
     // ---- tokens ------------------------------------------------------------
 

@@ -7,7 +7,7 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 120
+#define STATE_COUNT 122
 #define LARGE_STATE_COUNT 7
 #define SYMBOL_COUNT 87
 #define ALIAS_COUNT 0
@@ -16,7 +16,7 @@
 #define FIELD_COUNT 27
 #define MAX_ALIAS_SEQUENCE_LENGTH 6
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 40
+#define PRODUCTION_ID_COUNT 43
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -715,31 +715,34 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [12] = {.index = 11, .length = 1},
   [13] = {.index = 12, .length = 1},
   [14] = {.index = 13, .length = 1},
-  [15] = {.index = 14, .length = 2},
-  [16] = {.index = 16, .length = 2},
-  [17] = {.index = 18, .length = 2},
-  [18] = {.index = 20, .length = 2},
-  [19] = {.index = 22, .length = 2},
-  [20] = {.index = 24, .length = 2},
-  [21] = {.index = 26, .length = 2},
-  [22] = {.index = 28, .length = 2},
-  [23] = {.index = 30, .length = 2},
-  [24] = {.index = 32, .length = 1},
-  [25] = {.index = 33, .length = 1},
+  [15] = {.index = 14, .length = 1},
+  [16] = {.index = 15, .length = 1},
+  [17] = {.index = 16, .length = 2},
+  [18] = {.index = 18, .length = 2},
+  [19] = {.index = 20, .length = 2},
+  [20] = {.index = 22, .length = 2},
+  [21] = {.index = 24, .length = 2},
+  [22] = {.index = 26, .length = 2},
+  [23] = {.index = 28, .length = 2},
+  [24] = {.index = 30, .length = 2},
+  [25] = {.index = 32, .length = 2},
   [26] = {.index = 34, .length = 1},
-  [27] = {.index = 35, .length = 2},
-  [28] = {.index = 37, .length = 3},
-  [29] = {.index = 40, .length = 2},
-  [30] = {.index = 42, .length = 2},
-  [31] = {.index = 44, .length = 3},
-  [32] = {.index = 47, .length = 3},
-  [33] = {.index = 50, .length = 2},
-  [34] = {.index = 52, .length = 2},
-  [35] = {.index = 54, .length = 2},
-  [36] = {.index = 56, .length = 2},
-  [37] = {.index = 58, .length = 2},
-  [38] = {.index = 60, .length = 3},
-  [39] = {.index = 63, .length = 3},
+  [27] = {.index = 35, .length = 1},
+  [28] = {.index = 36, .length = 1},
+  [29] = {.index = 37, .length = 2},
+  [30] = {.index = 39, .length = 3},
+  [31] = {.index = 42, .length = 2},
+  [32] = {.index = 44, .length = 2},
+  [33] = {.index = 46, .length = 3},
+  [34] = {.index = 49, .length = 3},
+  [35] = {.index = 52, .length = 2},
+  [36] = {.index = 54, .length = 2},
+  [37] = {.index = 56, .length = 2},
+  [38] = {.index = 58, .length = 2},
+  [39] = {.index = 60, .length = 2},
+  [40] = {.index = 62, .length = 2},
+  [41] = {.index = 64, .length = 3},
+  [42] = {.index = 67, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -758,93 +761,100 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [6] =
     {field_number, 1},
   [7] =
-    {field_text, 1},
+    {field_treatment, 1},
   [8] =
-    {field_drug, 1},
+    {field_text, 1},
   [9] =
-    {field_amount, 1},
+    {field_drug, 1},
   [10] =
-    {field_unit, 1},
+    {field_amount, 1},
   [11] =
-    {field_route, 1},
+    {field_unit, 1},
   [12] =
-    {field_time, 1},
+    {field_route, 1},
   [13] =
-    {field_ndc, 1},
+    {field_time, 1},
   [14] =
+    {field_ndc, 1},
+  [15] =
+    {field_key, 0},
+  [16] =
     {field_kind, 1},
     {field_name, 2},
-  [16] =
+  [18] =
     {field_code, 2},
     {field_letter, 1},
-  [18] =
+  [20] =
     {field_signer, 2},
     {field_status, 1},
-  [20] =
+  [22] =
     {field_date, 1},
     {field_status, 2},
-  [22] =
+  [24] =
     {field_outcome, 2},
     {field_treatment, 1},
-  [24] =
+  [26] =
     {field_amount, 1},
     {field_unit, 2},
-  [26] =
+  [28] =
     {field_date, 1},
     {field_time, 2},
-  [28] =
+  [30] =
     {field_count, 2},
     {field_ndc, 1},
-  [30] =
+  [32] =
     {field_key, 0},
     {field_value, 1},
-  [32] =
-    {field_pointer, 1},
-  [33] =
-    {field_value, 1},
   [34] =
-    {field_modifier, 0},
+    {field_pointer, 1},
   [35] =
+    {field_value, 1},
+  [36] =
+    {field_modifier, 0},
+  [37] =
     {field_code, 1},
     {field_modifier, 2, .inherited = true},
-  [37] =
+  [39] =
     {field_date, 1},
     {field_signer, 3},
     {field_status, 2},
-  [40] =
+  [42] =
     {field_from, 3},
     {field_number, 1},
-  [42] =
+  [44] =
     {field_number, 1},
     {field_to, 3},
-  [44] =
+  [46] =
     {field_date, 3},
     {field_outcome, 2},
     {field_treatment, 1},
-  [47] =
+  [49] =
     {field_amount, 1},
     {field_count, 3},
     {field_unit, 2},
-  [50] =
+  [52] =
     {field_pointer, 1},
     {field_pointer, 2, .inherited = true},
-  [52] =
-    {field_ndc, 1},
-    {field_quantity, 2},
   [54] =
     {field_ndc, 1},
-    {field_unit, 2},
+    {field_quantity, 2},
   [56] =
+    {field_ndc, 1},
+    {field_unit, 2},
+  [58] =
     {field_modifier, 0, .inherited = true},
     {field_modifier, 1, .inherited = true},
-  [58] =
+  [60] =
+    {field_number, 1},
+    {field_to, 4},
+  [62] =
     {field_pointer, 0, .inherited = true},
     {field_pointer, 1, .inherited = true},
-  [60] =
+  [64] =
     {field_ndc, 1},
     {field_quantity, 2},
     {field_unit, 3},
-  [63] =
+  [67] =
     {field_from, 3},
     {field_number, 1},
     {field_to, 5},
@@ -979,6 +989,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [117] = 117,
   [118] = 118,
   [119] = 119,
+  [120] = 120,
+  [121] = 121,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -990,274 +1002,292 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       ADVANCE_MAP(
         '\n', 50,
         '\r', 1,
-        '"', 10,
-        ',', 57,
-        '-', 13,
+        '"', 11,
+        ',', 59,
+        '-', 14,
         '.', 40,
-        'c', 90,
-        'n', 81,
-        'o', 95,
-        's', 91,
-        'u', 96,
+        'c', 92,
+        'n', 83,
+        'o', 97,
+        's', 93,
+        't', 102,
+        'u', 98,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(0);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 1:
       ADVANCE_MAP(
         '\n', 50,
         '\r', 1,
-        '"', 10,
-        ',', 57,
-        '-', 13,
+        '"', 11,
+        ',', 59,
+        '-', 14,
         '.', 40,
-        'c', 90,
-        'n', 81,
-        'o', 95,
-        's', 91,
-        'u', 96,
+        'c', 92,
+        'n', 83,
+        'o', 97,
+        's', 93,
+        't', 102,
+        'u', 98,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(1);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '\n', 50,
         '\r', 2,
-        '-', 13,
+        '-', 14,
         '.', 40,
-        'c', 90,
-        'n', 81,
-        'o', 95,
-        'u', 98,
+        'c', 92,
+        'n', 83,
+        'o', 97,
+        'u', 100,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(2);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 3:
       if (lookahead == '\n') ADVANCE(50);
       if (lookahead == '\r') ADVANCE(3);
-      if (lookahead == 'c') ADVANCE(90);
-      if (lookahead == 'n') ADVANCE(81);
-      if (lookahead == 'o') ADVANCE(95);
-      if (lookahead == 'u') ADVANCE(98);
+      if (lookahead == 'c') ADVANCE(92);
+      if (lookahead == 'n') ADVANCE(83);
+      if (lookahead == 'o') ADVANCE(97);
+      if (lookahead == 'u') ADVANCE(100);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 4:
       ADVANCE_MAP(
         '\n', 50,
         '\r', 4,
-        ',', 57,
-        '-', 13,
+        ',', 59,
+        '-', 14,
         '.', 40,
-        'c', 27,
-        'n', 18,
-        'o', 31,
-        's', 28,
-        'u', 32,
+        'c', 28,
+        'n', 19,
+        'o', 32,
+        's', 29,
+        't', 36,
+        'u', 33,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
       END_STATE();
     case 5:
       if (lookahead == '\n') ADVANCE(50);
       if (lookahead == '\r') ADVANCE(5);
-      if (lookahead == '-') ADVANCE(13);
+      if (lookahead == '-') ADVANCE(14);
       if (lookahead == '.') ADVANCE(40);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(5);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 6:
       if (lookahead == '\n') ADVANCE(50);
       if (lookahead == '\r') ADVANCE(6);
-      if (lookahead == '"') ADVANCE(10);
+      if (lookahead == '"') ADVANCE(11);
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 7:
-      if (lookahead == '\n') ADVANCE(50);
-      if (lookahead == '\r') ADVANCE(7);
-      if (lookahead == 's') ADVANCE(28);
-      if (lookahead == 'u') ADVANCE(34);
-      if (('\t' <= lookahead && lookahead <= '\f') ||
-          lookahead == ' ' ||
-          lookahead == 0xfeff) SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
-      END_STATE();
-    case 8:
       ADVANCE_MAP(
         '\n', 50,
-        '\r', 8,
-        '-', 13,
-        '.', 40,
-        'c', 90,
-        'n', 81,
-        'o', 95,
-        'u', 98,
+        '\r', 7,
+        'c', 28,
+        'n', 19,
+        'o', 32,
+        's', 29,
+        't', 36,
+        'u', 33,
       );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(7);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(15);
+      END_STATE();
+    case 8:
+      if (lookahead == '\n') ADVANCE(50);
+      if (lookahead == '\r') ADVANCE(8);
+      if (lookahead == 't') ADVANCE(102);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(8);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 9:
-      if (lookahead == '\n') ADVANCE(50);
-      if (lookahead == '\r') ADVANCE(9);
-      if (lookahead == '-') ADVANCE(13);
-      if (lookahead == '.') ADVANCE(40);
+      ADVANCE_MAP(
+        '\n', 50,
+        '\r', 9,
+        '-', 14,
+        '.', 40,
+        'c', 92,
+        'n', 83,
+        'o', 97,
+        'u', 100,
+      );
       if (('\t' <= lookahead && lookahead <= '\f') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(9);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 10:
-      if (lookahead == '"') ADVANCE(77);
+      if (lookahead == '\n') ADVANCE(50);
+      if (lookahead == '\r') ADVANCE(10);
+      if (lookahead == '-') ADVANCE(14);
+      if (lookahead == '.') ADVANCE(40);
+      if (('\t' <= lookahead && lookahead <= '\f') ||
+          lookahead == ' ' ||
+          lookahead == 0xfeff) SKIP(10);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 11:
+      if (lookahead == '"') ADVANCE(79);
       if (lookahead == '\\') ADVANCE(48);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(10);
-      END_STATE();
-    case 11:
-      if (lookahead == '-') ADVANCE(47);
+          lookahead != '\r') ADVANCE(11);
       END_STATE();
     case 12:
-      if (lookahead == '-') ADVANCE(45);
+      if (lookahead == '-') ADVANCE(47);
       END_STATE();
     case 13:
-      if (lookahead == '.') ADVANCE(40);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
+      if (lookahead == '-') ADVANCE(45);
       END_STATE();
     case 14:
-      if (lookahead == ':') ADVANCE(44);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(15);
+      if (lookahead == '.') ADVANCE(40);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
       END_STATE();
     case 15:
       if (lookahead == ':') ADVANCE(44);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(42);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(16);
       END_STATE();
     case 16:
-      if (lookahead == 'a') ADVANCE(36);
+      if (lookahead == ':') ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(42);
       END_STATE();
     case 17:
-      if (lookahead == 'c') ADVANCE(58);
+      if (lookahead == 'a') ADVANCE(37);
       END_STATE();
     case 18:
-      if (lookahead == 'd') ADVANCE(17);
+      if (lookahead == 'c') ADVANCE(60);
       END_STATE();
     case 19:
-      if (lookahead == 'd') ADVANCE(51);
+      if (lookahead == 'd') ADVANCE(18);
       END_STATE();
     case 20:
-      if (lookahead == 'd') ADVANCE(53);
+      if (lookahead == 'd') ADVANCE(51);
       END_STATE();
     case 21:
-      if (lookahead == 'e') ADVANCE(60);
+      if (lookahead == 'd') ADVANCE(53);
       END_STATE();
     case 22:
-      if (lookahead == 'e') ADVANCE(19);
+      if (lookahead == 'e') ADVANCE(62);
       END_STATE();
     case 23:
       if (lookahead == 'e') ADVANCE(20);
       END_STATE();
     case 24:
-      if (lookahead == 'g') ADVANCE(21);
+      if (lookahead == 'e') ADVANCE(21);
       END_STATE();
     case 25:
-      if (lookahead == 'g') ADVANCE(33);
+      if (lookahead == 'g') ADVANCE(22);
       END_STATE();
     case 26:
-      if (lookahead == 'g') ADVANCE(35);
+      if (lookahead == 'g') ADVANCE(34);
       END_STATE();
     case 27:
-      if (lookahead == 'h') ADVANCE(16);
+      if (lookahead == 'g') ADVANCE(35);
       END_STATE();
     case 28:
-      if (lookahead == 'i') ADVANCE(25);
+      if (lookahead == 'h') ADVANCE(17);
       END_STATE();
     case 29:
-      if (lookahead == 'i') ADVANCE(39);
-      if (lookahead == 's') ADVANCE(30);
-      END_STATE();
-    case 30:
       if (lookahead == 'i') ADVANCE(26);
       END_STATE();
+    case 30:
+      if (lookahead == 'i') ADVANCE(39);
+      if (lookahead == 's') ADVANCE(31);
+      END_STATE();
     case 31:
-      if (lookahead == 'n') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(27);
       END_STATE();
     case 32:
-      if (lookahead == 'n') ADVANCE(29);
+      if (lookahead == 'n') ADVANCE(64);
       END_STATE();
     case 33:
-      if (lookahead == 'n') ADVANCE(22);
+      if (lookahead == 'n') ADVANCE(30);
       END_STATE();
     case 34:
-      if (lookahead == 'n') ADVANCE(38);
-      END_STATE();
-    case 35:
       if (lookahead == 'n') ADVANCE(23);
       END_STATE();
+    case 35:
+      if (lookahead == 'n') ADVANCE(24);
+      END_STATE();
     case 36:
-      if (lookahead == 'r') ADVANCE(24);
+      if (lookahead == 'o') ADVANCE(55);
       END_STATE();
     case 37:
-      if (lookahead == 's') ADVANCE(55);
+      if (lookahead == 'r') ADVANCE(25);
       END_STATE();
     case 38:
-      if (lookahead == 's') ADVANCE(30);
+      if (lookahead == 's') ADVANCE(57);
       END_STATE();
     case 39:
-      if (lookahead == 't') ADVANCE(37);
+      if (lookahead == 't') ADVANCE(38);
       END_STATE();
     case 40:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
       END_STATE();
     case 41:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(66);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
       END_STATE();
     case 42:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(11);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(12);
       END_STATE();
     case 43:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(64);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(66);
       END_STATE();
     case 44:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(41);
@@ -1266,7 +1296,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(43);
       END_STATE();
     case 46:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(12);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(13);
       END_STATE();
     case 47:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(46);
@@ -1274,7 +1304,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 48:
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(10);
+          lookahead != '\r') ADVANCE(11);
       END_STATE();
     case 49:
       ACCEPT_TOKEN(ts_builtin_sym_end);
@@ -1292,7 +1322,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 53:
       ACCEPT_TOKEN(anon_sym_unsigned);
@@ -1304,217 +1334,229 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 55:
-      ACCEPT_TOKEN(anon_sym_units);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 56:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 57:
+      ACCEPT_TOKEN(anon_sym_units);
+      END_STATE();
+    case 58:
       ACCEPT_TOKEN(anon_sym_units);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 57:
-      ACCEPT_TOKEN(anon_sym_COMMA);
-      END_STATE();
-    case 58:
-      ACCEPT_TOKEN(anon_sym_ndc);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 59:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 60:
+      ACCEPT_TOKEN(anon_sym_ndc);
+      END_STATE();
+    case 61:
       ACCEPT_TOKEN(anon_sym_ndc);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 60:
-      ACCEPT_TOKEN(anon_sym_charge);
-      END_STATE();
-    case 61:
-      ACCEPT_TOKEN(anon_sym_charge);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 62:
-      ACCEPT_TOKEN(anon_sym_on);
+      ACCEPT_TOKEN(anon_sym_charge);
       END_STATE();
     case 63:
+      ACCEPT_TOKEN(anon_sym_charge);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 64:
+      ACCEPT_TOKEN(anon_sym_on);
+      END_STATE();
+    case 65:
       ACCEPT_TOKEN(anon_sym_on);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
-    case 64:
+    case 66:
       ACCEPT_TOKEN(sym_date);
       END_STATE();
-    case 65:
+    case 67:
       ACCEPT_TOKEN(sym_date);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
-    case 66:
+    case 68:
       ACCEPT_TOKEN(sym_time);
       END_STATE();
-    case 67:
+    case 69:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '-') ADVANCE(106);
-      if (lookahead == '.') ADVANCE(103);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
+      if (lookahead == '-') ADVANCE(109);
+      if (lookahead == '.') ADVANCE(106);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
       if (lookahead == '%' ||
           lookahead == '+' ||
           lookahead == '/' ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 68:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(40);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(68);
-      END_STATE();
-    case 69:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
-      if (lookahead == ':') ADVANCE(44);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 70:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
-      if (lookahead == ':') ADVANCE(44);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+      if (lookahead == '.') ADVANCE(40);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(70);
       END_STATE();
     case 71:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(72);
+      if (lookahead == '.') ADVANCE(106);
+      if (lookahead == ':') ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 72:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 73:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 74:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(103);
+      if (lookahead == '.') ADVANCE(106);
+      if (lookahead == ':') ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(71);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
-    case 75:
+    case 73:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
-      END_STATE();
-    case 76:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
+      if (lookahead == '.') ADVANCE(106);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(74);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 74:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(106);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(69);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 75:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(106);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(75);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 76:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(106);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(73);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 77:
-      ACCEPT_TOKEN(sym_string);
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(77);
       END_STATE();
     case 78:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 79:
+      ACCEPT_TOKEN(sym_string);
+      END_STATE();
+    case 80:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == '-') ADVANCE(107);
+      if (lookahead == '-') ADVANCE(110);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('.' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 79:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'a') ADVANCE(100);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 80:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'c') ADVANCE(59);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 81:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'd') ADVANCE(80);
+      if (lookahead == 'a') ADVANCE(103);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 82:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'c') ADVANCE(61);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 83:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'd') ADVANCE(82);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 84:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'd') ADVANCE(52);
       if (lookahead == '%' ||
@@ -1522,9 +1564,9 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
-    case 83:
+    case 85:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'd') ADVANCE(54);
       if (lookahead == '%' ||
@@ -1532,59 +1574,49 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 84:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(61);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 85:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(82);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 86:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'e') ADVANCE(83);
+      if (lookahead == 'e') ADVANCE(63);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 87:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(84);
+      if (lookahead == 'e') ADVANCE(84);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 88:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'g') ADVANCE(97);
+      if (lookahead == 'e') ADVANCE(85);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 89:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 'g') ADVANCE(86);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 90:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == 'g') ADVANCE(99);
       if (lookahead == '%' ||
@@ -1592,150 +1624,160 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 90:
-      ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'h') ADVANCE(79);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 91:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(88);
+      if (lookahead == 'g') ADVANCE(101);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 92:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(102);
-      if (lookahead == 's') ADVANCE(94);
+      if (lookahead == 'h') ADVANCE(81);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 93:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(102);
+      if (lookahead == 'i') ADVANCE(90);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 94:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'i') ADVANCE(89);
+      if (lookahead == 'i') ADVANCE(105);
+      if (lookahead == 's') ADVANCE(96);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 95:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(63);
+      if (lookahead == 'i') ADVANCE(105);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 96:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(92);
+      if (lookahead == 'i') ADVANCE(91);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 97:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(85);
+      if (lookahead == 'n') ADVANCE(65);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 98:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(93);
+      if (lookahead == 'n') ADVANCE(94);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 99:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'n') ADVANCE(86);
+      if (lookahead == 'n') ADVANCE(87);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 100:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 'r') ADVANCE(87);
+      if (lookahead == 'n') ADVANCE(95);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 101:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 's') ADVANCE(56);
+      if (lookahead == 'n') ADVANCE(88);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 102:
       ACCEPT_TOKEN(sym_word);
-      if (lookahead == 't') ADVANCE(101);
+      if (lookahead == 'o') ADVANCE(56);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 103:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(76);
+      if (lookahead == 'r') ADVANCE(89);
       if (lookahead == '%' ||
           lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
+          ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 104:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 's') ADVANCE(58);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 105:
+      ACCEPT_TOKEN(sym_word);
+      if (lookahead == 't') ADVANCE(104);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 106:
       ACCEPT_TOKEN(sym_word);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(78);
       if (lookahead == '%' ||
@@ -1743,46 +1785,56 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 105:
-      ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(65);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
-      END_STATE();
-    case 106:
-      ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(104);
-      if (lookahead == '%' ||
-          lookahead == '+' ||
-          ('-' <= lookahead && lookahead <= '/') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 107:
       ACCEPT_TOKEN(sym_word);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(105);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(80);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '/') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     case 108:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(67);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 109:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(107);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 110:
+      ACCEPT_TOKEN(sym_word);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(108);
+      if (lookahead == '%' ||
+          lookahead == '+' ||
+          ('-' <= lookahead && lookahead <= '/') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
+      END_STATE();
+    case 111:
       ACCEPT_TOKEN(sym_word);
       if (lookahead == '%' ||
           lookahead == '+' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(108);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(111);
       END_STATE();
     default:
       return false;
@@ -1798,112 +1850,105 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'f') ADVANCE(2);
       if (lookahead == 'n') ADVANCE(3);
       if (lookahead == 'r') ADVANCE(4);
-      if (lookahead == 't') ADVANCE(5);
-      if (lookahead == 'w') ADVANCE(6);
-      if (lookahead == 'x') ADVANCE(7);
+      if (lookahead == 'w') ADVANCE(5);
+      if (lookahead == 'x') ADVANCE(6);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
           lookahead == ' ' ||
           lookahead == 0xfeff) SKIP(0);
       END_STATE();
     case 1:
-      if (lookahead == 'v') ADVANCE(8);
+      if (lookahead == 'v') ADVANCE(7);
       END_STATE();
     case 2:
-      if (lookahead == 'r') ADVANCE(9);
+      if (lookahead == 'r') ADVANCE(8);
       END_STATE();
     case 3:
-      if (lookahead == 'o') ADVANCE(10);
+      if (lookahead == 'o') ADVANCE(9);
       END_STATE();
     case 4:
-      if (lookahead == 'e') ADVANCE(11);
+      if (lookahead == 'e') ADVANCE(10);
       END_STATE();
     case 5:
-      if (lookahead == 'o') ADVANCE(12);
+      if (lookahead == 'i') ADVANCE(11);
       END_STATE();
     case 6:
-      if (lookahead == 'i') ADVANCE(13);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(12);
       END_STATE();
     case 7:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
+      if (lookahead == 'i') ADVANCE(13);
       END_STATE();
     case 8:
-      if (lookahead == 'i') ADVANCE(15);
+      if (lookahead == 'o') ADVANCE(14);
       END_STATE();
     case 9:
-      if (lookahead == 'o') ADVANCE(16);
+      if (lookahead == 'n') ADVANCE(15);
       END_STATE();
     case 10:
-      if (lookahead == 'n') ADVANCE(17);
+      if (lookahead == 'a') ADVANCE(16);
       END_STATE();
     case 11:
-      if (lookahead == 'a') ADVANCE(18);
+      if (lookahead == 't') ADVANCE(17);
       END_STATE();
     case 12:
-      ACCEPT_TOKEN(anon_sym_to);
+      ACCEPT_TOKEN(sym_count);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(12);
       END_STATE();
     case 13:
-      if (lookahead == 't') ADVANCE(19);
+      if (lookahead == 'd') ADVANCE(18);
       END_STATE();
     case 14:
-      ACCEPT_TOKEN(sym_count);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(14);
+      if (lookahead == 'm') ADVANCE(19);
       END_STATE();
     case 15:
-      if (lookahead == 'd') ADVANCE(20);
+      if (lookahead == 'e') ADVANCE(20);
       END_STATE();
     case 16:
-      if (lookahead == 'm') ADVANCE(21);
+      if (lookahead == 's') ADVANCE(21);
       END_STATE();
     case 17:
-      if (lookahead == 'e') ADVANCE(22);
+      if (lookahead == 'n') ADVANCE(22);
       END_STATE();
     case 18:
-      if (lookahead == 's') ADVANCE(23);
+      if (lookahead == 'e') ADVANCE(23);
       END_STATE();
     case 19:
-      if (lookahead == 'n') ADVANCE(24);
-      END_STATE();
-    case 20:
-      if (lookahead == 'e') ADVANCE(25);
-      END_STATE();
-    case 21:
       ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
-    case 22:
+    case 20:
       ACCEPT_TOKEN(anon_sym_none);
       END_STATE();
+    case 21:
+      if (lookahead == 'o') ADVANCE(24);
+      END_STATE();
+    case 22:
+      if (lookahead == 'e') ADVANCE(25);
+      END_STATE();
     case 23:
-      if (lookahead == 'o') ADVANCE(26);
+      if (lookahead == 'n') ADVANCE(26);
       END_STATE();
     case 24:
-      if (lookahead == 'e') ADVANCE(27);
+      if (lookahead == 'n') ADVANCE(27);
       END_STATE();
     case 25:
-      if (lookahead == 'n') ADVANCE(28);
+      if (lookahead == 's') ADVANCE(28);
       END_STATE();
     case 26:
-      if (lookahead == 'n') ADVANCE(29);
+      if (lookahead == 'c') ADVANCE(29);
       END_STATE();
     case 27:
-      if (lookahead == 's') ADVANCE(30);
-      END_STATE();
-    case 28:
-      if (lookahead == 'c') ADVANCE(31);
-      END_STATE();
-    case 29:
       ACCEPT_TOKEN(anon_sym_reason);
       END_STATE();
+    case 28:
+      if (lookahead == 's') ADVANCE(30);
+      END_STATE();
+    case 29:
+      if (lookahead == 'e') ADVANCE(31);
+      END_STATE();
     case 30:
-      if (lookahead == 's') ADVANCE(32);
-      END_STATE();
-    case 31:
-      if (lookahead == 'e') ADVANCE(33);
-      END_STATE();
-    case 32:
       ACCEPT_TOKEN(anon_sym_witness);
       END_STATE();
-    case 33:
+    case 31:
       ACCEPT_TOKEN(anon_sym_evidence);
       END_STATE();
     default:
@@ -1931,78 +1976,78 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [16] = {.lex_state = 4, .external_lex_state = 3},
   [17] = {.lex_state = 4, .external_lex_state = 3},
   [18] = {.lex_state = 4, .external_lex_state = 3},
-  [19] = {.lex_state = 4, .external_lex_state = 3},
-  [20] = {.lex_state = 5, .external_lex_state = 4},
-  [21] = {.lex_state = 8, .external_lex_state = 3},
+  [19] = {.lex_state = 2, .external_lex_state = 3},
+  [20] = {.lex_state = 2, .external_lex_state = 3},
+  [21] = {.lex_state = 5, .external_lex_state = 4},
   [22] = {.lex_state = 4, .external_lex_state = 3},
   [23] = {.lex_state = 3, .external_lex_state = 3},
   [24] = {.lex_state = 4, .external_lex_state = 3},
-  [25] = {.lex_state = 6, .external_lex_state = 4},
+  [25] = {.lex_state = 9, .external_lex_state = 3},
   [26] = {.lex_state = 4, .external_lex_state = 3},
   [27] = {.lex_state = 3, .external_lex_state = 3},
-  [28] = {.lex_state = 3, .external_lex_state = 3},
-  [29] = {.lex_state = 4, .external_lex_state = 3},
+  [28] = {.lex_state = 4, .external_lex_state = 3},
+  [29] = {.lex_state = 6, .external_lex_state = 4},
   [30] = {.lex_state = 4, .external_lex_state = 3},
   [31] = {.lex_state = 4, .external_lex_state = 3},
-  [32] = {.lex_state = 6, .external_lex_state = 4},
-  [33] = {.lex_state = 6, .external_lex_state = 4},
-  [34] = {.lex_state = 6, .external_lex_state = 4},
+  [32] = {.lex_state = 7, .external_lex_state = 3},
+  [33] = {.lex_state = 3, .external_lex_state = 3},
+  [34] = {.lex_state = 4, .external_lex_state = 3},
   [35] = {.lex_state = 6, .external_lex_state = 4},
   [36] = {.lex_state = 6, .external_lex_state = 4},
   [37] = {.lex_state = 6, .external_lex_state = 4},
-  [38] = {.lex_state = 4, .external_lex_state = 3},
-  [39] = {.lex_state = 4, .external_lex_state = 3},
-  [40] = {.lex_state = 4, .external_lex_state = 3},
-  [41] = {.lex_state = 6, .external_lex_state = 4},
-  [42] = {.lex_state = 9, .external_lex_state = 4},
-  [43] = {.lex_state = 9, .external_lex_state = 4},
-  [44] = {.lex_state = 9, .external_lex_state = 4},
-  [45] = {.lex_state = 9, .external_lex_state = 4},
-  [46] = {.lex_state = 6, .external_lex_state = 4},
-  [47] = {.lex_state = 9, .external_lex_state = 4},
-  [48] = {.lex_state = 9, .external_lex_state = 4},
-  [49] = {.lex_state = 6, .external_lex_state = 4},
-  [50] = {.lex_state = 7, .external_lex_state = 4},
-  [51] = {.lex_state = 5, .external_lex_state = 4},
+  [38] = {.lex_state = 6, .external_lex_state = 4},
+  [39] = {.lex_state = 6, .external_lex_state = 4},
+  [40] = {.lex_state = 6, .external_lex_state = 4},
+  [41] = {.lex_state = 4, .external_lex_state = 3},
+  [42] = {.lex_state = 4, .external_lex_state = 3},
+  [43] = {.lex_state = 4, .external_lex_state = 3},
+  [44] = {.lex_state = 6, .external_lex_state = 4},
+  [45] = {.lex_state = 4, .external_lex_state = 3},
+  [46] = {.lex_state = 10, .external_lex_state = 4},
+  [47] = {.lex_state = 10, .external_lex_state = 4},
+  [48] = {.lex_state = 6, .external_lex_state = 4},
+  [49] = {.lex_state = 10, .external_lex_state = 4},
+  [50] = {.lex_state = 10, .external_lex_state = 4},
+  [51] = {.lex_state = 10, .external_lex_state = 4},
   [52] = {.lex_state = 6, .external_lex_state = 4},
-  [53] = {.lex_state = 9, .external_lex_state = 5},
-  [54] = {.lex_state = 4, .external_lex_state = 4},
+  [53] = {.lex_state = 10, .external_lex_state = 4},
+  [54] = {.lex_state = 7, .external_lex_state = 4},
   [55] = {.lex_state = 6, .external_lex_state = 4},
   [56] = {.lex_state = 6, .external_lex_state = 4},
-  [57] = {.lex_state = 9, .external_lex_state = 5},
-  [58] = {.lex_state = 7, .external_lex_state = 4},
+  [57] = {.lex_state = 6, .external_lex_state = 4},
+  [58] = {.lex_state = 8, .external_lex_state = 4},
   [59] = {.lex_state = 7, .external_lex_state = 4},
-  [60] = {.lex_state = 9, .external_lex_state = 5},
-  [61] = {.lex_state = 6, .external_lex_state = 4},
-  [62] = {.lex_state = 0, .external_lex_state = 4},
-  [63] = {.lex_state = 6, .external_lex_state = 4},
+  [60] = {.lex_state = 6, .external_lex_state = 4},
+  [61] = {.lex_state = 7, .external_lex_state = 4},
+  [62] = {.lex_state = 7, .external_lex_state = 4},
+  [63] = {.lex_state = 5, .external_lex_state = 4},
   [64] = {.lex_state = 6, .external_lex_state = 4},
-  [65] = {.lex_state = 7, .external_lex_state = 4},
-  [66] = {.lex_state = 0, .external_lex_state = 4},
-  [67] = {.lex_state = 6, .external_lex_state = 4},
-  [68] = {.lex_state = 6, .external_lex_state = 4},
-  [69] = {.lex_state = 7, .external_lex_state = 4},
-  [70] = {.lex_state = 0, .external_lex_state = 4},
-  [71] = {.lex_state = 6, .external_lex_state = 4},
-  [72] = {.lex_state = 7, .external_lex_state = 4},
+  [65] = {.lex_state = 10, .external_lex_state = 5},
+  [66] = {.lex_state = 4, .external_lex_state = 4},
+  [67] = {.lex_state = 0, .external_lex_state = 4},
+  [68] = {.lex_state = 7, .external_lex_state = 4},
+  [69] = {.lex_state = 0, .external_lex_state = 4},
+  [70] = {.lex_state = 7, .external_lex_state = 4},
+  [71] = {.lex_state = 7, .external_lex_state = 4},
+  [72] = {.lex_state = 0, .external_lex_state = 4},
   [73] = {.lex_state = 6, .external_lex_state = 4},
   [74] = {.lex_state = 6, .external_lex_state = 4},
-  [75] = {.lex_state = 0, .external_lex_state = 4},
-  [76] = {.lex_state = 0, .external_lex_state = 4},
-  [77] = {.lex_state = 0, .external_lex_state = 4},
+  [75] = {.lex_state = 6, .external_lex_state = 4},
+  [76] = {.lex_state = 6, .external_lex_state = 4},
+  [77] = {.lex_state = 6, .external_lex_state = 4},
   [78] = {.lex_state = 6, .external_lex_state = 4},
   [79] = {.lex_state = 0, .external_lex_state = 4},
-  [80] = {.lex_state = 0, .external_lex_state = 4},
-  [81] = {.lex_state = 0, .external_lex_state = 4},
-  [82] = {.lex_state = 0, .external_lex_state = 4},
+  [80] = {.lex_state = 7, .external_lex_state = 4},
+  [81] = {.lex_state = 4, .external_lex_state = 4},
+  [82] = {.lex_state = 7, .external_lex_state = 4},
   [83] = {.lex_state = 0, .external_lex_state = 4},
-  [84] = {.lex_state = 0, .external_lex_state = 4},
+  [84] = {.lex_state = 6, .external_lex_state = 4},
   [85] = {.lex_state = 0, .external_lex_state = 4},
   [86] = {.lex_state = 0, .external_lex_state = 4},
   [87] = {.lex_state = 0, .external_lex_state = 4},
   [88] = {.lex_state = 0, .external_lex_state = 4},
-  [89] = {.lex_state = 0, .external_lex_state = 4},
-  [90] = {.lex_state = 6, .external_lex_state = 5},
+  [89] = {.lex_state = 6, .external_lex_state = 4},
+  [90] = {.lex_state = 7, .external_lex_state = 4},
   [91] = {.lex_state = 0, .external_lex_state = 4},
   [92] = {.lex_state = 0, .external_lex_state = 4},
   [93] = {.lex_state = 0, .external_lex_state = 4},
@@ -2021,17 +2066,19 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [106] = {.lex_state = 0, .external_lex_state = 4},
   [107] = {.lex_state = 0, .external_lex_state = 4},
   [108] = {.lex_state = 0, .external_lex_state = 4},
-  [109] = {.lex_state = 7, .external_lex_state = 5},
-  [110] = {.lex_state = 0, .external_lex_state = 5},
-  [111] = {.lex_state = 0, .external_lex_state = 5},
-  [112] = {.lex_state = 0, .external_lex_state = 5},
-  [113] = {.lex_state = 6, .external_lex_state = 5},
-  [114] = {.lex_state = 4, .external_lex_state = 5},
-  [115] = {.lex_state = 7, .external_lex_state = 5},
-  [116] = {.lex_state = 7, .external_lex_state = 5},
-  [117] = {.lex_state = 0, .external_lex_state = 5},
-  [118] = {.lex_state = 7, .external_lex_state = 5},
-  [119] = {.lex_state = 0, .external_lex_state = 5},
+  [109] = {.lex_state = 0, .external_lex_state = 4},
+  [110] = {.lex_state = 0, .external_lex_state = 4},
+  [111] = {.lex_state = 0, .external_lex_state = 4},
+  [112] = {.lex_state = 0, .external_lex_state = 4},
+  [113] = {.lex_state = 0, .external_lex_state = 4},
+  [114] = {.lex_state = 0, .external_lex_state = 4},
+  [115] = {.lex_state = 0, .external_lex_state = 4},
+  [116] = {.lex_state = 0, .external_lex_state = 4},
+  [117] = {.lex_state = 0, .external_lex_state = 4},
+  [118] = {.lex_state = 0, .external_lex_state = 4},
+  [119] = {.lex_state = 0, .external_lex_state = 4},
+  [120] = {.lex_state = 0, .external_lex_state = 4},
+  [121] = {.lex_state = 0, .external_lex_state = 5},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -2082,32 +2129,32 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__kw_line] = ACTIONS(1),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(119),
+    [sym_source_file] = STATE(121),
     [sym_claim] = STATE(2),
     [sym__item] = STATE(2),
     [sym_admin_block] = STATE(2),
-    [sym__claim_level_statement] = STATE(75),
-    [sym__detail_statement] = STATE(75),
-    [sym_claim_statement] = STATE(76),
-    [sym_payer_statement] = STATE(75),
-    [sym_patient_statement] = STATE(75),
-    [sym_provider_statement] = STATE(75),
-    [sym_pos_statement] = STATE(75),
-    [sym_dx_statement] = STATE(75),
-    [sym_order_statement] = STATE(75),
-    [sym_auth_statement] = STATE(75),
-    [sym_history_statement] = STATE(75),
-    [sym_note_statement] = STATE(75),
-    [sym_admin_statement] = STATE(77),
-    [sym_dose_statement] = STATE(75),
-    [sym_route_statement] = STATE(75),
-    [sym_start_statement] = STATE(75),
-    [sym_stop_statement] = STATE(75),
-    [sym_vial_statement] = STATE(75),
-    [sym_waste_statement] = STATE(75),
-    [sym_reaction_statement] = STATE(75),
-    [sym_premed_statement] = STATE(75),
-    [sym_line_statement] = STATE(75),
+    [sym__claim_level_statement] = STATE(86),
+    [sym__detail_statement] = STATE(86),
+    [sym_claim_statement] = STATE(87),
+    [sym_payer_statement] = STATE(86),
+    [sym_patient_statement] = STATE(86),
+    [sym_provider_statement] = STATE(86),
+    [sym_pos_statement] = STATE(86),
+    [sym_dx_statement] = STATE(86),
+    [sym_order_statement] = STATE(86),
+    [sym_auth_statement] = STATE(86),
+    [sym_history_statement] = STATE(86),
+    [sym_note_statement] = STATE(86),
+    [sym_admin_statement] = STATE(88),
+    [sym_dose_statement] = STATE(86),
+    [sym_route_statement] = STATE(86),
+    [sym_start_statement] = STATE(86),
+    [sym_stop_statement] = STATE(86),
+    [sym_vial_statement] = STATE(86),
+    [sym_waste_statement] = STATE(86),
+    [sym_reaction_statement] = STATE(86),
+    [sym_premed_statement] = STATE(86),
+    [sym_line_statement] = STATE(86),
     [aux_sym_source_file_repeat1] = STATE(2),
     [ts_builtin_sym_end] = ACTIONS(5),
     [sym__newline] = ACTIONS(7),
@@ -2137,28 +2184,28 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_claim] = STATE(3),
     [sym__item] = STATE(3),
     [sym_admin_block] = STATE(3),
-    [sym__claim_level_statement] = STATE(75),
-    [sym__detail_statement] = STATE(75),
-    [sym_claim_statement] = STATE(76),
-    [sym_payer_statement] = STATE(75),
-    [sym_patient_statement] = STATE(75),
-    [sym_provider_statement] = STATE(75),
-    [sym_pos_statement] = STATE(75),
-    [sym_dx_statement] = STATE(75),
-    [sym_order_statement] = STATE(75),
-    [sym_auth_statement] = STATE(75),
-    [sym_history_statement] = STATE(75),
-    [sym_note_statement] = STATE(75),
-    [sym_admin_statement] = STATE(77),
-    [sym_dose_statement] = STATE(75),
-    [sym_route_statement] = STATE(75),
-    [sym_start_statement] = STATE(75),
-    [sym_stop_statement] = STATE(75),
-    [sym_vial_statement] = STATE(75),
-    [sym_waste_statement] = STATE(75),
-    [sym_reaction_statement] = STATE(75),
-    [sym_premed_statement] = STATE(75),
-    [sym_line_statement] = STATE(75),
+    [sym__claim_level_statement] = STATE(86),
+    [sym__detail_statement] = STATE(86),
+    [sym_claim_statement] = STATE(87),
+    [sym_payer_statement] = STATE(86),
+    [sym_patient_statement] = STATE(86),
+    [sym_provider_statement] = STATE(86),
+    [sym_pos_statement] = STATE(86),
+    [sym_dx_statement] = STATE(86),
+    [sym_order_statement] = STATE(86),
+    [sym_auth_statement] = STATE(86),
+    [sym_history_statement] = STATE(86),
+    [sym_note_statement] = STATE(86),
+    [sym_admin_statement] = STATE(88),
+    [sym_dose_statement] = STATE(86),
+    [sym_route_statement] = STATE(86),
+    [sym_start_statement] = STATE(86),
+    [sym_stop_statement] = STATE(86),
+    [sym_vial_statement] = STATE(86),
+    [sym_waste_statement] = STATE(86),
+    [sym_reaction_statement] = STATE(86),
+    [sym_premed_statement] = STATE(86),
+    [sym_line_statement] = STATE(86),
     [aux_sym_source_file_repeat1] = STATE(3),
     [ts_builtin_sym_end] = ACTIONS(49),
     [sym__newline] = ACTIONS(51),
@@ -2188,28 +2235,28 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_claim] = STATE(3),
     [sym__item] = STATE(3),
     [sym_admin_block] = STATE(3),
-    [sym__claim_level_statement] = STATE(75),
-    [sym__detail_statement] = STATE(75),
-    [sym_claim_statement] = STATE(76),
-    [sym_payer_statement] = STATE(75),
-    [sym_patient_statement] = STATE(75),
-    [sym_provider_statement] = STATE(75),
-    [sym_pos_statement] = STATE(75),
-    [sym_dx_statement] = STATE(75),
-    [sym_order_statement] = STATE(75),
-    [sym_auth_statement] = STATE(75),
-    [sym_history_statement] = STATE(75),
-    [sym_note_statement] = STATE(75),
-    [sym_admin_statement] = STATE(77),
-    [sym_dose_statement] = STATE(75),
-    [sym_route_statement] = STATE(75),
-    [sym_start_statement] = STATE(75),
-    [sym_stop_statement] = STATE(75),
-    [sym_vial_statement] = STATE(75),
-    [sym_waste_statement] = STATE(75),
-    [sym_reaction_statement] = STATE(75),
-    [sym_premed_statement] = STATE(75),
-    [sym_line_statement] = STATE(75),
+    [sym__claim_level_statement] = STATE(86),
+    [sym__detail_statement] = STATE(86),
+    [sym_claim_statement] = STATE(87),
+    [sym_payer_statement] = STATE(86),
+    [sym_patient_statement] = STATE(86),
+    [sym_provider_statement] = STATE(86),
+    [sym_pos_statement] = STATE(86),
+    [sym_dx_statement] = STATE(86),
+    [sym_order_statement] = STATE(86),
+    [sym_auth_statement] = STATE(86),
+    [sym_history_statement] = STATE(86),
+    [sym_note_statement] = STATE(86),
+    [sym_admin_statement] = STATE(88),
+    [sym_dose_statement] = STATE(86),
+    [sym_route_statement] = STATE(86),
+    [sym_start_statement] = STATE(86),
+    [sym_stop_statement] = STATE(86),
+    [sym_vial_statement] = STATE(86),
+    [sym_waste_statement] = STATE(86),
+    [sym_reaction_statement] = STATE(86),
+    [sym_premed_statement] = STATE(86),
+    [sym_line_statement] = STATE(86),
     [aux_sym_source_file_repeat1] = STATE(3),
     [ts_builtin_sym_end] = ACTIONS(53),
     [sym__newline] = ACTIONS(55),
@@ -2236,30 +2283,30 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__kw_line] = ACTIONS(115),
   },
   [STATE(4)] = {
-    [sym__item] = STATE(6),
-    [sym_admin_block] = STATE(6),
-    [sym__claim_level_statement] = STATE(75),
-    [sym__detail_statement] = STATE(75),
-    [sym_payer_statement] = STATE(75),
-    [sym_patient_statement] = STATE(75),
-    [sym_provider_statement] = STATE(75),
-    [sym_pos_statement] = STATE(75),
-    [sym_dx_statement] = STATE(75),
-    [sym_order_statement] = STATE(75),
-    [sym_auth_statement] = STATE(75),
-    [sym_history_statement] = STATE(75),
-    [sym_note_statement] = STATE(75),
-    [sym_admin_statement] = STATE(77),
-    [sym_dose_statement] = STATE(75),
-    [sym_route_statement] = STATE(75),
-    [sym_start_statement] = STATE(75),
-    [sym_stop_statement] = STATE(75),
-    [sym_vial_statement] = STATE(75),
-    [sym_waste_statement] = STATE(75),
-    [sym_reaction_statement] = STATE(75),
-    [sym_premed_statement] = STATE(75),
-    [sym_line_statement] = STATE(75),
-    [aux_sym_claim_repeat1] = STATE(6),
+    [sym__item] = STATE(5),
+    [sym_admin_block] = STATE(5),
+    [sym__claim_level_statement] = STATE(86),
+    [sym__detail_statement] = STATE(86),
+    [sym_payer_statement] = STATE(86),
+    [sym_patient_statement] = STATE(86),
+    [sym_provider_statement] = STATE(86),
+    [sym_pos_statement] = STATE(86),
+    [sym_dx_statement] = STATE(86),
+    [sym_order_statement] = STATE(86),
+    [sym_auth_statement] = STATE(86),
+    [sym_history_statement] = STATE(86),
+    [sym_note_statement] = STATE(86),
+    [sym_admin_statement] = STATE(88),
+    [sym_dose_statement] = STATE(86),
+    [sym_route_statement] = STATE(86),
+    [sym_start_statement] = STATE(86),
+    [sym_stop_statement] = STATE(86),
+    [sym_vial_statement] = STATE(86),
+    [sym_waste_statement] = STATE(86),
+    [sym_reaction_statement] = STATE(86),
+    [sym_premed_statement] = STATE(86),
+    [sym_line_statement] = STATE(86),
+    [aux_sym_claim_repeat1] = STATE(5),
     [ts_builtin_sym_end] = ACTIONS(118),
     [sym__newline] = ACTIONS(120),
     [sym_comment] = ACTIONS(3),
@@ -2285,83 +2332,34 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__kw_line] = ACTIONS(47),
   },
   [STATE(5)] = {
-    [sym__item] = STATE(5),
-    [sym_admin_block] = STATE(5),
-    [sym__claim_level_statement] = STATE(75),
-    [sym__detail_statement] = STATE(75),
-    [sym_payer_statement] = STATE(75),
-    [sym_patient_statement] = STATE(75),
-    [sym_provider_statement] = STATE(75),
-    [sym_pos_statement] = STATE(75),
-    [sym_dx_statement] = STATE(75),
-    [sym_order_statement] = STATE(75),
-    [sym_auth_statement] = STATE(75),
-    [sym_history_statement] = STATE(75),
-    [sym_note_statement] = STATE(75),
-    [sym_admin_statement] = STATE(77),
-    [sym_dose_statement] = STATE(75),
-    [sym_route_statement] = STATE(75),
-    [sym_start_statement] = STATE(75),
-    [sym_stop_statement] = STATE(75),
-    [sym_vial_statement] = STATE(75),
-    [sym_waste_statement] = STATE(75),
-    [sym_reaction_statement] = STATE(75),
-    [sym_premed_statement] = STATE(75),
-    [sym_line_statement] = STATE(75),
-    [aux_sym_claim_repeat1] = STATE(5),
+    [sym__item] = STATE(6),
+    [sym_admin_block] = STATE(6),
+    [sym__claim_level_statement] = STATE(86),
+    [sym__detail_statement] = STATE(86),
+    [sym_payer_statement] = STATE(86),
+    [sym_patient_statement] = STATE(86),
+    [sym_provider_statement] = STATE(86),
+    [sym_pos_statement] = STATE(86),
+    [sym_dx_statement] = STATE(86),
+    [sym_order_statement] = STATE(86),
+    [sym_auth_statement] = STATE(86),
+    [sym_history_statement] = STATE(86),
+    [sym_note_statement] = STATE(86),
+    [sym_admin_statement] = STATE(88),
+    [sym_dose_statement] = STATE(86),
+    [sym_route_statement] = STATE(86),
+    [sym_start_statement] = STATE(86),
+    [sym_stop_statement] = STATE(86),
+    [sym_vial_statement] = STATE(86),
+    [sym_waste_statement] = STATE(86),
+    [sym_reaction_statement] = STATE(86),
+    [sym_premed_statement] = STATE(86),
+    [sym_line_statement] = STATE(86),
+    [aux_sym_claim_repeat1] = STATE(6),
     [ts_builtin_sym_end] = ACTIONS(122),
     [sym__newline] = ACTIONS(124),
     [sym_comment] = ACTIONS(3),
     [sym__kw_claim] = ACTIONS(122),
-    [sym__kw_payer] = ACTIONS(127),
-    [sym__kw_patient] = ACTIONS(130),
-    [sym__kw_provider] = ACTIONS(133),
-    [sym__kw_pos] = ACTIONS(136),
-    [sym__kw_dx] = ACTIONS(139),
-    [sym__kw_order] = ACTIONS(142),
-    [sym__kw_auth] = ACTIONS(145),
-    [sym__kw_history] = ACTIONS(148),
-    [sym__kw_note] = ACTIONS(151),
-    [sym__kw_admin] = ACTIONS(154),
-    [sym__kw_dose] = ACTIONS(157),
-    [sym__kw_route] = ACTIONS(160),
-    [sym__kw_start] = ACTIONS(163),
-    [sym__kw_stop] = ACTIONS(166),
-    [sym__kw_vial] = ACTIONS(169),
-    [sym__kw_waste] = ACTIONS(172),
-    [sym__kw_reaction] = ACTIONS(175),
-    [sym__kw_premed] = ACTIONS(178),
-    [sym__kw_line] = ACTIONS(181),
-  },
-  [STATE(6)] = {
-    [sym__item] = STATE(5),
-    [sym_admin_block] = STATE(5),
-    [sym__claim_level_statement] = STATE(75),
-    [sym__detail_statement] = STATE(75),
-    [sym_payer_statement] = STATE(75),
-    [sym_patient_statement] = STATE(75),
-    [sym_provider_statement] = STATE(75),
-    [sym_pos_statement] = STATE(75),
-    [sym_dx_statement] = STATE(75),
-    [sym_order_statement] = STATE(75),
-    [sym_auth_statement] = STATE(75),
-    [sym_history_statement] = STATE(75),
-    [sym_note_statement] = STATE(75),
-    [sym_admin_statement] = STATE(77),
-    [sym_dose_statement] = STATE(75),
-    [sym_route_statement] = STATE(75),
-    [sym_start_statement] = STATE(75),
-    [sym_stop_statement] = STATE(75),
-    [sym_vial_statement] = STATE(75),
-    [sym_waste_statement] = STATE(75),
-    [sym_reaction_statement] = STATE(75),
-    [sym_premed_statement] = STATE(75),
-    [sym_line_statement] = STATE(75),
-    [aux_sym_claim_repeat1] = STATE(5),
-    [ts_builtin_sym_end] = ACTIONS(184),
-    [sym__newline] = ACTIONS(186),
-    [sym_comment] = ACTIONS(3),
-    [sym__kw_claim] = ACTIONS(184),
     [sym__kw_payer] = ACTIONS(11),
     [sym__kw_patient] = ACTIONS(13),
     [sym__kw_provider] = ACTIONS(15),
@@ -2381,6 +2379,55 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym__kw_reaction] = ACTIONS(43),
     [sym__kw_premed] = ACTIONS(45),
     [sym__kw_line] = ACTIONS(47),
+  },
+  [STATE(6)] = {
+    [sym__item] = STATE(6),
+    [sym_admin_block] = STATE(6),
+    [sym__claim_level_statement] = STATE(86),
+    [sym__detail_statement] = STATE(86),
+    [sym_payer_statement] = STATE(86),
+    [sym_patient_statement] = STATE(86),
+    [sym_provider_statement] = STATE(86),
+    [sym_pos_statement] = STATE(86),
+    [sym_dx_statement] = STATE(86),
+    [sym_order_statement] = STATE(86),
+    [sym_auth_statement] = STATE(86),
+    [sym_history_statement] = STATE(86),
+    [sym_note_statement] = STATE(86),
+    [sym_admin_statement] = STATE(88),
+    [sym_dose_statement] = STATE(86),
+    [sym_route_statement] = STATE(86),
+    [sym_start_statement] = STATE(86),
+    [sym_stop_statement] = STATE(86),
+    [sym_vial_statement] = STATE(86),
+    [sym_waste_statement] = STATE(86),
+    [sym_reaction_statement] = STATE(86),
+    [sym_premed_statement] = STATE(86),
+    [sym_line_statement] = STATE(86),
+    [aux_sym_claim_repeat1] = STATE(6),
+    [ts_builtin_sym_end] = ACTIONS(126),
+    [sym__newline] = ACTIONS(128),
+    [sym_comment] = ACTIONS(3),
+    [sym__kw_claim] = ACTIONS(126),
+    [sym__kw_payer] = ACTIONS(131),
+    [sym__kw_patient] = ACTIONS(134),
+    [sym__kw_provider] = ACTIONS(137),
+    [sym__kw_pos] = ACTIONS(140),
+    [sym__kw_dx] = ACTIONS(143),
+    [sym__kw_order] = ACTIONS(146),
+    [sym__kw_auth] = ACTIONS(149),
+    [sym__kw_history] = ACTIONS(152),
+    [sym__kw_note] = ACTIONS(155),
+    [sym__kw_admin] = ACTIONS(158),
+    [sym__kw_dose] = ACTIONS(161),
+    [sym__kw_route] = ACTIONS(164),
+    [sym__kw_start] = ACTIONS(167),
+    [sym__kw_stop] = ACTIONS(170),
+    [sym__kw_vial] = ACTIONS(173),
+    [sym__kw_waste] = ACTIONS(176),
+    [sym__kw_reaction] = ACTIONS(179),
+    [sym__kw_premed] = ACTIONS(182),
+    [sym__kw_line] = ACTIONS(185),
   },
 };
 
@@ -2408,7 +2455,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__newline,
     STATE(9), 1,
       aux_sym_admin_block_repeat1,
-    STATE(70), 9,
+    STATE(79), 9,
       sym__detail_statement,
       sym_dose_statement,
       sym_route_statement,
@@ -2455,7 +2502,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__kw_premed,
     STATE(8), 1,
       aux_sym_admin_block_repeat1,
-    STATE(70), 9,
+    STATE(79), 9,
       sym__detail_statement,
       sym_dose_statement,
       sym_route_statement,
@@ -2502,7 +2549,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym__newline,
     STATE(8), 1,
       aux_sym_admin_block_repeat1,
-    STATE(70), 9,
+    STATE(79), 9,
       sym__detail_statement,
       sym_dose_statement,
       sym_route_statement,
@@ -2627,7 +2674,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(243), 2,
       sym__eof,
       sym__newline,
-    STATE(16), 6,
+    STATE(17), 6,
       sym_units_clause,
       sym_dx_clause,
       sym_ndc_clause,
@@ -2677,7 +2724,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(247), 2,
       sym__eof,
       sym__newline,
-    STATE(17), 6,
+    STATE(16), 6,
       sym_units_clause,
       sym_dx_clause,
       sym_ndc_clause,
@@ -2685,6 +2732,29 @@ static const uint16_t ts_small_parse_table[] = {
       sym_on_clause,
       aux_sym_line_statement_repeat2,
   [380] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(259), 1,
+      anon_sym_units,
+    ACTIONS(262), 1,
+      anon_sym_ndc,
+    ACTIONS(265), 1,
+      anon_sym_charge,
+    ACTIONS(268), 1,
+      anon_sym_on,
+    ACTIONS(271), 1,
+      sym__kw_dx,
+    ACTIONS(257), 2,
+      sym__eof,
+      sym__newline,
+    STATE(16), 6,
+      sym_units_clause,
+      sym_dx_clause,
+      sym_ndc_clause,
+      sym_charge_clause,
+      sym_on_clause,
+      aux_sym_line_statement_repeat2,
+  [411] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(239), 1,
@@ -2697,33 +2767,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_charge,
     ACTIONS(255), 1,
       anon_sym_on,
-    ACTIONS(257), 2,
+    ACTIONS(274), 2,
       sym__eof,
       sym__newline,
-    STATE(17), 6,
-      sym_units_clause,
-      sym_dx_clause,
-      sym_ndc_clause,
-      sym_charge_clause,
-      sym_on_clause,
-      aux_sym_line_statement_repeat2,
-  [411] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(261), 1,
-      anon_sym_units,
-    ACTIONS(264), 1,
-      anon_sym_ndc,
-    ACTIONS(267), 1,
-      anon_sym_charge,
-    ACTIONS(270), 1,
-      anon_sym_on,
-    ACTIONS(273), 1,
-      sym__kw_dx,
-    ACTIONS(259), 2,
-      sym__eof,
-      sym__newline,
-    STATE(17), 6,
+    STATE(16), 6,
       sym_units_clause,
       sym_dx_clause,
       sym_ndc_clause,
@@ -2746,65 +2793,70 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(276), 2,
       sym__eof,
       sym__newline,
-    STATE(17), 6,
+    STATE(16), 6,
       sym_units_clause,
       sym_dx_clause,
       sym_ndc_clause,
       sym_charge_clause,
       sym_on_clause,
       aux_sym_line_statement_repeat2,
-  [473] = 4,
+  [473] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(280), 1,
-      anon_sym_COMMA,
     STATE(22), 1,
-      aux_sym_dx_clause_repeat1,
-    ACTIONS(278), 7,
+      sym__value,
+    ACTIONS(278), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+    ACTIONS(280), 3,
       sym__eof,
       sym__kw_dx,
       sym__newline,
+    ACTIONS(282), 4,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [492] = 6,
+  [496] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(282), 1,
-      sym_word,
-    ACTIONS(288), 1,
+    STATE(25), 1,
+      sym__value,
+    ACTIONS(284), 3,
+      sym_date,
       sym_number,
-    ACTIONS(284), 2,
-      sym__eof,
-      sym__newline,
-    STATE(32), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
+      sym_word,
     ACTIONS(286), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [515] = 5,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(288), 4,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [519] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(290), 1,
       sym_word,
     ACTIONS(296), 1,
       sym_number,
-    ACTIONS(292), 3,
+    ACTIONS(292), 2,
       sym__eof,
-      sym__kw_dx,
       sym__newline,
-    ACTIONS(294), 4,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [536] = 4,
+    STATE(36), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(294), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [542] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(280), 1,
+    ACTIONS(300), 1,
       anon_sym_COMMA,
     STATE(24), 1,
       aux_sym_dx_clause_repeat1,
@@ -2816,30 +2868,30 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [555] = 5,
+  [561] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(300), 1,
+    ACTIONS(302), 1,
       sym_word,
     STATE(23), 1,
       aux_sym_line_statement_repeat1,
-    ACTIONS(303), 3,
+    ACTIONS(305), 3,
       sym__eof,
       sym__kw_dx,
       sym__newline,
-    ACTIONS(305), 4,
+    ACTIONS(307), 4,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [576] = 4,
+  [582] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(309), 1,
+    ACTIONS(300), 1,
       anon_sym_COMMA,
-    STATE(24), 1,
+    STATE(26), 1,
       aux_sym_dx_clause_repeat1,
-    ACTIONS(307), 7,
+    ACTIONS(309), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2847,48 +2899,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [595] = 5,
+  [601] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(311), 1,
       sym_word,
-    ACTIONS(314), 2,
-      sym__eof,
-      sym__newline,
-    STATE(35), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(286), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [615] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(318), 1,
+    ACTIONS(317), 1,
       sym_number,
-    ACTIONS(316), 7,
+    ACTIONS(313), 3,
       sym__eof,
       sym__kw_dx,
       sym__newline,
+    ACTIONS(315), 4,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [631] = 3,
+  [622] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(322), 3,
+    ACTIONS(321), 1,
+      anon_sym_COMMA,
+    STATE(26), 1,
+      aux_sym_dx_clause_repeat1,
+    ACTIONS(319), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
-    ACTIONS(320), 5,
       anon_sym_units,
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-      sym_word,
-  [647] = 4,
+  [641] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(324), 1,
@@ -2902,7 +2944,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [665] = 2,
+  [659] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(330), 8,
@@ -2914,10 +2956,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [679] = 2,
+  [673] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(332), 7,
+    ACTIONS(332), 1,
+      sym_word,
+    ACTIONS(334), 2,
+      sym__eof,
+      sym__newline,
+    STATE(38), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(294), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [693] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(338), 1,
+      sym_number,
+    ACTIONS(336), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2925,10 +2984,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [692] = 2,
+  [709] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(334), 7,
+    ACTIONS(342), 1,
+      sym_number,
+    ACTIONS(340), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -2936,88 +2997,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [705] = 4,
+  [725] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(336), 2,
+    ACTIONS(346), 1,
+      sym_date,
+    ACTIONS(344), 7,
       sym__eof,
+      sym__kw_dx,
       sym__newline,
-    STATE(37), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(338), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [722] = 4,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [741] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(340), 2,
-      sym__eof,
-      sym__newline,
-    STATE(36), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(338), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [739] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 2,
-      sym__eof,
-      sym__newline,
-    STATE(41), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(338), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [756] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(344), 2,
-      sym__eof,
-      sym__newline,
-    STATE(37), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(338), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [773] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 2,
-      sym__eof,
-      sym__newline,
-    STATE(37), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
-    ACTIONS(338), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [790] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 2,
-      sym__eof,
-      sym__newline,
-    STATE(37), 2,
-      sym_waste_attribute,
-      aux_sym_waste_statement_repeat1,
     ACTIONS(350), 3,
-      anon_sym_reason,
-      anon_sym_witness,
-      anon_sym_evidence,
-  [807] = 2,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+    ACTIONS(348), 5,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+      sym_word,
+  [757] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(353), 7,
+    ACTIONS(352), 7,
       sym__eof,
       sym__kw_dx,
       sym__newline,
@@ -3025,108 +3034,157 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ndc,
       anon_sym_charge,
       anon_sym_on,
-  [820] = 2,
+  [770] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(355), 7,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [833] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(357), 7,
-      sym__eof,
-      sym__kw_dx,
-      sym__newline,
-      anon_sym_units,
-      anon_sym_ndc,
-      anon_sym_charge,
-      anon_sym_on,
-  [846] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(359), 2,
+    ACTIONS(354), 2,
       sym__eof,
       sym__newline,
-    STATE(37), 2,
+    STATE(39), 2,
       sym_waste_attribute,
       aux_sym_waste_statement_repeat1,
-    ACTIONS(338), 3,
+    ACTIONS(356), 3,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
-  [863] = 4,
+  [787] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(105), 1,
-      sym__value,
-    ACTIONS(363), 2,
+    ACTIONS(358), 2,
       sym__eof,
       sym__newline,
-    ACTIONS(361), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [879] = 4,
+    STATE(40), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(356), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [804] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(80), 1,
-      sym__value,
-    ACTIONS(367), 2,
+    ACTIONS(360), 2,
       sym__eof,
       sym__newline,
-    ACTIONS(365), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [895] = 5,
+    STATE(44), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(356), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [821] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(369), 1,
-      sym_word,
-    STATE(88), 1,
-      sym__value,
-    ACTIONS(371), 2,
+    ACTIONS(362), 2,
       sym__eof,
       sym__newline,
-    ACTIONS(373), 2,
-      sym_date,
-      sym_number,
-  [913] = 4,
+    STATE(40), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(356), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [838] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(55), 1,
-      sym__value,
+    ACTIONS(364), 2,
+      sym__eof,
+      sym__newline,
+    STATE(40), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(356), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [855] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(366), 2,
+      sym__eof,
+      sym__newline,
+    STATE(40), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(368), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [872] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(371), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [885] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(373), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [898] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(375), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [911] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(377), 2,
       sym__eof,
       sym__newline,
-    ACTIONS(375), 3,
+    STATE(40), 2,
+      sym_waste_attribute,
+      aux_sym_waste_statement_repeat1,
+    ACTIONS(356), 3,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [928] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 7,
+      sym__eof,
+      sym__kw_dx,
+      sym__newline,
+      anon_sym_units,
+      anon_sym_ndc,
+      anon_sym_charge,
+      anon_sym_on,
+  [941] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(112), 1,
+      sym__value,
+    ACTIONS(383), 2,
+      sym__eof,
+      sym__newline,
+    ACTIONS(381), 3,
       sym_date,
       sym_number,
       sym_word,
-  [929] = 6,
+  [957] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(379), 1,
-      sym_word,
-    ACTIONS(383), 1,
-      sym_string,
-    STATE(56), 1,
-      aux_sym_drug_name_repeat1,
-    STATE(87), 1,
-      sym_drug_name,
-    ACTIONS(381), 2,
-      sym__eof,
-      sym__newline,
-  [949] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(91), 1,
+    STATE(110), 1,
       sym__value,
     ACTIONS(387), 2,
       sym__eof,
@@ -3135,520 +3193,589 @@ static const uint16_t ts_small_parse_table[] = {
       sym_date,
       sym_number,
       sym_word,
-  [965] = 5,
+  [973] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(393), 1,
-      sym_number,
-    STATE(63), 1,
-      sym__value,
-    ACTIONS(389), 2,
-      sym_date,
+    ACTIONS(389), 1,
       sym_word,
+    ACTIONS(393), 1,
+      sym_string,
+    STATE(57), 1,
+      aux_sym_drug_name_repeat1,
+    STATE(119), 1,
+      sym_drug_name,
     ACTIONS(391), 2,
       sym__eof,
       sym__newline,
-  [983] = 2,
+  [993] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(395), 5,
+    STATE(109), 1,
+      sym__value,
+    ACTIONS(397), 2,
+      sym__eof,
+      sym__newline,
+    ACTIONS(395), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [1009] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(399), 1,
+      sym_word,
+    STATE(94), 1,
+      sym__value,
+    ACTIONS(401), 2,
+      sym__eof,
+      sym__newline,
+    ACTIONS(403), 2,
+      sym_date,
+      sym_number,
+  [1027] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(58), 1,
+      sym__value,
+    ACTIONS(407), 2,
+      sym__eof,
+      sym__newline,
+    ACTIONS(405), 3,
+      sym_date,
+      sym_number,
+      sym_word,
+  [1043] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(411), 1,
+      sym_string,
+    ACTIONS(409), 5,
       sym__eof,
       sym__newline,
       anon_sym_reason,
       anon_sym_witness,
       anon_sym_evidence,
-  [994] = 5,
+  [1057] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(399), 1,
-      anon_sym_signed,
-    ACTIONS(401), 1,
-      anon_sym_unsigned,
-    ACTIONS(403), 1,
-      sym_date,
-    ACTIONS(397), 2,
-      sym__eof,
-      sym__newline,
-  [1011] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(405), 1,
-      sym_word,
-    ACTIONS(409), 1,
+    ACTIONS(417), 1,
       sym_number,
-    ACTIONS(407), 2,
-      sym__eof,
-      sym__newline,
-  [1025] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(411), 1,
-      sym_word,
-    STATE(52), 1,
-      aux_sym_drug_name_repeat1,
-    ACTIONS(414), 2,
-      sym__eof,
-      sym__newline,
-  [1039] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(19), 1,
+    STATE(74), 1,
       sym__value,
-    ACTIONS(416), 3,
+    ACTIONS(413), 2,
       sym_date,
-      sym_number,
       sym_word,
-  [1051] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(420), 1,
-      anon_sym_signed,
-    ACTIONS(422), 1,
-      anon_sym_unsigned,
-    ACTIONS(418), 2,
+    ACTIONS(415), 2,
       sym__eof,
       sym__newline,
-  [1065] = 4,
+  [1075] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(426), 1,
+    ACTIONS(421), 1,
+      anon_sym_signed,
+    ACTIONS(423), 1,
+      anon_sym_unsigned,
+    ACTIONS(425), 1,
+      sym_date,
+    ACTIONS(419), 2,
+      sym__eof,
+      sym__newline,
+  [1092] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(427), 5,
+      sym__eof,
+      sym__newline,
+      anon_sym_reason,
+      anon_sym_witness,
+      anon_sym_evidence,
+  [1103] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(429), 1,
+      sym_word,
+    ACTIONS(431), 1,
+      sym_count,
+    ACTIONS(383), 2,
+      sym__eof,
+      sym__newline,
+  [1117] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(433), 1,
+      sym_word,
+    STATE(60), 1,
+      aux_sym_drug_name_repeat1,
+    ACTIONS(435), 2,
+      sym__eof,
+      sym__newline,
+  [1131] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(439), 1,
       anon_sym_from,
-    ACTIONS(428), 1,
+    ACTIONS(441), 1,
       anon_sym_to,
-    ACTIONS(424), 2,
+    ACTIONS(437), 2,
       sym__eof,
       sym__newline,
-  [1079] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(430), 1,
-      sym_word,
-    STATE(52), 1,
-      aux_sym_drug_name_repeat1,
-    ACTIONS(432), 2,
-      sym__eof,
-      sym__newline,
-  [1093] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(21), 1,
-      sym__value,
-    ACTIONS(434), 3,
-      sym_date,
-      sym_number,
-      sym_word,
-  [1105] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(438), 1,
-      sym_date,
-    ACTIONS(440), 1,
-      sym_time,
-    ACTIONS(436), 2,
-      sym__eof,
-      sym__newline,
-  [1119] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(444), 1,
-      sym_date,
-    ACTIONS(446), 1,
-      sym_time,
-    ACTIONS(442), 2,
-      sym__eof,
-      sym__newline,
-  [1133] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(29), 1,
-      sym__value,
-    ACTIONS(448), 3,
-      sym_date,
-      sym_number,
-      sym_word,
   [1145] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(450), 1,
-      sym_word,
-    ACTIONS(452), 1,
-      sym_count,
-    ACTIONS(387), 2,
+    ACTIONS(445), 1,
+      anon_sym_to,
+    ACTIONS(447), 1,
+      sym_date,
+    ACTIONS(443), 2,
       sym__eof,
       sym__newline,
-  [1159] = 3,
+  [1159] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(449), 1,
+      sym_word,
+    STATE(60), 1,
+      aux_sym_drug_name_repeat1,
+    ACTIONS(452), 2,
+      sym__eof,
+      sym__newline,
+  [1173] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(456), 1,
-      sym_string,
+      sym_date,
+    ACTIONS(458), 1,
+      sym_time,
     ACTIONS(454), 2,
       sym__eof,
       sym__newline,
-  [1170] = 3,
+  [1187] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(460), 1,
-      sym_count,
-    ACTIONS(458), 2,
-      sym__eof,
-      sym__newline,
-  [1181] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(464), 1,
-      sym_count,
-    ACTIONS(462), 2,
-      sym__eof,
-      sym__newline,
-  [1192] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(468), 1,
+    ACTIONS(462), 1,
       sym_date,
-    ACTIONS(466), 2,
+    ACTIONS(464), 1,
+      sym_time,
+    ACTIONS(460), 2,
       sym__eof,
       sym__newline,
-  [1203] = 3,
+  [1201] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(472), 1,
-      sym_string,
-    ACTIONS(470), 2,
+    ACTIONS(466), 1,
+      sym_word,
+    ACTIONS(470), 1,
+      sym_number,
+    ACTIONS(468), 2,
       sym__eof,
       sym__newline,
-  [1214] = 3,
+  [1215] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(474), 1,
-      sym_word,
-    ACTIONS(476), 2,
+      anon_sym_none,
+    ACTIONS(476), 1,
+      sym_string,
+    ACTIONS(472), 2,
       sym__eof,
       sym__newline,
-  [1225] = 3,
+  [1229] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(478), 1,
+    STATE(28), 1,
+      sym__value,
+    ACTIONS(478), 3,
+      sym_date,
+      sym_number,
       sym_word,
+  [1241] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(482), 1,
+      anon_sym_signed,
+    ACTIONS(484), 1,
+      anon_sym_unsigned,
     ACTIONS(480), 2,
       sym__eof,
       sym__newline,
-  [1236] = 3,
+  [1255] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(484), 1,
-      sym_time,
-    ACTIONS(482), 2,
+    ACTIONS(488), 1,
+      sym_string,
+    ACTIONS(486), 2,
       sym__eof,
       sym__newline,
-  [1247] = 3,
+  [1266] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(492), 1,
+      sym_time,
+    ACTIONS(490), 2,
+      sym__eof,
+      sym__newline,
+  [1277] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(496), 1,
+      sym_string,
+    ACTIONS(494), 2,
+      sym__eof,
+      sym__newline,
+  [1288] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(498), 1,
+      sym_date,
+    ACTIONS(443), 2,
+      sym__eof,
+      sym__newline,
+  [1299] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(502), 1,
+      sym_date,
+    ACTIONS(500), 2,
+      sym__eof,
+      sym__newline,
+  [1310] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(506), 1,
+      sym_string,
+    ACTIONS(504), 2,
+      sym__eof,
+      sym__newline,
+  [1321] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(510), 1,
+      sym_count,
+    ACTIONS(508), 2,
+      sym__eof,
+      sym__newline,
+  [1332] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(514), 1,
+      sym_count,
+    ACTIONS(512), 2,
+      sym__eof,
+      sym__newline,
+  [1343] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(516), 1,
+      sym_word,
+    ACTIONS(518), 2,
+      sym__eof,
+      sym__newline,
+  [1354] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(520), 1,
+      sym_word,
+    ACTIONS(522), 2,
+      sym__eof,
+      sym__newline,
+  [1365] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(524), 1,
+      sym_word,
+    ACTIONS(526), 2,
+      sym__eof,
+      sym__newline,
+  [1376] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(528), 1,
+      sym_word,
+    ACTIONS(530), 2,
+      sym__eof,
+      sym__newline,
+  [1387] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(11), 1,
       sym__eol,
-    ACTIONS(486), 2,
+    ACTIONS(532), 2,
       sym__eof,
       sym__newline,
-  [1258] = 3,
+  [1398] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(490), 1,
+    ACTIONS(536), 1,
+      sym_date,
+    ACTIONS(534), 2,
+      sym__eof,
+      sym__newline,
+  [1409] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(540), 1,
       anon_sym_to,
-    ACTIONS(488), 2,
+    ACTIONS(538), 2,
       sym__eof,
       sym__newline,
-  [1269] = 3,
+  [1420] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(494), 1,
+    ACTIONS(544), 1,
       sym_time,
-    ACTIONS(492), 2,
+    ACTIONS(542), 2,
       sym__eof,
       sym__newline,
-  [1280] = 3,
+  [1431] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(496), 1,
-      sym_word,
-    ACTIONS(498), 2,
+    ACTIONS(548), 1,
+      sym_string,
+    ACTIONS(546), 2,
       sym__eof,
       sym__newline,
-  [1291] = 3,
+  [1442] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(500), 1,
+    ACTIONS(550), 1,
       sym_word,
-    ACTIONS(502), 2,
+    ACTIONS(552), 2,
       sym__eof,
       sym__newline,
-  [1302] = 3,
+  [1453] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(556), 1,
+      sym_string,
+    ACTIONS(554), 2,
+      sym__eof,
+      sym__newline,
+  [1464] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(10), 1,
       sym__eol,
-    ACTIONS(504), 2,
+    ACTIONS(558), 2,
       sym__eof,
       sym__newline,
-  [1313] = 3,
+  [1475] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(4), 1,
       sym__eol,
-    ACTIONS(506), 2,
+    ACTIONS(560), 2,
       sym__eof,
       sym__newline,
-  [1324] = 3,
+  [1486] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(7), 1,
       sym__eol,
-    ACTIONS(508), 2,
-      sym__eof,
-      sym__newline,
-  [1335] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(510), 1,
-      sym_word,
-    ACTIONS(512), 2,
-      sym__eof,
-      sym__newline,
-  [1346] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(516), 1,
-      sym_string,
-    ACTIONS(514), 2,
-      sym__eof,
-      sym__newline,
-  [1357] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(518), 2,
-      sym__eof,
-      sym__newline,
-  [1365] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(520), 2,
-      sym__eof,
-      sym__newline,
-  [1373] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(522), 2,
-      sym__eof,
-      sym__newline,
-  [1381] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(524), 2,
-      sym__eof,
-      sym__newline,
-  [1389] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(526), 2,
-      sym__eof,
-      sym__newline,
-  [1397] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(528), 2,
-      sym__eof,
-      sym__newline,
-  [1405] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(530), 2,
-      sym__eof,
-      sym__newline,
-  [1413] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(532), 2,
-      sym__eof,
-      sym__newline,
-  [1421] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(534), 2,
-      sym__eof,
-      sym__newline,
-  [1429] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(536), 2,
-      sym__eof,
-      sym__newline,
-  [1437] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(538), 1,
-      anon_sym_none,
-    ACTIONS(540), 1,
-      sym_string,
-  [1447] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(542), 2,
-      sym__eof,
-      sym__newline,
-  [1455] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(544), 2,
-      sym__eof,
-      sym__newline,
-  [1463] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(546), 2,
-      sym__eof,
-      sym__newline,
-  [1471] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(548), 2,
-      sym__eof,
-      sym__newline,
-  [1479] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(550), 2,
-      sym__eof,
-      sym__newline,
-  [1487] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 2,
-      sym__eof,
-      sym__newline,
-  [1495] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(454), 2,
-      sym__eof,
-      sym__newline,
-  [1503] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(470), 2,
-      sym__eof,
-      sym__newline,
-  [1511] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(554), 2,
-      sym__eof,
-      sym__newline,
-  [1519] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(556), 2,
-      sym__eof,
-      sym__newline,
-  [1527] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(558), 2,
-      sym__eof,
-      sym__newline,
-  [1535] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(560), 2,
-      sym__eof,
-      sym__newline,
-  [1543] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(562), 2,
       sym__eof,
       sym__newline,
-  [1551] = 2,
+  [1497] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(564), 2,
-      sym__eof,
-      sym__newline,
-  [1559] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(564), 1,
+      sym_word,
     ACTIONS(566), 2,
       sym__eof,
       sym__newline,
-  [1567] = 2,
+  [1508] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(570), 1,
+      sym_date,
     ACTIONS(568), 2,
       sym__eof,
       sym__newline,
-  [1575] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(570), 2,
-      sym__eof,
-      sym__newline,
-  [1583] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(572), 2,
-      sym__eof,
-      sym__newline,
-  [1591] = 2,
+  [1519] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(574), 1,
-      sym_date,
-  [1598] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(576), 1,
       sym_string,
-  [1605] = 2,
+    ACTIONS(572), 2,
+      sym__eof,
+      sym__newline,
+  [1530] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(578), 1,
-      sym_string,
-  [1612] = 2,
+    ACTIONS(576), 2,
+      sym__eof,
+      sym__newline,
+  [1538] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(580), 1,
-      sym_string,
-  [1619] = 2,
+    ACTIONS(578), 2,
+      sym__eof,
+      sym__newline,
+  [1546] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(582), 1,
-      sym_word,
+    ACTIONS(580), 2,
+      sym__eof,
+      sym__newline,
+  [1554] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(582), 2,
+      sym__eof,
+      sym__newline,
+  [1562] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(584), 2,
+      sym__eof,
+      sym__newline,
+  [1570] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 2,
+      sym__eof,
+      sym__newline,
+  [1578] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(588), 2,
+      sym__eof,
+      sym__newline,
+  [1586] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(590), 2,
+      sym__eof,
+      sym__newline,
+  [1594] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(592), 2,
+      sym__eof,
+      sym__newline,
+  [1602] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 2,
+      sym__eof,
+      sym__newline,
+  [1610] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(596), 2,
+      sym__eof,
+      sym__newline,
+  [1618] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 2,
+      sym__eof,
+      sym__newline,
   [1626] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(584), 1,
-      sym_number,
-  [1633] = 2,
+    ACTIONS(600), 2,
+      sym__eof,
+      sym__newline,
+  [1634] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(586), 1,
-      sym_date,
-  [1640] = 2,
+    ACTIONS(602), 2,
+      sym__eof,
+      sym__newline,
+  [1642] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(588), 1,
-      sym_date,
-  [1647] = 2,
+    ACTIONS(604), 2,
+      sym__eof,
+      sym__newline,
+  [1650] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(590), 1,
-      sym_string,
-  [1654] = 2,
+    ACTIONS(606), 2,
+      sym__eof,
+      sym__newline,
+  [1658] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(592), 1,
-      sym_date,
-  [1661] = 2,
+    ACTIONS(504), 2,
+      sym__eof,
+      sym__newline,
+  [1666] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(594), 1,
+    ACTIONS(608), 2,
+      sym__eof,
+      sym__newline,
+  [1674] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(610), 2,
+      sym__eof,
+      sym__newline,
+  [1682] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(612), 2,
+      sym__eof,
+      sym__newline,
+  [1690] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(614), 2,
+      sym__eof,
+      sym__newline,
+  [1698] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(616), 2,
+      sym__eof,
+      sym__newline,
+  [1706] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(618), 2,
+      sym__eof,
+      sym__newline,
+  [1714] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(486), 2,
+      sym__eof,
+      sym__newline,
+  [1722] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(620), 2,
+      sym__eof,
+      sym__newline,
+  [1730] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(622), 2,
+      sym__eof,
+      sym__newline,
+  [1738] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(624), 2,
+      sym__eof,
+      sym__newline,
+  [1746] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(626), 2,
+      sym__eof,
+      sym__newline,
+  [1754] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(628), 2,
+      sym__eof,
+      sym__newline,
+  [1762] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(630), 1,
       ts_builtin_sym_end,
 };
 
@@ -3666,106 +3793,108 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(17)] = 411,
   [SMALL_STATE(18)] = 442,
   [SMALL_STATE(19)] = 473,
-  [SMALL_STATE(20)] = 492,
-  [SMALL_STATE(21)] = 515,
-  [SMALL_STATE(22)] = 536,
-  [SMALL_STATE(23)] = 555,
-  [SMALL_STATE(24)] = 576,
-  [SMALL_STATE(25)] = 595,
-  [SMALL_STATE(26)] = 615,
-  [SMALL_STATE(27)] = 631,
-  [SMALL_STATE(28)] = 647,
-  [SMALL_STATE(29)] = 665,
-  [SMALL_STATE(30)] = 679,
-  [SMALL_STATE(31)] = 692,
-  [SMALL_STATE(32)] = 705,
-  [SMALL_STATE(33)] = 722,
-  [SMALL_STATE(34)] = 739,
-  [SMALL_STATE(35)] = 756,
-  [SMALL_STATE(36)] = 773,
-  [SMALL_STATE(37)] = 790,
-  [SMALL_STATE(38)] = 807,
-  [SMALL_STATE(39)] = 820,
-  [SMALL_STATE(40)] = 833,
-  [SMALL_STATE(41)] = 846,
-  [SMALL_STATE(42)] = 863,
-  [SMALL_STATE(43)] = 879,
-  [SMALL_STATE(44)] = 895,
-  [SMALL_STATE(45)] = 913,
-  [SMALL_STATE(46)] = 929,
-  [SMALL_STATE(47)] = 949,
-  [SMALL_STATE(48)] = 965,
-  [SMALL_STATE(49)] = 983,
-  [SMALL_STATE(50)] = 994,
-  [SMALL_STATE(51)] = 1011,
-  [SMALL_STATE(52)] = 1025,
-  [SMALL_STATE(53)] = 1039,
-  [SMALL_STATE(54)] = 1051,
-  [SMALL_STATE(55)] = 1065,
-  [SMALL_STATE(56)] = 1079,
-  [SMALL_STATE(57)] = 1093,
-  [SMALL_STATE(58)] = 1105,
-  [SMALL_STATE(59)] = 1119,
-  [SMALL_STATE(60)] = 1133,
-  [SMALL_STATE(61)] = 1145,
-  [SMALL_STATE(62)] = 1159,
-  [SMALL_STATE(63)] = 1170,
-  [SMALL_STATE(64)] = 1181,
-  [SMALL_STATE(65)] = 1192,
-  [SMALL_STATE(66)] = 1203,
-  [SMALL_STATE(67)] = 1214,
-  [SMALL_STATE(68)] = 1225,
-  [SMALL_STATE(69)] = 1236,
-  [SMALL_STATE(70)] = 1247,
-  [SMALL_STATE(71)] = 1258,
-  [SMALL_STATE(72)] = 1269,
-  [SMALL_STATE(73)] = 1280,
-  [SMALL_STATE(74)] = 1291,
-  [SMALL_STATE(75)] = 1302,
-  [SMALL_STATE(76)] = 1313,
-  [SMALL_STATE(77)] = 1324,
-  [SMALL_STATE(78)] = 1335,
-  [SMALL_STATE(79)] = 1346,
-  [SMALL_STATE(80)] = 1357,
-  [SMALL_STATE(81)] = 1365,
-  [SMALL_STATE(82)] = 1373,
-  [SMALL_STATE(83)] = 1381,
-  [SMALL_STATE(84)] = 1389,
-  [SMALL_STATE(85)] = 1397,
-  [SMALL_STATE(86)] = 1405,
-  [SMALL_STATE(87)] = 1413,
-  [SMALL_STATE(88)] = 1421,
-  [SMALL_STATE(89)] = 1429,
-  [SMALL_STATE(90)] = 1437,
-  [SMALL_STATE(91)] = 1447,
-  [SMALL_STATE(92)] = 1455,
-  [SMALL_STATE(93)] = 1463,
-  [SMALL_STATE(94)] = 1471,
-  [SMALL_STATE(95)] = 1479,
-  [SMALL_STATE(96)] = 1487,
-  [SMALL_STATE(97)] = 1495,
-  [SMALL_STATE(98)] = 1503,
-  [SMALL_STATE(99)] = 1511,
-  [SMALL_STATE(100)] = 1519,
-  [SMALL_STATE(101)] = 1527,
-  [SMALL_STATE(102)] = 1535,
-  [SMALL_STATE(103)] = 1543,
-  [SMALL_STATE(104)] = 1551,
-  [SMALL_STATE(105)] = 1559,
-  [SMALL_STATE(106)] = 1567,
-  [SMALL_STATE(107)] = 1575,
-  [SMALL_STATE(108)] = 1583,
-  [SMALL_STATE(109)] = 1591,
-  [SMALL_STATE(110)] = 1598,
-  [SMALL_STATE(111)] = 1605,
-  [SMALL_STATE(112)] = 1612,
-  [SMALL_STATE(113)] = 1619,
-  [SMALL_STATE(114)] = 1626,
-  [SMALL_STATE(115)] = 1633,
-  [SMALL_STATE(116)] = 1640,
-  [SMALL_STATE(117)] = 1647,
-  [SMALL_STATE(118)] = 1654,
-  [SMALL_STATE(119)] = 1661,
+  [SMALL_STATE(20)] = 496,
+  [SMALL_STATE(21)] = 519,
+  [SMALL_STATE(22)] = 542,
+  [SMALL_STATE(23)] = 561,
+  [SMALL_STATE(24)] = 582,
+  [SMALL_STATE(25)] = 601,
+  [SMALL_STATE(26)] = 622,
+  [SMALL_STATE(27)] = 641,
+  [SMALL_STATE(28)] = 659,
+  [SMALL_STATE(29)] = 673,
+  [SMALL_STATE(30)] = 693,
+  [SMALL_STATE(31)] = 709,
+  [SMALL_STATE(32)] = 725,
+  [SMALL_STATE(33)] = 741,
+  [SMALL_STATE(34)] = 757,
+  [SMALL_STATE(35)] = 770,
+  [SMALL_STATE(36)] = 787,
+  [SMALL_STATE(37)] = 804,
+  [SMALL_STATE(38)] = 821,
+  [SMALL_STATE(39)] = 838,
+  [SMALL_STATE(40)] = 855,
+  [SMALL_STATE(41)] = 872,
+  [SMALL_STATE(42)] = 885,
+  [SMALL_STATE(43)] = 898,
+  [SMALL_STATE(44)] = 911,
+  [SMALL_STATE(45)] = 928,
+  [SMALL_STATE(46)] = 941,
+  [SMALL_STATE(47)] = 957,
+  [SMALL_STATE(48)] = 973,
+  [SMALL_STATE(49)] = 993,
+  [SMALL_STATE(50)] = 1009,
+  [SMALL_STATE(51)] = 1027,
+  [SMALL_STATE(52)] = 1043,
+  [SMALL_STATE(53)] = 1057,
+  [SMALL_STATE(54)] = 1075,
+  [SMALL_STATE(55)] = 1092,
+  [SMALL_STATE(56)] = 1103,
+  [SMALL_STATE(57)] = 1117,
+  [SMALL_STATE(58)] = 1131,
+  [SMALL_STATE(59)] = 1145,
+  [SMALL_STATE(60)] = 1159,
+  [SMALL_STATE(61)] = 1173,
+  [SMALL_STATE(62)] = 1187,
+  [SMALL_STATE(63)] = 1201,
+  [SMALL_STATE(64)] = 1215,
+  [SMALL_STATE(65)] = 1229,
+  [SMALL_STATE(66)] = 1241,
+  [SMALL_STATE(67)] = 1255,
+  [SMALL_STATE(68)] = 1266,
+  [SMALL_STATE(69)] = 1277,
+  [SMALL_STATE(70)] = 1288,
+  [SMALL_STATE(71)] = 1299,
+  [SMALL_STATE(72)] = 1310,
+  [SMALL_STATE(73)] = 1321,
+  [SMALL_STATE(74)] = 1332,
+  [SMALL_STATE(75)] = 1343,
+  [SMALL_STATE(76)] = 1354,
+  [SMALL_STATE(77)] = 1365,
+  [SMALL_STATE(78)] = 1376,
+  [SMALL_STATE(79)] = 1387,
+  [SMALL_STATE(80)] = 1398,
+  [SMALL_STATE(81)] = 1409,
+  [SMALL_STATE(82)] = 1420,
+  [SMALL_STATE(83)] = 1431,
+  [SMALL_STATE(84)] = 1442,
+  [SMALL_STATE(85)] = 1453,
+  [SMALL_STATE(86)] = 1464,
+  [SMALL_STATE(87)] = 1475,
+  [SMALL_STATE(88)] = 1486,
+  [SMALL_STATE(89)] = 1497,
+  [SMALL_STATE(90)] = 1508,
+  [SMALL_STATE(91)] = 1519,
+  [SMALL_STATE(92)] = 1530,
+  [SMALL_STATE(93)] = 1538,
+  [SMALL_STATE(94)] = 1546,
+  [SMALL_STATE(95)] = 1554,
+  [SMALL_STATE(96)] = 1562,
+  [SMALL_STATE(97)] = 1570,
+  [SMALL_STATE(98)] = 1578,
+  [SMALL_STATE(99)] = 1586,
+  [SMALL_STATE(100)] = 1594,
+  [SMALL_STATE(101)] = 1602,
+  [SMALL_STATE(102)] = 1610,
+  [SMALL_STATE(103)] = 1618,
+  [SMALL_STATE(104)] = 1626,
+  [SMALL_STATE(105)] = 1634,
+  [SMALL_STATE(106)] = 1642,
+  [SMALL_STATE(107)] = 1650,
+  [SMALL_STATE(108)] = 1658,
+  [SMALL_STATE(109)] = 1666,
+  [SMALL_STATE(110)] = 1674,
+  [SMALL_STATE(111)] = 1682,
+  [SMALL_STATE(112)] = 1690,
+  [SMALL_STATE(113)] = 1698,
+  [SMALL_STATE(114)] = 1706,
+  [SMALL_STATE(115)] = 1714,
+  [SMALL_STATE(116)] = 1722,
+  [SMALL_STATE(117)] = 1730,
+  [SMALL_STATE(118)] = 1738,
+  [SMALL_STATE(119)] = 1746,
+  [SMALL_STATE(120)] = 1754,
+  [SMALL_STATE(121)] = 1762,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -3774,270 +3903,288 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
   [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [37] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
   [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
   [49] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
   [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
   [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
   [55] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(3),
-  [58] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(73),
-  [61] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(74),
-  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
-  [67] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
-  [70] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
-  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
-  [76] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
-  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(45),
-  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(110),
-  [85] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(111),
-  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(46),
-  [91] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
-  [94] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(68),
-  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
-  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(59),
-  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
-  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
-  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(90),
-  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
+  [58] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
+  [61] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(84),
+  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(89),
+  [67] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
+  [70] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(49),
+  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
+  [76] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(54),
+  [79] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
+  [82] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(85),
+  [85] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(91),
+  [88] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
+  [91] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
+  [94] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(76),
+  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(62),
+  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(61),
+  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(53),
+  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(21),
+  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(64),
+  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(83),
   [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(12),
   [118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 2, 0, 0),
-  [120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0),
-  [124] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(5),
-  [127] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(74),
-  [130] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
-  [133] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
-  [136] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
-  [139] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(44),
-  [142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
-  [145] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(45),
-  [148] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(110),
-  [151] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(111),
-  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(46),
-  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
-  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(68),
-  [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
-  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(59),
-  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
-  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
-  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(90),
-  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
-  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(12),
-  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 3, 0, 0),
-  [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim, 3, 0, 0),
+  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0),
+  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(6),
+  [131] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(84),
+  [134] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(89),
+  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(47),
+  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(49),
+  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
+  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(54),
+  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
+  [152] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(85),
+  [155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(91),
+  [158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
+  [161] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
+  [164] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(76),
+  [167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(62),
+  [170] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(61),
+  [173] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(53),
+  [176] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(21),
+  [179] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(64),
+  [182] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(83),
+  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_claim_repeat1, 2, 0, 0), SHIFT_REPEAT(12),
   [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 2, 0, 0),
   [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
   [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0),
   [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(8),
-  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(51),
-  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(68),
-  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
-  [206] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(59),
-  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(48),
-  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(20),
-  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(90),
-  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(117),
+  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
+  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(76),
+  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(62),
+  [206] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(61),
+  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(53),
+  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(21),
+  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(64),
+  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_admin_block_repeat1, 2, 0, 0), SHIFT_REPEAT(83),
   [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_block, 3, 0, 0),
   [223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
   [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item, 2, 0, 0),
   [227] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
   [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 1, 0, 0),
-  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
-  [233] = {.entry = {.count = 1, .reusable = false}}, SHIFT(57),
-  [235] = {.entry = {.count = 1, .reusable = false}}, SHIFT(114),
-  [237] = {.entry = {.count = 1, .reusable = false}}, SHIFT(116),
-  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [241] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
+  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(30),
+  [233] = {.entry = {.count = 1, .reusable = false}}, SHIFT(20),
+  [235] = {.entry = {.count = 1, .reusable = false}}, SHIFT(31),
+  [237] = {.entry = {.count = 1, .reusable = false}}, SHIFT(32),
+  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [241] = {.entry = {.count = 1, .reusable = false}}, SHIFT(33),
   [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 2, 0, 4),
-  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 27),
+  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 29),
   [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 2, 0, 0),
-  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
-  [255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 4),
-  [259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0),
-  [261] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(26),
-  [264] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(57),
-  [267] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(114),
-  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(116),
-  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(53),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 4, 0, 27),
-  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 2, 0, 24),
-  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [282] = {.entry = {.count = 1, .reusable = false}}, SHIFT(33),
-  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 1, 0, 0),
-  [286] = {.entry = {.count = 1, .reusable = false}}, SHIFT(112),
-  [288] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
-  [290] = {.entry = {.count = 1, .reusable = false}}, SHIFT(30),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 2, 0, 14),
-  [294] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 2, 0, 14),
-  [296] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 3, 0, 33),
-  [300] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 36), SHIFT_REPEAT(27),
-  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 36),
-  [305] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 36),
-  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 37),
-  [309] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 37), SHIFT_REPEAT(60),
-  [312] = {.entry = {.count = 1, .reusable = false}}, SHIFT(34),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 10),
-  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 1, 0, 0),
-  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [320] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 26),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 26),
-  [324] = {.entry = {.count = 1, .reusable = false}}, SHIFT(31),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 34),
-  [328] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 3, 0, 34),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 24),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 35),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 4, 0, 38),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 0),
-  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 11),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 20),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 10),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 11),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0),
-  [350] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0), SHIFT_REPEAT(112),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 2, 0, 25),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_charge_clause, 2, 0, 10),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_on_clause, 2, 0, 6),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 4, 0, 20),
-  [361] = {.entry = {.count = 1, .reusable = false}}, SHIFT(105),
-  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 1, 0, 0),
-  [365] = {.entry = {.count = 1, .reusable = false}}, SHIFT(80),
-  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 1, 0, 0),
-  [369] = {.entry = {.count = 1, .reusable = false}}, SHIFT(47),
-  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 1, 0, 0),
-  [373] = {.entry = {.count = 1, .reusable = false}}, SHIFT(88),
-  [375] = {.entry = {.count = 1, .reusable = false}}, SHIFT(55),
-  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 1, 0, 0),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 1, 0, 0),
-  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [385] = {.entry = {.count = 1, .reusable = false}}, SHIFT(91),
-  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
-  [389] = {.entry = {.count = 1, .reusable = false}}, SHIFT(63),
-  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 1, 0, 0),
-  [393] = {.entry = {.count = 1, .reusable = false}}, SHIFT(61),
-  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_attribute, 2, 0, 23),
-  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 1, 0, 0),
-  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [405] = {.entry = {.count = 1, .reusable = false}}, SHIFT(99),
-  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 1, 0, 0),
-  [409] = {.entry = {.count = 1, .reusable = false}}, SHIFT(67),
-  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0), SHIFT_REPEAT(52),
-  [414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0),
-  [416] = {.entry = {.count = 1, .reusable = false}}, SHIFT(19),
-  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 6),
-  [420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 2, 0, 7),
-  [426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_drug_name, 1, 0, 0),
-  [434] = {.entry = {.count = 1, .reusable = false}}, SHIFT(21),
-  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 1, 0, 0),
-  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 1, 0, 0),
-  [444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [448] = {.entry = {.count = 1, .reusable = false}}, SHIFT(29),
-  [450] = {.entry = {.count = 1, .reusable = false}}, SHIFT(64),
-  [452] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
-  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 5),
-  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
-  [458] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 2, 0, 14),
-  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 20),
-  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 3, 0, 19),
-  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 18),
-  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 10),
-  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 1, 0, 0),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 6),
-  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 29),
-  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 6),
-  [494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 1, 0, 0),
-  [500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 1, 0, 0),
-  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [506] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [508] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [510] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 1, 0, 0),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 2, 0, 2),
-  [516] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 2, 0, 4),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 22),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 8),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_premed_statement, 2, 0, 8),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 13),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_note_statement, 2, 0, 8),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 13),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 2, 0, 9),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 2, 0, 4),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 3, 0, 15),
-  [538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [540] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 3, 0, 16),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 4, 0, 28),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 17),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 30),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 4, 0, 31),
-  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 4, 0, 32),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 11),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 2, 0, 12),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 3, 0, 20),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 2, 0, 1),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 3, 0, 21),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 2, 0, 1),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 2, 0, 3),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 3, 0, 21),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 6, 0, 39),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 0),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
-  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [590] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [594] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0),
+  [259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(30),
+  [262] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(20),
+  [265] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(31),
+  [268] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(32),
+  [271] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat2, 2, 0, 0), SHIFT_REPEAT(19),
+  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 3, 0, 4),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_line_statement, 4, 0, 29),
+  [278] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 1, 0, 0),
+  [282] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_dx_clause, 1, 0, 0),
+  [284] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
+  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 1, 0, 0),
+  [288] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 1, 0, 0),
+  [290] = {.entry = {.count = 1, .reusable = false}}, SHIFT(35),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 1, 0, 0),
+  [294] = {.entry = {.count = 1, .reusable = false}}, SHIFT(52),
+  [296] = {.entry = {.count = 1, .reusable = false}}, SHIFT(29),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 2, 0, 26),
+  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [302] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 38), SHIFT_REPEAT(33),
+  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 38),
+  [307] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 2, 0, 38),
+  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_clause, 3, 0, 35),
+  [311] = {.entry = {.count = 1, .reusable = false}}, SHIFT(45),
+  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 2, 0, 15),
+  [315] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 2, 0, 15),
+  [317] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
+  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 40),
+  [321] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 40), SHIFT_REPEAT(65),
+  [324] = {.entry = {.count = 1, .reusable = false}}, SHIFT(34),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 36),
+  [328] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_ndc_clause, 3, 0, 36),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_dx_clause_repeat1, 2, 0, 26),
+  [332] = {.entry = {.count = 1, .reusable = false}}, SHIFT(37),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 11),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 1, 0, 0),
+  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_charge_clause, 1, 0, 0),
+  [342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_on_clause, 1, 0, 0),
+  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [348] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 28),
+  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_line_statement_repeat1, 1, 0, 28),
+  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 4, 0, 41),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 12),
+  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 2, 0, 0),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 22),
+  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 11),
+  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 3, 0, 12),
+  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0),
+  [368] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_waste_statement_repeat1, 2, 0, 0), SHIFT_REPEAT(52),
+  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_on_clause, 2, 0, 6),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_units_clause, 2, 0, 27),
+  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_charge_clause, 2, 0, 11),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_statement, 4, 0, 22),
+  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ndc_clause, 3, 0, 37),
+  [381] = {.entry = {.count = 1, .reusable = false}}, SHIFT(112),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__value, 1, 0, 0),
+  [385] = {.entry = {.count = 1, .reusable = false}}, SHIFT(110),
+  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 1, 0, 0),
+  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 1, 0, 0),
+  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [395] = {.entry = {.count = 1, .reusable = false}}, SHIFT(109),
+  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 1, 0, 0),
+  [399] = {.entry = {.count = 1, .reusable = false}}, SHIFT(46),
+  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 1, 0, 0),
+  [403] = {.entry = {.count = 1, .reusable = false}}, SHIFT(94),
+  [405] = {.entry = {.count = 1, .reusable = false}}, SHIFT(58),
+  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 1, 0, 0),
+  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_attribute, 1, 0, 16),
+  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [413] = {.entry = {.count = 1, .reusable = false}}, SHIFT(74),
+  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 1, 0, 0),
+  [417] = {.entry = {.count = 1, .reusable = false}}, SHIFT(56),
+  [419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 1, 0, 0),
+  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_waste_attribute, 2, 0, 25),
+  [429] = {.entry = {.count = 1, .reusable = false}}, SHIFT(73),
+  [431] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__value, 1, 0, 0),
+  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_drug_name, 1, 0, 0),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 2, 0, 7),
+  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 3, 0, 7),
+  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [449] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0), SHIFT_REPEAT(60),
+  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_drug_name_repeat1, 2, 0, 0),
+  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 1, 0, 0),
+  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 1, 0, 0),
+  [462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [466] = {.entry = {.count = 1, .reusable = false}}, SHIFT(96),
+  [468] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 1, 0, 0),
+  [470] = {.entry = {.count = 1, .reusable = false}}, SHIFT(77),
+  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 1, 0, 0),
+  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [478] = {.entry = {.count = 1, .reusable = false}}, SHIFT(28),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 6),
+  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 20),
+  [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 6),
+  [492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 2, 0, 2),
+  [496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 3, 0, 21),
+  [502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 2, 0, 5),
+  [506] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 22),
+  [510] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 2, 0, 15),
+  [514] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [516] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 2, 0, 8),
+  [520] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 1, 0, 0),
+  [524] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 11),
+  [528] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 1, 0, 0),
+  [532] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 7),
+  [536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 31),
+  [540] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 6),
+  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_premed_statement, 1, 0, 0),
+  [548] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 1, 0, 0),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 1, 0, 0),
+  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 1, 0, 0),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 5, 0, 31),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_note_statement, 1, 0, 0),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_note_statement, 2, 0, 9),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_payer_statement, 3, 0, 17),
+  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 2, 0, 4),
+  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 3, 0, 22),
+  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dose_statement, 2, 0, 12),
+  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 3, 0, 23),
+  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 3, 0, 23),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_route_statement, 2, 0, 13),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 4, 0, 30),
+  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_stop_statement, 2, 0, 14),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 3, 0, 24),
+  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 4, 0, 32),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_history_statement, 4, 0, 33),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_vial_statement, 4, 0, 34),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_order_statement, 3, 0, 19),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_start_statement, 2, 0, 14),
+  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_pos_statement, 2, 0, 4),
+  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_provider_statement, 2, 0, 3),
+  [612] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_patient_statement, 2, 0, 1),
+  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dx_statement, 3, 0, 18),
+  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 0),
+  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reaction_statement, 2, 0, 9),
+  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 5, 0, 39),
+  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_premed_statement, 2, 0, 9),
+  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_claim_statement, 2, 0, 1),
+  [626] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_admin_statement, 2, 0, 10),
+  [628] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_auth_statement, 6, 0, 42),
+  [630] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
 };
 
 enum ts_external_scanner_symbol_identifiers {

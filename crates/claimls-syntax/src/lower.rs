@@ -337,6 +337,12 @@ impl<'t> Lowering<'t> {
 
     /// Reports a statement that needs a value it does not have.
     fn needs(&mut self, keyword: &str, stmt: Span) {
+        // `note "abc`: the quoted value is there but not closed, and that is what the line is told
+        // (by the unreadable-text message), not that the value is missing.
+        let line = self.line_around(stmt.start);
+        if unclosed_quote(&self.text[line.start..line.end]) {
+            return;
+        }
         let message = expected(keyword)
             .map(str::to_string)
             .unwrap_or_else(|| format!("`{keyword}` is incomplete"));
@@ -589,6 +595,15 @@ impl<'t> Lowering<'t> {
         let number = self.spanned_text(number);
         let from = parts.field("from").and_then(|n| self.read(n, value::date));
         let to = parts.field("to").and_then(|n| self.read(n, value::date));
+        // `from`/`to` written without their date: said, not dropped silently.
+        for (keyword, date) in [("from", &from), ("to", &to)] {
+            if date.is_none()
+                && parts.kinds(keyword).next().is_some()
+                && parts.field(keyword).is_none()
+            {
+                self.needs("auth", stmt);
+            }
+        }
         if let Some(state) = self.state() {
             state.claim.auths.push(Auth {
                 number,

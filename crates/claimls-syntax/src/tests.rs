@@ -756,6 +756,52 @@ fn a_bare_statement_never_swallows_the_next_claim() {
 }
 
 #[test]
+fn a_bare_clause_or_detail_never_swallows_the_next_claim() {
+    // Found by the lsp_edits fuzzer: `ndc` at the end of a line read the next `claim` line as its NDC.
+    for (written, at) in [
+        ("line J2350 JZ units 600 dx A ndc", "ndc"),
+        ("line J2350 JZ units 600 dx", "dx"),
+        ("line J2350 JZ units 600 dx A charge", "charge"),
+        ("line J2350 JZ units 600 dx A on", "on"),
+        ("admin ocrelizumab\n    reaction", "reaction"),
+        ("admin ocrelizumab\n    premed", "premed"),
+        ("admin ocrelizumab\n    waste 0 mg witness", "witness"),
+        ("note", "note"),
+        ("history", "history"),
+        ("history \"adalimumab\"", "history \"adalimumab\""),
+        ("auth PA-1 from", "auth PA-1 from"),
+    ] {
+        let text = format!("claim A-1\n  {written}\nclaim B-2\n  pos 11\n");
+        let doc = document(&text);
+        let ids: Vec<&str> = doc.claims.iter().map(|c| c.id.value.as_str()).collect();
+        assert_eq!(ids, ["A-1", "B-2"], "`{written}` swallowed the next claim");
+        assert_eq!(
+            doc.claims[1].pos.as_ref().map(|p| p.value.as_str()),
+            Some("11")
+        );
+        let errs = errors(&text);
+        assert_eq!(errs.len(), 1, "{written}: {errs:?}");
+        assert!(errs[0].0.ends_with(at), "{written}: {errs:?}");
+        assert!(errs[0].1.contains("e.g."), "says what to write: {errs:?}");
+    }
+}
+
+#[test]
+fn a_bare_note_does_not_take_a_quoted_line_below_it() {
+    // Found by the format property test: error recovery read `"a b"` two lines down as the text of a
+    // bare `note`, and whether it did depended on spacing, so formatting changed the claim.
+    let text = "claim A\n note \n  # c\n \"a b\" \n";
+    let doc = document(text);
+    assert!(doc.claims[0].notes.is_empty(), "{:?}", doc.claims[0].notes);
+    let errs = errors(text);
+    assert!(
+        errs.iter()
+            .any(|(at, m)| at == "note" && m.contains("`note` needs quoted text")),
+        "{errs:?}"
+    );
+}
+
+#[test]
 fn keyword_table_matches_the_lowering() {
     // Every keyword of the shared table is one the lowering knows: written in capitals, it is told to
     // write it lowercase (a word the lowering does not know gets another message).
