@@ -154,6 +154,34 @@ async fn the_dose_hovers_its_units_arithmetic() {
 }
 
 #[tokio::test]
+async fn a_dose_from_part_of_its_vials_hovers_the_waste_to_bill() {
+    let text = include_str!("../../../examples/infliximab-waste.claim");
+    let uri = "file:///work/hover-waste.claim";
+    let mut s = TestServer::start_with(ServerOptions {
+        data: Some(Arc::new(CodeData::embedded())),
+        ..ServerOptions::default()
+    });
+    s.initialize(json!({})).await;
+    s.open_checked(uri, text).await;
+    let r = s
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position_of(text, "350 mg")}),
+        )
+        .await;
+    expect![[r#"
+        **dose** — J1745 bills 10 mg per unit: 350 mg is 35 units
+
+        - Opened: 400 mg (4 × 100 mg)
+        - Billable waste: 400 mg − 35 units × 10 mg = 50 mg
+        - Single-dose container: bill 5 units of waste on a `J1745 JW` line
+        - Documented waste: 50 mg
+    "#]]
+    .assert_eq(r["contents"]["value"].as_str().unwrap_or(""));
+    s.finish().await;
+}
+
+#[tokio::test]
 async fn inlay_hints_stay_short() {
     let mut s = server().await;
     let r = s
