@@ -1,5 +1,5 @@
 //! The editor reads the notation as `claimls check` does: over the examples, the grammar corpus and the
-//! fuzz seeds, every statement the lowering keeps starts with a keyword token of the editor's reading
+//! fuzz seeds and past crashes, every statement the lowering keeps starts with a keyword token of the editor's reading
 //! (`context::lex_lines`, the lines completion, hover, inlay hints and symbols work on), every value
 //! the lowering reads is one token of the editor's with the role that value plays, and on a claim the
 //! lowering reads without a syntax error, every keyword token of the editor's is a statement the
@@ -54,8 +54,11 @@ fn inputs() -> Vec<(String, String)> {
             out.push((format!("{} #{i}", path.display()), input));
         }
     }
-    for target in ["format", "check", "lsp_edits"] {
-        let Ok(dir) = std::fs::read_dir(root.join("fuzz/corpus").join(target)) else {
+    for (kind, target) in ["corpus", "regressions"]
+        .into_iter()
+        .flat_map(|k| ["format", "check", "lsp_edits"].map(|t| (k, t)))
+    {
+        let Ok(dir) = std::fs::read_dir(root.join("fuzz").join(kind).join(target)) else {
             continue;
         };
         for entry in dir {
@@ -301,4 +304,70 @@ fn the_editor_reads_every_statement_and_value_as_the_lowering_does() {
         compared.0 > 200 && compared.1 > 400,
         "compared {compared:?}"
     );
+}
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "claim",
+            "admin",
+            "dose",
+            "line",
+            "dx",
+            "units",
+            "ndc",
+            "vial",
+            "waste",
+            "witness",
+            "reaction",
+            "none",
+            "order",
+            "signed",
+            "auth",
+            "from",
+            "J2350",
+            "JZ",
+            "A",
+            "600",
+            "mg",
+            "x2",
+            "2026-01-01",
+            "10:30",
+            ",",
+            "\"a b\"",
+            "\"",
+            "# c",
+            "é",
+            "\u{c}",
+            "\u{feff}",
+            " ",
+            "  ",
+            "\n",
+            "\r\n",
+            "\t",
+        ])
+    }
+
+    proptest! {
+        /// The editor's reading of any text keeps every character that is not a blank in one of
+        /// its line's tokens, and every token lies inside its line.
+        #[test]
+        fn the_reading_loses_no_text(pieces in prop::collection::vec(piece(), 0..40)) {
+            let text: String = pieces.concat();
+            for line in lex_lines(&text, 0..text.len()) {
+                let mut covered = vec![false; line.text.len()];
+                for t in &line.statement.tokens {
+                    prop_assert!(line.text.get(t.range.clone()).is_some(), "{text:?}: {t:?}");
+                    covered[t.range.clone()].iter_mut().for_each(|c| *c = true);
+                }
+                for (i, ch) in line.text.char_indices() {
+                    let blank = matches!(ch, ' ' | '\t' | '\r' | '\u{b}' | '\u{c}' | '\u{feff}');
+                    prop_assert!(blank || covered[i], "{text:?}: {ch:?} at {i} is in no token");
+                }
+            }
+        }
+    }
 }

@@ -305,6 +305,11 @@ fn fill_gaps(line: &mut Line<'_>) {
             at += 1;
             continue;
         }
+        // A byte order mark is a blank to the grammar too.
+        if text[at..].starts_with('\u{feff}') {
+            at += '\u{feff}'.len_utf8();
+            continue;
+        }
         let start = at;
         let role = if bytes[at] == b'"' {
             at += 1;
@@ -475,6 +480,12 @@ mod tests {
         assert_eq!(lines[0].start, 17);
         assert_eq!(lines[0].statement.keyword(lines[0].text), Some("claim"));
         assert_eq!(lines[1].text, "  pos 12");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_a_blank() {
+        let r = roles("\u{feff}claim A\n  pos 11\n");
+        assert_eq!(r[0], vec![("claim", Role::Keyword), ("A", Role::ClaimId)]);
     }
 
     #[test]
