@@ -182,6 +182,33 @@ async fn a_dose_from_part_of_its_vials_hovers_the_waste_to_bill() {
 }
 
 #[tokio::test]
+async fn a_dose_no_line_bills_yet_hovers_the_arithmetic_the_lines_will_take() {
+    let text = "claim OCR-1\n  payer medicare\n  dx A G35.A\n\n  admin ocrelizumab\n    dose 600 mg\n    route iv\n    start 2026-11-20 09:30\n    stop 13:05\n    vial 50242-0150-01 x2\n";
+    let uri = "file:///work/hover-unbilled.claim";
+    let mut s = TestServer::start_with(ServerOptions {
+        data: Some(Arc::new(CodeData::embedded())),
+        ..ServerOptions::default()
+    });
+    s.initialize(json!({})).await;
+    s.open_checked(uri, text).await;
+    let r = s
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position_of(text, "600 mg")}),
+        )
+        .await;
+    expect![[r#"
+        **dose** — J2350 bills 1 mg per unit: 600 mg is 600 units
+
+        - Opened: 600 mg (2 × 300 mg)
+        - Billable waste: 600 mg − 600 units × 1 mg = 0 mg
+        - Single-dose container: no billable waste, so no JW line (JZ says so)
+    "#]]
+    .assert_eq(r["contents"]["value"].as_str().unwrap_or(""));
+    s.finish().await;
+}
+
+#[tokio::test]
 async fn inlay_hints_stay_short() {
     let mut s = server().await;
     let r = s
