@@ -1,11 +1,11 @@
-//! What surrounds a position: the statement line under it, and the claim it belongs to, lexed.
+//! What surrounds a position: the statement line under it, and the claim it belongs to, read.
 //!
-//! Completion and hover need context while the text is half-typed; the claim's `admin` drugs and
-//! `dx` statements are read from the lexed lines so they are there even when the line being typed
-//! does not parse yet.
+//! Completion and hover need context while the text is half-typed; the lines are the engine's reading
+//! (`claimls_syntax::reading`: each token's role from the claim's tree-sitter parse, keywords even in a
+//! line that does not parse yet), and the claim's `dx` letters the lowering's.
 
 use super::analysis::claim_range_at;
-use super::statement::{Role, Statement, Token, lex};
+use super::statement::{Role, Statement, Token};
 use std::ops::Range;
 
 /// One lexed line of a document.
@@ -41,23 +41,20 @@ impl<'a> LexedLine<'a> {
     }
 }
 
-/// Lex the lines of `text[range]`, with offsets in `text`.
+/// Read the lines of `text` that start in `range`, with offsets in `text`: each claim they belong to
+/// parsed as `claimls check` parses it.
 pub fn lex_lines(text: &str, range: Range<usize>) -> Vec<LexedLine<'_>> {
-    let mut out = Vec::new();
-    let mut offset = range.start;
-    let Some(slice) = text.get(range) else {
-        return out;
-    };
-    for raw in slice.split_inclusive('\n') {
-        let line = raw.trim_end_matches(['\n', '\r']);
-        out.push(LexedLine {
-            start: offset,
-            text: line,
-            statement: lex(line),
-        });
-        offset += raw.len();
+    if text.get(range.clone()).is_none() {
+        return Vec::new();
     }
-    out
+    claimls_syntax::reading::read_lines(text, range)
+        .into_iter()
+        .map(|l| LexedLine {
+            start: l.start,
+            text: l.text,
+            statement: l.statement,
+        })
+        .collect()
 }
 
 /// A `dx` statement of a claim with the letter that points at it.

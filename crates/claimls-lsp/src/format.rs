@@ -1,17 +1,20 @@
 //! Formatting: the conventional indentation (0 for `claim`, 2 under it, 4 under `admin`), one space
 //! between tokens, the `units` clauses of consecutive `line`s aligned, and trailing comments of a
-//! claim aligned. Only whitespace changes: every token is written back as it was (a line this lexer
-//! cannot place is left exactly as it is), so no value can change. Formatting twice changes nothing.
+//! claim aligned. Only whitespace changes: every token is written back as it was (the tokens are the
+//! engine's reading, `claimls_syntax::reading`, of the same tree the syntax errors come from), so no
+//! value can change. Formatting twice changes nothing.
 //!
 //! A line the grammar reads with a syntax error (an ERROR or MISSING node touches it) is left exactly
 //! as written: tree-sitter's recovery depends on spacing, so even whitespace could change what such
 //! a line means (`vial 1 m  0 mg` reads as no vial, `vial 1 mg` as a 1 mg vial). The tests hold
 //! that lowering before and after formatting gives the same values, for the corpus and for
-//! generated input (`tests/format_values.rs`).
+//! generated input (`tests/format_values.rs`). So is a line with any character between its tokens
+//! that is not a space or a tab (a form feed, a byte order mark): the grammar skips it as a blank, the
+//! formatter would drop it.
 
 use super::convert;
 use super::snapshot::Snapshot;
-use super::statement::{Role, Statement, is_detail, lex};
+use super::statement::{Role, Statement, is_detail};
 use claimls_model::Span;
 use tower_lsp_server::ls_types::TextEdit;
 
@@ -77,11 +80,7 @@ fn join(line: &str, st: &Statement, from: usize, to: usize) -> String {
 }
 
 /// The byte ranges of the tree's ERROR and MISSING nodes (outermost ones).
-fn error_ranges(text: &str) -> Vec<(usize, usize)> {
-    let Some(tree) = super::document::parse_fresh(text) else {
-        // No parser: nothing can be known about errors, so nothing is formatted.
-        return vec![(0, text.len())];
-    };
+fn error_ranges(tree: &claimls_syntax::Tree) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut cursor = tree.walk();
     loop {
@@ -102,6 +101,22 @@ fn error_ranges(text: &str) -> Vec<(usize, usize)> {
     }
 }
 
+/// Whether every byte of `line` outside its tokens is a space or a tab.
+fn only_blanks_between(line: &str, st: &Statement) -> bool {
+    let mut at = 0;
+    for t in &st.tokens {
+        if line
+            .get(at..t.range.start)
+            .is_none_or(|gap| !gap.bytes().all(|b| b == b' ' || b == b'\t'))
+        {
+            return false;
+        }
+        at = t.range.end;
+    }
+    line.get(at..)
+        .is_some_and(|rest| rest.bytes().all(|b| b == b' ' || b == b'\t'))
+}
+
 /// The formatted text. A text with a lone carriage return is returned as it is: the notation does not
 /// read `\r` alone as a line end (a syntax error says so), so where its lines are is not certain.
 pub fn format_text(text: &str) -> String {
@@ -113,16 +128,27 @@ pub fn format_text(text: &str) -> String {
         return text.to_string();
     }
     let lines = split_lines(text);
-    let errors = error_ranges(text);
+    let Some(tree) = super::document::parse_fresh(text) else {
+        // No parser: nothing can be known about errors, so nothing is formatted.
+        return text.to_string();
+    };
+    let errors = error_ranges(&tree);
+    let read = claimls_syntax::reading::read_tree(&tree, text);
+    if read.len() != lines.len() {
+        // Both split at `\n` (no lone CR is left here); were they ever to differ, change nothing.
+        return text.to_string();
+    }
     let mut shapes: Vec<Shape<'_>> = Vec::with_capacity(lines.len());
     let mut claim_of: Vec<usize> = Vec::with_capacity(lines.len());
     let (mut in_claim, mut in_admin, mut claim_no) = (false, false, 0usize);
     let mut line_start = 0;
-    for (content, ending) in &lines {
+    for ((content, ending), reading) in lines.iter().zip(read) {
         let (start, end) = (line_start, line_start + content.len());
         line_start = end + ending.len();
-        let broken = errors.iter().any(|&(s, e)| s <= end && e >= start) || content.contains('\r');
-        let st = lex(content);
+        let st = reading.statement;
+        let broken = errors.iter().any(|&(s, e)| s <= end && e >= start)
+            || content.contains('\r')
+            || !only_blanks_between(content, &st);
         let shape = match st.tokens.first() {
             _ if broken => Shape::Verbatim(content),
             None => Shape::Blank,
@@ -323,13 +349,13 @@ mod tests {
     #[test]
     fn formatting_keeps_every_token() {
         let tokens = |t: &str| -> Vec<String> {
-            split_lines(t)
+            claimls_syntax::reading::read(t)
                 .iter()
-                .flat_map(|(l, _)| {
-                    lex(l)
+                .flat_map(|l| {
+                    l.statement
                         .tokens
-                        .into_iter()
-                        .map(move |tok| l[tok.range].to_string())
+                        .iter()
+                        .map(|tok| l.text[tok.range.clone()].to_string())
                 })
                 .collect()
         };

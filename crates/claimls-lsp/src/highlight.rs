@@ -1,7 +1,9 @@
-//! Semantic tokens (full document): every token of every line, by its role in the statement.
+//! Semantic tokens (full document): every token of every line, by its role in the statement as the
+//! engine's parse gives it (`claimls_syntax::reading`).
 
+use super::convert;
 use super::snapshot::Snapshot;
-use super::statement::{Role, lex};
+use super::statement::Role;
 use tower_lsp_server::ls_types::{SemanticToken, SemanticTokenType, SemanticTokens};
 
 /// The legend, in index order.
@@ -45,38 +47,35 @@ pub fn token_type(role: Role) -> Option<u32> {
     })
 }
 
-fn utf16_len(s: &str) -> u32 {
-    u32::try_from(s.encode_utf16().count()).unwrap_or(u32::MAX)
-}
-
 pub fn tokens(snap: &Snapshot) -> SemanticTokens {
     let mut data = Vec::new();
     let (mut prev_line, mut prev_start) = (0u32, 0u32);
-    for (line_no, line) in snap.rope.lines().enumerate() {
-        let text = line.to_string();
-        let st = lex(&text);
-        for t in &st.tokens {
+    for line in claimls_syntax::reading::read(&snap.text) {
+        for t in &line.statement.tokens {
             let Some(ty) = token_type(t.role) else {
                 continue;
             };
-            let line_no = u32::try_from(line_no).unwrap_or(u32::MAX);
-            let start = utf16_len(&text[..t.range.start]);
-            let length = utf16_len(&text[t.range.clone()]);
-            let delta_line = line_no - prev_line;
+            // Positions from the rope: its lines are the client's (a lone CR ends one there).
+            let start = convert::byte_to_position(&snap.rope, line.start + t.range.start);
+            let end = convert::byte_to_position(&snap.rope, line.start + t.range.end);
+            if end.line != start.line || (start.line, start.character) < (prev_line, prev_start) {
+                continue;
+            }
+            let delta_line = start.line - prev_line;
             let delta_start = if delta_line == 0 {
-                start - prev_start
+                start.character - prev_start
             } else {
-                start
+                start.character
             };
             data.push(SemanticToken {
                 delta_line,
                 delta_start,
-                length,
+                length: end.character - start.character,
                 token_type: ty,
                 token_modifiers_bitset: 0,
             });
-            prev_line = line_no;
-            prev_start = start;
+            prev_line = start.line;
+            prev_start = start.character;
         }
     }
     SemanticTokens {

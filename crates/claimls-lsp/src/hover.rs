@@ -104,6 +104,7 @@ pub fn code_markdown(data: &CodeData, code: &str, dos: Option<Date>) -> Option<S
         CodeKind::Drug => {}
         CodeKind::Administration(_) => {
             let _ = writeln!(out, "- Drug administration code (CPT)");
+            administration_page(&mut out, data, &c.code, dos);
         }
         CodeKind::Other => {}
     }
@@ -182,6 +183,114 @@ pub fn code_markdown(data: &CodeData, code: &str, dos: Option<Date>) -> Option<S
         .map_or_else(|| data.edition_for(dos).name.clone(), |e| e.name.clone());
     let _ = write!(out, "\n_Data: {source}_");
     Some(out)
+}
+
+/// What the engine's administration hierarchy (`rules::hierarchy`) and the NCCI add-on code edits of
+/// the data say of an administration code: its time rule, its place in the hierarchy, its add-on codes
+/// (or, for an add-on code, the primary codes it is billed with).
+fn administration_page(out: &mut String, data: &CodeData, code: &str, dos: Option<Date>) {
+    use claimls_rules::hierarchy::{Service, as_push, as_subsequent, code_of};
+    let Some(service) = Service::of(code) else {
+        return;
+    };
+    let named = |s: Option<Service>| s.and_then(code_of).map(|c| format!(" {c}"));
+    // The first infusion length that bills an additional hour, as the engine counts hours.
+    let first_hour_more = (61..=180)
+        .find(|m| claimls_rules::encounter::additional_hours(*m) >= 1)
+        .unwrap_or(91);
+    let time = match service {
+        Service::InitialInfusion(family) if service.is_infusion() => Some(format!(
+            "the first hour of an IV infusion of more than 15 minutes (15 minutes or less bills as a push,{}); from {first_hour_more} minutes on, each additional hour{} needs more than 30 minutes past the last full hour",
+            named(as_push(service)).unwrap_or_default(),
+            named(Some(Service::AdditionalHour(family)))
+                .map(|c| format!(" ({})", c.trim()))
+                .unwrap_or_default(),
+        )),
+        Service::InitialInfusion(_) => Some(format!(
+            "the first hour of hydration; from {first_hour_more} minutes on, each additional hour{} needs more than 30 minutes past the last full hour",
+            named(Some(Service::AdditionalHour(
+                claimls_data::InfusionFamily::Hydration
+            )))
+            .unwrap_or_default(),
+        )),
+        Service::AdditionalHour(_) => Some(format!(
+            "each hour after the first of the same infusion, counted on that infusion's own time: more than 30 minutes past the last full hour ({first_hour_more} minutes bill 1 additional hour)"
+        )),
+        Service::Sequential(_) => Some(format!(
+            "up to one hour of a sequential infusion of a new drug, of more than 15 minutes (15 minutes or less bills as a push,{})",
+            named(as_push(service)).unwrap_or_default()
+        )),
+        Service::InitialPush(_) | Service::SubsequentPush(_) | Service::RepeatPush => {
+            Some("an IV push, or an IV infusion of 15 minutes or less".to_string())
+        }
+        Service::Concurrent | Service::Injection | Service::Other => None,
+    };
+    if let Some(t) = time {
+        let _ = writeln!(out, "- Time: {t}");
+    }
+    // The administration codes the hierarchy knows.
+    let codes = || {
+        (96360..=96417)
+            .map(|n: u32| n.to_string())
+            .filter(|c| Service::of(c).is_some())
+    };
+    if let Some(rank) = service.rank() {
+        let mut above: Vec<(u8, String)> = codes()
+            .filter_map(|c| Some((Service::of(&c)?.rank().filter(|r| *r > rank)?, c)))
+            .collect();
+        above.sort_by_key(|a| std::cmp::Reverse(a.0));
+        let above: Vec<String> = above.into_iter().map(|(_, c)| c).collect();
+        let instead = named(as_subsequent(service))
+            .map(|c| format!(", and this administration bills as{c}"))
+            .unwrap_or_default();
+        let _ = if above.is_empty() {
+            writeln!(
+                out,
+                "- Initial service: one per date of service, the highest in the hierarchy; this code ranks first"
+            )
+        } else {
+            writeln!(
+                out,
+                "- Initial service: one per date of service, the highest in the hierarchy; with {} on the same date, that one is the initial{instead}",
+                above.join(", ")
+            )
+        };
+    }
+    if let Some(edit) = data.addon_primaries(code, dos) {
+        let primaries = edit.primaries.join(", ");
+        let _ = match edit.kind {
+            claimls_data::AddOnKind::Listed => {
+                writeln!(out, "- Add-on code: billed only with {primaries}")
+            }
+            claimls_data::AddOnKind::ListedAndContractor => writeln!(
+                out,
+                "- Add-on code: billed with {primaries}, or another primary code the Medicare contractor allows"
+            ),
+            claimls_data::AddOnKind::ContractorDefined => writeln!(
+                out,
+                "- Add-on code: its primary codes are up to the Medicare contractor"
+            ),
+        };
+        if let Some(note) = &edit.note {
+            let _ = writeln!(out, "- Note: {note}");
+        }
+    }
+    let addons: Vec<String> = codes()
+        .filter(|candidate| {
+            data.addon_primaries(candidate, dos)
+                .is_some_and(|e| e.primaries.iter().any(|p| p == code))
+        })
+        .collect();
+    if !addons.is_empty() {
+        let _ = writeln!(out, "- Add-on codes billed with it (NCCI add-on edits):");
+        for a in &addons {
+            let what = data
+                .code(a, dos)
+                .map(|c| format!(" — {}", c.description))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  - {a}{what}");
+        }
+    }
 }
 
 pub fn modifier_markdown(data: &CodeData, m: &str) -> Option<String> {
@@ -314,6 +423,76 @@ fn units_arithmetic(snap: &Snapshot, offset: usize) -> Option<String> {
     claimls_rules::units_arithmetic(model, snap.data(), snap.config(), line.span.start)
 }
 
+/// The units arithmetic of the `dose` at `offset`, from the engine: the code's billing unit and the
+/// units the dose is, the containers opened and the waste (the `WasteMath` the units and waste rules
+/// judge by; for a record no line bills yet, the arithmetic "Bill this administration" writes from).
+fn dose_arithmetic(snap: &Snapshot, offset: usize) -> Option<String> {
+    use claimls_rules::encounter::{ContainerKind, count, waste_math};
+    let range = super::analysis::claim_range_at(&snap.text, offset);
+    let rel = offset.checked_sub(range.start)?;
+    let model = super::analysis::lower(snap.text.get(range)?);
+    let (claim, a) = model.claims.iter().find_map(|c| {
+        let a = c.admins.iter().position(|ad| {
+            ad.dose
+                .as_ref()
+                .is_some_and(|d| d.span.start <= rel && rel <= d.span.end)
+        })?;
+        Some((c, a))
+    })?;
+    let ctx = claimls_rules::context::ClaimCtx::new(claim, &model.text, snap.data(), snap.config());
+    let record = ctx.administrations.get(a)?;
+    let (code, math) = match ctx.drugs.iter().find(|u| u.administrations.contains(&a)) {
+        Some(u) => (u.code, u.math.clone()?),
+        None => {
+            let [code] = record.codes.as_slice() else {
+                return None;
+            };
+            (*code, waste_math(code, &[record], snap.data())?)
+        }
+    };
+    let mut out = format!(
+        "**dose** — {}
+
+",
+        math.given_sentence(&code.code)
+    );
+    if let Some((opened, how)) = &math.opened {
+        let _ = writeln!(out, "- Opened: {opened} ({how})");
+    }
+    if let (Some((opened, _)), Some(waste)) = (&math.opened, math.billable_waste) {
+        let _ = writeln!(
+            out,
+            "- Billable waste: {opened} − {} × {} = {waste}",
+            count(math.given_units, "unit"),
+            math.unit
+        );
+    }
+    match (math.container, math.jw_units) {
+        (ContainerKind::SingleDose, Some(jw)) if jw > claimls_model::Decimal::ZERO => {
+            let _ = writeln!(
+                out,
+                "- Single-dose container: bill {} of waste on a `{} JW` line",
+                count(jw, "unit"),
+                code.code
+            );
+        }
+        (ContainerKind::SingleDose, Some(_)) => {
+            let _ = writeln!(
+                out,
+                "- Single-dose container: no billable waste, so no JW line (JZ says so)"
+            );
+        }
+        (ContainerKind::MultiDose, _) => {
+            let _ = writeln!(out, "- Multi-dose container: JW and JZ do not apply");
+        }
+        _ => {}
+    }
+    if let Some(documented) = math.documented_waste {
+        let _ = writeln!(out, "- Documented waste: {documented}");
+    }
+    Some(out)
+}
+
 /// The code written on a line, and the value of its units, when the model does not know the line.
 fn lexical_units(snap: &Snapshot, line: &LexedLine<'_>, units: &str) -> Option<String> {
     let code = line.value(Role::Code)?;
@@ -338,7 +517,14 @@ pub fn hover(snap: &Snapshot, pos: Position) -> Option<Hover> {
         .or_else(|| line.statement.tokens.iter().find(|t| t.range.end == col))?;
     let word = line.token_text(token);
     let data = snap.data();
+    let dose =
+        if line.keyword() == Some("dose") && matches!(token.role, Role::Number | Role::DoseUnit) {
+            dose_arithmetic(snap, offset)
+        } else {
+            None
+        };
     let markdown = match token.role {
+        Role::Number | Role::DoseUnit if dose.is_some() => dose,
         Role::Keyword => Some(format!("`{word}` — {}", keyword_doc(word))),
         Role::Clause => Some(format!("`{word}` — {}", clause_doc(word))),
         Role::Code => code_markdown(data, word, None)

@@ -11,7 +11,7 @@ use claimls_data::CodeData;
 use claimls_rules::config::Config;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 use tower_lsp_server::jsonrpc::Result;
@@ -65,8 +65,11 @@ pub(crate) struct State {
     docs: Mutex<HashMap<Uri, Open>>,
     /// What the client declared it can show (set by `initialize`).
     client: Mutex<ClientManners>,
-    /// The payer configuration file the client names in `initializationOptions.config`.
+    /// The payer configuration file the client names: `initializationOptions.config`, then the `config`
+    /// of its `claimls` settings section (`workspace/configuration`).
     init_config: Mutex<Option<PathBuf>>,
+    /// The client answers `workspace/configuration` (it declared `workspace.configuration`).
+    pull_config: AtomicBool,
     /// Built on first use from the data and the configuration; dropped when either changes.
     checker: RwLock<Option<Arc<Checker>>>,
     /// The code data once loaded (or reloaded after an import).
@@ -137,6 +140,13 @@ fn docs_base() -> String {
     }
 }
 
+/// The payer configuration file a `claimls` settings object names (`{"config": "<path>"}`):
+/// `Some(None)` when it sets `config` to nothing, `None` when it does not say.
+fn configured_path(settings: &serde_json::Value) -> Option<Option<PathBuf>> {
+    let config = settings.get("config")?;
+    Some(config.as_str().filter(|c| !c.is_empty()).map(PathBuf::from))
+}
+
 impl Backend {
     pub fn new(client: Client, options: ServerOptions) -> Backend {
         let loading: Arc<OnceLock<Arc<CodeData>>> = Arc::new(OnceLock::new());
@@ -164,6 +174,7 @@ impl Backend {
                 watch_registration: Mutex::new(false),
                 client: Mutex::new(ClientManners::default()),
                 init_config: Mutex::new(None),
+                pull_config: AtomicBool::new(false),
             }),
         }
     }
@@ -245,6 +256,48 @@ impl Backend {
     /// Check a document after `delay` and publish its diagnostics, unless it changed meanwhile.
     fn schedule_check(&self, uri: Uri, serial: u64, delay: Duration) {
         schedule_check(self.state.clone(), self.client.clone(), uri, serial, delay);
+    }
+
+    fn handle(&self) -> Backend {
+        Backend {
+            client: self.client.clone(),
+            state: self.state.clone(),
+        }
+    }
+
+    /// Ask the client for its `claimls` settings (`workspace/configuration`), on a task of its own
+    /// and with a timeout (a client that does not answer must not wedge a handler), and apply them as
+    /// `initializationOptions` are applied: a `config` path names the payer configuration.
+    fn pull_configuration(&self) {
+        if !self.state.pull_config.load(Ordering::Relaxed) {
+            return;
+        }
+        let backend = self.handle();
+        tokio::spawn(async move {
+            let item = ConfigurationItem {
+                scope_uri: None,
+                section: Some("claimls".to_string()),
+            };
+            let answer = tokio::time::timeout(
+                Duration::from_secs(10),
+                backend.client.configuration(vec![item]),
+            )
+            .await;
+            let Ok(Ok(values)) = answer else {
+                tracing::warn!("the client did not answer workspace/configuration");
+                return;
+            };
+            let Some(path) = values.first().and_then(configured_path) else {
+                return;
+            };
+            *backend
+                .state
+                .init_config
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = path;
+            backend.load_config().await;
+            backend.recheck_all();
+        });
     }
 
     /// Re-check every open document (after the configuration or the data changed).
@@ -523,10 +576,15 @@ impl LanguageServer for Backend {
             .unwrap_or_else(|e| e.into_inner()) = params
             .initialization_options
             .as_ref()
-            .and_then(|o| o.get("config"))
-            .and_then(|c| c.as_str())
-            .filter(|c| !c.is_empty())
-            .map(PathBuf::from);
+            .and_then(configured_path)
+            .flatten();
+        let pull = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false);
+        self.state.pull_config.store(pull, Ordering::Relaxed);
         self.load_config().await;
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
@@ -578,6 +636,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("initialized");
+        self.pull_configuration();
         let dynamic = *self
             .state
             .watch_registration
@@ -693,6 +752,25 @@ impl LanguageServer for Backend {
         self.docs().remove(&uri);
         let _order = self.state.publish.lock().await;
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    /// Settings changed: a client that answers `workspace/configuration` is asked again; one that
+    /// pushes them sends `{"claimls": {"config": …}}` here.
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if self.state.pull_config.load(Ordering::Relaxed) {
+            self.pull_configuration();
+            return;
+        }
+        let Some(path) = params.settings.get("claimls").and_then(configured_path) else {
+            return;
+        };
+        *self
+            .state
+            .init_config
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = path;
+        self.load_config().await;
+        self.recheck_all();
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

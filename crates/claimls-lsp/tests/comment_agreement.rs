@@ -1,10 +1,10 @@
 //! Every reader of the notation agrees on where a comment ends: at `\n` or `\r` and nowhere else.
-//! The grammar (tree-sitter, with its scanner), the lowering, the formatter and the LSP line lexer
-//! are asked about `line J1745 # c<ch> THE FILE` for every ASCII character and a few others: the
+//! The grammar (tree-sitter, with its scanner), the lowering, the formatter and the editor's reading
+//! of a line are asked about `line J1745 # c<ch> THE FILE` for every ASCII character and a few others: the
 //! comment runs to the end of the line, so `THE` and `FILE` are never modifiers.
 
 use claimls_lsp::format::format_text;
-use claimls_lsp::statement::{Role, lex};
+use claimls_lsp::statement::Role;
 
 /// Every character but the line breaks: all of ASCII, and Unicode ones that some readers take for
 /// line breaks or blanks.
@@ -61,10 +61,11 @@ fn the_lowering_reads_no_modifier_from_a_comment() {
 }
 
 #[test]
-fn the_lsp_lexer_and_the_formatter_keep_the_whole_comment() {
+fn the_editor_reading_and_the_formatter_keep_the_whole_comment() {
     for ch in characters() {
         let line = format!("  line J1745 # c{ch} THE FILE");
-        let st = lex(&line);
+        let read = claimls_syntax::reading::read(&line);
+        let st = &read[0].statement;
         let last = st.tokens.last().expect("tokens");
         assert_eq!(last.role, Role::Comment, "{ch:?}");
         assert_eq!(

@@ -433,12 +433,13 @@ async fn the_notation_examples_keep_their_tokens_when_formatted() {
     for example in [OCREVUS, INFLIXIMAB] {
         let out = claimls_lsp::format::format_text(example);
         let words = |t: &str| -> Vec<String> {
-            t.lines()
+            claimls_syntax::reading::read(t)
+                .into_iter()
                 .flat_map(|l| {
-                    let st = claimls_lsp::statement::lex(l);
-                    st.tokens
-                        .into_iter()
-                        .map(move |tok| l[tok.range].to_string())
+                    l.statement
+                        .tokens
+                        .iter()
+                        .map(|tok| l.text[tok.range.clone()].to_string())
                         .collect::<Vec<_>>()
                 })
                 .collect()

@@ -7,6 +7,7 @@
 pub mod keywords;
 mod line_index;
 mod lower;
+pub mod reading;
 pub mod split;
 pub mod value;
 

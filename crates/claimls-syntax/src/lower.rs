@@ -5,6 +5,7 @@
 //! rest of the file is still lowered. Detail statements belong to the nearest `admin` above them in the
 //! same claim, whatever the indentation or the nesting the grammar gave them.
 
+use super::keywords;
 use super::value;
 use claimls_model::*;
 use tree_sitter::{Node, Tree};
@@ -1101,19 +1102,19 @@ impl Lowering<'_> {
             return "a quoted text is not closed: end it with `\"` on the same line".to_string();
         }
         let at_line_start = bad.start <= line_start + indent;
-        if !at_line_start && STATEMENT_KEYWORDS.contains(&first) {
+        if !at_line_start && keywords::is_statement(first) {
             return match expected(first) {
                 Some(exp) => format!("unexpected `{bad_text}` in `{first}`: {exp}"),
                 None => format!("unexpected `{bad_text}` in `{first}`"),
             };
         }
-        if ["units", "ndc", "charge", "on"].contains(&first) {
+        if first != "dx" && keywords::LINE_CLAUSES.contains(&first) {
             return format!(
                 "`{first}` is part of a `line` statement, e.g. `line J2350 JZ units 600 dx A`"
             );
         }
         let lower = first.to_ascii_lowercase();
-        if lower != first && STATEMENT_KEYWORDS.contains(&lower.as_str()) {
+        if lower != first && keywords::is_statement(&lower) {
             return format!("`{first}` is not a keyword: keywords are lowercase; write `{lower}`");
         }
         if let Some(near) = near_statement_keyword(&lower, in_admin) {
@@ -1124,12 +1125,6 @@ impl Lowering<'_> {
         unreadable_message()
     }
 }
-
-/// The keywords that start a statement.
-const STATEMENT_KEYWORDS: [&str; 20] = [
-    "claim", "payer", "patient", "provider", "pos", "dx", "order", "auth", "history", "note",
-    "admin", "dose", "route", "start", "stop", "vial", "waste", "reaction", "premed", "line",
-];
 
 /// The offset of the first `\r` not followed by `\n` on each line (lines end at `\n`, as the notation
 /// reads them). One finding per line, not per text: the editor checks claim by claim and `check` the
@@ -1163,19 +1158,14 @@ fn unclosed_quote(line: &str) -> bool {
     open
 }
 
-/// The detail statements of an `admin` block.
-const DETAIL_KEYWORDS: [&str; 8] = [
-    "dose", "route", "start", "stop", "vial", "waste", "reaction", "premed",
-];
-
 /// The keyword a misspelt word most likely meant: one edit away, transpositions counted as one edit
 /// (`paeyr` → `payer`, `dsoe` → `dose`). The keywords that fit the place come first, so `dos` under an
 /// `admin` is `dose` and at claim level `pos`. Words shorter than three letters get no suggestion.
 pub fn near_statement_keyword(word: &str, in_admin: bool) -> Option<&'static str> {
-    let detail = |k: &&str| DETAIL_KEYWORDS.contains(k);
-    let (first, then): (Vec<&'static str>, Vec<&'static str>) = STATEMENT_KEYWORDS
+    let (first, then): (Vec<&'static str>, Vec<&'static str>) = keywords::CLAIM
         .iter()
-        .partition(|k| detail(k) == in_admin);
+        .chain(keywords::DETAIL)
+        .partition(|k| keywords::is_detail(k) == in_admin);
     nearest(word, &first).or_else(|| nearest(word, &then))
 }
 
