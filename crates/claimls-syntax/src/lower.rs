@@ -1185,6 +1185,12 @@ fn nearest(word: &str, keywords: &[&'static str]) -> Option<&'static str> {
         .find(|k| strsim::osa_distance(word, k) == 1)
 }
 
+/// The clause keyword a word in a line's modifier list misspells (`unit` → `units`), as the lowering
+/// reads it: the editor's reading marks the same word and value (`reading.rs`).
+pub(crate) fn misspelt_line_clause(word: &str) -> Option<&'static str> {
+    nearest(&word.to_ascii_lowercase(), &LINE_CLAUSE_KEYWORDS)
+}
+
 /// A `dx` pointer on a line: a single letter names a `dx` by letter, anything else by code.
 fn dx_pointer(text: &str) -> DxPointer {
     let mut chars = text.chars();

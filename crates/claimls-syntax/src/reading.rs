@@ -175,6 +175,7 @@ fn read_piece<'a>(tree: &Tree, piece: &'a str, base: usize) -> Vec<Line<'a>> {
     for line in &mut lines {
         fill_gaps(line);
         promote_keyword(line);
+        misspelt_clause(line);
     }
     lines
 }
@@ -252,6 +253,8 @@ fn role(leaf: Node<'_>, parent: Option<Node<'_>>, field: Option<&str>) -> Role {
         ("history_statement", "outcome") => Some(Role::Outcome),
         ("dose_statement" | "vial_statement" | "waste_statement", "amount") => Some(Role::Number),
         ("dose_statement" | "vial_statement" | "waste_statement", "unit") => Some(Role::DoseUnit),
+        // `admin "Solu-Medrol"`: a quoted drug is the drug, as the lowering reads it.
+        ("admin_statement", "drug") => Some(Role::Drug),
         ("route_statement", "route") => Some(Role::Route),
         ("vial_statement" | "ndc_clause", "ndc") => Some(Role::Ndc),
         ("vial_statement", "count") => Some(Role::Count),
@@ -361,9 +364,69 @@ fn promote_keyword(line: &mut Line<'_>) {
     }
 }
 
+/// A misspelt clause keyword among a line's modifiers (`line 96415 unit 3`): the lowering reads the
+/// word as the clause it meant and the value after it as that clause's value, and so does this.
+fn misspelt_clause(line: &mut Line<'_>) {
+    let text = line.text;
+    let tokens = &mut line.statement.tokens;
+    let Some(i) = tokens.iter().position(|t| {
+        t.role == Role::Modifier
+            && text
+                .get(t.range.clone())
+                .and_then(crate::lower::misspelt_line_clause)
+                .is_some()
+    }) else {
+        return;
+    };
+    let keyword = text
+        .get(tokens[i].range.clone())
+        .and_then(crate::lower::misspelt_line_clause);
+    tokens[i].role = Role::Clause;
+    let rest = tokens[i + 1..]
+        .iter_mut()
+        .filter(|t| t.role == Role::Modifier);
+    match keyword {
+        // `nd 50242-0150-01 20 ML`: the words after it are the NDC, its quantity and unit.
+        Some("ndc") => {
+            for (t, role) in rest.zip([Role::Ndc, Role::Number, Role::NdcUnit]) {
+                t.role = role;
+            }
+        }
+        Some(kw) => {
+            let role = if kw == "units" {
+                Role::Units
+            } else {
+                Role::Charge
+            };
+            if let Some(t) = tokens.get_mut(i + 1)
+                && t.role == Role::Modifier
+                && text
+                    .get(t.range.clone())
+                    .is_some_and(|v| crate::value::number(v).is_ok())
+            {
+                t.role = role;
+            }
+        }
+        None => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_clause_and_its_value_read_as_the_lowering_reads_them() {
+        let r = roles("claim A\n  line 96415 unit 3 JW dx A\n");
+        assert_eq!(
+            r[1][2..5],
+            [
+                ("unit", Role::Clause),
+                ("3", Role::Units),
+                ("JW", Role::Modifier)
+            ]
+        );
+    }
 
     fn roles(text: &str) -> Vec<Vec<(&str, Role)>> {
         read(text)
