@@ -2,8 +2,8 @@
 //!
 //! For one record (an index into [`ClaimCtx::administrations`]) [`bill_administration`] writes the drug
 //! line (its code, the units [`WasteMath::given_units`](crate::encounter::WasteMath) gives, JZ or a JW
-//! line for the billable waste, the dx pointer, the NDC with its quantity when the payer profile wants
-//! it) and the administration code(s) the hierarchy gives it: the initial service with its additional
+//! line for the billable waste, the dx pointer, the NDC with its quantity when the record charts the
+//! vial by NDC and the payer profile wants it: `ndc-required`, or `ndc-when-charted`) and the administration code(s) the hierarchy gives it: the initial service with its additional
 //! hours for the encounter's main administration, subsequent codes for the others. When the code family
 //! is a judgement the data cannot make (chemotherapy and complex biologics, or other drugs), each family
 //! is a plan of its own. The editor's "Bill this administration" action and the `line-missing` rule
@@ -53,7 +53,9 @@ pub fn bill_administration(ctx: &ClaimCtx, a: usize) -> Vec<BillPlan> {
         } else {
             ""
         };
-        let ndc = if ctx.profile.ndc_required.is_some() {
+        // The NDC and its quantity when the payer requires it or reports it when charted
+        // (`ndc-when-charted`), and the record charts the vial by NDC.
+        let ndc = if ctx.profile.ndc_required.is_some() || ctx.profile.ndc_when_charted {
             ndc_clause(ctx, &[a], code, math.dose)
         } else {
             None
