@@ -88,6 +88,11 @@ impl Patients {
         self.by_id.get(id)
     }
 
+    /// The patient ids, in order (for the editor's `patient` completion: ids only, never demographics).
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.by_id.keys().map(String::as_str)
+    }
+
     pub fn len(&self) -> usize {
         self.by_id.len()
     }
