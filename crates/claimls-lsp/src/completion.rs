@@ -258,7 +258,11 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
             })
             .collect(),
         (Some("admin"), Some(_)) => drugs(data, &admin_typed(&slot, text, offset)),
-        (Some("vial"), Some(0)) => vials(&claim, offset, data),
+        (Some("vial"), Some(0)) => {
+            let mut out = vials(&claim, offset, data);
+            with_counts(snap, &claim, line, &mut out);
+            out
+        }
         (Some("vial" | "dose" | "waste"), Some(1)) if is_number(slot.before.first()) => {
             dose_units()
         }
@@ -375,7 +379,9 @@ fn item(
     }
 }
 
-const ADMIN_SNIPPET: &str = "admin ${1:drug}\n  dose ${2:amount} ${3|mg,mcg,g,ml,units|}\n  route ${4|iv,sc,im,po|}\n  start ${5:YYYY-MM-DD} ${6:HH:MM}\n  stop ${7:HH:MM}\n  vial ${8:ndc} x${9:1}\n  waste ${10:0} mg\n  reaction none\n$0";
+/// An `admin` block: every value a placeholder at the end of its line (where completion offers the
+/// drug, its vial, the waste the vials leave…), no chart fact written for the coder.
+const ADMIN_SNIPPET: &str = "admin ${1}\n  dose ${2} ${3|mg,mcg,g,ml,units|}\n  route ${4|iv,ivp,sc,im,po|}\n  start ${5}\n  stop ${6}\n  vial ${7}\n  waste ${8}\n  reaction ${9}$0";
 
 fn keyword_doc(k: &str) -> &'static str {
     hover::keyword_doc(k)
@@ -470,6 +476,17 @@ fn keywords(snap: &Snapshot, claim: &ClaimContext<'_>, offset: usize) -> Vec<Can
             c.detail = Some(format!("order <date> signed \"<who>\": {}", keyword_doc(k)));
         }
         out.push(c);
+    }
+    if snippets {
+        // Every statement takes a value: the keyword and its space, the cursor on the value (and in
+        // the quotes of a free-text statement).
+        for c in out.iter_mut().filter(|c| c.insert.is_none()) {
+            c.insert = Some(match c.label.as_str() {
+                "premed" | "note" | "history" => format!("{} \"${{1}}\"", c.label),
+                k => format!("{k} ${{1}}"),
+            });
+            c.snippet = true;
+        }
     }
     let mut admin_snippet = Candidate::new("admin …", CompletionItemKind::SNIPPET, 201)
         .detail("an admin block with its details");
@@ -1133,6 +1150,54 @@ fn vials(claim: &ClaimContext<'_>, offset: usize, data: &CodeData) -> Vec<Candid
         }
     }
     out
+}
+
+/// `vial ▮`: each size with the containers the record's dose takes (`50242-0150-01 x2`), first, when
+/// the engine knows it (`claimls_rules::billing::containers_for`).
+fn with_counts(
+    snap: &Snapshot,
+    claim: &ClaimContext<'_>,
+    line: &LexedLine<'_>,
+    out: &mut Vec<Candidate>,
+) {
+    let mut counted = Vec::new();
+    for c in out.iter() {
+        let size = if c.doc_ref.is_some() {
+            claimls_model::VialSize::Ndc(Ndc::parse(&c.label))
+        } else {
+            let mut words = c.label.split_whitespace();
+            let (Some(Ok(amount)), Some(Some(unit))) = (
+                words.next().map(str::parse::<claimls_model::Decimal>),
+                words.next().map(claimls_model::DoseUnit::parse),
+            ) else {
+                continue;
+            };
+            claimls_model::VialSize::Amount(claimls_model::Quantity::new(amount, unit))
+        };
+        let Some(n) = super::actions::derive(snap, claim.range.clone(), line, |ctx, a| {
+            claimls_rules::billing::containers_for(ctx, a?, &size)
+        }) else {
+            continue;
+        };
+        let value = format!("{} x{n}", c.label);
+        let mut item = value_item(
+            &value,
+            &format!(
+                "{} — x{n}: the containers the dose takes",
+                c.detail.clone().unwrap_or_default()
+            ),
+            c.rank.saturating_sub(1),
+            snap.client.snippets,
+        );
+        item.rank = 0;
+        item.doc_ref = c.doc_ref.clone();
+        item.filter = Some(c.label.clone());
+        counted.push(item);
+    }
+    for c in out.iter_mut() {
+        c.rank += 1;
+    }
+    out.extend(counted);
 }
 
 fn line_ndcs(code: &str, data: &CodeData) -> Vec<Candidate> {

@@ -234,9 +234,10 @@ async fn completion_of_pos_route_payer_admin_vial_and_units() {
     );
     // vial: the admin's drug's NDCs with their sizes.
     let items = complete(&mut s, &format!("{HEAD}    vial ▮\n")).await;
-    assert_eq!(labels(&items), vec!["50242-0150-01"]);
+    // The dose (600 mg of 300 mg vials) gives the count: the NDC with it first.
+    assert_eq!(labels(&items), vec!["50242-0150-01 x2", "50242-0150-01"]);
     assert!(
-        items[0]["detail"]
+        items[1]["detail"]
             .as_str()
             .is_some_and(|d| d.contains("300 mg") && d.contains("single-dose"))
     );
@@ -276,7 +277,7 @@ async fn completion_of_keywords_and_snippets() {
     assert!(
         admin["textEdit"]["newText"]
             .as_str()
-            .is_some_and(|t| t.contains("\n  dose ${2:amount}") && !t.contains("\n    "))
+            .is_some_and(|t| t.contains("\n  dose ${2} ") && !t.contains("\n    "))
     );
     // At claim level, the claim keywords still to write come first; `claim` comes last inside a claim.
     let items = complete(&mut s, "claim C1\n  pos 11\n  ▮\n").await;

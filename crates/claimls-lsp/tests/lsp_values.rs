@@ -103,13 +103,14 @@ async fn patient_completes_the_ids_of_the_patients_file_and_nothing_else() {
     assert_eq!(
         got,
         vec![
-            "M-88421",
-            "MA-55102948",
             "MBI-1EG4TE5MK72",
             "MBI-3HF8QW2NP61",
+            "M-88421",
             "MBI-7KQ2RT4WD58",
+            "MA-55102948",
             "MCD-220418877"
-        ]
+        ],
+        "in the file's order"
     );
     let all = serde_json::to_string(&items).unwrap_or_default();
     for demographic in ["Marlow", "Denise", "1968-03-14", "Oak Street"] {
@@ -146,6 +147,12 @@ async fn vial_counts_waste_and_ndc_quantities_come_from_the_engine() {
     // 600 mg from 300 mg vials: two.
     let (_, items) = items_at(&mut s, &format!("{HEAD}{record}    vial 50242-0150-01 ▮\n")).await;
     assert_eq!(labels(&items), vec!["x2"]);
+    // `vial ▮`: the NDC with that count first, then the NDC alone.
+    let (_, items) = items_at(&mut s, &format!("{HEAD}{record}    vial ▮\n")).await;
+    assert_eq!(labels(&items), vec!["50242-0150-01 x2", "50242-0150-01"]);
+    let counted = item(&items, "50242-0150-01 x2");
+    assert_eq!(counted["insertTextFormat"], json!(2));
+    assert_eq!(counted["filterText"], json!("50242-0150-01"));
     // 350 mg from 100 mg vials: four; they leave 50 mg.
     let infliximab = "  admin infliximab\n    dose 350 mg\n    route iv\n    start 2026-11-12 10:00\n    stop 12:15\n";
     let (_, items) = items_at(&mut s, &format!("{HEAD}{infliximab}    vial 100 mg ▮\n")).await;
