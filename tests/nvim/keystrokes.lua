@@ -9,8 +9,10 @@
 -- no other document is open.
 --
 -- Counting rules, line by line:
--- - "Bill this administration" is taken when the lines still to write are exactly the ones it writes
---   (7 keys: about 2 to put the cursor in the admin record, `gra`, the item's number and Enter).
+-- - The code action "Bill this administration" is taken when the lines still to write are exactly the
+--   ones it writes (7 keys: about 2 to put the cursor in the admin record, `gra`, the item's number and
+--   Enter), unless the menu's "bill this administration" item (on the empty line under the record)
+--   writes them, which the menu rules below count.
 -- - Otherwise, at each point, the coder asks the completion menu (as Neovim's autocompletion shows it:
 --   the items whose filter text starts with the word typed, by sortText, the first 12) and accepts the
 --   item that saves the most keys (keys: 1 to select the first item, one more per item above it, 1 to
@@ -353,7 +355,22 @@ local function bench(path, goal)
     local done = false
     -- "Bill this administration" on an admin record (the code action: `gra`, its number, Enter, and
     -- about 2 keys to put the cursor in the record): when the lines it writes are the next ones.
+    -- Unless the menu's "bill this administration" item writes them for fewer keys (the menu path
+    -- below counts it).
+    local menu_bills = false
     if want:match('^%s*line ') then
+      set_rows(row)
+      local wanted = want:match('^%s*')
+      vim.api.nvim_buf_set_lines(bufnr, row, row, false, { wanted })
+      for n, item in ipairs(completion_items(client, bufnr, row, #wanted)) do
+        if n <= 5 and item.label:find('^bill this administration') then
+          local len = match(template(item, wanted, #wanted), rest_from(row))
+          menu_bills = menu_bills or (len ~= nil and len > 0)
+        end
+      end
+      set_rows(row)
+    end
+    if want:match('^%s*line ') and not menu_bills then
       local before = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
       for ar, text in ipairs(before) do
         if done or not text:match('^%s*admin ') then

@@ -389,6 +389,8 @@ fn keyword_doc(k: &str) -> &'static str {
 
 /// Statements written at most once per claim (claim level) or per `admin` (details).
 const ONCE_PER_CLAIM: &[&str] = &["payer", "patient", "provider", "pos"];
+/// Claim statements a claim may well do without.
+const OPTIONAL: &[&str] = &["auth", "history", "note"];
 const ONCE_PER_ADMIN: &[&str] = &["dose", "route", "start", "stop", "reaction"];
 
 /// The statement keywords for the first word of a line: the `admin` details first under an `admin`,
@@ -440,7 +442,14 @@ fn keywords(snap: &Snapshot, claim: &ClaimContext<'_>, offset: usize) -> Vec<Can
         if in_admin && ONCE_PER_ADMIN.contains(k) && block.contains(k) {
             continue;
         }
-        let rank = if in_admin { i as u32 } else { 100 + i as u32 };
+        // What the record still lacks first: a detail already written in it (a second `vial`)
+        // after those not yet written.
+        let again = if in_admin && block.contains(k) { 20 } else { 0 };
+        let rank = if in_admin {
+            2 * i as u32 + again
+        } else {
+            200 + 2 * i as u32
+        };
         let mut c = Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k));
         // `dose ▮ mg`: the amount is the coder's to type, the unit the drug's billing unit.
         if *k == "dose"
@@ -459,9 +468,18 @@ fn keywords(snap: &Snapshot, claim: &ClaimContext<'_>, offset: usize) -> Vec<Can
         if in_claim && ONCE_PER_CLAIM.contains(k) && written.contains(k) {
             continue;
         }
-        let mut rank = if in_admin { 50 + i as u32 } else { i as u32 };
+        // What the claim still lacks first: the statements not yet written, then the optional ones
+        // (auth, history, note), then another of a statement already written (a second `dx`).
+        let again = if in_claim && written.contains(k) && !matches!(*k, "admin" | "line") {
+            60
+        } else if OPTIONAL.contains(k) {
+            30
+        } else {
+            0
+        };
+        let mut rank = if in_admin { 100 } else { 0 } + 2 * i as u32 + again;
         if *k == "claim" && in_claim {
-            rank = 300;
+            rank = 600;
         }
         let mut c = Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k));
         if snippets && *k == "claim" {
@@ -488,7 +506,12 @@ fn keywords(snap: &Snapshot, claim: &ClaimContext<'_>, offset: usize) -> Vec<Can
             c.snippet = true;
         }
     }
-    let mut admin_snippet = Candidate::new("admin …", CompletionItemKind::SNIPPET, 201)
+    // The `admin` block snippet just before the `admin` keyword.
+    let admin_rank = out
+        .iter()
+        .find(|c| c.label == "admin")
+        .map_or(401, |c| c.rank.saturating_sub(1));
+    let mut admin_snippet = Candidate::new("admin …", CompletionItemKind::SNIPPET, admin_rank)
         .detail("an admin block with its details");
     admin_snippet.insert = Some(ADMIN_SNIPPET.to_string());
     admin_snippet.snippet = true;

@@ -262,3 +262,21 @@ async fn bill_this_administration_writes_the_ndc_the_profile_wants_and_checks_cl
     );
     s.finish().await;
 }
+
+#[tokio::test]
+async fn keywords_rank_what_the_claim_still_lacks_first() {
+    let mut s = TestServer::initialized().await;
+    // Header and order written: the admin block comes first, a second `dx` or `order` after the
+    // optional statements.
+    let (_, items) = items_at(&mut s, &format!("{HEAD}  ▮\n")).await;
+    let got = labels(&items);
+    assert_eq!(&got[..3], &["admin …", "admin", "line"], "{got:?}");
+    let at = |l: &str| got.iter().position(|g| g == l);
+    assert!(at("auth") < at("dx") && at("auth") < at("order"), "{got:?}");
+    // Under an admin whose vial and waste are written: premed, then another vial or waste.
+    let (_, items) = items_at(&mut s, &format!("{HEAD}{OCREVUS}    ▮\n")).await;
+    let got = labels(&items);
+    assert_eq!(&got[..3], &["premed", "vial", "waste"], "{got:?}");
+    assert_eq!(new_text(item(&items, "premed")), "premed \"${1}\"");
+    s.finish().await;
+}
