@@ -226,7 +226,7 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
             out
         }
         (Some("patient"), Some(0)) => patients(snap),
-        (Some("order" | "start"), Some(0)) => dates(snap, &claim, line, slot.keyword),
+        (Some("order" | "start"), Some(0)) => dates(snap, &claim, line),
         (Some("vial"), Some(1)) if !is_number(slot.before.first()) => {
             vial_count(snap, &claim, line, &slot)
         }
@@ -619,12 +619,7 @@ fn patients(snap: &Snapshot) -> Vec<Candidate> {
 }
 
 /// `order ▮` / `start ▮`: the dates the claim already writes (the nearest above first), then today.
-fn dates(
-    snap: &Snapshot,
-    claim: &ClaimContext<'_>,
-    line: &LexedLine<'_>,
-    keyword: Option<&str>,
-) -> Vec<Candidate> {
+fn dates(snap: &Snapshot, claim: &ClaimContext<'_>, line: &LexedLine<'_>) -> Vec<Candidate> {
     let here = line.start.saturating_sub(claim.range.start);
     let mut found: Vec<(usize, claimls_model::Date, &str)> =
         super::actions::derive(snap, claim.range.clone(), line, |ctx, _| {
@@ -664,7 +659,6 @@ fn dates(
     for (_, d, why) in found {
         push(d, why);
     }
-    let _ = keyword;
     push(today(), "today");
     out
 }
@@ -1209,10 +1203,9 @@ fn with_counts(
                 "{} — x{n}: the containers the dose takes",
                 c.detail.clone().unwrap_or_default()
             ),
-            c.rank.saturating_sub(1),
+            0,
             snap.client.snippets,
         );
-        item.rank = 0;
         item.doc_ref = c.doc_ref.clone();
         item.filter = Some(c.label.clone());
         counted.push(item);
