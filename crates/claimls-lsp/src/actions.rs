@@ -179,3 +179,28 @@ pub fn waste_fit(
         &modifier.to_ascii_uppercase(),
     )
 }
+
+/// What the engine derives for a value being typed on `line`: the claim in `range` is read with that
+/// line blanked out (so the half-written line does not disturb it) and `f` asks `claimls_rules::billing`
+/// with the claim's context and the index of the `admin` record above the line, if any.
+pub fn derive<R>(
+    snap: &Snapshot,
+    range: std::ops::Range<usize>,
+    line: &super::context::LexedLine<'_>,
+    f: impl FnOnce(&ClaimCtx, Option<usize>) -> Option<R>,
+) -> Option<R> {
+    let mut slice = snap.text.get(range.clone())?.to_string();
+    let from = line.start.checked_sub(range.start)?;
+    let to = from + line.text.len();
+    if to <= slice.len() {
+        slice.replace_range(from..to, &" ".repeat(line.text.len()));
+    }
+    let doc = claimls_syntax::document(&slice);
+    let claim = doc.claims.first()?;
+    let ctx = ClaimCtx::new(claim, &slice, snap.data(), snap.config());
+    let admin = ctx
+        .administrations
+        .iter()
+        .rposition(|a| a.admin.header.start < from);
+    f(&ctx, admin)
+}

@@ -29,6 +29,7 @@ const LIMIT: usize = 60;
 /// The routes the notation uses.
 pub const ROUTES: &[(&str, &str)] = &[
     ("iv", "intravenous"),
+    ("ivp", "intravenous push"),
     ("sc", "subcutaneous"),
     ("im", "intramuscular"),
     ("po", "by mouth"),
@@ -221,19 +222,22 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
     let candidates = match (slot.keyword, slot.index) {
         (_, None) => {
             let mut out = bill_items(snap, &claim, line, offset);
-            out.extend(keywords(&claim, offset));
+            out.extend(keywords(snap, &claim, offset));
             out
         }
+        (Some("patient"), Some(0)) => patients(snap),
+        (Some("order" | "start"), Some(0)) => dates(snap, &claim, line),
+        (Some("vial"), Some(1)) if !is_number(slot.before.first()) => {
+            vial_count(snap, &claim, line, &slot)
+        }
+        (Some("vial"), Some(2)) if is_number(slot.before.first()) => {
+            vial_count(snap, &claim, line, &slot)
+        }
+        (Some("waste"), Some(0)) => waste_amount(snap, &claim, line),
         (Some("line"), Some(_)) => line_items(snap, &slot, &claim, data),
         (Some("dx"), Some(i)) if i <= 1 => diagnoses(&slot, &claim, data),
         (Some("pos"), Some(0)) => places(data),
-        (Some("route"), Some(0)) => ROUTES
-            .iter()
-            .enumerate()
-            .map(|(i, (r, d))| {
-                Candidate::new(*r, CompletionItemKind::ENUM_MEMBER, i as u32).detail(*d)
-            })
-            .collect(),
+        (Some("route"), Some(0)) => routes(&claim, offset, data),
         (Some("payer"), Some(0)) => PayerKind::ALL
             .iter()
             .enumerate()
@@ -254,7 +258,11 @@ pub fn complete(snap: &Snapshot, pos: Position) -> Option<CompletionList> {
             })
             .collect(),
         (Some("admin"), Some(_)) => drugs(data, &admin_typed(&slot, text, offset)),
-        (Some("vial"), Some(0)) => vials(&claim, offset, data),
+        (Some("vial"), Some(0)) => {
+            let mut out = vials(&claim, offset, data);
+            with_counts(snap, &claim, line, &mut out);
+            out
+        }
         (Some("vial" | "dose" | "waste"), Some(1)) if is_number(slot.before.first()) => {
             dose_units()
         }
@@ -371,8 +379,9 @@ fn item(
     }
 }
 
-const CLAIM_SNIPPET: &str = "claim ${1:ID}\n  payer ${2|medicare,medicare-advantage,medicaid,commercial|}\n  patient ${3:member-id}\n  provider ${4:npi}\n  pos ${5:11}\n  dx A ${6:icd10}\n  order ${7:YYYY-MM-DD} signed \"${8:who}\"\n\n  admin ${9:drug}\n    dose ${10:amount} ${11|mg,mcg,g,ml,units|}\n    route ${12|iv,sc,im,po|}\n    start ${13:YYYY-MM-DD} ${14:HH:MM}\n    stop ${15:HH:MM}\n    vial ${16:ndc} x${17:1}\n    waste ${18:0} mg\n    reaction none\n\n  line ${19:code} units ${20:n} dx A\n$0";
-const ADMIN_SNIPPET: &str = "admin ${1:drug}\n    dose ${2:amount} ${3|mg,mcg,g,ml,units|}\n    route ${4|iv,sc,im,po|}\n    start ${5:YYYY-MM-DD} ${6:HH:MM}\n    stop ${7:HH:MM}\n    vial ${8:ndc} x${9:1}\n    waste ${10:0} mg\n    reaction none\n$0";
+/// An `admin` block: every value a placeholder at the end of its line (where completion offers the
+/// drug, its vial, the waste the vials leave…), no chart fact written for the coder.
+const ADMIN_SNIPPET: &str = "admin ${1}\n  dose ${2} ${3|mg,mcg,g,ml,units|}\n  route ${4|iv,ivp,sc,im,po|}\n  start ${5}\n  stop ${6}\n  vial ${7}\n  waste ${8}\n  reaction ${9}$0";
 
 fn keyword_doc(k: &str) -> &'static str {
     hover::keyword_doc(k)
@@ -380,12 +389,14 @@ fn keyword_doc(k: &str) -> &'static str {
 
 /// Statements written at most once per claim (claim level) or per `admin` (details).
 const ONCE_PER_CLAIM: &[&str] = &["payer", "patient", "provider", "pos"];
+/// Claim statements a claim may well do without.
+const OPTIONAL: &[&str] = &["auth", "history", "note"];
 const ONCE_PER_ADMIN: &[&str] = &["dose", "route", "start", "stop", "reaction"];
 
 /// The statement keywords for the first word of a line: the `admin` details first under an `admin`,
 /// a statement written once left out when it is already written (in the claim, or in this `admin`
 /// block), `claim` last inside a claim. The client filters them by what is typed (no filter text).
-fn keywords(claim: &ClaimContext<'_>, offset: usize) -> Vec<Candidate> {
+fn keywords(snap: &Snapshot, claim: &ClaimContext<'_>, offset: usize) -> Vec<Candidate> {
     let here = |l: &LexedLine<'_>| l.start <= offset && offset <= l.start + l.text.len();
     let in_admin = claim
         .lines
@@ -425,37 +436,319 @@ fn keywords(claim: &ClaimContext<'_>, offset: usize) -> Vec<Candidate> {
             }
         }
     }
+    let snippets = snap.client.snippets;
     let mut out = Vec::new();
     for (i, k) in DETAIL_KEYWORDS.iter().enumerate() {
         if in_admin && ONCE_PER_ADMIN.contains(k) && block.contains(k) {
             continue;
         }
-        let rank = if in_admin { i as u32 } else { 100 + i as u32 };
-        out.push(Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k)));
+        // What the record still lacks first: a detail already written in it (a second `vial`)
+        // after those not yet written.
+        let again = if in_admin && block.contains(k) { 20 } else { 0 };
+        let rank = if in_admin {
+            2 * i as u32 + again
+        } else {
+            200 + 2 * i as u32
+        };
+        let mut c = Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k));
+        // `dose ▮ mg`: the amount is the coder's to type, the unit the drug's billing unit.
+        if *k == "dose"
+            && snippets
+            && let Some(unit) = claim
+                .admin_above(offset)
+                .and_then(|d| dose_unit(snap.data(), &d))
+        {
+            c.insert = Some(format!("dose ${{1}} {unit}"));
+            c.snippet = true;
+            c.detail = Some(format!("dose <amount> {unit}: {}", keyword_doc(k)));
+        }
+        out.push(c);
     }
     for (i, k) in CLAIM_KEYWORDS.iter().enumerate() {
         if in_claim && ONCE_PER_CLAIM.contains(k) && written.contains(k) {
             continue;
         }
-        let mut rank = if in_admin { 50 + i as u32 } else { i as u32 };
+        // What the claim still lacks first: the statements not yet written, then the optional ones
+        // (auth, history, note), then another of a statement already written (a second `dx`).
+        let again = if in_claim && written.contains(k) && !matches!(*k, "admin" | "line") {
+            60
+        } else if OPTIONAL.contains(k) {
+            30
+        } else {
+            0
+        };
+        let mut rank = if in_admin { 100 } else { 0 } + 2 * i as u32 + again;
         if *k == "claim" && in_claim {
-            rank = 300;
+            rank = 600;
         }
-        out.push(Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k)));
+        let mut c = Candidate::new(*k, CompletionItemKind::KEYWORD, rank).detail(keyword_doc(k));
+        if snippets && *k == "claim" {
+            let (text, detail) = claim_header(snap.config());
+            c.insert = Some(text);
+            c.snippet = true;
+            c.detail = Some(detail);
+        }
+        if snippets && *k == "order" {
+            c.insert = Some("order ${1} signed \"${2}\"".to_string());
+            c.snippet = true;
+            c.detail = Some(format!("order <date> signed \"<who>\": {}", keyword_doc(k)));
+        }
+        out.push(c);
     }
-    let mut claim_snippet = Candidate::new("claim …", CompletionItemKind::SNIPPET, 200)
-        .detail("a whole claim skeleton");
-    claim_snippet.insert = Some(CLAIM_SNIPPET.to_string());
-    claim_snippet.snippet = true;
-    claim_snippet.filter = Some("claim".to_string());
-    let mut admin_snippet = Candidate::new("admin …", CompletionItemKind::SNIPPET, 201)
+    if snippets {
+        // Every statement takes a value: the keyword and its space, the cursor on the value (and in
+        // the quotes of a free-text statement).
+        for c in out.iter_mut().filter(|c| c.insert.is_none()) {
+            c.insert = Some(match c.label.as_str() {
+                "premed" | "note" | "history" => format!("{} \"${{1}}\"", c.label),
+                k => format!("{k} ${{1}}"),
+            });
+            c.snippet = true;
+        }
+    }
+    // The `admin` block snippet just before the `admin` keyword.
+    let admin_rank = out
+        .iter()
+        .find(|c| c.label == "admin")
+        .map_or(401, |c| c.rank.saturating_sub(1));
+    let mut admin_snippet = Candidate::new("admin …", CompletionItemKind::SNIPPET, admin_rank)
         .detail("an admin block with its details");
     admin_snippet.insert = Some(ADMIN_SNIPPET.to_string());
     admin_snippet.snippet = true;
     admin_snippet.filter = Some("admin".to_string());
-    out.push(claim_snippet);
     out.push(admin_snippet);
     out
+}
+
+/// The `claim` snippet: the id to type, then the header lines in the order claims write them —
+/// `payer` and `pos` from `[draft]`, `provider` from `[organization] npi`, a placeholder for what the
+/// settings do not fix (always the patient and the diagnosis). Later lines carry their indentation
+/// relative to the `claim` line (editors indent them by the current line).
+fn claim_header(config: &claimls_rules::config::Config) -> (String, String) {
+    let mut n = 1;
+    let mut next = || {
+        n += 1;
+        format!("${{{n}}}")
+    };
+    let npi = config.organization.as_ref().map(|o| o.npi.as_str());
+    let payer = config
+        .draft
+        .payer
+        .as_deref()
+        .map(snippet_text)
+        .unwrap_or_else(&mut next);
+    let patient = next();
+    let provider = npi.map(snippet_text).unwrap_or_else(&mut next);
+    let pos = config
+        .draft
+        .pos
+        .as_deref()
+        .map(snippet_text)
+        .unwrap_or_else(&mut next);
+    let dx = next();
+    let text = format!(
+        "claim ${{1}}\n  payer {payer}\n  patient {patient}\n  provider {provider}\n  pos {pos}\n  dx A {dx}"
+    );
+    let mut fixed: Vec<String> = Vec::new();
+    if let Some(p) = &config.draft.payer {
+        fixed.push(format!("payer {p}"));
+    }
+    if let Some(npi) = npi {
+        fixed.push(format!("provider {npi}"));
+    }
+    if let Some(p) = &config.draft.pos {
+        fixed.push(format!("pos {p}"));
+    }
+    let detail = if fixed.is_empty() {
+        "a claim and its header lines".to_string()
+    } else {
+        format!(
+            "a claim and its header lines ({} from claimls.toml)",
+            fixed.join(", ")
+        )
+    };
+    (text, detail)
+}
+
+/// The dose unit of a drug: the unit of its codes' billing unit, when they agree.
+fn dose_unit(data: &CodeData, drug: &str) -> Option<String> {
+    let units: Vec<claimls_model::DoseUnit> = data
+        .codes_for_drug(drug, None)
+        .iter()
+        .filter_map(|c| c.billing_unit.map(|u| u.unit))
+        .collect();
+    let first = *units.first()?;
+    units.iter().all(|u| *u == first).then(|| first.to_string())
+}
+
+/// A value of several words (`0 mg`, `20 ML`): a snippet for clients that take one (Neovim inserts only
+/// the first word of a plain-text item), else plain text.
+fn value_item(value: &str, detail: &str, rank: u32, snippets: bool) -> Candidate {
+    let mut c = Candidate::new(value, CompletionItemKind::VALUE, rank).detail(detail);
+    if snippets && value.contains(' ') {
+        c.insert = Some(snippet_text(value));
+        c.snippet = true;
+    }
+    c
+}
+
+/// `patient ▮`: the ids of the patients file `[draft] patients` names; only ids, never demographics.
+fn patients(snap: &Snapshot) -> Vec<Candidate> {
+    let Some(path) = snap.config().draft.patients.as_deref() else {
+        return Vec::new();
+    };
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match claimls_x12::patients::Patients::load(path) {
+        Ok(p) => p
+            .ids()
+            .enumerate()
+            .map(|(i, id)| {
+                Candidate::new(id, CompletionItemKind::VALUE, i as u32)
+                    .detail(format!("patient id from {file}"))
+            })
+            .collect(),
+        Err(e) => {
+            // The message names the file, the line and the key, never a value.
+            tracing::warn!("{e}");
+            Vec::new()
+        }
+    }
+}
+
+/// `order ▮` / `start ▮`: the dates the claim already writes (the nearest above first), then today.
+fn dates(snap: &Snapshot, claim: &ClaimContext<'_>, line: &LexedLine<'_>) -> Vec<Candidate> {
+    let here = line.start.saturating_sub(claim.range.start);
+    let mut found: Vec<(usize, claimls_model::Date, &str)> =
+        super::actions::derive(snap, claim.range.clone(), line, |ctx, _| {
+            let c = ctx.claim;
+            let mut out = Vec::new();
+            for o in &c.orders {
+                if let Some(d) = &o.date {
+                    out.push((d.span.start, d.value, "the order's date"));
+                }
+            }
+            for a in &c.admins {
+                if let Some(s) = &a.start {
+                    out.push((s.span.start, s.value.date, "an administration's date"));
+                }
+            }
+            Some(out)
+        })
+        .unwrap_or_default();
+    // Nearest above first, then those below.
+    found.sort_by_key(|(at, _, _)| {
+        if *at < here {
+            (0, here - at)
+        } else {
+            (1, at - here)
+        }
+    });
+    let mut out: Vec<Candidate> = Vec::new();
+    let mut push = |date: claimls_model::Date, why: &str| {
+        let label = date.to_string();
+        if out.iter().all(|c| c.label != label) {
+            let rank = out.len() as u32;
+            out.push(
+                Candidate::new(label, CompletionItemKind::VALUE, rank).detail(why.to_string()),
+            );
+        }
+    };
+    for (_, d, why) in found {
+        push(d, why);
+    }
+    push(today(), "today");
+    out
+}
+
+/// Today's date (UTC), from the system clock.
+fn today() -> claimls_model::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Howard Hinnant's civil_from_days.
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    claimls_model::Date { year, month, day }
+}
+
+/// `vial <ndc> x▮` / `vial <amount> <unit> x▮`: the containers the record's dose takes
+/// (`claimls_rules::billing::containers_for`), for the coder to confirm against the chart.
+fn vial_count(
+    snap: &Snapshot,
+    claim: &ClaimContext<'_>,
+    line: &LexedLine<'_>,
+    slot: &Slot<'_>,
+) -> Vec<Candidate> {
+    let size = match slot.before.as_slice() {
+        [(n, _)] => claimls_model::VialSize::Ndc(Ndc::parse(n)),
+        [(amount, _), (unit, _)] => {
+            let (Ok(amount), Some(unit)) = (
+                amount.parse::<claimls_model::Decimal>(),
+                claimls_model::DoseUnit::parse(unit),
+            ) else {
+                return Vec::new();
+            };
+            claimls_model::VialSize::Amount(claimls_model::Quantity::new(amount, unit))
+        }
+        _ => return Vec::new(),
+    };
+    super::actions::derive(snap, claim.range.clone(), line, |ctx, a| {
+        claimls_rules::billing::containers_for(ctx, a?, &size)
+    })
+    .map(|n| {
+        Candidate::new(format!("x{n}"), CompletionItemKind::VALUE, 0)
+            .detail("the containers the record's dose takes")
+    })
+    .into_iter()
+    .collect()
+}
+
+/// `waste ▮`: what the record's containers leave after its dose (`claimls_rules::billing::discarded`).
+fn waste_amount(snap: &Snapshot, claim: &ClaimContext<'_>, line: &LexedLine<'_>) -> Vec<Candidate> {
+    super::actions::derive(snap, claim.range.clone(), line, |ctx, a| {
+        claimls_rules::billing::discarded(ctx, a?)
+    })
+    .map(|q| {
+        value_item(
+            &format!("{} {}", claimls_rules::context::show(q.amount), q.unit),
+            "the containers opened less the dose",
+            0,
+            snap.client.snippets,
+        )
+    })
+    .into_iter()
+    .collect()
+}
+
+/// `route ▮`: an infused drug's `iv` first.
+fn routes(claim: &ClaimContext<'_>, offset: usize, data: &CodeData) -> Vec<Candidate> {
+    let infused = claim.admin_above(offset).is_some_and(|d| {
+        data.codes_for_drug(&d, None)
+            .iter()
+            .any(|c| c.drug.as_ref().is_some_and(|d| d.infused))
+    });
+    ROUTES
+        .iter()
+        .enumerate()
+        .map(|(i, (r, d))| {
+            let rank = if infused && *r == "iv" {
+                0
+            } else {
+                1 + i as u32
+            };
+            Candidate::new(*r, CompletionItemKind::ENUM_MEMBER, rank).detail(*d)
+        })
+        .collect()
 }
 
 /// "Bill this administration" on a line under an `admin` record no line bills: one snippet per plan
@@ -574,6 +867,27 @@ fn line_items(
             out
         }
         Some(("ndc", 0)) => line_ndcs(code, data),
+        Some(("ndc", 1)) => {
+            let ndc = slot
+                .before
+                .last()
+                .and_then(|(t, _)| Ndc::parse(t).digits)
+                .unwrap_or_default();
+            let code = code.to_ascii_uppercase();
+            super::actions::derive(snap, claim.range.clone(), slot.line, |ctx, _| {
+                claimls_rules::billing::ndc_quantity(ctx, &code, &ndc)
+            })
+            .map(|q| {
+                value_item(
+                    &q,
+                    "the NDC quantity of the dose the claim's record gives",
+                    0,
+                    snap.client.snippets,
+                )
+            })
+            .into_iter()
+            .collect()
+        }
         Some(("ndc", 2)) => NDC_UNITS
             .iter()
             .enumerate()
@@ -853,6 +1167,53 @@ fn vials(claim: &ClaimContext<'_>, offset: usize, data: &CodeData) -> Vec<Candid
         }
     }
     out
+}
+
+/// `vial ▮`: each size with the containers the record's dose takes (`50242-0150-01 x2`), first, when
+/// the engine knows it (`claimls_rules::billing::containers_for`).
+fn with_counts(
+    snap: &Snapshot,
+    claim: &ClaimContext<'_>,
+    line: &LexedLine<'_>,
+    out: &mut Vec<Candidate>,
+) {
+    let mut counted = Vec::new();
+    for c in out.iter() {
+        let size = if c.doc_ref.is_some() {
+            claimls_model::VialSize::Ndc(Ndc::parse(&c.label))
+        } else {
+            let mut words = c.label.split_whitespace();
+            let (Some(Ok(amount)), Some(Some(unit))) = (
+                words.next().map(str::parse::<claimls_model::Decimal>),
+                words.next().map(claimls_model::DoseUnit::parse),
+            ) else {
+                continue;
+            };
+            claimls_model::VialSize::Amount(claimls_model::Quantity::new(amount, unit))
+        };
+        let Some(n) = super::actions::derive(snap, claim.range.clone(), line, |ctx, a| {
+            claimls_rules::billing::containers_for(ctx, a?, &size)
+        }) else {
+            continue;
+        };
+        let value = format!("{} x{n}", c.label);
+        let mut item = value_item(
+            &value,
+            &format!(
+                "{} — x{n}: the containers the dose takes",
+                c.detail.clone().unwrap_or_default()
+            ),
+            0,
+            snap.client.snippets,
+        );
+        item.doc_ref = c.doc_ref.clone();
+        item.filter = Some(c.label.clone());
+        counted.push(item);
+    }
+    for c in out.iter_mut() {
+        c.rank += 1;
+    }
+    out.extend(counted);
 }
 
 fn line_ndcs(code: &str, data: &CodeData) -> Vec<Candidate> {

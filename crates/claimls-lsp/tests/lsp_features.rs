@@ -196,7 +196,7 @@ async fn completion_of_pos_route_payer_admin_vial_and_units() {
     assert_eq!(labels(&items), vec!["11", "19", "22"]);
     assert_eq!(items[0]["detail"], "Office");
     let items = complete(&mut s, "claim C1\n  admin x\n    route ▮\n").await;
-    assert_eq!(labels(&items)[..4], ["iv", "sc", "im", "po"]);
+    assert_eq!(labels(&items)[..5], ["iv", "ivp", "sc", "im", "po"]);
     let items = complete(&mut s, "claim C1\n  payer ▮\n").await;
     assert_eq!(
         labels(&items),
@@ -234,9 +234,10 @@ async fn completion_of_pos_route_payer_admin_vial_and_units() {
     );
     // vial: the admin's drug's NDCs with their sizes.
     let items = complete(&mut s, &format!("{HEAD}    vial ▮\n")).await;
-    assert_eq!(labels(&items), vec!["50242-0150-01"]);
+    // The dose (600 mg of 300 mg vials) gives the count: the NDC with it first.
+    assert_eq!(labels(&items), vec!["50242-0150-01 x2", "50242-0150-01"]);
     assert!(
-        items[0]["detail"]
+        items[1]["detail"]
             .as_str()
             .is_some_and(|d| d.contains("300 mg") && d.contains("single-dose"))
     );
@@ -256,16 +257,27 @@ async fn completion_of_keywords_and_snippets() {
     let l = labels(&items);
     assert_eq!(&l[..3], &["route", "start", "stop"], "{l:?}");
     assert!(!l.contains(&"dose"), "{l:?}");
-    assert!(l.contains(&"claim …") && l.contains(&"admin …"));
+    assert!(l.contains(&"claim") && l.contains(&"admin …"));
+    // `claim` is the header snippet (tests/lsp_values.rs has it with the team's settings).
     let snippet = items
         .iter()
-        .find(|i| i["label"] == "claim …")
+        .find(|i| i["label"] == "claim")
         .expect("claim snippet");
     assert_eq!(snippet["insertTextFormat"], 2);
     assert!(
         snippet["textEdit"]["newText"]
             .as_str()
-            .is_some_and(|t| t.contains("admin ${9:drug}"))
+            .is_some_and(|t| t.starts_with("claim ${1}\n  payer ${2}\n  patient ${3}"))
+    );
+    // The admin block's later lines carry only their indentation relative to the `admin` line.
+    let admin = items
+        .iter()
+        .find(|i| i["label"] == "admin …")
+        .expect("admin snippet");
+    assert!(
+        admin["textEdit"]["newText"]
+            .as_str()
+            .is_some_and(|t| t.contains("\n  dose ${2} ") && !t.contains("\n    "))
     );
     // At claim level, the claim keywords still to write come first; `claim` comes last inside a claim.
     let items = complete(&mut s, "claim C1\n  pos 11\n  ▮\n").await;

@@ -2,8 +2,8 @@
 //!
 //! For one record (an index into [`ClaimCtx::administrations`]) [`bill_administration`] writes the drug
 //! line (its code, the units [`WasteMath::given_units`](crate::encounter::WasteMath) gives, JZ or a JW
-//! line for the billable waste, the dx pointer, the NDC with its quantity when the payer profile wants
-//! it) and the administration code(s) the hierarchy gives it: the initial service with its additional
+//! line for the billable waste, the dx pointer, the NDC with its quantity when the record charts the
+//! vial by NDC and the payer profile wants it: `ndc-required`, or `ndc-when-charted`) and the administration code(s) the hierarchy gives it: the initial service with its additional
 //! hours for the encounter's main administration, subsequent codes for the others. When the code family
 //! is a judgement the data cannot make (chemotherapy and complex biologics, or other drugs), each family
 //! is a plan of its own. The editor's "Bill this administration" action and the `line-missing` rule
@@ -53,7 +53,9 @@ pub fn bill_administration(ctx: &ClaimCtx, a: usize) -> Vec<BillPlan> {
         } else {
             ""
         };
-        let ndc = if ctx.profile.ndc_required.is_some() {
+        // The NDC and its quantity when the payer requires it or reports it when charted
+        // (`ndc-when-charted`), and the record charts the vial by NDC.
+        let ndc = if ctx.profile.ndc_required.is_some() || ctx.profile.ndc_when_charted {
             ndc_clause(ctx, &[a], code, math.dose)
         } else {
             None
@@ -266,13 +268,69 @@ pub fn ndc_clause(
     if ndcs.any(|(_, d)| d != digits) {
         return None;
     }
-    let p = presentation_by_ndc(code.drug.as_ref(), ctx.data, &digits)?;
-    let ml = p.volume?.to_unit(DoseUnit::Ml)?.amount * dose.ratio(p.amount)?;
     Some(format!(
-        "ndc {} {} ML",
+        "ndc {} {}",
         ndc.hyphenated()?,
-        ml.round_dp(3).normalize()
+        ndc_amount(ctx, code, &digits, dose)?
     ))
+}
+
+/// `20 ML`: the NDC quantity of `dose` given from the product `ndc11` (its volume per container).
+fn ndc_amount(
+    ctx: &ClaimCtx,
+    code: &claimls_data::Code,
+    ndc11: &str,
+    dose: claimls_model::Quantity,
+) -> Option<String> {
+    let p = presentation_by_ndc(code.drug.as_ref(), ctx.data, ndc11)?;
+    let ml = p.volume?.to_unit(DoseUnit::Ml)?.amount * dose.ratio(p.amount)?;
+    Some(format!("{} ML", ml.round_dp(3).normalize()))
+}
+
+/// The NDC quantity a line of `code` reports for the product `ndc11` (`20 ML` for 600 mg from
+/// 300 mg/10 mL vials): the dose of the records that bill the code, in the product's volume. `None`
+/// when no record bills the code or the product has no volume.
+pub fn ndc_quantity(ctx: &ClaimCtx, code: &str, ndc11: &str) -> Option<String> {
+    let records: Vec<&crate::encounter::Administration> = ctx
+        .administrations
+        .iter()
+        .filter(|a| a.codes.iter().any(|c| c.code == code))
+        .collect();
+    let c = records.first()?.codes.iter().find(|c| c.code == code)?;
+    let math = waste_math(c, &records, ctx.data)?;
+    ndc_amount(ctx, c, ndc11, math.dose)
+}
+
+/// How many containers of `size` the dose of record `a` takes: the dose ÷ one container's amount,
+/// rounded up (600 mg from 300 mg vials: 2). A value for the coder to confirm against the chart, for
+/// `vial <size> x▮`; `None` without a dose or a known container amount.
+pub fn containers_for(ctx: &ClaimCtx, a: usize, size: &VialSize) -> Option<Decimal> {
+    let rec = ctx.administrations.get(a)?;
+    let dose = rec.admin.dose.as_ref()?.value;
+    let amount = match size {
+        VialSize::Amount(q) => *q,
+        VialSize::Ndc(n) => {
+            let digits = n.digits.as_deref()?;
+            let drug = rec.codes.first().and_then(|c| c.drug.as_ref());
+            presentation_by_ndc(drug, ctx.data, digits)?.amount
+        }
+    };
+    let n = dose.ratio(amount)?.ceil();
+    (n > Decimal::ZERO).then_some(n)
+}
+
+/// What record `a` discards: the containers it opened less its dose, never negative (`0 mg` when two
+/// 300 mg vials give 600 mg), in the code's dose unit. `None` when the record lists no containers the
+/// data can size, or names no drug one code bills.
+pub fn discarded(ctx: &ClaimCtx, a: usize) -> Option<claimls_model::Quantity> {
+    let rec = ctx.administrations.get(a)?;
+    if rec.admin.vials.is_empty() || rec.codes.len() != 1 {
+        return None;
+    }
+    let math = waste_math(rec.codes[0], &[rec], ctx.data)?;
+    let (opened, _) = math.opened?;
+    let left = (opened.amount - math.dose.amount).max(Decimal::ZERO);
+    Some(claimls_model::Quantity::new(left, math.dose.unit))
 }
 
 declare_rule! {

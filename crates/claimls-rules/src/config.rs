@@ -11,6 +11,7 @@
 //!
 //! [payers.medicare]                # overrides the built-in medicare profile
 //! ndc-required = true
+//! ndc-when-charted = true          # "Bill this administration" writes the charted vial's NDC
 //!
 //! [payers."Acme Health PPO"]       # a named payer: `payer commercial "Acme Health PPO"`
 //! kind = "commercial"
@@ -24,6 +25,11 @@
 //! name = "Lakeside Infusion Center"
 //! npi = "1234567893"
 //! # … tax-id, address, city, state, zip, contact-name, contact-phone (docs/x12-837p.md)
+//!
+//! [draft]                          # what the editor writes into a new claim (no rule reads it)
+//! payer = "medicare"               # the `payer` line of the `claim` snippet
+//! pos = "11"                       # the `pos` line of the `claim` snippet
+//! patients = "patients.toml"       # `patient ` completes this file's ids (relative to claimls.toml)
 //!
 //! [x12.payers.medicare]            # payer id per payer profile
 //! id = "12202"
@@ -63,6 +69,9 @@ pub struct PayerProfile {
     pub jz_required: Option<Severity>,
     /// NDC required on drug lines (`ndc-missing`); `None` = not checked.
     pub ndc_required: Option<Severity>,
+    /// The NDC is reported on drug lines when the record charts the vial by NDC, though not required
+    /// (`ndc-when-charted`): "Bill this administration" writes it with its quantity. No rule reads it.
+    pub ndc_when_charted: bool,
     /// Discarded drug must name a witness (`waste-evidence-missing`).
     pub waste_witness_required: bool,
     /// Discarded drug must cite evidence (a wastage-log entry, a photo).
@@ -85,6 +94,7 @@ impl PayerProfile {
             kind,
             jz_required: None,
             ndc_required: None,
+            ndc_when_charted: false,
             waste_witness_required: false,
             waste_evidence_required: false,
             prior_auth: Vec::new(),
@@ -139,6 +149,29 @@ pub struct Config {
     pub organization: Option<Organization>,
     /// `[x12]`: the 837P envelope, payer ids and fees.
     pub x12: X12Settings,
+    /// `[draft]`: what the editor writes into a new claim; no rule reads it.
+    pub draft: Draft,
+}
+
+/// `[draft]`: the values the editor's `claim` snippet writes and where `patient` ids come from. They
+/// change no finding: a claim states its payer and place of service itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Draft {
+    /// The `payer` line's value as written (`medicare`, or `commercial "Acme Health PPO"` for a payer
+    /// `claimls.toml` names).
+    pub payer: Option<String>,
+    /// The place of service code, two digits.
+    pub pos: Option<String>,
+    /// The patients file (docs/x12-837p.md), resolved against the folder of `claimls.toml`.
+    pub patients: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDraft {
+    payer: Option<Spanned<String>>,
+    pos: Option<Spanned<String>>,
+    patients: Option<String>,
 }
 
 /// `[organization]`: the billing provider, as `claimls export 837p` writes it (loops 1000A, 2010AA).
@@ -260,6 +293,62 @@ struct RawConfig {
     organization: Option<Organization>,
     #[serde(default)]
     x12: X12Settings,
+    draft: Option<RawDraft>,
+}
+
+/// `[draft]`, checked: the payer is a kind or a payer `claimls.toml` names, the place of service two
+/// digits; the patients file's path is taken relative to `claimls.toml` (it is read when used).
+fn draft(
+    d: &RawDraft,
+    config: &Config,
+    path: &Path,
+    invalid: &dyn Fn(usize, String) -> ConfigError,
+) -> Result<Draft, ConfigError> {
+    let payer = match &d.payer {
+        None => None,
+        Some(p) => {
+            let name = p.get_ref().trim();
+            if let Some(kind) = PayerKind::parse(name) {
+                Some(kind.keyword().to_string())
+            } else if let Some(named) = config.payers.get(&name.to_ascii_lowercase()) {
+                Some(format!("{} \"{}\"", named.kind.keyword(), named.name))
+            } else {
+                return Err(invalid(
+                    p.span().start,
+                    format!(
+                        "`[draft] payer = \"{name}\"`: write medicare, medicare-advantage, medicaid, commercial, or the name of a payer under `[payers]`"
+                    ),
+                ));
+            }
+        }
+    };
+    let pos = match &d.pos {
+        None => None,
+        Some(p) => {
+            let v = p.get_ref().trim();
+            if v.len() != 2 || !v.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(invalid(
+                    p.span().start,
+                    format!(
+                        "`[draft] pos = \"{v}\"`: write the two-digit place of service code in quotes, e.g. `pos = \"11\"`"
+                    ),
+                ));
+            }
+            Some(v.to_string())
+        }
+    };
+    let patients = d.patients.as_ref().map(|f| {
+        let f = PathBuf::from(f);
+        match path.parent() {
+            Some(dir) if f.is_relative() => dir.join(f),
+            _ => f,
+        }
+    });
+    Ok(Draft {
+        payer,
+        pos,
+        patients,
+    })
 }
 
 #[derive(Deserialize)]
@@ -268,6 +357,7 @@ struct RawPayer {
     kind: Option<Spanned<String>>,
     jz_required: Option<Spanned<toml::Value>>,
     ndc_required: Option<Spanned<toml::Value>>,
+    ndc_when_charted: Option<bool>,
     waste_witness_required: Option<bool>,
     waste_evidence_required: Option<bool>,
     #[serde(default)]
@@ -450,6 +540,9 @@ impl Config {
             profile.jz_required = requirement("jz-required", &p.jz_required, profile.jz_required)?;
             profile.ndc_required =
                 requirement("ndc-required", &p.ndc_required, profile.ndc_required)?;
+            if let Some(b) = p.ndc_when_charted {
+                profile.ndc_when_charted = b;
+            }
             if let Some(b) = p.waste_witness_required {
                 profile.waste_witness_required = b;
             }
@@ -472,6 +565,9 @@ impl Config {
                     .insert(rule.get_ref().clone(), level(rule, value)?);
             }
             config.payers.insert(name.to_ascii_lowercase(), profile);
+        }
+        if let Some(d) = &raw.draft {
+            config.draft = draft(d, &config, path, &invalid)?;
         }
         Ok(config)
     }

@@ -193,3 +193,99 @@ fn a_drug_name_several_codes_bill_gets_no_plan() {
             .any(|f| f.rule == "line-missing")
     );
 }
+
+/// examples/claimls.toml, as the examples' team writes it.
+fn examples_config() -> Config {
+    Config::parse(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/claimls.toml"
+        ))
+        .expect("the examples' claimls.toml"),
+        std::path::Path::new("claimls.toml"),
+    )
+    .expect("valid")
+}
+
+#[test]
+fn a_profile_reporting_charted_ndcs_gets_the_vials_ndc_and_quantity_on_the_drug_line() {
+    // `[payers.medicare] ndc-when-charted = true`: the example's own lines, NDC included (600 mg from
+    // 300 mg/10 mL vials = 20 ML), and the billed claim checks clean under the same settings.
+    let config = examples_config();
+    assert!(
+        config
+            .profile(claimls_model::PayerKind::Medicare, None)
+            .ndc_when_charted
+    );
+    let (text, _) = ocrevus_without_lines();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/ocrevus-maintenance.claim"
+    ))
+    .expect("the example");
+    let billed: Vec<String> = example
+        .lines()
+        .filter(|l| l.trim_start().starts_with("line "))
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+        .collect();
+    assert!(billed[0].ends_with("ndc 50242-0150-01 20 ML"), "{billed:?}");
+    let found = findings(&text, &config);
+    let missing = found
+        .iter()
+        .find(|f| f.rule == "line-missing")
+        .expect("line-missing");
+    let fix = missing.alternatives.first().expect("the first plan");
+    let fixed = apply(&text, &fix.edits);
+    let written: Vec<String> = fixed
+        .lines()
+        .filter(|l| l.trim_start().starts_with("line "))
+        .map(|l| l.trim().to_string())
+        .collect();
+    assert_eq!(written, billed);
+    let after = findings(&fixed, &config);
+    assert!(
+        after.iter().all(|f| f.severity == Severity::Information),
+        "{fixed}\n{after:#?}"
+    );
+    // A vial charted by amount gives no NDC to write: the line has none.
+    let by_amount = text.replace("vial 50242-0150-01 x2", "vial 300 mg x2");
+    let doc = claimls_syntax::document(&by_amount);
+    let data = CodeData::embedded();
+    let ctx = ClaimCtx::new(&doc.claims[0], &by_amount, &data, &config);
+    let plans = billing::bill_administration(&ctx, 0);
+    assert_eq!(plans[0].lines[0], "line J2350 JZ units 600 dx A");
+}
+
+#[test]
+fn draft_settings_are_checked_and_named_payers_written_with_their_kind() {
+    let config = examples_config();
+    assert_eq!(config.draft.payer.as_deref(), Some("medicare"));
+    assert_eq!(config.draft.pos.as_deref(), Some("11"));
+    assert_eq!(
+        config.draft.patients.as_deref(),
+        Some(std::path::Path::new("patients.toml"))
+    );
+    let named = Config::parse(
+        "[payers.\"Acme Health PPO\"]\nkind = \"commercial\"\n\n[draft]\npayer = \"Acme Health PPO\"\npatients = \"/srv/team/patients.toml\"\n",
+        std::path::Path::new("/srv/team/claimls.toml"),
+    )
+    .expect("valid");
+    assert_eq!(
+        named.draft.payer.as_deref(),
+        Some("commercial \"Acme Health PPO\"")
+    );
+    let bad = |text: &str| {
+        Config::parse(text, std::path::Path::new("claimls.toml"))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        bad("[draft]\npos = \"1\"\n"),
+        "claimls.toml:2: `[draft] pos = \"1\"`: write the two-digit place of service code in quotes, e.g. `pos = \"11\"`"
+    );
+    assert_eq!(
+        bad("[draft]\n\npayer = \"medicar\"\n"),
+        "claimls.toml:3: `[draft] payer = \"medicar\"`: write medicare, medicare-advantage, medicaid, commercial, or the name of a payer under `[payers]`"
+    );
+}

@@ -59,6 +59,8 @@ impl Patient {
 pub struct Patients {
     pub path: Option<PathBuf>,
     by_id: BTreeMap<String, Patient>,
+    /// The ids in the file's order.
+    order: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +88,12 @@ struct RawPatients {
 impl Patients {
     pub fn get(&self, id: &str) -> Option<&Patient> {
         self.by_id.get(id)
+    }
+
+    /// The patient ids in the order the file lists them (for the editor's `patient` completion: ids
+    /// only, never demographics).
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(String::as_str)
     }
 
     pub fn len(&self) -> usize {
@@ -145,9 +153,23 @@ impl Patients {
                 ));
             }
         }
+        // The file's order: by where each id's table starts (`[patients."<id>"]`).
+        let mut order: Vec<(usize, String)> = raw
+            .patients
+            .keys()
+            .map(|id| {
+                let at = text
+                    .find(&format!("\"{id}\"]"))
+                    .or_else(|| text.find(&format!(".{id}]")))
+                    .unwrap_or(usize::MAX);
+                (at, id.clone())
+            })
+            .collect();
+        order.sort();
         Ok(Patients {
             path: Some(path.to_path_buf()),
             by_id: raw.patients,
+            order: order.into_iter().map(|(_, id)| id).collect(),
         })
     }
 }
