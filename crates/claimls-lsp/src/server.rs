@@ -2,8 +2,10 @@
 //! the request handlers (each a thin call into a feature module).
 
 use super::analysis::{Checker, Tracked};
+use super::convert::{ClaimDiagnostics, RuleDocs};
 use super::document::OpenDocument;
 use super::log::{Level, Logger};
+use super::outbox::Outbox;
 use super::snapshot::ClientManners;
 pub use super::snapshot::Snapshot;
 use super::{actions, completion, convert, format, highlight, hover, inlay, outline};
@@ -78,10 +80,11 @@ pub(crate) struct State {
     serial: AtomicU64,
     /// The imported data's generation when it was loaded.
     generation: AtomicU64,
-    /// Held while deciding whether a result is current and sending it, so results leave in order.
-    publish: tokio::sync::Mutex<()>,
+    /// Where finished publishes wait for the output (see `outbox`).
+    outbox: Arc<Outbox>,
     pub(crate) log: Logger,
-    docs_base: String,
+    /// The documentation address of each rule, for `codeDescription`.
+    rule_docs: RuleDocs,
     options: ServerOptions,
     watch_registration: Mutex<bool>,
 }
@@ -138,7 +141,8 @@ fn docs_base() -> String {
 }
 
 impl Backend {
-    pub fn new(client: Client, options: ServerOptions) -> Backend {
+    /// A server whose diagnostics leave through `outbox` (see [`crate::serve`]).
+    pub fn new(client: Client, options: ServerOptions, outbox: Arc<Outbox>) -> Backend {
         let loading: Arc<OnceLock<Arc<CodeData>>> = Arc::new(OnceLock::new());
         if options.data.is_none() {
             let slot = loading.clone();
@@ -157,9 +161,9 @@ impl Backend {
                 root: Mutex::new(None),
                 serial: AtomicU64::new(1),
                 generation: AtomicU64::new(data_generation()),
-                publish: tokio::sync::Mutex::new(()),
+                outbox,
                 log: Logger::from_env(),
-                docs_base: docs_base(),
+                rule_docs: RuleDocs::new(&docs_base()),
                 options,
                 watch_registration: Mutex::new(false),
                 client: Mutex::new(ClientManners::default()),
@@ -191,9 +195,9 @@ impl Backend {
     /// `claimls/syntaxTree`: the s-expression of the document's current (incrementally maintained)
     /// tree, for debugging and for the tests that compare it with a fresh parse.
     pub async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<Option<String>> {
-        let docs = self.docs();
+        let mut docs = self.docs();
         Ok(docs
-            .get(&params.text_document.uri)
+            .get_mut(&params.text_document.uri)
             .and_then(|o| o.doc.tree())
             .map(|t| t.root_node().to_sexp()))
     }
@@ -342,6 +346,15 @@ impl State {
         *self.checker.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
+    /// Whether `serial` is still the newest change of document `uri`.
+    fn is_serial(&self, uri: &Uri, serial: u64) -> bool {
+        self.docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(uri)
+            .is_some_and(|o| o.serial == serial)
+    }
+
     fn set_data(&self, data: Arc<CodeData>) {
         *self.data.write().unwrap_or_else(|e| e.into_inner()) = Some(data);
         *self.checker.write().unwrap_or_else(|e| e.into_inner()) = None;
@@ -428,51 +441,86 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
     let Some((version, rope, tracked)) = snapshot else {
         return;
     };
-    let docs_base = state.docs_base.clone();
+    let state2 = state.clone();
     let uri2 = uri.clone();
     let used = checker.clone();
     let computed = tokio::task::spawn_blocking(move || {
+        if !state2.is_serial(&uri2, serial) {
+            // Overtaken while waiting for a thread: the newer version's check publishes.
+            return None;
+        }
         let analysis = checker.recheck(&rope, &tracked);
-        let diagnostics: Vec<Diagnostic> = analysis
-            .findings()
-            .iter()
-            .map(|f| convert::diagnostic(&rope, &uri2, &docs_base, f))
-            .collect();
+        let frame = publish_frame(&rope, &uri2, &state2.rule_docs, version, &analysis);
         if checker.cached() > 4 * analysis.chunks.len() + 256 {
             checker.retain(&[&analysis]);
         }
-        (analysis, diagnostics)
+        Some((analysis, frame))
     })
     .await;
-    let Ok((analysis, diagnostics)) = computed else {
-        tracing::error!("check of {} failed", uri.as_str());
-        return;
+    let (analysis, frame) = match computed {
+        Ok(Some(done)) => done,
+        Ok(None) => return,
+        Err(_) => {
+            tracing::error!("check of {} failed", uri.as_str());
+            return;
+        }
     };
-    let _order = state.publish.lock().await;
-    if !state.is_current(&used) {
-        // The configuration or the data changed meanwhile; the re-check scheduled then publishes.
-        return;
-    }
+    let bytes = frame.len();
     {
         let mut docs = state.docs.lock().unwrap_or_else(|e| e.into_inner());
+        if !state.is_current(&used) {
+            // The configuration or the data changed meanwhile; the re-check scheduled then
+            // publishes (its result is put under this lock too, so it cannot be overwritten).
+            return;
+        }
         match docs.get_mut(&uri) {
             Some(open) if open.serial == serial => {
                 open.tracked = Tracked::from_analysis(analysis);
+                // Under the documents' lock: an edit withdraws it under the same lock, so a
+                // publish never leaves for a version that a newer one has overtaken.
+                state.outbox.put(uri.as_str(), frame);
             }
             // Changed meanwhile: the newer edits were tracked against the older analysis, which
             // stays; the check scheduled for them publishes.
             _ => return,
         }
     }
-    let n = diagnostics.len();
-    client
-        .publish_diagnostics(uri.clone(), diagnostics, Some(version))
-        .await;
     tracing::debug!(
-        "{} v{version}: {n} diagnostics in {:?}",
+        "{} v{version}: {bytes} bytes of diagnostics in {:?}",
         uri.as_str(),
         started.elapsed()
     );
+}
+
+/// The publish of an analysis: each claim's diagnostics converted once (kept in its chunk while the
+/// claim's text stays the same), written at the line the claim now starts on.
+fn publish_frame(
+    rope: &ropey::Rope,
+    uri: &Uri,
+    docs: &RuleDocs,
+    version: i32,
+    analysis: &super::analysis::Analysis,
+) -> Vec<u8> {
+    let len = rope.len_bytes();
+    let claims = analysis
+        .chunks
+        .iter()
+        .filter(|c| !c.check.findings.is_empty())
+        .map(|c| {
+            let start = c.range.start.min(len);
+            let converted = c.diagnostics.get_or_init(|| {
+                let text = rope.byte_slice(start..c.range.end.clamp(start, len));
+                Arc::new(ClaimDiagnostics::new(
+                    &text.to_string(),
+                    uri,
+                    docs,
+                    &c.check.findings,
+                ))
+            });
+            let line = u32::try_from(rope.byte_to_line(start)).unwrap_or(u32::MAX);
+            (line, &**converted)
+        });
+    convert::publish_frame(uri, Some(version), claims)
 }
 
 pub fn semantic_legend() -> SemanticTokensLegend {
@@ -667,10 +715,11 @@ impl LanguageServer for Backend {
                     }
                 }
             }
-            open.doc.reparse();
             open.doc.version = params.text_document.version;
             open.serial = serial;
             open.text = None;
+            // What was computed for the text before this change must not be published now.
+            self.state.outbox.withdraw(uri.as_str());
         }
         self.schedule_check(uri, serial, self.state.options.debounce);
     }
@@ -690,9 +739,11 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.docs().remove(&uri);
-        let _order = self.state.publish.lock().await;
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        let mut docs = self.docs();
+        docs.remove(&uri);
+        // Under the documents' lock, like every publish: it replaces one not yet sent.
+        let empty = convert::publish_frame(&uri, None, []);
+        self.state.outbox.put(uri.as_str(), empty);
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -734,11 +785,13 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&uri) else {
             return Ok(None);
         };
-        let docs_base = self.state.docs_base.clone();
         let wanted = convert::range_to_span(&snap.rope, params.range);
         let found = actions::actions(&snap, wanted);
         Ok(Some(convert::code_actions(
-            &snap.rope, &uri, &docs_base, found,
+            &snap.rope,
+            &uri,
+            &self.state.rule_docs,
+            found,
         )))
     }
 
