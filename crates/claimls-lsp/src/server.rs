@@ -851,3 +851,127 @@ impl LanguageServer for Backend {
             .map(|range| GotoDefinitionResponse::Scalar(Location::new(uri, range))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Analysis;
+
+    const CLAIMS: [&str; 4] = [
+        include_str!("../../../examples/j1301-for-ocrelizumab.claim"),
+        include_str!("../../../examples/medicare-jw-missing.claim"),
+        include_str!("../../../examples/g35-header-dx.claim"),
+        include_str!("../../../examples/medicaid-belimumab-ndc.claim"),
+    ];
+
+    /// What a publish of `text` holds when every finding is converted afresh against the whole
+    /// document (the way diagnostics were built before they were cached by claim).
+    fn fresh(checker: &Checker, text: &str, uri: &Uri, docs: &RuleDocs) -> serde_json::Value {
+        let rope = ropey::Rope::from_str(text);
+        let diagnostics: Vec<Diagnostic> = checker
+            .check(text)
+            .findings()
+            .iter()
+            .map(|f| convert::diagnostic(&rope, uri, docs, f))
+            .collect();
+        let params = PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(7));
+        serde_json::json!({
+            "jsonrpc": "2.0",
+            "method": "textDocument/publishDiagnostics",
+            "params": params,
+        })
+    }
+
+    fn body(frame: &[u8]) -> serde_json::Value {
+        let text = std::str::from_utf8(frame).expect("utf-8");
+        let (head, body) = text.split_once("\r\n\r\n").expect("a framed message");
+        assert_eq!(head, format!("Content-Length: {}", body.len()));
+        serde_json::from_str(body).expect("JSON")
+    }
+
+    /// Random edits above and inside claims: the publish built from the cached, shifted claim
+    /// diagnostics equals the one converted afresh from a full check, and claims that did not
+    /// change keep their converted diagnostics.
+    #[test]
+    fn shifted_cached_diagnostics_equal_freshly_converted_ones() {
+        let checker = Checker::new(Arc::new(CodeData::embedded()), Arc::new(Config::default()));
+        let uri: Uri = "file:///tmp/shift.claim".parse().expect("a URI");
+        let docs = RuleDocs::new("file:///usr/share/doc/claimls/rules.md");
+        let mut text = String::from("# drafts\n");
+        for (i, c) in CLAIMS.iter().cycle().take(12).enumerate() {
+            text.push_str(&c.replace("claim ", &format!("claim N{i}-")));
+            text.push('\n');
+        }
+        let mut doc = crate::document::OpenDocument::new(&text, 1);
+        let mut tracked = Tracked::from_analysis(checker.check(&text));
+        let first = publish_frame(
+            &doc.rope,
+            &uri,
+            &docs,
+            7,
+            &Analysis {
+                chunks: tracked.chunks.clone(),
+            },
+        );
+        assert!(
+            body(&first)["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.len() > 8)
+        );
+        let pieces = ["\n", "# a note\n", "x", "  pos 11\n", "😀", "", "\r\n", "1"];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let mut reused = 0;
+        for round in 0..120 {
+            // Mostly edits in the first third (above most claims), some anywhere.
+            let len = doc.rope.len_chars();
+            let at = if round % 4 == 0 {
+                next(len + 1)
+            } else {
+                next(len / 3 + 1)
+            };
+            let end = (at + next(4)).min(len);
+            let (s, o, n) = doc.edit(at, end, pieces[next(pieces.len())]);
+            tracked.edited(s, o, n);
+            if round % 2 == 1 {
+                continue;
+            }
+            let analysis = checker.recheck(&doc.rope, &tracked);
+            reused += analysis
+                .chunks
+                .iter()
+                .filter(|c| c.diagnostics.get().is_some())
+                .count();
+            let frame = publish_frame(&doc.rope, &uri, &docs, 7, &analysis);
+            let current = doc.text();
+            assert_eq!(
+                body(&frame),
+                fresh(&checker, &current, &uri, &docs),
+                "round {round}"
+            );
+            tracked = Tracked::from_analysis(analysis);
+        }
+        assert!(
+            reused > 100,
+            "converted diagnostics were re-used {reused} times"
+        );
+    }
+
+    #[test]
+    fn an_empty_publish_without_a_version_is_what_the_library_would_send() {
+        let uri: Uri = "file:///tmp/a%20b.claim".parse().expect("a URI");
+        let frame = convert::publish_frame(&uri, None, []);
+        let params = PublishDiagnosticsParams::new(uri, Vec::new(), None);
+        let expected = serde_json::json!({
+            "jsonrpc": "2.0",
+            "method": "textDocument/publishDiagnostics",
+            "params": params,
+        });
+        assert_eq!(body(&frame), expected);
+    }
+}
