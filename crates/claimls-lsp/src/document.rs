@@ -80,7 +80,7 @@ impl OpenDocument {
     }
 
     /// Bring the tree up to date with the text (incrementally when there is an edited old tree).
-    fn reparse(&mut self) {
+    pub fn reparse(&mut self) {
         if self.parser.is_none() {
             self.parser = new_parser();
         }
