@@ -11,7 +11,9 @@ use claimls_rules::config::Config;
 use claimls_rules::{self as rules, Edit, Finding};
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::convert::ClaimDiagnostics;
 
 /// One claim (or the text before the first claim), lowered and checked on its own. Only the
 /// findings are kept (a model per claim of a 30,000-line document would cost tens of megabytes).
@@ -24,12 +26,24 @@ pub struct ClaimCheck {
 /// A piece of the document: where it is and what checking it found.
 #[derive(Debug, Clone)]
 pub struct Chunk {
-    /// Byte range in the document.
+    /// Byte range in the document; it starts at the start of a line.
     pub range: Range<usize>,
     pub check: Arc<ClaimCheck>,
+    /// Its findings as LSP diagnostics, lines relative to the chunk's first line: converted the
+    /// first time the chunk is published and kept while the chunk's text stays the same, wherever
+    /// edits above it move it.
+    pub diagnostics: OnceLock<Arc<ClaimDiagnostics>>,
 }
 
 impl Chunk {
+    pub fn new(range: Range<usize>, check: Arc<ClaimCheck>) -> Chunk {
+        Chunk {
+            range,
+            check,
+            diagnostics: OnceLock::new(),
+        }
+    }
+
     /// A chunk-relative span as a document span.
     pub fn absolute(&self, span: Span) -> Span {
         Span::new(span.start + self.range.start, span.end + self.range.start)
@@ -90,10 +104,10 @@ pub fn chunks_over(checker: &Checker, text: &str, range: Range<usize>) -> Vec<Ch
     let mut out = Vec::new();
     let mut at = claim_range_at(text, range.start);
     loop {
-        out.push(Chunk {
-            check: checker.check_claim(&text[at.clone()]),
-            range: at.clone(),
-        });
+        out.push(Chunk::new(
+            at.clone(),
+            checker.check_claim(&text[at.clone()]),
+        ));
         if at.end >= range.end.min(text.len()) || at.end >= text.len() {
             break;
         }
@@ -149,11 +163,11 @@ impl Tracked {
             return;
         }
         let shift = |n: usize| (n + new_end).saturating_sub(old_end);
-        let merged = Chunk {
-            range: self.chunks[first].range.start.min(start)
+        let merged = Chunk::new(
+            self.chunks[first].range.start.min(start)
                 ..shift(self.chunks[last].range.end).max(new_end),
-            check: self.chunks[first].check.clone(),
-        };
+            self.chunks[first].check.clone(),
+        );
         for c in &mut self.chunks[last + 1..] {
             c.range = shift(c.range.start)..shift(c.range.end);
         }
@@ -202,10 +216,7 @@ impl Checker {
     pub fn check(&self, text: &str) -> Analysis {
         let chunks: Vec<Chunk> = claim_ranges(text)
             .into_iter()
-            .map(|range| Chunk {
-                check: self.check_claim(&text[range.clone()]),
-                range,
-            })
+            .map(|range| Chunk::new(range.clone(), self.check_claim(&text[range])))
             .collect();
         Analysis { chunks }
     }
@@ -250,10 +261,10 @@ impl Checker {
             let end = tracked.chunks[j].range.end.clamp(start, len);
             let text = rope.byte_slice(start..end).to_string();
             for r in claim_ranges(&text) {
-                chunks.push(Chunk {
-                    check: self.check_claim(&text[r.clone()]),
-                    range: start + r.start..start + r.end,
-                });
+                chunks.push(Chunk::new(
+                    start + r.start..start + r.end,
+                    self.check_claim(&text[r]),
+                ));
             }
             i = j + 1;
         }

@@ -5,6 +5,7 @@
 use claimls_model::Span;
 use claimls_rules::{Edit, Finding, Severity};
 use ropey::Rope;
+
 use std::str::FromStr;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeDescription, Diagnostic,
@@ -88,6 +89,36 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// The documentation address of every rule, `<docs base>#<rule-id>`, built once per server (a
+/// diagnostic's `codeDescription` is then a clone, not a URL parse).
+#[derive(Debug, Clone, Default)]
+pub struct RuleDocs {
+    base: String,
+    by_rule: std::collections::HashMap<&'static str, Uri>,
+}
+
+impl RuleDocs {
+    /// The addresses under `docs_base` (empty: no links).
+    pub fn new(docs_base: &str) -> RuleDocs {
+        let by_rule = claimls_rules::all()
+            .into_iter()
+            .filter_map(|r| Some((r.id, rule_href(docs_base, r.id)?)))
+            .collect();
+        RuleDocs {
+            base: docs_base.to_string(),
+            by_rule,
+        }
+    }
+
+    /// The address of a rule's documentation (built here only for an id the registry lacks).
+    pub fn href(&self, rule: &str) -> Option<Uri> {
+        match self.by_rule.get(rule) {
+            Some(uri) => Some(uri.clone()),
+            None => rule_href(&self.base, rule),
+        }
+    }
+}
+
 /// The documentation address of a rule: `<docs base>#<rule-id>`.
 pub fn rule_href(docs_base: &str, rule: &str) -> Option<Uri> {
     if docs_base.is_empty() {
@@ -98,7 +129,7 @@ pub fn rule_href(docs_base: &str, rule: &str) -> Option<Uri> {
 
 /// A finding as an LSP diagnostic: rule id as `code`, its documentation as `codeDescription`, the
 /// related places as `relatedInformation`, `source: "claimls"`.
-pub fn diagnostic(rope: &Rope, uri: &Uri, docs_base: &str, finding: &Finding) -> Diagnostic {
+pub fn diagnostic(rope: &Rope, uri: &Uri, docs: &RuleDocs, finding: &Finding) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = finding
         .related
         .iter()
@@ -111,13 +142,109 @@ pub fn diagnostic(rope: &Rope, uri: &Uri, docs_base: &str, finding: &Finding) ->
         range: span_to_range(rope, finding.span),
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.rule.to_string())),
-        code_description: rule_href(docs_base, finding.rule).map(|href| CodeDescription { href }),
+        code_description: docs.href(finding.rule).map(|href| CodeDescription { href }),
         source: Some("claimls".to_string()),
         message: finding.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: None,
     }
+}
+
+/// One claim's diagnostics, converted and serialised once, with their lines counted from the
+/// claim's first line. Claims start at the start of a line, so columns do not depend on where the
+/// claim is: publishing a claim that moved only writes other line numbers ([`write_at`]).
+///
+/// [`write_at`]: ClaimDiagnostics::write_at
+#[derive(Debug, Default)]
+pub struct ClaimDiagnostics {
+    /// The diagnostics as JSON objects, comma-separated, with the relative line numbers in them.
+    json: String,
+    /// Where a line number is in `json` (byte range) and its relative value.
+    lines: Vec<(std::ops::Range<usize>, u32)>,
+    /// How many diagnostics.
+    pub count: usize,
+}
+
+impl ClaimDiagnostics {
+    /// Convert the findings of one claim (spans relative to the claim text `claim`).
+    pub fn new(claim: &str, uri: &Uri, docs: &RuleDocs, findings: &[Finding]) -> ClaimDiagnostics {
+        if findings.is_empty() {
+            return ClaimDiagnostics::default();
+        }
+        let rope = Rope::from_str(claim);
+        let mut json = String::new();
+        for (i, f) in findings.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            let d = diagnostic(&rope, uri, docs, f);
+            // Serialising a Diagnostic cannot fail: every field is a string, number or list of them.
+            json.push_str(&serde_json::to_string(&d).unwrap_or_default());
+        }
+        // `"line":` is only ever a key here: inside a JSON string every quote is escaped.
+        const KEY: &str = "\"line\":";
+        let mut lines = Vec::new();
+        let mut at = 0;
+        while let Some(i) = json[at..].find(KEY) {
+            let start = at + i + KEY.len();
+            let end = start + json[start..].bytes().take_while(u8::is_ascii_digit).count();
+            let line = json[start..end].parse().unwrap_or(0);
+            lines.push((start..end, line));
+            at = end;
+        }
+        ClaimDiagnostics {
+            json,
+            lines,
+            count: findings.len(),
+        }
+    }
+
+    /// Append the diagnostics, for a claim whose first line is `first_line`, to `out`.
+    pub fn write_at(&self, first_line: u32, out: &mut Vec<u8>) {
+        let mut at = 0;
+        for (range, line) in &self.lines {
+            out.extend_from_slice(&self.json.as_bytes()[at..range.start]);
+            out.extend_from_slice(line.saturating_add(first_line).to_string().as_bytes());
+            at = range.end;
+        }
+        out.extend_from_slice(&self.json.as_bytes()[at..]);
+    }
+}
+
+/// A finished, framed `textDocument/publishDiagnostics` message: the claims' diagnostics (each with
+/// the line its claim starts on), in document order.
+pub fn publish_frame<'a>(
+    uri: &Uri,
+    version: Option<i32>,
+    claims: impl IntoIterator<Item = (u32, &'a ClaimDiagnostics)>,
+) -> Vec<u8> {
+    let mut body = Vec::with_capacity(256);
+    body.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    );
+    // A string always serialises.
+    body.extend_from_slice(&serde_json::to_vec(uri.as_str()).unwrap_or_default());
+    body.extend_from_slice(br#","diagnostics":["#);
+    let mut first = true;
+    for (line, claim) in claims {
+        if claim.count == 0 {
+            continue;
+        }
+        if !first {
+            body.push(b',');
+        }
+        first = false;
+        claim.write_at(line, &mut body);
+    }
+    body.push(b']');
+    if let Some(v) = version {
+        body.extend_from_slice(format!(r#","version":{v}"#).as_bytes());
+    }
+    body.extend_from_slice(b"}}");
+    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    frame.extend_from_slice(&body);
+    frame
 }
 
 pub fn text_edit(rope: &Rope, edit: &Edit) -> TextEdit {
@@ -128,7 +255,7 @@ pub fn text_edit(rope: &Rope, edit: &Edit) -> TextEdit {
 pub fn code_actions(
     rope: &Rope,
     uri: &Uri,
-    docs_base: &str,
+    docs: &RuleDocs,
     actions: Vec<super::actions::Action>,
 ) -> Vec<CodeActionOrCommand> {
     actions
@@ -140,9 +267,7 @@ pub fn code_actions(
             CodeActionOrCommand::CodeAction(CodeAction {
                 title: a.title,
                 kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: a
-                    .finding
-                    .map(|f| vec![diagnostic(rope, uri, docs_base, &f)]),
+                diagnostics: a.finding.map(|f| vec![diagnostic(rope, uri, docs, &f)]),
                 edit: Some(WorkspaceEdit {
                     changes: Some(changes),
                     ..Default::default()

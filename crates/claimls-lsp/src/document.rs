@@ -1,5 +1,7 @@
-//! An open document: its text as a rope, its version, and its tree-sitter tree kept up to date by
-//! incremental reparsing (`Tree::edit` + a parse over the rope's chunks).
+//! An open document: its text as a rope, its version, and its tree-sitter tree, built only when a
+//! feature asks for it (diagnostics and the editing features never read it) and from then on kept
+//! up to date by incremental reparsing (`Tree::edit` on every edit, a parse over the rope's chunks
+//! when it is next asked for).
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
@@ -9,6 +11,8 @@ pub struct OpenDocument {
     pub rope: Rope,
     parser: Option<Parser>,
     tree: Option<Tree>,
+    /// The tree has been told about edits it was not reparsed for.
+    stale: bool,
 }
 
 /// A tree-sitter parser for the claim grammar; `None` only if the compiled grammar's ABI does not
@@ -23,20 +27,20 @@ pub fn new_parser() -> Option<Parser> {
 
 impl OpenDocument {
     pub fn new(text: &str, version: i32) -> OpenDocument {
-        let mut doc = OpenDocument {
+        OpenDocument {
             version,
             rope: Rope::from_str(text),
-            parser: new_parser(),
+            parser: None,
             tree: None,
-        };
-        doc.reparse();
-        doc
+            stale: false,
+        }
     }
 
     /// Replace the whole text.
     pub fn replace_all(&mut self, text: &str) {
         self.rope = Rope::from_str(text);
         self.tree = None;
+        self.stale = false;
     }
 
     /// Replace the chars `start..end` (clamped) by `text`, and tell the tree about it. Returns the
@@ -62,6 +66,7 @@ impl OpenDocument {
                 old_end_position,
                 new_end_position,
             });
+            self.stale = true;
         }
         (start_byte, old_end_byte, new_end_byte)
     }
@@ -76,6 +81,9 @@ impl OpenDocument {
 
     /// Bring the tree up to date with the text (incrementally when there is an edited old tree).
     pub fn reparse(&mut self) {
+        if self.parser.is_none() {
+            self.parser = new_parser();
+        }
         let Some(parser) = &mut self.parser else {
             return;
         };
@@ -89,10 +97,20 @@ impl OpenDocument {
             &chunk.as_bytes()[byte - chunk_start..]
         };
         self.tree = parser.parse_with_options(&mut read, self.tree.as_ref(), None);
+        self.stale = false;
     }
 
-    pub fn tree(&self) -> Option<&Tree> {
+    /// The tree of the current text: built on first use, then reparsed incrementally after edits.
+    pub fn tree(&mut self) -> Option<&Tree> {
+        if self.tree.is_none() || self.stale {
+            self.reparse();
+        }
         self.tree.as_ref()
+    }
+
+    /// Whether a tree is held (built by an earlier [`tree`](Self::tree) call).
+    pub fn has_tree(&self) -> bool {
+        self.tree.is_some()
     }
 
     pub fn text(&self) -> String {
@@ -112,11 +130,14 @@ mod tests {
     #[test]
     fn incremental_edits_match_a_fresh_parse() {
         let mut doc = OpenDocument::new("claim A\n  dx G35.A\n", 1);
+        assert!(
+            !doc.has_tree(),
+            "no tree is built before a feature asks for one"
+        );
         doc.edit(8, 8, "  pos 11\n");
-        doc.reparse();
+        assert!(doc.tree().is_some());
         doc.edit(0, 5, "claim");
         doc.edit(2, 3, "😀");
-        doc.reparse();
         let text = doc.text();
         let fresh = parse_fresh(&text).map(|t| t.root_node().to_sexp());
         assert_eq!(doc.tree().map(|t| t.root_node().to_sexp()), fresh);

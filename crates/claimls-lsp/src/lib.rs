@@ -8,7 +8,10 @@
 //! - `analysis` — checking by claim, cached by claim text, so an edit re-checks one claim.
 //! - `requests`, `lookup` — the custom requests `claimls/lookup` and `claimls/explain` that the
 //!   editors use instead of running the CLI (`claimls lookup` prints the same text).
-//! - `convert` — the only place that builds LSP positions, diagnostics and text edits.
+//! - `convert` — the only place that builds LSP positions, diagnostics and text edits; each claim's
+//!   diagnostics are converted and serialised once and re-used, at new line numbers, while it moves.
+//! - `outbox` — the one output stream: the library's messages first, then each document's newest
+//!   publish, withdrawn when an edit overtakes it and held while a request waits for its answer.
 //! - `statement`, `context` — the line lexer and the claim around the cursor, for features that
 //!   must work on half-typed text.
 //! - features: `completion`, `hover`, `actions` (quick fixes), `inlay`, `outline` (symbols, folding,
@@ -30,6 +33,7 @@ pub mod hover;
 pub mod inlay;
 pub mod log;
 pub mod lookup;
+pub mod outbox;
 pub mod outline;
 pub mod requests;
 mod server;
@@ -76,6 +80,8 @@ struct CatchPanic<S> {
     inner: S,
     shutdown: Arc<AtomicBool>,
     panic_on: Option<String>,
+    /// Told of every request, so publishes wait for its answer.
+    outbox: Arc<outbox::Outbox>,
 }
 
 impl<S> Service<Request> for CatchPanic<S>
@@ -94,6 +100,9 @@ where
 
     fn call(&mut self, request: Request) -> Self::Future {
         let id = request.id().cloned();
+        if id.is_some() {
+            self.outbox.request_received();
+        }
         let method = request.method().to_string();
         let inject = self.panic_on.as_deref() == Some(method.as_str());
         let shutdown = self.shutdown.clone();
@@ -152,33 +161,43 @@ where
     O: AsyncWrite,
 {
     let panic_on = options.panic_on.clone();
-    let (service, socket) = LspService::build(|client| Backend::new(client, options))
-        .custom_method("$/setTrace", Backend::set_trace)
-        .custom_method("claimls/syntaxTree", Backend::syntax_tree)
-        .custom_method(requests::LOOKUP_METHOD, Backend::lookup)
-        .custom_method(requests::EXPLAIN_METHOD, Backend::explain)
-        .custom_method(framing::PARSE_ERROR_METHOD, Backend::parse_error)
-        .custom_method(framing::INVALID_REQUEST_METHOD, Backend::invalid_request)
-        .finish();
+    let outbox = Arc::new(outbox::Outbox::default());
+    let backend_outbox = outbox.clone();
+    let (service, socket) =
+        LspService::build(|client| Backend::new(client, options, backend_outbox))
+            .custom_method("$/setTrace", Backend::set_trace)
+            .custom_method("claimls/syntaxTree", Backend::syntax_tree)
+            .custom_method(requests::LOOKUP_METHOD, Backend::lookup)
+            .custom_method(requests::EXPLAIN_METHOD, Backend::explain)
+            .custom_method(framing::PARSE_ERROR_METHOD, Backend::parse_error)
+            .custom_method(framing::INVALID_REQUEST_METHOD, Backend::invalid_request)
+            .finish();
     let shutdown = Arc::new(AtomicBool::new(false));
     let service = CatchPanic {
         inner: service,
         shutdown: shutdown.clone(),
         panic_on,
+        outbox: outbox.clone(),
     };
     // Malformed input must not end the session: a guard frames the input first.
     let (guarded_read, guarded_write) = tokio::io::simplex(1 << 16);
-    let server = Server::new(guarded_read, output, socket).serve(service);
+    // The library writes into a pipe; the outbox's pump writes its messages and the publishes out.
+    let (library_read, library_write) = tokio::io::simplex(1 << 16);
+    let server = Server::new(guarded_read, library_write, socket).serve(service);
     let pump = framing::pump(input, guarded_write);
-    tokio::pin!(server);
-    tokio::pin!(pump);
-    tokio::select! {
-        _ = &mut server => {}
-        _ = &mut pump => {
-            // The input ended: the server reads to the end of what was passed on, then stops.
-            server.await;
+    let serving = async {
+        tokio::pin!(server);
+        tokio::pin!(pump);
+        tokio::select! {
+            _ = &mut server => {}
+            _ = &mut pump => {
+                // The input ended: the server reads to the end of what was passed on, then stops.
+                server.await;
+            }
         }
-    }
+    };
+    // The server's end closes the pipe, which ends the output pump.
+    tokio::join!(serving, outbox::pump(&outbox, library_read, output));
     Ended {
         after_shutdown: shutdown.load(Ordering::Acquire),
     }

@@ -2,8 +2,10 @@
 //! the request handlers (each a thin call into a feature module).
 
 use super::analysis::{Checker, Tracked};
+use super::convert::{ClaimDiagnostics, RuleDocs};
 use super::document::OpenDocument;
 use super::log::{Level, Logger};
+use super::outbox::Outbox;
 use super::snapshot::ClientManners;
 pub use super::snapshot::Snapshot;
 use super::{actions, completion, convert, format, highlight, hover, inlay, outline};
@@ -81,10 +83,11 @@ pub(crate) struct State {
     serial: AtomicU64,
     /// The imported data's generation when it was loaded.
     generation: AtomicU64,
-    /// Held while deciding whether a result is current and sending it, so results leave in order.
-    publish: tokio::sync::Mutex<()>,
+    /// Where finished publishes wait for the output (see `outbox`).
+    outbox: Arc<Outbox>,
     pub(crate) log: Logger,
-    docs_base: String,
+    /// The documentation address of each rule, for `codeDescription`.
+    rule_docs: RuleDocs,
     options: ServerOptions,
     watch_registration: Mutex<bool>,
 }
@@ -148,7 +151,8 @@ fn configured_path(settings: &serde_json::Value) -> Option<Option<PathBuf>> {
 }
 
 impl Backend {
-    pub fn new(client: Client, options: ServerOptions) -> Backend {
+    /// A server whose diagnostics leave through `outbox` (see [`crate::serve`]).
+    pub fn new(client: Client, options: ServerOptions, outbox: Arc<Outbox>) -> Backend {
         let loading: Arc<OnceLock<Arc<CodeData>>> = Arc::new(OnceLock::new());
         if options.data.is_none() {
             let slot = loading.clone();
@@ -167,9 +171,9 @@ impl Backend {
                 root: Mutex::new(None),
                 serial: AtomicU64::new(1),
                 generation: AtomicU64::new(data_generation()),
-                publish: tokio::sync::Mutex::new(()),
+                outbox,
                 log: Logger::from_env(),
-                docs_base: docs_base(),
+                rule_docs: RuleDocs::new(&docs_base()),
                 options,
                 watch_registration: Mutex::new(false),
                 client: Mutex::new(ClientManners::default()),
@@ -202,9 +206,9 @@ impl Backend {
     /// `claimls/syntaxTree`: the s-expression of the document's current (incrementally maintained)
     /// tree, for debugging and for the tests that compare it with a fresh parse.
     pub async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<Option<String>> {
-        let docs = self.docs();
+        let mut docs = self.docs();
         Ok(docs
-            .get(&params.text_document.uri)
+            .get_mut(&params.text_document.uri)
             .and_then(|o| o.doc.tree())
             .map(|t| t.root_node().to_sexp()))
     }
@@ -395,6 +399,15 @@ impl State {
         *self.checker.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
+    /// Whether `serial` is still the newest change of document `uri`.
+    fn is_serial(&self, uri: &Uri, serial: u64) -> bool {
+        self.docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(uri)
+            .is_some_and(|o| o.serial == serial)
+    }
+
     fn set_data(&self, data: Arc<CodeData>) {
         *self.data.write().unwrap_or_else(|e| e.into_inner()) = Some(data);
         *self.checker.write().unwrap_or_else(|e| e.into_inner()) = None;
@@ -481,51 +494,86 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
     let Some((version, rope, tracked)) = snapshot else {
         return;
     };
-    let docs_base = state.docs_base.clone();
+    let state2 = state.clone();
     let uri2 = uri.clone();
     let used = checker.clone();
     let computed = tokio::task::spawn_blocking(move || {
+        if !state2.is_serial(&uri2, serial) {
+            // Overtaken while waiting for a thread: the newer version's check publishes.
+            return None;
+        }
         let analysis = checker.recheck(&rope, &tracked);
-        let diagnostics: Vec<Diagnostic> = analysis
-            .findings()
-            .iter()
-            .map(|f| convert::diagnostic(&rope, &uri2, &docs_base, f))
-            .collect();
+        let frame = publish_frame(&rope, &uri2, &state2.rule_docs, version, &analysis);
         if checker.cached() > 4 * analysis.chunks.len() + 256 {
             checker.retain(&[&analysis]);
         }
-        (analysis, diagnostics)
+        Some((analysis, frame))
     })
     .await;
-    let Ok((analysis, diagnostics)) = computed else {
-        tracing::error!("check of {} failed", uri.as_str());
-        return;
+    let (analysis, frame) = match computed {
+        Ok(Some(done)) => done,
+        Ok(None) => return,
+        Err(_) => {
+            tracing::error!("check of {} failed", uri.as_str());
+            return;
+        }
     };
-    let _order = state.publish.lock().await;
-    if !state.is_current(&used) {
-        // The configuration or the data changed meanwhile; the re-check scheduled then publishes.
-        return;
-    }
+    let bytes = frame.len();
     {
         let mut docs = state.docs.lock().unwrap_or_else(|e| e.into_inner());
+        if !state.is_current(&used) {
+            // The configuration or the data changed meanwhile; the re-check scheduled then
+            // publishes (its result is put under this lock too, so it cannot be overwritten).
+            return;
+        }
         match docs.get_mut(&uri) {
             Some(open) if open.serial == serial => {
                 open.tracked = Tracked::from_analysis(analysis);
+                // Under the documents' lock: an edit withdraws it under the same lock, so a
+                // publish never leaves for a version that a newer one has overtaken.
+                state.outbox.put(uri.as_str(), frame);
             }
             // Changed meanwhile: the newer edits were tracked against the older analysis, which
             // stays; the check scheduled for them publishes.
             _ => return,
         }
     }
-    let n = diagnostics.len();
-    client
-        .publish_diagnostics(uri.clone(), diagnostics, Some(version))
-        .await;
     tracing::debug!(
-        "{} v{version}: {n} diagnostics in {:?}",
+        "{} v{version}: {bytes} bytes of diagnostics in {:?}",
         uri.as_str(),
         started.elapsed()
     );
+}
+
+/// The publish of an analysis: each claim's diagnostics converted once (kept in its chunk while the
+/// claim's text stays the same), written at the line the claim now starts on.
+fn publish_frame(
+    rope: &ropey::Rope,
+    uri: &Uri,
+    docs: &RuleDocs,
+    version: i32,
+    analysis: &super::analysis::Analysis,
+) -> Vec<u8> {
+    let len = rope.len_bytes();
+    let claims = analysis
+        .chunks
+        .iter()
+        .filter(|c| !c.check.findings.is_empty())
+        .map(|c| {
+            let start = c.range.start.min(len);
+            let converted = c.diagnostics.get_or_init(|| {
+                let text = rope.byte_slice(start..c.range.end.clamp(start, len));
+                Arc::new(ClaimDiagnostics::new(
+                    &text.to_string(),
+                    uri,
+                    docs,
+                    &c.check.findings,
+                ))
+            });
+            let line = u32::try_from(rope.byte_to_line(start)).unwrap_or(u32::MAX);
+            (line, &**converted)
+        });
+    convert::publish_frame(uri, Some(version), claims)
 }
 
 pub fn semantic_legend() -> SemanticTokensLegend {
@@ -726,10 +774,11 @@ impl LanguageServer for Backend {
                     }
                 }
             }
-            open.doc.reparse();
             open.doc.version = params.text_document.version;
             open.serial = serial;
             open.text = None;
+            // What was computed for the text before this change must not be published now.
+            self.state.outbox.withdraw(uri.as_str());
         }
         self.schedule_check(uri, serial, self.state.options.debounce);
     }
@@ -749,9 +798,11 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.docs().remove(&uri);
-        let _order = self.state.publish.lock().await;
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        let mut docs = self.docs();
+        docs.remove(&uri);
+        // Under the documents' lock, like every publish: it replaces one not yet sent.
+        let empty = convert::publish_frame(&uri, None, []);
+        self.state.outbox.put(uri.as_str(), empty);
     }
 
     /// Settings changed: a client that answers `workspace/configuration` is asked again; one that
@@ -812,11 +863,13 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&uri) else {
             return Ok(None);
         };
-        let docs_base = self.state.docs_base.clone();
         let wanted = convert::range_to_span(&snap.rope, params.range);
         let found = actions::actions(&snap, wanted);
         Ok(Some(convert::code_actions(
-            &snap.rope, &uri, &docs_base, found,
+            &snap.rope,
+            &uri,
+            &self.state.rule_docs,
+            found,
         )))
     }
 
@@ -874,5 +927,129 @@ impl LanguageServer for Backend {
         };
         Ok(outline::definition(&snap, pos.position)
             .map(|range| GotoDefinitionResponse::Scalar(Location::new(uri, range))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Analysis;
+
+    const CLAIMS: [&str; 4] = [
+        include_str!("../../../examples/j1301-for-ocrelizumab.claim"),
+        include_str!("../../../examples/medicare-jw-missing.claim"),
+        include_str!("../../../examples/g35-header-dx.claim"),
+        include_str!("../../../examples/medicaid-belimumab-ndc.claim"),
+    ];
+
+    /// What a publish of `text` holds when every finding is converted afresh against the whole
+    /// document (the way diagnostics were built before they were cached by claim).
+    fn fresh(checker: &Checker, text: &str, uri: &Uri, docs: &RuleDocs) -> serde_json::Value {
+        let rope = ropey::Rope::from_str(text);
+        let diagnostics: Vec<Diagnostic> = checker
+            .check(text)
+            .findings()
+            .iter()
+            .map(|f| convert::diagnostic(&rope, uri, docs, f))
+            .collect();
+        let params = PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(7));
+        serde_json::json!({
+            "jsonrpc": "2.0",
+            "method": "textDocument/publishDiagnostics",
+            "params": params,
+        })
+    }
+
+    fn body(frame: &[u8]) -> serde_json::Value {
+        let text = std::str::from_utf8(frame).expect("utf-8");
+        let (head, body) = text.split_once("\r\n\r\n").expect("a framed message");
+        assert_eq!(head, format!("Content-Length: {}", body.len()));
+        serde_json::from_str(body).expect("JSON")
+    }
+
+    /// Random edits above and inside claims: the publish built from the cached, shifted claim
+    /// diagnostics equals the one converted afresh from a full check, and claims that did not
+    /// change keep their converted diagnostics.
+    #[test]
+    fn shifted_cached_diagnostics_equal_freshly_converted_ones() {
+        let checker = Checker::new(Arc::new(CodeData::embedded()), Arc::new(Config::default()));
+        let uri: Uri = "file:///tmp/shift.claim".parse().expect("a URI");
+        let docs = RuleDocs::new("file:///usr/share/doc/claimls/rules.md");
+        let mut text = String::from("# drafts\n");
+        for (i, c) in CLAIMS.iter().cycle().take(12).enumerate() {
+            text.push_str(&c.replace("claim ", &format!("claim N{i}-")));
+            text.push('\n');
+        }
+        let mut doc = crate::document::OpenDocument::new(&text, 1);
+        let mut tracked = Tracked::from_analysis(checker.check(&text));
+        let first = publish_frame(
+            &doc.rope,
+            &uri,
+            &docs,
+            7,
+            &Analysis {
+                chunks: tracked.chunks.clone(),
+            },
+        );
+        assert!(
+            body(&first)["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.len() > 8)
+        );
+        let pieces = ["\n", "# a note\n", "x", "  pos 11\n", "😀", "", "\r\n", "1"];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let mut reused = 0;
+        for round in 0..120 {
+            // Mostly edits in the first third (above most claims), some anywhere.
+            let len = doc.rope.len_chars();
+            let at = if round % 4 == 0 {
+                next(len + 1)
+            } else {
+                next(len / 3 + 1)
+            };
+            let end = (at + next(4)).min(len);
+            let (s, o, n) = doc.edit(at, end, pieces[next(pieces.len())]);
+            tracked.edited(s, o, n);
+            if round % 2 == 1 {
+                continue;
+            }
+            let analysis = checker.recheck(&doc.rope, &tracked);
+            reused += analysis
+                .chunks
+                .iter()
+                .filter(|c| c.diagnostics.get().is_some())
+                .count();
+            let frame = publish_frame(&doc.rope, &uri, &docs, 7, &analysis);
+            let current = doc.text();
+            assert_eq!(
+                body(&frame),
+                fresh(&checker, &current, &uri, &docs),
+                "round {round}"
+            );
+            tracked = Tracked::from_analysis(analysis);
+        }
+        assert!(
+            reused > 100,
+            "converted diagnostics were re-used {reused} times"
+        );
+    }
+
+    #[test]
+    fn an_empty_publish_without_a_version_is_what_the_library_would_send() {
+        let uri: Uri = "file:///tmp/a%20b.claim".parse().expect("a URI");
+        let frame = convert::publish_frame(&uri, None, []);
+        let params = PublishDiagnosticsParams::new(uri, Vec::new(), None);
+        let expected = serde_json::json!({
+            "jsonrpc": "2.0",
+            "method": "textDocument/publishDiagnostics",
+            "params": params,
+        });
+        assert_eq!(body(&frame), expected);
     }
 }
