@@ -6,7 +6,7 @@
 use super::set::icd10_dotted;
 use super::types::{Diagnosis, Edition, SearchHit};
 use super::word_index::{WordIndex, Words};
-use crate::mapped::{Bytes, Section, u32_at, write_parts};
+use crate::mapped::{Blocked, Bytes, Section, block_hashes, u32_at, write_parts};
 use std::sync::{Arc, OnceLock};
 
 /// ICD-10-CM entries packed as text: each entry is `B<key>\t<title>\n` (`B` is `1` billable, `0` a
@@ -190,30 +190,43 @@ impl DiagnosisTable {
         }
     }
 
-    /// The section bytes the index stores for this table (entries, offsets, title words).
-    pub(crate) fn encode(&self) -> Vec<u8> {
+    /// The section bytes the index stores for this table (entries, offsets, title words), and the
+    /// checksums of each part's blocks (kept in the directory).
+    pub(crate) fn encode(&self) -> (Vec<u8>, [Vec<u64>; 3]) {
         let words = match &self.words {
             TitleWords::Built(_) => self.build_words().into_bytes(),
             TitleWords::Stored(b) => b.get().to_vec(),
         };
-        write_parts(&[self.text.get().to_vec(), self.offsets.get().to_vec(), words])
+        let text = self.text.get().to_vec();
+        let offsets = self.offsets.get().to_vec();
+        let blocks = [
+            block_hashes(&text),
+            block_hashes(&offsets),
+            block_hashes(&words),
+        ];
+        (write_parts(&[text, offsets, words]), blocks)
     }
 
-    /// A table stored in the index, read in place; `len` is its entry count.
+    /// A table stored in the index, read in place; `len` is its entry count, `blocks` the
+    /// checksums of its parts' blocks (text, offsets, title words): each block is checked the first
+    /// time a lookup reads it, so a binary search touches a few pages, not the table.
     pub(crate) fn stored(
         edition: Edition,
         has_headers: bool,
         len: usize,
+        blocks: [Vec<u64>; 3],
         section: Arc<Section>,
     ) -> DiagnosisTable {
+        let [text, offsets, words] = blocks;
+        let part = |i, hashes| Bytes::Blocks(Arc::new(Blocked::new(section.clone(), i, hashes)));
         DiagnosisTable {
             edition,
             has_headers,
-            text: Bytes::Part(section.clone(), TEXT),
-            offsets: Bytes::Part(section.clone(), OFFSETS),
+            text: part(TEXT, text),
+            offsets: part(OFFSETS, offsets),
             len,
             records: (0..len).map(|_| OnceLock::new()).collect(),
-            words: TitleWords::Stored(Bytes::Part(section, WORDS)),
+            words: TitleWords::Stored(part(WORDS, words)),
         }
     }
 
@@ -229,8 +242,16 @@ impl DiagnosisTable {
         if i >= self.len {
             return None;
         }
-        let o = u32_at(self.offsets.get(), i)? as usize;
-        entry_in(self.text.get(), o)
+        let offset = |i: usize| {
+            let at = i.checked_mul(4)?;
+            u32_at(self.offsets.range(at, at + 4)?, 0)
+        };
+        let start = offset(i)? as usize;
+        let end = match offset(i + 1) {
+            Some(next) => next as usize,
+            None => self.text.len(),
+        };
+        entry_in(self.text.range(start, end)?, 0)
     }
 
     fn key_of(&self, i: usize) -> &str {

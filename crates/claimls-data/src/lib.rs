@@ -39,7 +39,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// The code data the engine uses: the embedded curated set plus any imported official editions.
 #[derive(Debug, Clone)]
 pub struct CodeData {
-    embedded: Arc<CodeSet>,
+    /// The embedded curated set, parsed the first time a query gets to it (once per process): a
+    /// query the imported editions answer never waits for it.
+    embedded: &'static OnceLock<Arc<CodeSet>>,
     /// Imported official editions of codes, modifiers, NDCs and places of service, oldest first.
     /// Each covers a date range; the newest edition whose range starts on or before the date of
     /// service is used. Read in place from the index, as built at import; built on first use from
@@ -219,7 +221,7 @@ impl CodeData {
             tables.into_iter().map(Arc::new).collect();
         diagnosis_tables.sort_by_key(|t| t.edition.effective);
         CodeData {
-            embedded: embedded_set(),
+            embedded: &EMBEDDED_SET,
             imported: Arc::new(OnceLock::from(
                 imported
                     .into_iter()
@@ -281,7 +283,7 @@ impl CodeData {
             let Some(parts) = parts else {
                 return Vec::new();
             };
-            let mut sets = import::build_sets(&parts, &self.embedded).sets;
+            let mut sets = import::build_sets(&parts, self.curated()).sets;
             sets.sort_by_key(|s| s.edition.effective);
             sets.iter()
                 .map(|s| ImportedSet::Packed(MappedSet::from_set(s)))
@@ -306,8 +308,12 @@ impl CodeData {
             .map(|t| &**t)
     }
 
+    fn curated(&self) -> &CodeSet {
+        self.embedded.get_or_init(|| Arc::new(CodeSet::embedded()))
+    }
+
     pub fn embedded_set(&self) -> &CodeSet {
-        &self.embedded
+        self.curated()
     }
 
     /// The imported code and place-of-service editions, oldest first.
@@ -336,7 +342,7 @@ impl CodeData {
         }
         chosen
             .into_iter()
-            .chain(std::iter::once(Layer::Set(&self.embedded)))
+            .chain(std::iter::once_with(|| Layer::Set(self.curated())))
     }
 
     /// Whether the complete official HCPCS set is loaded for this date of service (then an unknown
@@ -404,7 +410,7 @@ impl CodeData {
         let first = self
             .sets_for(dos)
             .find(|s| s.kinds().codes)
-            .unwrap_or(Layer::Set(&self.embedded));
+            .unwrap_or_else(|| Layer::Set(self.curated()));
         first.edition()
     }
 
@@ -508,7 +514,7 @@ impl CodeData {
         }
         self.sets_for(dos)
             .find(|s| s.diagnosis(&key).is_some())
-            .unwrap_or(Layer::Set(&self.embedded))
+            .unwrap_or_else(|| Layer::Set(self.curated()))
             .billable_under(&key, dos)
     }
 
@@ -526,7 +532,7 @@ impl CodeData {
     pub fn places_of_service(&self) -> Vec<&PlaceOfService> {
         self.sets_for(None)
             .find(|s| s.kinds().places)
-            .unwrap_or(Layer::Set(&self.embedded))
+            .unwrap_or_else(|| Layer::Set(self.curated()))
             .places()
     }
 
@@ -642,9 +648,10 @@ fn embedded_addons() -> &'static AddOnTable {
 }
 
 /// The embedded set is parsed once per process and shared.
+static EMBEDDED_SET: OnceLock<Arc<CodeSet>> = OnceLock::new();
+
 fn embedded_set() -> Arc<CodeSet> {
-    static EMBEDDED: OnceLock<Arc<CodeSet>> = OnceLock::new();
-    EMBEDDED
+    EMBEDDED_SET
         .get_or_init(|| Arc::new(CodeSet::embedded()))
         .clone()
 }

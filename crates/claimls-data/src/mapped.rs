@@ -133,14 +133,104 @@ fn part_of(bytes: &[u8], i: usize) -> &[u8] {
 #[derive(Debug, Clone)]
 pub(crate) enum Bytes {
     Owned(Arc<[u8]>),
-    Part(Arc<Section>, usize),
+    /// A part of a section checked on its own, in blocks of [`BLOCK`] bytes, each the first time a
+    /// read covers it: a binary search over a large text touches a few blocks, not the text.
+    Blocks(Arc<Blocked>),
+}
+
+/// The size of the blocks [`Bytes::Blocks`] checks.
+pub(crate) const BLOCK: usize = 64 * 1024;
+
+/// The checksums of a part's blocks (from the index directory, itself checked at open).
+pub(crate) fn block_hashes(bytes: &[u8]) -> Vec<u64> {
+    bytes.chunks(BLOCK).map(codec::fnv1a).collect()
+}
+
+#[derive(Debug)]
+pub(crate) struct Blocked {
+    section: Arc<Section>,
+    part: usize,
+    hashes: Vec<u64>,
+    checked: Box<[OnceLock<bool>]>,
+    warned: OnceLock<()>,
+}
+
+impl Blocked {
+    pub fn new(section: Arc<Section>, part: usize, hashes: Vec<u64>) -> Blocked {
+        Blocked {
+            checked: hashes.iter().map(|_| OnceLock::new()).collect(),
+            section,
+            part,
+            hashes,
+            warned: OnceLock::new(),
+        }
+    }
+
+    fn raw(&self) -> &[u8] {
+        part_of(self.section.raw(), self.part)
+    }
+
+    fn block_intact(&self, raw: &[u8], b: usize) -> bool {
+        let Some(slot) = self.checked.get(b) else {
+            return false;
+        };
+        *slot.get_or_init(|| {
+            let start = b * BLOCK;
+            let bytes = raw
+                .get(start..(start + BLOCK).min(raw.len()))
+                .unwrap_or(&[]);
+            let intact = self.hashes.get(b) == Some(&codec::fnv1a(bytes));
+            if !intact {
+                self.warned.get_or_init(|| {
+                    eprintln!(
+                        "claimls: {}: the code-data index is damaged (checksum mismatch); run \
+                         `claimls data import` again. Entries in the damaged part are not used.",
+                        self.section.label
+                    );
+                });
+            }
+            intact
+        })
+    }
+
+    /// Bytes `start..end`, when every block they lie in is intact.
+    pub fn range(&self, start: usize, end: usize) -> Option<&[u8]> {
+        let raw = self.raw();
+        if self.hashes.len() != raw.len().div_ceil(BLOCK) || start > end || end > raw.len() {
+            return None;
+        }
+        let last = if end == start { start } else { end - 1 };
+        (start / BLOCK..=last / BLOCK)
+            .all(|b| self.block_intact(raw, b))
+            .then(|| &raw[start..end])
+    }
+
+    pub fn len(&self) -> usize {
+        self.raw().len()
+    }
 }
 
 impl Bytes {
+    /// All the bytes (for a blocked part: when every block is intact, else none).
     pub fn get(&self) -> &[u8] {
         match self {
             Bytes::Owned(b) => b,
-            Bytes::Part(section, i) => section.part(*i),
+            Bytes::Blocks(blocked) => blocked.range(0, blocked.len()).unwrap_or(&[]),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Bytes::Blocks(blocked) => blocked.len(),
+            other => other.get().len(),
+        }
+    }
+
+    /// Bytes `start..end`, checked (`None` when out of range or damaged).
+    pub fn range(&self, start: usize, end: usize) -> Option<&[u8]> {
+        match self {
+            Bytes::Blocks(blocked) => blocked.range(start, end),
+            other => other.get().get(start..end),
         }
     }
 }

@@ -9,7 +9,7 @@
 //! the first time a query reads it (see `mapped`).
 //!
 //! Layout: a 40-byte header (magic `CLAIMLSX`, format version u32, fingerprint of the embedded
-//! curated data u64, file length u64, directory length u32, FNV-1a of the directory u64), the
+//! curated data u64, file length u64, directory length u32, FNV-1a of fingerprint and directory u64), the
 //! directory (one entry per section: kind u32, offset u64, length u64, FNV-1a u64, and a
 //! length-prefixed description: the part kind, or the edition's name, dates and record counts), then
 //! the sections. Strings are a u32 length and UTF-8 bytes; dates a u32 `YYYYMMDD` (0 = none); decimals
@@ -253,7 +253,14 @@ pub fn encode(parts: &[Part], built: &Built) -> Vec<u8> {
         edition_meta(&mut meta, &table.edition);
         meta.bool(table.has_headers);
         meta.len(table.len());
-        sections.push((ICD10_TABLE, meta.0, table.encode()));
+        let (body, blocks) = table.encode();
+        for hashes in &blocks {
+            meta.len(hashes.len());
+            for h in hashes {
+                meta.u64(*h);
+            }
+        }
+        sections.push((ICD10_TABLE, meta.0, body));
     }
     let mut directory = Writer::default();
     directory.len(sections.len());
@@ -274,12 +281,20 @@ pub fn encode(parts: &[Part], built: &Built) -> Vec<u8> {
     out.u64(crate::embedded::fingerprint());
     out.u64(at);
     out.len(directory.0.len());
-    out.u64(fnv1a(&directory.0));
+    out.u64(directory_hash(crate::embedded::fingerprint(), &directory.0));
     out.0.extend_from_slice(&directory.0);
     for (_, _, body) in sections {
         out.0.extend_from_slice(&body);
     }
     out.0
+}
+
+/// The checksum of the directory covers the fingerprint too (the rest of the header is checked by
+/// its own rules).
+fn directory_hash(fingerprint: u64, directory: &[u8]) -> u64 {
+    let mut bytes = fingerprint.to_le_bytes().to_vec();
+    bytes.extend_from_slice(directory);
+    fnv1a(&bytes)
 }
 
 fn edition_meta(w: &mut Writer, e: &Edition) {
@@ -415,14 +430,14 @@ impl Index {
                 }
                 ICD10_TABLE => {
                     let edition = read_edition(&mut meta).map_err(|e| e.at(&self.path))?;
-                    let (has_headers, len) =
-                        (|| Ok::<_, DecodeError>((meta.bool()?, meta.u32()?)))()
-                            .map_err(|e| e.at(&self.path))?;
+                    let (has_headers, len, blocks) =
+                        read_table_meta(&mut meta).map_err(|e| e.at(&self.path))?;
                     let section = self.section(entry, &edition.name);
                     tables.push(DiagnosisTable::stored(
                         edition,
                         has_headers,
-                        len as usize,
+                        len,
+                        blocks,
                         section,
                     ));
                 }
@@ -453,6 +468,16 @@ impl Index {
             pricing,
         })
     }
+}
+
+fn read_table_meta(r: &mut Reader<'_>) -> Result<(bool, usize, [Vec<u64>; 3]), DecodeError> {
+    let has_headers = r.bool()?;
+    let len = r.u32()? as usize;
+    let mut blocks = [Vec::new(), Vec::new(), Vec::new()];
+    for hashes in &mut blocks {
+        *hashes = r.list(|r| r.u64())?;
+    }
+    Ok((has_headers, len, blocks))
 }
 
 fn read_set_meta(r: &mut Reader<'_>) -> Result<(Edition, Completeness, SetCounts), DecodeError> {
@@ -500,7 +525,7 @@ fn read_directory(bytes: &[u8]) -> Result<(u64, Vec<Entry>), DecodeError> {
         .checked_add(directory_len)
         .and_then(|end| bytes.get(HEADER_LEN..end))
         .ok_or_else(|| corrupt("the directory runs past the end"))?;
-    if fnv1a(directory) != directory_hash {
+    if self::directory_hash(fingerprint, directory) != directory_hash {
         return Err(corrupt("checksum mismatch in the directory"));
     }
     let mut r = Reader::new(directory);
