@@ -5,8 +5,9 @@
 
 use super::set::icd10_dotted;
 use super::types::{Diagnosis, Edition, SearchHit};
-use super::word_index::WordIndex;
-use std::sync::OnceLock;
+use super::word_index::{WordIndex, Words};
+use crate::mapped::{Blocked, Bytes, Section, block_hashes, u32_at, write_parts};
+use std::sync::{Arc, OnceLock};
 
 /// ICD-10-CM entries packed as text: each entry is `B<key>\t<title>\n` (`B` is `1` billable, `0` a
 /// header), sorted by key; `offsets` holds where each entry starts.
@@ -125,8 +126,14 @@ impl PackedDiagnoses {
 }
 
 fn entry_at(text: &str, o: usize) -> Option<DiagnosisRef<'_>> {
+    entry_in(text.as_bytes(), o)
+}
+
+/// The entry starting at byte `o` (`None` when `o` does not start a well-formed entry).
+fn entry_in(text: &[u8], o: usize) -> Option<DiagnosisRef<'_>> {
     let rest = text.get(o..)?;
-    let line = &rest[..rest.find('\n')?];
+    let end = rest.iter().position(|b| *b == b'\n')?;
+    let line = std::str::from_utf8(&rest[..end]).ok()?;
     let (head, title) = line.split_once('\t')?;
     let billable = head.starts_with('1');
     let key = head.get(1..)?;
@@ -137,40 +144,155 @@ fn entry_at(text: &str, o: usize) -> Option<DiagnosisRef<'_>> {
     })
 }
 
-/// An imported ICD-10-CM edition: packed entries, records made on demand, a word index for titles.
+/// An imported ICD-10-CM edition: packed entries (in memory, or read in place from the mapped
+/// index), records made on demand, a word index for titles (stored in the index, or built on first
+/// use for a table made in this process).
 #[derive(Debug)]
 pub struct DiagnosisTable {
     pub edition: Edition,
     /// From a tabular XML (headers with titles) rather than a codes file (billable codes only).
     pub has_headers: bool,
-    packed: PackedDiagnoses,
+    /// The entries' text (`PackedDiagnoses` layout) and their start offsets (`u32` LE each).
+    text: Bytes,
+    offsets: Bytes,
+    len: usize,
     records: Vec<OnceLock<Box<Diagnosis>>>,
-    words: OnceLock<WordIndex>,
+    words: TitleWords,
 }
+
+#[derive(Debug)]
+enum TitleWords {
+    Built(OnceLock<WordIndex>),
+    Stored(Bytes),
+}
+
+// The parts of an ICD-10-CM section in the index.
+const TEXT: usize = 0;
+const OFFSETS: usize = 1;
+const WORDS: usize = 2;
 
 impl DiagnosisTable {
     pub fn new(edition: Edition, has_headers: bool, packed: PackedDiagnoses) -> DiagnosisTable {
-        let records = (0..packed.len()).map(|_| OnceLock::new()).collect();
+        let len = packed.len();
+        let offsets: Vec<u8> = packed
+            .offsets
+            .iter()
+            .flat_map(|o| o.to_le_bytes())
+            .collect();
         DiagnosisTable {
             edition,
             has_headers,
-            packed,
-            records,
-            words: OnceLock::new(),
+            text: Bytes::Owned(packed.text.into_bytes().into()),
+            offsets: Bytes::Owned(offsets.into()),
+            len,
+            records: (0..len).map(|_| OnceLock::new()).collect(),
+            words: TitleWords::Built(OnceLock::new()),
+        }
+    }
+
+    /// The section bytes the index stores for this table (entries, offsets, title words), and the
+    /// checksums of each part's blocks (kept in the directory).
+    pub(crate) fn encode(&self) -> (Vec<u8>, [Vec<u64>; 3]) {
+        let words = match &self.words {
+            TitleWords::Built(_) => self.build_words().into_bytes(),
+            TitleWords::Stored(b) => b.get().to_vec(),
+        };
+        let text = self.text.get().to_vec();
+        let offsets = self.offsets.get().to_vec();
+        let blocks = [
+            block_hashes(&text),
+            block_hashes(&offsets),
+            block_hashes(&words),
+        ];
+        (write_parts(&[text, offsets, words]), blocks)
+    }
+
+    /// A table stored in the index, read in place; `len` is its entry count, `blocks` the
+    /// checksums of its parts' blocks (text, offsets, title words): each block is checked the first
+    /// time a lookup reads it, so a binary search touches a few pages, not the table.
+    pub(crate) fn stored(
+        edition: Edition,
+        has_headers: bool,
+        len: usize,
+        blocks: [Vec<u64>; 3],
+        section: Arc<Section>,
+    ) -> DiagnosisTable {
+        let [text, offsets, words] = blocks;
+        let part = |i, hashes| Bytes::Blocks(Arc::new(Blocked::new(section.clone(), i, hashes)));
+        DiagnosisTable {
+            edition,
+            has_headers,
+            text: part(TEXT, text),
+            offsets: part(OFFSETS, offsets),
+            len,
+            records: (0..len).map(|_| OnceLock::new()).collect(),
+            words: TitleWords::Stored(part(WORDS, words)),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.packed.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.packed.is_empty()
+        self.len == 0
+    }
+
+    fn entry(&self, i: usize) -> Option<DiagnosisRef<'_>> {
+        if i >= self.len {
+            return None;
+        }
+        let offset = |i: usize| {
+            let at = i.checked_mul(4)?;
+            u32_at(self.offsets.range(at, at + 4)?, 0)
+        };
+        let start = offset(i)? as usize;
+        let end = match offset(i + 1) {
+            Some(next) => next as usize,
+            None => self.text.len(),
+        };
+        entry_in(self.text.range(start, end)?, 0)
+    }
+
+    fn key_of(&self, i: usize) -> &str {
+        self.entry(i).map_or("", |e| e.key)
+    }
+
+    /// The index of `key` (upper case, no dot).
+    fn find(&self, key: &str) -> Option<usize> {
+        let i = self.lower_bound(key);
+        (i < self.len && self.key_of(i) == key).then_some(i)
+    }
+
+    fn lower_bound(&self, key: &str) -> usize {
+        let (mut lo, mut hi) = (0, self.len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.key_of(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// The indexes of the entries whose key starts with `prefix`, in key order.
+    fn prefix_range(&self, prefix: &str) -> std::ops::Range<usize> {
+        let start = self.lower_bound(prefix);
+        let mut end = start;
+        while end < self.len && self.key_of(end).starts_with(prefix) {
+            end += 1;
+        }
+        start..end
     }
 
     fn record(&self, i: usize) -> Option<&Diagnosis> {
         let slot = self.records.get(i)?;
-        let e = self.packed.entry(i)?;
+        if let Some(d) = slot.get() {
+            return Some(d);
+        }
+        let e = self.entry(i)?;
         Some(slot.get_or_init(|| {
             Box::new(Diagnosis {
                 code: icd10_dotted(e.key),
@@ -185,30 +307,31 @@ impl DiagnosisTable {
 
     /// A code or header by key (upper case, no dot).
     pub fn get(&self, key: &str) -> Option<&Diagnosis> {
-        self.record(self.packed.find(key)?)
+        self.record(self.find(key)?)
     }
 
     /// Entries under a key prefix, in key order (the prefix itself included when present).
     pub fn with_prefix(&self, prefix: &str) -> impl Iterator<Item = &Diagnosis> {
-        self.packed
-            .prefix_range(prefix)
-            .filter_map(|i| self.record(i))
+        self.prefix_range(prefix).filter_map(|i| self.record(i))
     }
 
-    /// Build the word index now (call from a background thread after loading).
+    /// Build the word index now, for a table made in this process (call from a background thread);
+    /// a stored table has its index already.
     pub fn warm(&self) {
-        let _ = self.word_index();
+        let _ = self.words();
     }
 
-    fn word_index(&self) -> &WordIndex {
-        self.words.get_or_init(|| {
-            WordIndex::build(
-                self.packed
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| (u32::try_from(i).unwrap_or(u32::MAX), e.title)),
-            )
-        })
+    fn build_words(&self) -> WordIndex {
+        WordIndex::build(
+            (0..self.len).filter_map(|i| Some((u32::try_from(i).ok()?, self.entry(i)?.title))),
+        )
+    }
+
+    fn words(&self) -> Words<'_> {
+        match &self.words {
+            TitleWords::Built(built) => built.get_or_init(|| self.build_words()).words(),
+            TitleWords::Stored(bytes) => WordIndex::from_bytes(bytes.get()),
+        }
     }
 
     /// Completion: code prefix first (exact 0, prefix 1), then entries with a title word starting
@@ -218,9 +341,9 @@ impl DiagnosisTable {
         let lower = query.trim().to_ascii_lowercase();
         let mut hits: Vec<SearchHit> = Vec::new();
         if !key.is_empty() {
-            for i in self.packed.prefix_range(&key).take(limit) {
+            for i in self.prefix_range(&key).take(limit) {
                 if let Some(d) = self.record(i) {
-                    let exact = self.packed.entry(i).is_some_and(|e| e.key == key);
+                    let exact = self.entry(i).is_some_and(|e| e.key == key);
                     hits.push(SearchHit {
                         code: d.code.clone(),
                         label: d.title.clone(),
@@ -232,7 +355,7 @@ impl DiagnosisTable {
         if hits.len() >= limit || lower.len() < 3 {
             return hits;
         }
-        for id in self.word_index().starting_with(&lower) {
+        for id in self.words().starting_with(&lower) {
             if hits.len() >= limit {
                 break;
             }
@@ -255,8 +378,8 @@ impl DiagnosisTable {
 mod tests {
     use super::*;
 
-    fn table() -> DiagnosisTable {
-        let packed = PackedDiagnoses::from_rows([
+    fn packed() -> PackedDiagnoses {
+        PackedDiagnoses::from_rows([
             (
                 "G35A".to_string(),
                 "Relapsing-remitting multiple sclerosis".to_string(),
@@ -273,8 +396,11 @@ mod tests {
                 "Primary progressive multiple sclerosis, unspecified".to_string(),
                 true,
             ),
-        ]);
-        DiagnosisTable::new(Edition::default(), true, packed)
+        ])
+    }
+
+    fn table() -> DiagnosisTable {
+        DiagnosisTable::new(Edition::default(), true, packed())
     }
 
     #[test]
@@ -294,8 +420,7 @@ mod tests {
 
     #[test]
     fn stored_form_round_trips_and_is_checked() {
-        let t = table();
-        let p = &t.packed;
+        let p = &packed();
         let again =
             PackedDiagnoses::from_parts(p.text().to_string(), p.offsets().to_vec()).expect("valid");
         assert_eq!(&again, p);

@@ -16,6 +16,17 @@ const ICD10CM: &str = include_str!("../data/icd10cm.toml");
 const POS: &str = include_str!("../data/pos.toml");
 const SUCCESSORS: &str = include_str!("../data/successors.toml");
 
+/// A hash of the embedded data files: an index whose editions were built with other curated data
+/// (another claimls) has them built again instead of read.
+pub fn fingerprint() -> u64 {
+    let mut all = Vec::new();
+    for file in [HCPCS, MODIFIERS, ICD10CM, POS, SUCCESSORS] {
+        all.extend_from_slice(&(file.len() as u64).to_le_bytes());
+        all.extend_from_slice(file.as_bytes());
+    }
+    crate::codec::fnv1a(&all)
+}
+
 /// The edition name of the embedded set.
 pub const EDITION_NAME: &str = "embedded curated set (HCPCS 2026-01, ICD-10-CM FY2026)";
 

@@ -9,9 +9,12 @@
 //! force in March.
 
 pub mod addons;
+mod codec;
 pub mod diagnosis_table;
 mod embedded;
 pub mod import;
+mod layer;
+pub mod mapped;
 mod set;
 pub mod store;
 mod types;
@@ -23,24 +26,28 @@ mod tests;
 pub use addons::{AddOnEdit, AddOnKind, AddOnTable};
 pub use diagnosis_table::DiagnosisTable;
 pub use embedded::EmbeddedError;
-pub use set::{CodeSet, CodeWords, Completeness, icd10_dotted, icd10_key};
+pub use layer::{ImportedSet, SetSize};
+pub use mapped::MappedSet;
+pub use set::{CodeSet, Completeness, icd10_dotted, icd10_key};
 pub use types::*;
 
 use claimls_model::Date;
+use layer::{Kinds, Layer};
 use rust_decimal::Decimal;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// The code data the engine uses: the embedded curated set plus any imported official editions.
 #[derive(Debug, Clone)]
 pub struct CodeData {
-    embedded: Arc<CodeSet>,
+    /// The embedded curated set, parsed the first time a query gets to it (once per process): a
+    /// query the imported editions answer never waits for it.
+    embedded: &'static OnceLock<Arc<CodeSet>>,
     /// Imported official editions of codes, modifiers, NDCs and places of service, oldest first.
     /// Each covers a date range; the newest edition whose range starts on or before the date of
-    /// service is used. Built on first use from `pending` (loading only reads the index).
-    imported: Arc<OnceLock<Vec<CodeSet>>>,
-    /// Descriptor word indexes of the imported editions (same order), built on first completion.
-    code_words: Arc<OnceLock<Vec<CodeWords>>>,
-    /// The stored parts the editions are built from, until they are.
+    /// service is used. Read in place from the index, as built at import; built on first use from
+    /// `pending` only when the index holds parts but no editions built for this claimls.
+    imported: Arc<OnceLock<Vec<ImportedSet>>>,
+    /// The stored parts the editions are built from, until they are (the fallback above).
     pending: Arc<Mutex<Option<Vec<import::Part>>>>,
     /// Imported ICD-10-CM editions (packed: about 100,000 entries each), oldest first, chosen by
     /// date of service the same way.
@@ -151,16 +158,14 @@ impl CodeData {
             Some(dir) => CodeData::load_from(&dir),
             None => CodeData::embedded(),
         };
-        // Build the code editions and the title word index of the newest ICD-10-CM edition off the
-        // caller's thread, so the first check or completion does not wait for them (a query that
-        // comes first waits for the same build, it does not start another).
-        if !data.diagnosis_tables.is_empty() || data.imported.get().is_none() {
+        // Editions stored at import are read in place and need no work. Only an index without
+        // editions built for this claimls has them built from its parts: off the caller's thread,
+        // so the first check does not wait for it (a query that comes first waits for the same
+        // build, it does not start another).
+        if data.imported.get().is_none() {
             let warm = data.clone();
             std::thread::spawn(move || {
-                let _ = warm.code_words();
-                if let Some(table) = warm.diagnosis_tables.last() {
-                    table.warm();
-                }
+                let _ = warm.imported();
             });
         }
         data
@@ -168,26 +173,40 @@ impl CodeData {
 
     /// Like [`CodeData::load`], from a given data directory.
     pub fn load_from(dir: &std::path::Path) -> CodeData {
-        match store::load(dir) {
+        match store::open(dir) {
             Ok(None) => CodeData::embedded(),
-            Ok(Some(mut parts)) => {
-                let tables = import::take_tables(&mut parts);
-                let addons = import::take_addons(&mut parts);
-                let mut quarters: Vec<PriceQuarter> =
-                    parts.iter().filter_map(PriceQuarter::from_part).collect();
-                quarters.sort_by_key(|q| q.effective);
-                let mut data = CodeData::with_editions(Vec::new(), tables).with_addons(addons);
-                data.price_quarters = Arc::new(quarters);
-                data.imported = Arc::new(OnceLock::new());
-                data.pending = Arc::new(Mutex::new(Some(parts)));
-                data.code_words = Arc::new(OnceLock::new());
-                data
-            }
+            Ok(Some(index)) => CodeData::from_index(index),
             Err(e) => {
                 eprintln!("claimls: {e}. Using the embedded curated code data only.");
                 CodeData::embedded()
             }
         }
+    }
+
+    fn from_index(index: store::Opened) -> CodeData {
+        let mut quarters: Vec<PriceQuarter> = index
+            .pricing
+            .iter()
+            .filter_map(PriceQuarter::from_part)
+            .collect();
+        quarters.sort_by_key(|q| q.effective);
+        let mut data = CodeData::with_editions(Vec::new(), index.tables).with_addons(index.addons);
+        data.price_quarters = Arc::new(quarters);
+        match index.editions {
+            store::Editions::Stored(mut sets) => {
+                sets.sort_by_key(|s| s.edition.effective);
+                data.imported = Arc::new(OnceLock::from(
+                    sets.into_iter()
+                        .map(ImportedSet::Packed)
+                        .collect::<Vec<_>>(),
+                ));
+            }
+            store::Editions::ToBuild(parts) => {
+                data.imported = Arc::new(OnceLock::new());
+                data.pending = Arc::new(Mutex::new(Some(parts)));
+            }
+        }
+        data
     }
 
     /// The embedded set plus imported editions (in any order).
@@ -202,10 +221,14 @@ impl CodeData {
             tables.into_iter().map(Arc::new).collect();
         diagnosis_tables.sort_by_key(|t| t.edition.effective);
         CodeData {
-            embedded: embedded_set(),
-            imported: Arc::new(OnceLock::from(imported)),
+            embedded: &EMBEDDED_SET,
+            imported: Arc::new(OnceLock::from(
+                imported
+                    .into_iter()
+                    .map(ImportedSet::Built)
+                    .collect::<Vec<_>>(),
+            )),
             pending: Arc::new(Mutex::new(None)),
-            code_words: Arc::new(OnceLock::new()),
             diagnosis_tables,
             addon_tables: Vec::new(),
             price_quarters: Arc::new(Vec::new()),
@@ -251,27 +274,20 @@ impl CodeData {
         &self.addon_tables
     }
 
-    /// Descriptor word indexes of the imported editions, built the first time completion needs them.
-    fn code_words(&self) -> &[CodeWords] {
-        self.code_words.get_or_init(|| {
-            self.imported()
-                .iter()
-                .map(CodeSet::descriptor_words)
-                .collect()
-        })
-    }
-
-    /// The imported code editions, built from the stored parts the first time they are needed.
-    fn imported(&self) -> &[CodeSet] {
+    /// The imported code editions: stored ones as opened, else built from the stored parts the
+    /// first time they are needed (packed the way import stores them, for their word indexes).
+    fn imported(&self) -> &[ImportedSet] {
         self.imported.get_or_init(|| {
             // A poisoned lock means a build panicked elsewhere: answer from the embedded set.
             let parts = self.pending.lock().ok().and_then(|mut p| p.take());
             let Some(parts) = parts else {
                 return Vec::new();
             };
-            let mut sets = import::build_sets(&parts, &self.embedded).sets;
+            let mut sets = import::build_sets(&parts, self.curated()).sets;
             sets.sort_by_key(|s| s.edition.effective);
-            sets
+            sets.iter()
+                .map(|s| ImportedSet::Packed(MappedSet::from_set(s)))
+                .collect()
         })
     }
 
@@ -292,11 +308,16 @@ impl CodeData {
             .map(|t| &**t)
     }
 
-    pub fn embedded_set(&self) -> &CodeSet {
-        &self.embedded
+    fn curated(&self) -> &CodeSet {
+        self.embedded.get_or_init(|| Arc::new(CodeSet::embedded()))
     }
 
-    pub fn imported_sets(&self) -> &[CodeSet] {
+    pub fn embedded_set(&self) -> &CodeSet {
+        self.curated()
+    }
+
+    /// The imported code and place-of-service editions, oldest first.
+    pub fn imported_sets(&self) -> &[ImportedSet] {
         self.imported()
     }
 
@@ -304,27 +325,30 @@ impl CodeData {
     /// (codes and modifiers, ICD-10-CM, place of service) the newest imported set in force on that date
     /// (or the newest, when the date is unknown), then the embedded set. A date before every imported
     /// edition of a kind gets only the embedded set for that kind (its codes are not known to us).
-    fn sets_for(&self, dos: Option<Date>) -> impl Iterator<Item = &CodeSet> {
-        let mut covered = Layers::default();
-        let mut chosen: Vec<&CodeSet> = Vec::with_capacity(3);
+    fn sets_for(&self, dos: Option<Date>) -> impl Iterator<Item = Layer<'_>> {
+        let mut covered = Kinds::default();
+        let mut chosen: Vec<Layer<'_>> = Vec::with_capacity(3);
         for set in self.imported().iter().rev() {
-            let in_force = match (dos, set.edition.effective) {
+            let layer = set.layer();
+            let in_force = match (dos, layer.edition().effective) {
                 (Some(d), Some(e)) => e <= d,
                 _ => true,
             };
-            let layers = Layers::of(set);
-            if in_force && covered.lacks_any(layers) {
-                covered.add(layers);
-                chosen.push(set);
+            let kinds = layer.kinds();
+            if in_force && covered.lacks_any(kinds) {
+                covered.add(kinds);
+                chosen.push(layer);
             }
         }
-        chosen.into_iter().chain(std::iter::once(&*self.embedded))
+        chosen
+            .into_iter()
+            .chain(std::iter::once_with(|| Layer::Set(self.curated())))
     }
 
     /// Whether the complete official HCPCS set is loaded for this date of service (then an unknown
     /// code is unknown; otherwise it is only "not in the curated subset").
     pub fn hcpcs_complete(&self, dos: Option<Date>) -> bool {
-        self.sets_for(dos).any(|s| s.complete.hcpcs)
+        self.sets_for(dos).any(|s| s.complete().hcpcs)
     }
 
     /// Whether the complete official ICD-10-CM set is loaded for this date of service: an imported
@@ -332,7 +356,7 @@ impl CodeData {
     /// April to September). An FY2026 edition does not make FY2027 dates complete: a code unknown on
     /// such a date is not known to be invalid. Without a date: whether any edition is imported.
     pub fn icd10_complete(&self, dos: Option<Date>) -> bool {
-        self.diagnosis_edition(dos).is_some() || self.sets_for(dos).any(|s| s.complete.icd10)
+        self.diagnosis_edition(dos).is_some() || self.sets_for(dos).any(|s| s.complete().icd10)
     }
 
     /// The imported ICD-10-CM edition that covers a date of service (the newest whose period holds
@@ -378,16 +402,16 @@ impl CodeData {
 
     /// Whether the ASP pricing file is loaded.
     pub fn has_pricing(&self) -> bool {
-        self.imported().iter().any(|s| s.complete.pricing)
+        self.imported().iter().any(|s| s.complete().pricing)
     }
 
     /// The edition that answers for codes on this date of service.
     pub fn edition_for(&self, dos: Option<Date>) -> &Edition {
         let first = self
             .sets_for(dos)
-            .find(|s| Layers::of(s).codes)
-            .unwrap_or(&*self.embedded);
-        &first.edition
+            .find(|s| s.kinds().codes)
+            .unwrap_or_else(|| Layer::Set(self.curated()));
+        first.edition()
     }
 
     /// A HCPCS code or CPT number (case-insensitive), from the edition in force on the date of
@@ -407,26 +431,26 @@ impl CodeData {
         let key = code.trim().to_ascii_uppercase();
         if let Some(found) = self
             .sets_for(dos)
-            .find_map(|s| s.codes.get(&key).map(|c| (c, &s.edition)))
+            .find_map(|s| s.code(&key).map(|c| (c, s.edition())))
         {
             return Some(found);
         }
         self.imported()
             .iter()
             .rev()
-            .filter(|s| s.complete.hcpcs)
+            .map(ImportedSet::layer)
+            .filter(|s| s.complete().hcpcs)
             .find_map(|s| {
-                s.codes
-                    .get(&key)
+                s.code(&key)
                     .filter(|c| c.added.is_some() || c.terminated.is_some())
-                    .map(|c| (c, &s.edition))
+                    .map(|c| (c, s.edition()))
             })
     }
 
     /// A modifier (case-insensitive).
     pub fn modifier(&self, m: &str, dos: Option<Date>) -> Option<&Modifier> {
         let key = m.to_ascii_uppercase();
-        self.sets_for(dos).find_map(|s| s.modifiers.get(&key))
+        self.sets_for(dos).find_map(|s| s.modifier(&key))
     }
 
     /// An ICD-10-CM code or header, with or without its dot (case-insensitive).
@@ -448,7 +472,7 @@ impl CodeData {
                 return Some(d);
             }
         }
-        self.sets_for(dos).find_map(|s| s.diagnoses.get(&key))
+        self.sets_for(dos).find_map(|s| s.diagnosis(&key))
     }
 
     /// The edition that answers [`CodeData::diagnosis`] for this code and date: an imported ICD-10-CM
@@ -471,8 +495,8 @@ impl CodeData {
             }
         }
         self.sets_for(dos)
-            .find(|s| s.diagnoses.contains_key(&key))
-            .map(|s| &s.edition)
+            .find(|s| s.diagnosis(&key).is_some())
+            .map(|s| s.edition())
     }
 
     /// The billable codes under a header (`G35` → G35.A, G35.B0…), in code order.
@@ -488,16 +512,10 @@ impl CodeData {
                 return children;
             }
         }
-        let set = self
-            .sets_for(dos)
-            .find(|s| s.diagnoses.contains_key(&key))
-            .unwrap_or(&*self.embedded);
-        set.diagnoses
-            .range(key.clone()..)
-            .take_while(|(k, _)| k.starts_with(&key))
-            .filter(|(k, d)| **k != key && d.billable && dos.is_none_or(|x| d.active_on(x)))
-            .map(|(_, d)| d)
-            .collect()
+        self.sets_for(dos)
+            .find(|s| s.diagnosis(&key).is_some())
+            .unwrap_or_else(|| Layer::Set(self.curated()))
+            .billable_under(&key, dos)
     }
 
     /// A place-of-service code (`11`, or `1` for `01`).
@@ -507,21 +525,20 @@ impl CodeData {
         } else {
             code.to_string()
         };
-        self.sets_for(None).find_map(|s| s.places.get(&key))
+        self.sets_for(None).find_map(|s| s.place(&key))
     }
 
     /// All place-of-service codes, in code order.
     pub fn places_of_service(&self) -> Vec<&PlaceOfService> {
-        let set = self
-            .sets_for(None)
-            .find(|s| !s.places.is_empty())
-            .unwrap_or(&*self.embedded);
-        set.places.values().collect()
+        self.sets_for(None)
+            .find(|s| s.kinds().places)
+            .unwrap_or_else(|| Layer::Set(self.curated()))
+            .places()
     }
 
     /// The product an NDC names (11 digits, no hyphens).
     pub fn product(&self, ndc11: &str) -> Option<&Product> {
-        self.sets_for(None).find_map(|s| s.products.get(ndc11))
+        self.sets_for(None).find_map(|s| s.product(ndc11))
     }
 
     /// The NDC products that crosswalk to a code (case-insensitive), in NDC order.
@@ -529,8 +546,8 @@ impl CodeData {
         let key = code.trim().to_ascii_uppercase();
         let mut out: Vec<&Product> = Vec::new();
         for set in self.sets_for(None) {
-            for p in set.products.values() {
-                if p.codes.contains(&key) && out.iter().all(|x| x.ndc != p.ndc) {
+            for p in set.products_for_code(&key) {
+                if out.iter().all(|x| x.ndc != p.ndc) {
                     out.push(p);
                 }
             }
@@ -548,8 +565,8 @@ impl CodeData {
         }
         let mut out: Vec<&Code> = Vec::new();
         for set in self.sets_for(dos) {
-            for code in set.drug_names.get(&key).into_iter().flatten() {
-                if out.iter().all(|c| &c.code != code)
+            for code in set.codes_named(&key) {
+                if out.iter().all(|c| c.code != code)
                     && let Some(c) = self.code(code, dos)
                 {
                     out.push(c);
@@ -564,17 +581,8 @@ impl CodeData {
     /// (`ocre` → J2350, J2351), best first.
     pub fn search_codes(&self, query: &str, limit: usize) -> Vec<SearchHit> {
         let mut hits: Vec<SearchHit> = Vec::new();
-        let imported = self.imported();
         for set in self.sets_for(None) {
-            let words = imported
-                .iter()
-                .position(|s| std::ptr::eq(s, set))
-                .and_then(|i| self.code_words().get(i));
-            let found = match words {
-                Some(words) => set.search_codes_indexed(query, limit, words),
-                None => set.search_codes(query, limit),
-            };
-            for hit in found {
+            for hit in set.search_codes(query, limit) {
                 if hits.iter().all(|h| h.code != hit.code) {
                     hits.push(hit);
                 }
@@ -609,7 +617,7 @@ impl CodeData {
         let mut out: std::collections::BTreeMap<&str, &Modifier> =
             std::collections::BTreeMap::new();
         for set in self.sets_for(None) {
-            for m in set.modifiers.values() {
+            for m in set.modifiers() {
                 out.entry(m.code.as_str()).or_insert(m);
             }
         }
@@ -621,7 +629,7 @@ impl CodeData {
         let mut out: Vec<(&Code, &Drug)> = Vec::new();
         let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for set in self.sets_for(None) {
-            for c in set.codes.values() {
+            for c in set.drug_codes() {
                 if let Some(d) = &c.drug
                     && seen.insert(c.code.as_str())
                 {
@@ -633,34 +641,6 @@ impl CodeData {
     }
 }
 
-/// Which kinds of data a set holds: sets of different kinds are chosen by date independently.
-#[derive(Debug, Clone, Copy, Default)]
-struct Layers {
-    codes: bool,
-    diagnoses: bool,
-    places: bool,
-}
-
-impl Layers {
-    fn of(set: &CodeSet) -> Layers {
-        Layers {
-            codes: !set.codes.is_empty() || !set.modifiers.is_empty() || !set.products.is_empty(),
-            diagnoses: !set.diagnoses.is_empty(),
-            places: !set.places.is_empty(),
-        }
-    }
-    fn lacks_any(self, other: Layers) -> bool {
-        (other.codes && !self.codes)
-            || (other.diagnoses && !self.diagnoses)
-            || (other.places && !self.places)
-    }
-    fn add(&mut self, other: Layers) {
-        self.codes |= other.codes;
-        self.diagnoses |= other.diagnoses;
-        self.places |= other.places;
-    }
-}
-
 /// The embedded add-on code rows, parsed once per process.
 fn embedded_addons() -> &'static AddOnTable {
     static EMBEDDED: OnceLock<AddOnTable> = OnceLock::new();
@@ -668,9 +648,10 @@ fn embedded_addons() -> &'static AddOnTable {
 }
 
 /// The embedded set is parsed once per process and shared.
+static EMBEDDED_SET: OnceLock<Arc<CodeSet>> = OnceLock::new();
+
 fn embedded_set() -> Arc<CodeSet> {
-    static EMBEDDED: OnceLock<Arc<CodeSet>> = OnceLock::new();
-    EMBEDDED
+    EMBEDDED_SET
         .get_or_init(|| Arc::new(CodeSet::embedded()))
         .clone()
 }

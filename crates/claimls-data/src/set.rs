@@ -1,7 +1,6 @@
 //! One set of code data: the embedded curated set, or one imported official edition.
 
 use super::types::*;
-use super::word_index::WordIndex;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Which official sets this `CodeSet` holds in full (so absence means "not a code").
@@ -35,22 +34,6 @@ pub struct CodeSet {
     /// Successors of terminated codes the official file does not cross-reference (embedded set only,
     /// from `data/successors.toml`): carried onto the imported records of those codes.
     pub successors: BTreeMap<String, Vec<String>>,
-}
-
-/// Descriptor words of a set's codes (see [`CodeSet::descriptor_words`]).
-#[derive(Debug, Default)]
-pub struct CodeWords {
-    keys: Vec<String>,
-    index: WordIndex,
-}
-
-impl CodeWords {
-    fn starting_with<'a>(&'a self, lower: &str) -> impl Iterator<Item = u32> + 'a {
-        self.index.starting_with(lower)
-    }
-    fn code(&self, id: u32) -> Option<&str> {
-        self.keys.get(id as usize).map(String::as_str)
-    }
 }
 
 /// Whether a word of `text` (split at anything not a letter or digit) starts with `lower` (ASCII,
@@ -96,6 +79,17 @@ pub fn icd10_dotted(key: &str) -> String {
 }
 
 impl CodeSet {
+    /// How many records of each kind the set holds.
+    pub fn size(&self) -> crate::SetSize {
+        crate::SetSize {
+            codes: self.codes.len(),
+            modifiers: self.modifiers.len(),
+            products: self.products.len(),
+            diagnoses: self.diagnoses.len(),
+            places: self.places.len(),
+        }
+    }
+
     /// Index drug names of the codes (generic name, brands) into `drug_names`.
     pub fn index_drug_names(&mut self) {
         self.drug_names.clear();
@@ -117,15 +111,6 @@ impl CodeSet {
     /// Completion over codes: exact code first, then code prefix, then drug/brand name prefix, then
     /// a word of the descriptor starting with the query.
     pub fn search_codes(&self, query: &str, limit: usize) -> Vec<SearchHit> {
-        self.search_codes_with(query, limit, None)
-    }
-
-    fn search_codes_with(
-        &self,
-        query: &str,
-        limit: usize,
-        words: Option<&CodeWords>,
-    ) -> Vec<SearchHit> {
         let q = query.trim();
         let upper = q.to_ascii_uppercase();
         let lower = q.to_ascii_lowercase();
@@ -167,55 +152,16 @@ impl CodeSet {
             }
         }
         if hits.len() < limit {
-            match words {
-                Some(index) => {
-                    for id in index.starting_with(&lower) {
-                        let Some(code) = index.code(id).and_then(|k| self.codes.get(k)) else {
-                            continue;
-                        };
-                        push(&mut hits, code, 4);
-                        if hits.len() >= limit * 4 {
-                            break;
-                        }
-                    }
-                }
-                None => {
-                    for code in self.codes.values() {
-                        if has_word_starting_with(&code.description, &lower) {
-                            push(&mut hits, code, 4);
-                            if hits.len() >= limit * 4 {
-                                break;
-                            }
-                        }
+            for code in self.codes.values() {
+                if has_word_starting_with(&code.description, &lower) {
+                    push(&mut hits, code, 4);
+                    if hits.len() >= limit * 4 {
+                        break;
                     }
                 }
             }
         }
         hits
-    }
-
-    /// A word index over the code descriptors, for [`CodeSet::search_codes_indexed`] (worth it for
-    /// the full HCPCS set; the curated set is scanned).
-    pub fn descriptor_words(&self) -> CodeWords {
-        let keys: Vec<String> = self.codes.keys().cloned().collect();
-        let index = WordIndex::build(
-            self.codes
-                .values()
-                .enumerate()
-                .map(|(i, c)| (u32::try_from(i).unwrap_or(u32::MAX), c.description.as_str())),
-        );
-        CodeWords { keys, index }
-    }
-
-    /// [`CodeSet::search_codes`] with descriptor words looked up in `words` (built by
-    /// [`CodeSet::descriptor_words`] from this set) instead of scanning every descriptor.
-    pub fn search_codes_indexed(
-        &self,
-        query: &str,
-        limit: usize,
-        words: &CodeWords,
-    ) -> Vec<SearchHit> {
-        self.search_codes_with(query, limit, Some(words))
     }
 
     /// Completion over ICD-10-CM: code prefix, then title word prefix.

@@ -1,24 +1,36 @@
-//! The imported official files on disk: one versioned, compact binary index in the data directory
+//! The imported official files on disk: one versioned binary index in the data directory
 //! (`CLAIMLS_DATA_DIR`, else the platform data directory + `claimls`), written atomically (temporary
-//! file + rename) so a half-written import is never read.
+//! file + rename, synced first) so a half-written import is never read.
 //!
-//! Layout: magic `CLAIMLSX`, format version (u32 LE), body length (u64 LE), FNV-1a 64 hash (over 8-byte words) of the body
-//! (u64 LE), then the body: a part count and each part (kind tag, name, source file, effective and
-//! until dates, its records; HCPCS cross-references as one space-separated string). Strings are a u32 length and UTF-8 bytes; dates a u32 `YYYYMMDD` (0 = none);
-//! decimals a presence byte and rust_decimal's 16-byte form.
+//! The index holds the files' records (to merge the next import into, and for `data status`) and the
+//! editions built from them at import: code editions with their billing units, presentations, drug
+//! names and descriptor word index ([`MappedSet`]), and ICD-10-CM tables with their title word index.
+//! Start-up maps the file and reads only its directory; each section is checked against its checksum
+//! the first time a query reads it (see `mapped`).
+//!
+//! Layout: a 40-byte header (magic `CLAIMLSX`, format version u32, fingerprint of the embedded
+//! curated data u64, file length u64, directory length u32, FNV-1a of fingerprint and directory u64), the
+//! directory (one entry per section: kind u32, offset u64, length u64, FNV-1a u64, and a
+//! length-prefixed description: the part kind, or the edition's name, dates and record counts), then
+//! the sections. Strings are a u32 length and UTF-8 bytes; dates a u32 `YYYYMMDD` (0 = none); decimals
+//! a presence byte and rust_decimal's 16-byte form.
 
-use crate::AddOnKind;
+pub use crate::codec::DecodeError;
+use crate::codec::{Reader, Writer, corrupt, fnv1a};
 use crate::import::{
-    AddOnRow, CrosswalkRow, HcpcsRecord, MueRow, PackedDiagnoses, Part, PartKind, PriceRow, Records,
+    AddOnRow, Built, CrosswalkRow, HcpcsRecord, MueRow, PackedDiagnoses, Part, PartKind, PriceRow,
+    Records,
 };
-use claimls_model::Date;
-use rust_decimal::Decimal;
+use crate::mapped::{MappedSet, Section, SetCounts};
+use crate::{AddOnKind, AddOnTable, Completeness, DiagnosisTable, Edition};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const MAGIC: &[u8; 8] = b"CLAIMLSX";
-/// Bump when the layout changes; an index of another version is ignored (with a message) until the
-/// files are imported again.
-pub const FORMAT_VERSION: u32 = 3;
+/// Bump when the layout changes, or what import builds into the stored editions does; an index of
+/// another version is ignored (with a message to import again) until the files are imported again.
+pub const FORMAT_VERSION: u32 = 4;
+const HEADER_LEN: usize = 40;
 const INDEX_FILE: &str = "index.bin";
 
 #[derive(Debug, thiserror::Error)]
@@ -68,26 +80,50 @@ pub fn generation(dir: &Path) -> u64 {
     nanos ^ meta.len().rotate_left(48) | 1
 }
 
-/// The parts stored in `dir`, or `None` when nothing was imported there.
+/// The parts stored in `dir`, or `None` when nothing was imported there. Every section of the
+/// index is checked, so a damaged one is reported here (`claimls data import`, `data status`).
 pub fn load(dir: &Path) -> Result<Option<Vec<Part>>, StoreError> {
-    let path = index_path(dir);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(StoreError::Io {
-                path: path.display().to_string(),
-                source,
-            });
-        }
+    let Some(index) = Index::open(dir)? else {
+        return Ok(None);
     };
-    decode(&bytes)
-        .map(Some)
-        .map_err(|e| e.at(&path.display().to_string()))
+    index.check_all()?;
+    index.parts(|_| true).map(Some)
 }
 
-/// Write the parts as the new index of `dir`, atomically.
+/// The index of `dir` opened for queries, or `None` when nothing was imported there: the stored
+/// editions are mapped, not read; the small add-on code and ASP pricing parts are decoded.
+pub fn open(dir: &Path) -> Result<Option<Opened>, StoreError> {
+    let Some(index) = Index::open(dir)? else {
+        return Ok(None);
+    };
+    index.opened().map(Some)
+}
+
+/// What [`open`] hands to `CodeData`.
+pub struct Opened {
+    pub editions: Editions,
+    pub tables: Vec<DiagnosisTable>,
+    pub addons: Vec<AddOnTable>,
+    /// The ASP pricing parts (their payment-limit quarters).
+    pub pricing: Vec<Part>,
+}
+
+/// The code and place-of-service editions of an index.
+pub enum Editions {
+    /// Built at import by this claimls (same embedded curated data): read in place.
+    Stored(Vec<MappedSet>),
+    /// Built by a claimls with other embedded curated data: the parts to build them from again.
+    ToBuild(Vec<Part>),
+}
+
+/// Write the parts as the new index of `dir`, atomically, with the editions built from them.
 pub fn save(dir: &Path, parts: &[Part]) -> Result<PathBuf, StoreError> {
+    let built = crate::import::build_editions(parts, &crate::embedded_set());
+    save_built(dir, parts, &built)
+}
+
+/// [`save`] with the editions already built from `parts` (by `import::build_editions`).
+pub fn save_built(dir: &Path, parts: &[Part], built: &Built) -> Result<PathBuf, StoreError> {
     let path = index_path(dir);
     let io = |source| StoreError::Io {
         path: dir.display().to_string(),
@@ -95,7 +131,7 @@ pub fn save(dir: &Path, parts: &[Part]) -> Result<PathBuf, StoreError> {
     };
     std::fs::create_dir_all(dir).map_err(io)?;
     remove_stale_temp_files(dir);
-    let bytes = encode(parts);
+    let bytes = encode(parts, built);
     let tmp = dir.join(format!(".{INDEX_FILE}.{}.tmp", std::process::id()));
     let written = write_synced(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path));
     if let Err(e) = written {
@@ -178,164 +214,434 @@ fn import_running(pid: &str, entry: &std::fs::DirEntry) -> bool {
         .is_some_and(|age| age < std::time::Duration::from_secs(60))
 }
 
-// ---- encoding ----
+// ---- the file ----
 
-pub fn encode(parts: &[Part]) -> Vec<u8> {
-    let mut body = Writer::default();
-    body.u32(parts.len() as u32);
-    for p in parts {
-        body.u8(p.kind().tag());
-        body.str(&p.name);
-        body.str(&p.source);
-        body.date(p.effective);
-        body.date(p.until);
-        match &p.records {
-            Records::Hcpcs { codes, modifiers } => {
-                body.hcpcs(codes);
-                body.hcpcs(modifiers);
+/// The section kinds.
+const PART: u32 = 1;
+const CODE_EDITION: u32 = 2;
+const ICD10_TABLE: u32 = 3;
+
+/// Encode parts and the editions built from them as an index file.
+pub fn encode(parts: &[Part], built: &Built) -> Vec<u8> {
+    let mut sections: Vec<(u32, Vec<u8>, Vec<u8>)> = Vec::new();
+    for part in parts {
+        let mut body = Writer::default();
+        encode_part(&mut body, part);
+        let mut meta = Writer::default();
+        meta.u8(part.kind().tag());
+        sections.push((PART, meta.0, body.0));
+    }
+    for set in &built.sets {
+        let (body, counts) = MappedSet::encode(set);
+        let mut meta = Writer::default();
+        edition_meta(&mut meta, &set.edition);
+        meta.bool(set.complete.hcpcs);
+        meta.bool(set.complete.icd10);
+        meta.bool(set.complete.pricing);
+        for n in [
+            counts.codes,
+            counts.modifiers,
+            counts.products,
+            counts.places,
+        ] {
+            meta.len(n);
+        }
+        sections.push((CODE_EDITION, meta.0, body));
+    }
+    for table in &built.tables {
+        let mut meta = Writer::default();
+        edition_meta(&mut meta, &table.edition);
+        meta.bool(table.has_headers);
+        meta.len(table.len());
+        let (body, blocks) = table.encode();
+        for hashes in &blocks {
+            meta.len(hashes.len());
+            for h in hashes {
+                meta.u64(*h);
             }
-            Records::AspPricing(rows) => {
-                body.u32(rows.len() as u32);
-                for r in rows {
-                    body.str(&r.code);
-                    body.str(&r.short_description);
-                    body.str(&r.dosage);
-                    body.decimal(r.payment_limit);
-                }
+        }
+        sections.push((ICD10_TABLE, meta.0, body));
+    }
+    let mut directory = Writer::default();
+    directory.len(sections.len());
+    let directory_len: usize = 4 + sections.iter().map(|(_, m, _)| 32 + m.len()).sum::<usize>();
+    let mut at = (HEADER_LEN + directory_len) as u64;
+    for (kind, meta, body) in &sections {
+        directory.u32(*kind);
+        directory.u64(at);
+        directory.u64(body.len() as u64);
+        directory.u64(fnv1a(body));
+        directory.len(meta.len());
+        directory.0.extend_from_slice(meta);
+        at += body.len() as u64;
+    }
+    let mut out = Writer::default();
+    out.0.extend_from_slice(MAGIC);
+    out.u32(FORMAT_VERSION);
+    out.u64(crate::embedded::fingerprint());
+    out.u64(at);
+    out.len(directory.0.len());
+    out.u64(directory_hash(crate::embedded::fingerprint(), &directory.0));
+    out.0.extend_from_slice(&directory.0);
+    for (_, _, body) in sections {
+        out.0.extend_from_slice(&body);
+    }
+    out.0
+}
+
+/// The checksum of the directory covers the fingerprint too (the rest of the header is checked by
+/// its own rules).
+fn directory_hash(fingerprint: u64, directory: &[u8]) -> u64 {
+    let mut bytes = fingerprint.to_le_bytes().to_vec();
+    bytes.extend_from_slice(directory);
+    fnv1a(&bytes)
+}
+
+fn edition_meta(w: &mut Writer, e: &Edition) {
+    w.str(&e.name);
+    w.date(e.effective);
+    w.date(e.until);
+}
+
+fn read_edition(r: &mut Reader<'_>) -> Result<Edition, DecodeError> {
+    Ok(Edition {
+        name: r.string()?,
+        effective: r.date()?,
+        until: r.date()?,
+    })
+}
+
+/// One directory entry.
+struct Entry {
+    kind: u32,
+    range: std::ops::Range<usize>,
+    hash: u64,
+    meta: Vec<u8>,
+}
+
+/// A mapped index file and its checked directory.
+struct Index {
+    path: String,
+    map: Arc<memmap2::Mmap>,
+    fingerprint: u64,
+    entries: Vec<Entry>,
+}
+
+impl Index {
+    fn open(dir: &Path) -> Result<Option<Index>, StoreError> {
+        let path = index_path(dir);
+        let shown = path.display().to_string();
+        let file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: shown,
+                    source,
+                });
             }
-            Records::AspCrosswalk(rows) => {
-                body.u32(rows.len() as u32);
-                for r in rows {
-                    body.str(&r.code);
-                    body.str(&r.labeler);
-                    body.str(&r.ndc);
-                    body.str(&r.drug_name);
-                    body.str(&r.dosage);
-                    body.decimal(r.package_size);
-                    body.decimal(r.package_quantity);
-                    body.decimal(r.billing_units);
-                    body.decimal(r.billing_units_per_package);
-                }
+        };
+        // SAFETY: the index is only ever replaced by renaming a new file over it, never written in
+        // place, so the mapped bytes do not change under us; and every read of them is
+        // bounds-checked against the mapping's length.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|source| StoreError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        let (fingerprint, entries) = read_directory(&map).map_err(|e| e.at(&shown))?;
+        Ok(Some(Index {
+            path: shown,
+            map: Arc::new(map),
+            fingerprint,
+            entries,
+        }))
+    }
+
+    fn bytes(&self, entry: &Entry) -> &[u8] {
+        self.map.get(entry.range.clone()).unwrap_or(&[])
+    }
+
+    fn damaged(&self, message: &str) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            message: message.to_string(),
+        }
+    }
+
+    /// Check every section against its checksum.
+    fn check_all(&self) -> Result<(), StoreError> {
+        for (i, entry) in self.entries.iter().enumerate() {
+            if fnv1a(self.bytes(entry)) != entry.hash {
+                return Err(self.damaged(&format!("checksum mismatch in section {}", i + 1)));
             }
-            Records::Mue(rows) => {
-                body.u32(rows.len() as u32);
-                for r in rows {
-                    body.str(&r.code);
-                    body.u32(r.value);
-                    body.u8(r.indicator);
-                }
+        }
+        Ok(())
+    }
+
+    /// The parts whose kind `wanted` accepts, each checked and decoded.
+    fn parts(&self, wanted: impl Fn(PartKind) -> bool) -> Result<Vec<Part>, StoreError> {
+        let mut parts = Vec::new();
+        for entry in self.entries.iter().filter(|e| e.kind == PART) {
+            let kind = entry
+                .meta
+                .first()
+                .and_then(|t| PartKind::from_tag(*t))
+                .ok_or_else(|| self.damaged("unknown part kind"))?;
+            if !wanted(kind) {
+                continue;
             }
-            Records::Icd10Codes(packed) | Records::Icd10Tabular(packed) => {
-                body.str(packed.text());
-                body.u32(packed.offsets().len() as u32);
-                for o in packed.offsets() {
-                    body.u32(*o);
-                }
+            let bytes = self.bytes(entry);
+            if fnv1a(bytes) != entry.hash {
+                return Err(self.damaged("checksum mismatch"));
             }
-            Records::PlaceOfService(rows) => {
-                body.u32(rows.len() as u32);
-                for (code, name) in rows {
-                    body.str(code);
-                    body.str(name);
-                }
+            let part =
+                crate::codec::decode_all(bytes, decode_part).map_err(|e| e.at(&self.path))?;
+            if part.kind() != kind {
+                return Err(self.damaged("a part is not of the kind its entry names"));
             }
-            Records::AddOns(rows) => {
-                body.u32(rows.len() as u32);
-                for r in rows {
-                    body.u8(match r.kind {
-                        AddOnKind::Listed => 1,
-                        AddOnKind::ContractorDefined => 2,
-                        AddOnKind::ListedAndContractor => 3,
-                    });
-                    body.str(&r.addon);
-                    body.date(r.addon_deleted);
-                    body.str(&r.primary);
-                    body.date(r.primary_deleted);
-                    body.date(r.effective);
-                    body.date(r.deleted);
-                    body.str(r.note.as_deref().unwrap_or(""));
+            parts.push(part);
+        }
+        Ok(parts)
+    }
+
+    fn section(&self, entry: &Entry, label: &str) -> Arc<Section> {
+        Arc::new(Section::mapped(
+            self.map.clone(),
+            entry.range.clone(),
+            entry.hash,
+            format!("{} ({label})", self.path),
+        ))
+    }
+
+    fn opened(&self) -> Result<Opened, StoreError> {
+        let small = |k: PartKind| matches!(k, PartKind::AddOnCodes | PartKind::AspPricing);
+        let mut pricing = self.parts(small)?;
+        let addons = crate::import::take_addons(&mut pricing);
+        let mut tables = Vec::new();
+        let mut sets = Vec::new();
+        for entry in &self.entries {
+            let mut meta = Reader::new(&entry.meta);
+            match entry.kind {
+                CODE_EDITION => {
+                    let (edition, complete, counts) =
+                        read_set_meta(&mut meta).map_err(|e| e.at(&self.path))?;
+                    let section = self.section(entry, &edition.name);
+                    sets.push(MappedSet::open(edition, complete, counts, section));
                 }
+                ICD10_TABLE => {
+                    let edition = read_edition(&mut meta).map_err(|e| e.at(&self.path))?;
+                    let (has_headers, len, blocks) =
+                        read_table_meta(&mut meta).map_err(|e| e.at(&self.path))?;
+                    let section = self.section(entry, &edition.name);
+                    tables.push(DiagnosisTable::stored(
+                        edition,
+                        has_headers,
+                        len,
+                        blocks,
+                        section,
+                    ));
+                }
+                _ => {}
+            }
+        }
+        tables.sort_by_key(|t| t.edition.effective);
+        let editions = if self.fingerprint == crate::embedded::fingerprint() {
+            Editions::Stored(sets)
+        } else {
+            eprintln!(
+                "claimls: {}: the code editions were built by a claimls with other curated data; \
+                 building them at each start until you run `claimls data import` again",
+                self.path
+            );
+            let parts = self.parts(|k| {
+                !matches!(
+                    k,
+                    PartKind::AddOnCodes | PartKind::Icd10Codes | PartKind::Icd10Tabular
+                )
+            })?;
+            Editions::ToBuild(parts)
+        };
+        Ok(Opened {
+            editions,
+            tables,
+            addons,
+            pricing,
+        })
+    }
+}
+
+fn read_table_meta(r: &mut Reader<'_>) -> Result<(bool, usize, [Vec<u64>; 3]), DecodeError> {
+    let has_headers = r.bool()?;
+    let len = r.u32()? as usize;
+    let mut blocks = [Vec::new(), Vec::new(), Vec::new()];
+    for hashes in &mut blocks {
+        *hashes = r.list(|r| r.u64())?;
+    }
+    Ok((has_headers, len, blocks))
+}
+
+fn read_set_meta(r: &mut Reader<'_>) -> Result<(Edition, Completeness, SetCounts), DecodeError> {
+    let edition = read_edition(r)?;
+    let complete = Completeness {
+        hcpcs: r.bool()?,
+        icd10: r.bool()?,
+        pricing: r.bool()?,
+    };
+    let counts = SetCounts {
+        codes: r.u32()? as usize,
+        modifiers: r.u32()? as usize,
+        products: r.u32()? as usize,
+        places: r.u32()? as usize,
+    };
+    Ok((edition, complete, counts))
+}
+
+/// The header and directory: the format version first (so another version is told as such), then
+/// the length (a truncated file), the directory's checksum, and that every section lies in the file.
+fn read_directory(bytes: &[u8]) -> Result<(u64, Vec<Entry>), DecodeError> {
+    if bytes.len() < 12 || &bytes[..8] != MAGIC {
+        return Err(corrupt("not a claimls index"));
+    }
+    let mut head = Reader::new(&bytes[8..]);
+    let version = head.u32()?;
+    if version != FORMAT_VERSION {
+        return Err(DecodeError::Version(version));
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(corrupt("the file is truncated"));
+    }
+    let fingerprint = head.u64()?;
+    let file_len = head.u64()?;
+    let directory_len = head.u32()? as usize;
+    let directory_hash = head.u64()?;
+    if bytes.len() as u64 != file_len {
+        return Err(corrupt(if (bytes.len() as u64) < file_len {
+            "the file is truncated"
+        } else {
+            "trailing bytes after the last section"
+        }));
+    }
+    let directory = HEADER_LEN
+        .checked_add(directory_len)
+        .and_then(|end| bytes.get(HEADER_LEN..end))
+        .ok_or_else(|| corrupt("the directory runs past the end"))?;
+    if self::directory_hash(fingerprint, directory) != directory_hash {
+        return Err(corrupt("checksum mismatch in the directory"));
+    }
+    let mut r = Reader::new(directory);
+    let entries = r.list(|r| {
+        let kind = r.u32()?;
+        let offset = usize::try_from(r.u64()?).map_err(|_| corrupt("bad offset"))?;
+        let len = usize::try_from(r.u64()?).map_err(|_| corrupt("bad length"))?;
+        let hash = r.u64()?;
+        let meta_len = r.u32()? as usize;
+        let meta = r.take(meta_len)?.to_vec();
+        let end = offset
+            .checked_add(len)
+            .filter(|end| *end <= bytes.len() && offset >= HEADER_LEN + directory_len)
+            .ok_or_else(|| corrupt("a section lies outside the file"))?;
+        Ok(Entry {
+            kind,
+            range: offset..end,
+            hash,
+            meta,
+        })
+    })?;
+    if !r.at_end() {
+        return Err(corrupt("trailing bytes after the directory"));
+    }
+    Ok((fingerprint, entries))
+}
+
+// ---- parts ----
+
+fn encode_part(body: &mut Writer, p: &Part) {
+    body.u8(p.kind().tag());
+    body.str(&p.name);
+    body.str(&p.source);
+    body.date(p.effective);
+    body.date(p.until);
+    match &p.records {
+        Records::Hcpcs { codes, modifiers } => {
+            write_hcpcs(body, codes);
+            write_hcpcs(body, modifiers);
+        }
+        Records::AspPricing(rows) => {
+            body.len(rows.len());
+            for r in rows {
+                body.str(&r.code);
+                body.str(&r.short_description);
+                body.str(&r.dosage);
+                body.decimal(r.payment_limit);
+            }
+        }
+        Records::AspCrosswalk(rows) => {
+            body.len(rows.len());
+            for r in rows {
+                body.str(&r.code);
+                body.str(&r.labeler);
+                body.str(&r.ndc);
+                body.str(&r.drug_name);
+                body.str(&r.dosage);
+                body.decimal(r.package_size);
+                body.decimal(r.package_quantity);
+                body.decimal(r.billing_units);
+                body.decimal(r.billing_units_per_package);
+            }
+        }
+        Records::Mue(rows) => {
+            body.len(rows.len());
+            for r in rows {
+                body.str(&r.code);
+                body.u32(r.value);
+                body.u8(r.indicator);
+            }
+        }
+        Records::Icd10Codes(packed) | Records::Icd10Tabular(packed) => {
+            body.str(packed.text());
+            body.len(packed.offsets().len());
+            for o in packed.offsets() {
+                body.u32(*o);
+            }
+        }
+        Records::PlaceOfService(rows) => {
+            body.len(rows.len());
+            for (code, name) in rows {
+                body.str(code);
+                body.str(name);
+            }
+        }
+        Records::AddOns(rows) => {
+            body.len(rows.len());
+            for r in rows {
+                body.u8(match r.kind {
+                    AddOnKind::Listed => 1,
+                    AddOnKind::ContractorDefined => 2,
+                    AddOnKind::ListedAndContractor => 3,
+                });
+                body.str(&r.addon);
+                body.date(r.addon_deleted);
+                body.str(&r.primary);
+                body.date(r.primary_deleted);
+                body.date(r.effective);
+                body.date(r.deleted);
+                body.str(r.note.as_deref().unwrap_or(""));
             }
         }
     }
-    let body = body.0;
-    let mut out = Vec::with_capacity(body.len() + 28);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(&fnv1a(&body).to_le_bytes());
-    out.extend_from_slice(&body);
-    out
 }
 
-#[derive(Default)]
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn u8(&mut self, v: u8) {
-        self.0.push(v);
+fn write_hcpcs(w: &mut Writer, records: &[HcpcsRecord]) {
+    w.len(records.len());
+    for r in records {
+        w.str(&r.code);
+        w.str(&r.long_description);
+        w.str(&r.short_description);
+        w.date(r.added);
+        w.date(r.action_effective);
+        w.date(r.terminated);
+        w.str(&r.cross_reference.join(" "));
     }
-    fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn str(&mut self, s: &str) {
-        self.u32(s.len() as u32);
-        self.0.extend_from_slice(s.as_bytes());
-    }
-    fn date(&mut self, d: Option<Date>) {
-        let v = d.map_or(0, |d| {
-            (d.year.max(0) as u32) * 10_000 + u32::from(d.month) * 100 + u32::from(d.day)
-        });
-        self.u32(v);
-    }
-    fn decimal(&mut self, d: Option<Decimal>) {
-        match d {
-            Some(d) => {
-                self.u8(1);
-                self.0.extend_from_slice(&d.serialize());
-            }
-            None => self.u8(0),
-        }
-    }
-    fn hcpcs(&mut self, records: &[HcpcsRecord]) {
-        self.u32(records.len() as u32);
-        for r in records {
-            self.str(&r.code);
-            self.str(&r.long_description);
-            self.str(&r.short_description);
-            self.date(r.added);
-            self.date(r.action_effective);
-            self.date(r.terminated);
-            self.str(&r.cross_reference.join(" "));
-        }
-    }
-}
-
-/// FNV-1a over 8-byte words (then the tail bytes): catches damaged or truncated files, fast enough
-/// to run on every load.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(w);
-        h ^= u64::from_le_bytes(a);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    for b in words.remainder() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-// ---- decoding ----
-
-/// A decoding failure before the file name is known.
-#[derive(Debug)]
-pub enum DecodeError {
-    Corrupt(String),
-    Version(u32),
 }
 
 impl DecodeError {
@@ -354,207 +660,100 @@ impl DecodeError {
     }
 }
 
-pub fn decode(bytes: &[u8]) -> Result<Vec<Part>, DecodeError> {
-    let corrupt = |m: &str| DecodeError::Corrupt(m.to_string());
-    if bytes.len() < 28 || &bytes[..8] != MAGIC {
-        return Err(corrupt("not a claimls index"));
-    }
-    let mut head = Reader {
-        bytes: &bytes[8..28],
-        pos: 0,
-    };
-    let version = head.u32()?;
-    if version != FORMAT_VERSION {
-        return Err(DecodeError::Version(version));
-    }
-    let len = head.u64()?;
-    let hash = head.u64()?;
-    let body = &bytes[28..];
-    if body.len() as u64 != len {
-        return Err(corrupt("the file is truncated"));
-    }
-    if fnv1a(body) != hash {
-        return Err(corrupt("checksum mismatch"));
-    }
-    let mut r = Reader {
-        bytes: body,
-        pos: 0,
-    };
-    let count = r.u32()?;
-    let mut parts = Vec::new();
-    for _ in 0..count {
-        let tag = r.u8()?;
-        let kind = PartKind::from_tag(tag).ok_or_else(|| corrupt("unknown part kind"))?;
-        let name = r.string()?;
-        let source = r.string()?;
-        let effective = r.date()?;
-        let until = r.date()?;
-        let records = match kind {
-            PartKind::Hcpcs => Records::Hcpcs {
-                codes: r.hcpcs()?,
-                modifiers: r.hcpcs()?,
-            },
-            PartKind::AspPricing => Records::AspPricing(r.list(|r| {
-                Ok(PriceRow {
-                    code: r.string()?,
-                    short_description: r.string()?,
-                    dosage: r.string()?,
-                    payment_limit: r.decimal()?,
-                })
-            })?),
-            PartKind::AspCrosswalk => Records::AspCrosswalk(r.list(|r| {
-                Ok(CrosswalkRow {
-                    code: r.string()?,
-                    labeler: r.string()?,
-                    ndc: r.string()?,
-                    drug_name: r.string()?,
-                    dosage: r.string()?,
-                    package_size: r.decimal()?,
-                    package_quantity: r.decimal()?,
-                    billing_units: r.decimal()?,
-                    billing_units_per_package: r.decimal()?,
-                })
-            })?),
-            PartKind::Mue => Records::Mue(r.list(|r| {
-                Ok(MueRow {
-                    code: r.string()?,
-                    value: r.u32()?,
-                    indicator: r.u8()?,
-                })
-            })?),
-            PartKind::Icd10Codes => Records::Icd10Codes(r.packed()?),
-            PartKind::Icd10Tabular => Records::Icd10Tabular(r.packed()?),
-            PartKind::PlaceOfService => {
-                Records::PlaceOfService(r.list(|r| Ok((r.string()?, r.string()?)))?)
-            }
-            PartKind::AddOnCodes => Records::AddOns(r.list(|r| {
-                let kind = match r.u8()? {
-                    1 => AddOnKind::Listed,
-                    2 => AddOnKind::ContractorDefined,
-                    3 => AddOnKind::ListedAndContractor,
-                    _ => return Err(DecodeError::Corrupt("bad add-on edit type".into())),
-                };
-                Ok(AddOnRow {
-                    kind,
-                    addon: r.string()?,
-                    addon_deleted: r.date()?,
-                    primary: r.string()?,
-                    primary_deleted: r.date()?,
-                    effective: r.date()?,
-                    deleted: r.date()?,
-                    note: Some(r.string()?).filter(|n| !n.is_empty()),
-                })
-            })?),
-        };
-        parts.push(Part {
-            name,
-            source,
-            effective,
-            until,
-            records,
-        });
-    }
-    if r.pos != body.len() {
-        return Err(corrupt("trailing bytes after the last part"));
-    }
-    Ok(parts)
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|e| *e <= self.bytes.len())
-            .ok_or_else(|| DecodeError::Corrupt("a record runs past the end".into()))?;
-        let s = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-    fn u8(&mut self) -> Result<u8, DecodeError> {
-        Ok(self.take(1)?[0])
-    }
-    fn u32(&mut self) -> Result<u32, DecodeError> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn u64(&mut self) -> Result<u64, DecodeError> {
-        let b = self.take(8)?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        Ok(u64::from_le_bytes(a))
-    }
-    fn string(&mut self) -> Result<String, DecodeError> {
-        let n = self.u32()? as usize;
-        let b = self.take(n)?;
-        String::from_utf8(b.to_vec())
-            .map_err(|_| DecodeError::Corrupt("a text is not UTF-8".into()))
-    }
-    fn date(&mut self) -> Result<Option<Date>, DecodeError> {
-        let v = self.u32()?;
-        if v == 0 {
-            return Ok(None);
-        }
-        let y = i32::try_from(v / 10_000).unwrap_or(0);
-        let m = u8::try_from(v / 100 % 100).unwrap_or(0);
-        let d = u8::try_from(v % 100).unwrap_or(0);
-        Date::new(y, m, d)
-            .map(Some)
-            .ok_or_else(|| DecodeError::Corrupt(format!("invalid date {v}")))
-    }
-    fn decimal(&mut self) -> Result<Option<Decimal>, DecodeError> {
-        match self.u8()? {
-            0 => Ok(None),
-            1 => {
-                let b = self.take(16)?;
-                let mut a = [0u8; 16];
-                a.copy_from_slice(b);
-                Ok(Some(Decimal::deserialize(a)))
-            }
-            _ => Err(DecodeError::Corrupt("bad decimal marker".into())),
-        }
-    }
-    fn list<T>(
-        &mut self,
-        mut item: impl FnMut(&mut Reader<'a>) -> Result<T, DecodeError>,
-    ) -> Result<Vec<T>, DecodeError> {
-        let n = self.u32()? as usize;
-        // Each record takes at least 4 bytes: do not trust a damaged count for the allocation.
-        let mut out = Vec::with_capacity(n.min(self.bytes.len().saturating_sub(self.pos) / 4));
-        for _ in 0..n {
-            out.push(item(self)?);
-        }
-        Ok(out)
-    }
-    fn hcpcs(&mut self) -> Result<Vec<HcpcsRecord>, DecodeError> {
-        self.list(|r| {
-            Ok(HcpcsRecord {
+fn decode_part(r: &mut Reader<'_>) -> Result<Part, DecodeError> {
+    let tag = r.u8()?;
+    let kind = PartKind::from_tag(tag).ok_or_else(|| corrupt("unknown part kind"))?;
+    let name = r.string()?;
+    let source = r.string()?;
+    let effective = r.date()?;
+    let until = r.date()?;
+    let records = match kind {
+        PartKind::Hcpcs => Records::Hcpcs {
+            codes: read_hcpcs(r)?,
+            modifiers: read_hcpcs(r)?,
+        },
+        PartKind::AspPricing => Records::AspPricing(r.list(|r| {
+            Ok(PriceRow {
                 code: r.string()?,
-                long_description: r.string()?,
                 short_description: r.string()?,
-                added: r.date()?,
-                action_effective: r.date()?,
-                terminated: r.date()?,
-                cross_reference: r.string()?.split_whitespace().map(str::to_string).collect(),
+                dosage: r.string()?,
+                payment_limit: r.decimal()?,
             })
+        })?),
+        PartKind::AspCrosswalk => Records::AspCrosswalk(r.list(|r| {
+            Ok(CrosswalkRow {
+                code: r.string()?,
+                labeler: r.string()?,
+                ndc: r.string()?,
+                drug_name: r.string()?,
+                dosage: r.string()?,
+                package_size: r.decimal()?,
+                package_quantity: r.decimal()?,
+                billing_units: r.decimal()?,
+                billing_units_per_package: r.decimal()?,
+            })
+        })?),
+        PartKind::Mue => Records::Mue(r.list(|r| {
+            Ok(MueRow {
+                code: r.string()?,
+                value: r.u32()?,
+                indicator: r.u8()?,
+            })
+        })?),
+        PartKind::Icd10Codes => Records::Icd10Codes(read_packed(r)?),
+        PartKind::Icd10Tabular => Records::Icd10Tabular(read_packed(r)?),
+        PartKind::PlaceOfService => {
+            Records::PlaceOfService(r.list(|r| Ok((r.string()?, r.string()?)))?)
+        }
+        PartKind::AddOnCodes => Records::AddOns(r.list(|r| {
+            let kind = match r.u8()? {
+                1 => AddOnKind::Listed,
+                2 => AddOnKind::ContractorDefined,
+                3 => AddOnKind::ListedAndContractor,
+                _ => return Err(corrupt("bad add-on edit type")),
+            };
+            Ok(AddOnRow {
+                kind,
+                addon: r.string()?,
+                addon_deleted: r.date()?,
+                primary: r.string()?,
+                primary_deleted: r.date()?,
+                effective: r.date()?,
+                deleted: r.date()?,
+                note: Some(r.string()?).filter(|n| !n.is_empty()),
+            })
+        })?),
+    };
+    Ok(Part {
+        name,
+        source,
+        effective,
+        until,
+        records,
+    })
+}
+
+fn read_hcpcs(r: &mut Reader<'_>) -> Result<Vec<HcpcsRecord>, DecodeError> {
+    r.list(|r| {
+        Ok(HcpcsRecord {
+            code: r.string()?,
+            long_description: r.string()?,
+            short_description: r.string()?,
+            added: r.date()?,
+            action_effective: r.date()?,
+            terminated: r.date()?,
+            cross_reference: r.str()?.split_whitespace().map(str::to_string).collect(),
         })
-    }
-    fn packed(&mut self) -> Result<PackedDiagnoses, DecodeError> {
-        let text = self.string()?;
-        let n = self.u32()? as usize;
-        let raw = self.take(
-            n.checked_mul(4)
-                .ok_or_else(|| DecodeError::Corrupt("bad count".into()))?,
-        )?;
-        let offsets = raw
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
-        PackedDiagnoses::from_parts(text, offsets).map_err(DecodeError::Corrupt)
-    }
+    })
+}
+
+fn read_packed(r: &mut Reader<'_>) -> Result<PackedDiagnoses, DecodeError> {
+    let text = r.string()?;
+    let n = r.u32()? as usize;
+    let raw = r.take(n.checked_mul(4).ok_or_else(|| corrupt("bad count"))?)?;
+    let offsets = raw
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    PackedDiagnoses::from_parts(text, offsets).map_err(DecodeError::Corrupt)
 }

@@ -2,13 +2,21 @@
 //! with the entries whose text holds it, so "words starting with …" is a binary search instead of a
 //! scan of 75,000 titles.
 
+use crate::mapped::{Table, TableWriter, u32_at};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
+/// A word index, built: a sorted table of words whose values are the entry numbers (`u32`, little
+/// endian, ascending) of the texts holding them — the form the index file stores.
 #[derive(Debug, Default)]
 pub struct WordIndex {
-    /// Sorted by word.
-    words: Vec<(Box<str>, Vec<u32>)>,
+    bytes: Vec<u8>,
+}
+
+/// A word index read in place (from a [`WordIndex`] or the mapped index file).
+#[derive(Clone, Copy)]
+pub struct Words<'a> {
+    table: Table<'a>,
 }
 
 impl WordIndex {
@@ -26,28 +34,45 @@ impl WordIndex {
                 }
             }
         }
-        let mut words: Vec<(Box<str>, Vec<u32>)> = map
-            .into_iter()
-            .map(|(w, l)| (w.into_boxed_str(), l))
-            .collect();
-        words.sort_by(|a, b| a.0.cmp(&b.0));
-        WordIndex { words }
+        let mut table = TableWriter::default();
+        for (word, ids) in map {
+            table.push(&word, ids.iter().flat_map(|id| id.to_le_bytes()).collect());
+        }
+        WordIndex {
+            bytes: table.finish(),
+        }
     }
 
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    pub fn words(&self) -> Words<'_> {
+        WordIndex::from_bytes(&self.bytes)
+    }
+
+    /// A stored index (damaged bytes read as an index with fewer or no words).
+    pub fn from_bytes(bytes: &[u8]) -> Words<'_> {
+        Words {
+            table: Table::new(bytes),
+        }
+    }
+}
+
+impl<'a> Words<'a> {
     /// Entries with a word starting with `lower` (lower case), in entry order, each once: the
     /// posting lists of the matching words merged lazily, so taking the first few is cheap however
     /// many words match.
-    pub fn starting_with<'a>(&'a self, lower: &str) -> impl Iterator<Item = u32> + 'a {
-        let start = self.words.partition_point(|(w, _)| &**w < lower);
-        let lists: Vec<&'a [u32]> = self.words[start..]
-            .iter()
-            .take_while(|(w, _)| w.starts_with(lower))
-            .map(|(_, l)| l.as_slice())
+    pub fn starting_with(self, lower: &str) -> impl Iterator<Item = u32> + 'a {
+        let lists: Vec<&'a [u8]> = self
+            .table
+            .prefixed(lower)
+            .map(|i| self.table.value(i))
             .collect();
         let heap: BinaryHeap<Reverse<(u32, usize, usize)>> = lists
             .iter()
             .enumerate()
-            .filter_map(|(i, l)| l.first().map(|id| Reverse((*id, i, 0))))
+            .filter_map(|(i, l)| u32_at(l, 0).map(|id| Reverse((id, i, 0))))
             .collect();
         Merge {
             lists,
@@ -59,7 +84,7 @@ impl WordIndex {
 
 /// A k-way merge of sorted posting lists, without repeats.
 struct Merge<'a> {
-    lists: Vec<&'a [u32]>,
+    lists: Vec<&'a [u8]>,
     heap: BinaryHeap<Reverse<(u32, usize, usize)>>,
     last: Option<u32>,
 }
@@ -69,8 +94,8 @@ impl Iterator for Merge<'_> {
 
     fn next(&mut self) -> Option<u32> {
         while let Some(Reverse((id, list, pos))) = self.heap.pop() {
-            if let Some(next) = self.lists.get(list).and_then(|l| l.get(pos + 1)) {
-                self.heap.push(Reverse((*next, list, pos + 1)));
+            if let Some(next) = self.lists.get(list).and_then(|l| u32_at(l, pos + 1)) {
+                self.heap.push(Reverse((next, list, pos + 1)));
             }
             if self.last != Some(id) {
                 self.last = Some(id);
@@ -92,7 +117,7 @@ mod tests {
             (1, "Injection, Durable thing"),
             (2, "Dressing"),
         ]);
-        let ids = |q: &str| idx.starting_with(q).collect::<Vec<_>>();
+        let ids = |q: &str| idx.words().starting_with(q).collect::<Vec<_>>();
         assert_eq!(ids("dur"), vec![0, 1]);
         assert_eq!(ids("durva"), vec![0]);
         assert_eq!(ids("inj"), vec![0, 1]);

@@ -1,6 +1,8 @@
-//! Official code data at full scale: import time per file, index size on disk, load time, completion
-//! latency. `cargo bench -p claimls --bench data` (needs ../shared/refdata or $CLAIMLS_REFDATA).
-//! Goals: load < 20 ms, completion p99 < 5 ms.
+//! Official code data at full scale: import time per file, index size on disk, open time, first-use
+//! work, completion latency, and the CPU time and peak RSS of the shipped `claimls lookup J2350`
+//! after import (spawned, like a user runs it). `cargo bench -p claimls --bench data` (needs
+//! ../shared/refdata or $CLAIMLS_REFDATA). Goals (issue 11): lookup after import < 10 ms CPU and
+//! < 20 MB RSS; completion p99 < 5 ms.
 
 use claimls_data::CodeData;
 use claimls_data::import::{read_file, read_paths};
@@ -24,6 +26,70 @@ fn ms(d: Duration) -> String {
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
+}
+
+/// `claimls lookup J2350` as shipped (the release binary next to this bench), against the index
+/// just written: user + system CPU time and peak RSS of the child, best of 5.
+fn lookup_after_import(data: &std::path::Path) {
+    let exe = std::env::current_exe().ok().and_then(|bench| {
+        // target/release/deps/data-…  →  target/release/claimls
+        let release = bench.parent()?.parent()?;
+        let exe = release.join("claimls");
+        exe.exists().then_some(exe)
+    });
+    let Some(exe) = exe else {
+        println!(
+            "== claimls lookup J2350 after import: SKIPPED (build it first: cargo build --release)"
+        );
+        return;
+    };
+    // One run checks the output; then 20 runs under one `time`, so CPU is not rounded to the
+    // 10 ms ticks of a single run (peak RSS is the largest child's).
+    let once = std::process::Command::new(&exe)
+        .args(["lookup", "J2350"])
+        .env("CLAIMLS_DATA_DIR", data)
+        .output()
+        .expect("runs claimls");
+    let stdout = String::from_utf8_lossy(&once.stdout);
+    assert!(
+        once.status.success() && stdout.contains("J2350"),
+        "{stdout}"
+    );
+    const RUNS: u32 = 20;
+    let out = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%U %S %M", "sh", "-c"])
+        .arg(format!(
+            "for i in $(seq {RUNS}); do \"$0\" lookup J2350 >/dev/null || exit 1; done"
+        ))
+        .arg(&exe)
+        .env("CLAIMLS_DATA_DIR", data)
+        .output();
+    let Ok(out) = out else {
+        println!("== claimls lookup J2350 after import: SKIPPED (no /usr/bin/time)");
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let fields: Vec<f64> = stderr
+        .lines()
+        .last()
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let [user, sys, max_kb] = fields[..] else {
+        println!("== claimls lookup J2350 after import: cannot read `time`: {stderr}");
+        return;
+    };
+    let cpu = (user + sys) * 1000.0 / f64::from(RUNS);
+    let rss = max_kb / 1024.0;
+    let verdict = |met: bool| if met { "met" } else { "MISSED" };
+    println!(
+        "== claimls lookup J2350 after import ({}): CPU {cpu:.0} ms (goal < 10 ms: {}), peak RSS \
+         {rss:.1} MB (goal < 20 MB: {}); CPU is user + system, mean of {RUNS} runs",
+        exe.display(),
+        verdict(cpu < 10.0),
+        verdict(rss < 20.0)
+    );
 }
 
 fn main() {
@@ -55,9 +121,12 @@ fn main() {
     let start = Instant::now();
     let found = read_paths(std::slice::from_ref(&refdata)).expect("reads all");
     let parts = store::merge(Vec::new(), found.parts);
+    let read = start.elapsed();
+    let start = Instant::now();
     let path = store::save(&data, &parts).expect("saves");
     println!(
-        "  whole folder, read + write index: {}",
+        "  whole folder: read {}; build the editions + write the index {}",
+        ms(read),
         ms(start.elapsed())
     );
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -67,44 +136,44 @@ fn main() {
         size
     );
 
-    // Warm the embedded set (parsed once per process) so load measures the index.
+    // Warm the embedded set (parsed once per process) so open measures the index.
     let _ = CodeData::embedded();
-    let mut loads = Vec::new();
-    let mut decode_only = Vec::new();
-    let mut build = Vec::new();
+    let mut opens = Vec::new();
     let mut first_query = Vec::new();
     for _ in 0..15 {
         let start = Instant::now();
-        let parts = store::load(&data).expect("loads").expect("present");
-        decode_only.push(start.elapsed());
-        let start = Instant::now();
-        let built =
-            claimls_data::import::build_editions(&parts, CodeData::embedded().embedded_set());
-        build.push(start.elapsed());
-        drop((parts, built));
-        let start = Instant::now();
         let codes = CodeData::load_from(&data);
-        loads.push(start.elapsed());
+        opens.push(start.elapsed());
         let start = Instant::now();
         assert!(codes.hcpcs_complete(None));
+        assert!(codes.code("J2350", None).is_some());
+        assert!(codes.diagnosis("G35.A", None).is_some());
         first_query.push(start.elapsed());
     }
-    loads.sort();
-    decode_only.sort();
-    build.sort();
+    opens.sort();
     first_query.sort();
     println!(
-        "== load (read + check the index, ICD-10-CM tables ready): median {}, max {}",
-        ms(percentile(&loads, 0.5)),
-        ms(*loads.last().expect("runs"))
+        "== open (map the index, read its directory, decode the add-on and ASP pricing parts): \
+         median {}, max {}",
+        ms(percentile(&opens, 0.5)),
+        ms(*opens.last().expect("runs"))
     );
     println!(
-        "   decode alone {}; code editions built on first use (or in the background after \
-         CodeData::load): first query {}; build_editions over all parts {}",
-        ms(percentile(&decode_only, 0.5)),
-        ms(percentile(&first_query, 0.5)),
-        ms(percentile(&build, 0.5))
+        "   first queries (check the code edition and ICD-10-CM sections, decode J2350 and G35.A): \
+         median {}",
+        ms(percentile(&first_query, 0.5))
     );
+    let start = Instant::now();
+    let parts = store::load(&data).expect("loads").expect("present");
+    let built = claimls_data::import::build_editions(&parts, CodeData::embedded().embedded_set());
+    println!(
+        "   for comparison, what start-up no longer does: decode every part and build every \
+         edition {}",
+        ms(start.elapsed())
+    );
+    drop((parts, built));
+
+    lookup_after_import(&data);
 
     let codes = CodeData::load_from(&data);
     let start = Instant::now();
@@ -113,7 +182,7 @@ fn main() {
         t.warm();
     }
     println!(
-        "   first-use work (code editions + title word indexes): {}",
+        "   first-use work left (editions and title word indexes are stored): {}",
         ms(start.elapsed())
     );
     let code_queries = [

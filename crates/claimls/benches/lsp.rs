@@ -396,7 +396,11 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn describe(data: &CodeData) -> String {
     std::iter::once(data.embedded_set().edition.name.clone())
-        .chain(data.imported_sets().iter().map(|s| s.edition.name.clone()))
+        .chain(
+            data.imported_sets()
+                .iter()
+                .map(|s| s.edition().name.clone()),
+        )
         .collect::<Vec<_>>()
         .join(" + ")
 }

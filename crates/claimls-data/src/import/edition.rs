@@ -185,7 +185,8 @@ fn code_set(
         Some(Records::AspPricing(rows)) => rows.iter().map(|r| (r.code.as_str(), r)).collect(),
         _ => HashMap::new(),
     };
-    let mut ndcs: HashMap<&str, Vec<&CrosswalkRow>> = HashMap::new();
+    // In code order, so a product's codes are listed the same way on every build.
+    let mut ndcs: BTreeMap<&str, Vec<&CrosswalkRow>> = BTreeMap::new();
     if let Some(Records::AspCrosswalk(rows)) = crosswalk.map(|p| &p.records) {
         for r in rows {
             ndcs.entry(r.code.as_str()).or_default().push(r);

@@ -2,7 +2,7 @@
 
 use claimls_data::import::fetch::{FetchError, FetchLimits, download};
 use claimls_data::import::{self, ImportError, Part, PartKind, build_editions};
-use claimls_data::{CodeData, store};
+use claimls_data::{CodeData, SetSize, store};
 use clap::Subcommand;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -183,7 +183,7 @@ fn import_parts(
             writeln!(out, "  … and {} more", built.warnings.len() - 25)?;
         }
     }
-    let path = store::save(dir, &merged)?;
+    let path = store::save_built(dir, &merged, &built)?;
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     writeln!(
         out,
@@ -230,7 +230,7 @@ fn status(dir: &Path, out: &mut dyn Write) -> Result<(), DataError> {
     let data = CodeData::load_from(dir);
     writeln!(out, "editions in use (chosen by date of service):")?;
     for s in data.imported_sets() {
-        writeln!(out, "  {}", set_line(s))?;
+        writeln!(out, "  {}", set_line(s.edition(), s.size()))?;
     }
     for t in data.diagnosis_tables() {
         let from = t
@@ -259,27 +259,26 @@ fn status(dir: &Path, out: &mut dyn Write) -> Result<(), DataError> {
     writeln!(
         out,
         "  then the embedded curated set: {}",
-        counts(data.embedded_set())
+        counts(data.embedded_set().size())
     )?;
     Ok(())
 }
 
-fn set_line(s: &claimls_data::CodeSet) -> String {
-    let from = s
-        .edition
+fn set_line(edition: &claimls_data::Edition, size: SetSize) -> String {
+    let from = edition
         .effective
         .map_or("any date".to_string(), |d| format!("from {d}"));
-    format!("{} [{from}]: {}", s.edition.name, counts(s))
+    format!("{} [{from}]: {}", edition.name, counts(size))
 }
 
-fn counts(s: &claimls_data::CodeSet) -> String {
+fn counts(s: SetSize) -> String {
     let mut counts = Vec::new();
     for (n, what) in [
-        (s.codes.len(), "codes"),
-        (s.modifiers.len(), "modifiers"),
-        (s.products.len(), "NDCs"),
-        (s.diagnoses.len(), "ICD-10-CM entries"),
-        (s.places.len(), "places of service"),
+        (s.codes, "codes"),
+        (s.modifiers, "modifiers"),
+        (s.products, "NDCs"),
+        (s.diagnoses, "ICD-10-CM entries"),
+        (s.places, "places of service"),
     ] {
         if n > 0 {
             counts.push(format!("{n} {what}"));
