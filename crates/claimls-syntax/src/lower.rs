@@ -4,11 +4,16 @@
 //! wrong place or a repeated statement becomes a [`SyntaxError`] whose message says what to write; the
 //! rest of the file is still lowered. Detail statements belong to the nearest `admin` above them in the
 //! same claim, whatever the indentation or the nesting the grammar gave them.
+//!
+//! One pass: a single [`TreeCursor`] walks the tree once. Node kinds and field names are resolved to the
+//! grammar's numeric ids once per process ([`Grammar`]), so a node is dispatched by a table lookup, not
+//! by comparing its kind's name; a statement's children are gathered into buffers the lowering reuses.
 
 use super::keywords;
 use super::value;
 use claimls_model::*;
-use tree_sitter::{Node, Tree};
+use std::sync::OnceLock;
+use tree_sitter::{Language, Node, Tree, TreeCursor};
 
 /// Lower a parsed `.claim` text. `text` must be the text `tree` was parsed from.
 pub fn lower(tree: &Tree, text: &str) -> Document {
@@ -19,8 +24,12 @@ pub fn lower(tree: &Tree, text: &str) -> Document {
             ..Document::default()
         },
         claim: None,
+        g: Grammar::get(),
+        cursor: tree.walk(),
+        items: Vec::new(),
+        sub: Vec::new(),
     };
-    lowering.node(tree.root_node());
+    lowering.node(false);
     lowering.finish_claim();
     for at in lone_carriage_returns(text) {
         lowering.error(
@@ -53,6 +62,281 @@ enum Once {
     Reaction = 1 << 8,
 }
 
+/// The statement node kinds (`<keyword>_statement`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Stmt {
+    Claim,
+    Payer,
+    Patient,
+    Provider,
+    Pos,
+    Dx,
+    Order,
+    Auth,
+    History,
+    Note,
+    Admin,
+    Line,
+    Dose,
+    Route,
+    Start,
+    Stop,
+    Vial,
+    Waste,
+    Reaction,
+    Premed,
+    /// A kind named `…_statement` that this lowering does not know.
+    Unknown,
+}
+
+impl Stmt {
+    const ALL: [Stmt; 20] = [
+        Stmt::Claim,
+        Stmt::Payer,
+        Stmt::Patient,
+        Stmt::Provider,
+        Stmt::Pos,
+        Stmt::Dx,
+        Stmt::Order,
+        Stmt::Auth,
+        Stmt::History,
+        Stmt::Note,
+        Stmt::Admin,
+        Stmt::Line,
+        Stmt::Dose,
+        Stmt::Route,
+        Stmt::Start,
+        Stmt::Stop,
+        Stmt::Vial,
+        Stmt::Waste,
+        Stmt::Reaction,
+        Stmt::Premed,
+    ];
+
+    /// The keyword of the statement (its node kind without `_statement`).
+    fn keyword(self) -> &'static str {
+        match self {
+            Stmt::Claim => "claim",
+            Stmt::Payer => "payer",
+            Stmt::Patient => "patient",
+            Stmt::Provider => "provider",
+            Stmt::Pos => "pos",
+            Stmt::Dx => "dx",
+            Stmt::Order => "order",
+            Stmt::Auth => "auth",
+            Stmt::History => "history",
+            Stmt::Note => "note",
+            Stmt::Admin => "admin",
+            Stmt::Line => "line",
+            Stmt::Dose => "dose",
+            Stmt::Route => "route",
+            Stmt::Start => "start",
+            Stmt::Stop => "stop",
+            Stmt::Vial => "vial",
+            Stmt::Waste => "waste",
+            Stmt::Reaction => "reaction",
+            Stmt::Premed => "premed",
+            Stmt::Unknown => "",
+        }
+    }
+}
+
+/// The clauses of a `line` statement.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Clause {
+    Units = 1,
+    Dx = 1 << 1,
+    Ndc = 1 << 2,
+    Charge = 1 << 3,
+    On = 1 << 4,
+}
+
+impl Clause {
+    fn keyword(self) -> &'static str {
+        match self {
+            Clause::Units => "units",
+            Clause::Dx => "dx",
+            Clause::Ndc => "ndc",
+            Clause::Charge => "charge",
+            Clause::On => "on",
+        }
+    }
+}
+
+/// What the lowering does with a node, by its kind (named or anonymous alike: the kind's name decides,
+/// as it did when kinds were compared by name).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    /// `source_file` or `claim`: its children are lowered.
+    Container,
+    AdminBlock,
+    Error,
+    Comment,
+    Statement(Stmt),
+    Clause(Clause),
+    WasteAttribute,
+    String,
+    None,
+    Unsigned,
+    Reason,
+    Witness,
+    Evidence,
+    /// The `from` and `to` keywords of an `auth`.
+    From,
+    To,
+    Other,
+}
+
+impl Kind {
+    fn of_name(name: &str) -> Kind {
+        match name {
+            "source_file" | "claim" => Kind::Container,
+            "admin_block" => Kind::AdminBlock,
+            "ERROR" => Kind::Error,
+            "comment" => Kind::Comment,
+            "units_clause" => Kind::Clause(Clause::Units),
+            "dx_clause" => Kind::Clause(Clause::Dx),
+            "ndc_clause" => Kind::Clause(Clause::Ndc),
+            "charge_clause" => Kind::Clause(Clause::Charge),
+            "on_clause" => Kind::Clause(Clause::On),
+            "waste_attribute" => Kind::WasteAttribute,
+            "string" => Kind::String,
+            "none" => Kind::None,
+            "unsigned" => Kind::Unsigned,
+            "reason" => Kind::Reason,
+            "witness" => Kind::Witness,
+            "evidence" => Kind::Evidence,
+            "from" => Kind::From,
+            "to" => Kind::To,
+            _ => match name.strip_suffix("_statement") {
+                Some(keyword) => Kind::Statement(
+                    Stmt::ALL
+                        .into_iter()
+                        .find(|s| s.keyword() == keyword)
+                        .unwrap_or(Stmt::Unknown),
+                ),
+                None => Kind::Other,
+            },
+        }
+    }
+
+    /// A statement, a `claim` or an `admin_block` (what an ERROR node may hold that lowers on its own).
+    fn holds_statements(self) -> bool {
+        matches!(
+            self,
+            Kind::Statement(_) | Kind::Container | Kind::AdminBlock
+        )
+    }
+}
+
+/// The field ids the lowering reads (a name the grammar lacks gets an id no node has).
+struct Fields {
+    id: u16,
+    kind: u16,
+    name: u16,
+    npi: u16,
+    code: u16,
+    letter: u16,
+    date: u16,
+    time: u16,
+    status: u16,
+    signer: u16,
+    number: u16,
+    from: u16,
+    to: u16,
+    treatment: u16,
+    outcome: u16,
+    text: u16,
+    drug: u16,
+    route: u16,
+    amount: u16,
+    unit: u16,
+    ndc: u16,
+    count: u16,
+    key: u16,
+    value: u16,
+    modifier: u16,
+    pointer: u16,
+    quantity: u16,
+}
+
+/// The claim grammar's node kinds and fields, resolved to ids once per process.
+struct Grammar {
+    /// Indexed by kind id.
+    kinds: Vec<Kind>,
+    f: Fields,
+}
+
+/// The field id of a node that is in no field (tree-sitter's ids start at 1).
+const NO_FIELD: u16 = 0;
+/// The id given to a field name the grammar does not have: no node carries it.
+const ABSENT_FIELD: u16 = u16::MAX;
+
+impl Grammar {
+    fn get() -> &'static Grammar {
+        static GRAMMAR: OnceLock<Grammar> = OnceLock::new();
+        GRAMMAR.get_or_init(|| Grammar::new(&tree_sitter_claim::LANGUAGE.into()))
+    }
+
+    fn new(language: &Language) -> Grammar {
+        let kinds = (0..language.node_kind_count())
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| language.node_kind_for_id(id))
+                    .map_or(Kind::Other, Kind::of_name)
+            })
+            .collect();
+        let field = |name: &str| {
+            language
+                .field_id_for_name(name)
+                .map_or(ABSENT_FIELD, |id| id.get())
+        };
+        let f = Fields {
+            id: field("id"),
+            kind: field("kind"),
+            name: field("name"),
+            npi: field("npi"),
+            code: field("code"),
+            letter: field("letter"),
+            date: field("date"),
+            time: field("time"),
+            status: field("status"),
+            signer: field("signer"),
+            number: field("number"),
+            from: field("from"),
+            to: field("to"),
+            treatment: field("treatment"),
+            outcome: field("outcome"),
+            text: field("text"),
+            drug: field("drug"),
+            route: field("route"),
+            amount: field("amount"),
+            unit: field("unit"),
+            ndc: field("ndc"),
+            count: field("count"),
+            key: field("key"),
+            value: field("value"),
+            modifier: field("modifier"),
+            pointer: field("pointer"),
+            quantity: field("quantity"),
+        };
+        Grammar { kinds, f }
+    }
+
+    fn kind(&self, node: Node) -> Kind {
+        let id = node.kind_id();
+        // `ERROR` (id u16::MAX) is outside the table of the grammar's own kinds.
+        if node.is_error() {
+            return Kind::Error;
+        }
+        self.kinds
+            .get(usize::from(id))
+            .copied()
+            .unwrap_or(Kind::Other)
+    }
+}
+
 /// A claim being lowered, with what has been seen in it.
 struct ClaimState {
     claim: Claim,
@@ -67,72 +351,63 @@ struct Lowering<'t> {
     text: &'t str,
     doc: Document,
     claim: Option<ClaimState>,
+    g: &'static Grammar,
+    /// The one cursor of the walk; every step that moves it down moves it back up.
+    cursor: TreeCursor<'t>,
+    /// Reused buffers for a statement's children and its clauses' (attributes', drug name's) children.
+    items: Vec<Item<'t>>,
+    sub: Vec<Item<'t>>,
 }
 
-/// The children of a statement: each with its field name, if any.
-struct Parts<'tree> {
-    items: Vec<(Option<&'tree str>, Node<'tree>)>,
+/// A child of a statement (or of a clause), as read once from the cursor.
+#[derive(Clone, Copy)]
+struct Item<'t> {
+    node: Node<'t>,
+    field: u16,
+    kind: Kind,
+    missing: bool,
+    /// For a clause, a `waste_attribute` or a drug name: its children in [`Parts::sub`] and the span
+    /// of its written content.
+    sub: (u32, u32),
+    content: Span,
 }
 
-impl<'tree> Parts<'tree> {
-    fn of(node: Node<'tree>) -> Parts<'tree> {
-        let mut items = Vec::with_capacity(node.child_count() as usize);
-        let mut cursor = node.walk();
-        if cursor.goto_first_child() {
-            loop {
-                items.push((cursor.field_name(), cursor.node()));
-                if !cursor.goto_next_sibling() {
-                    break;
-                }
-            }
+/// The children of a statement: a view into the buffers of the lowering.
+#[derive(Clone, Copy)]
+struct Parts<'a, 't> {
+    items: &'a [Item<'t>],
+    sub: &'a [Item<'t>],
+}
+
+impl<'a, 't> Parts<'a, 't> {
+    /// The children of a clause, `waste_attribute` or drug name of this statement.
+    fn inner(&self, item: &Item<'t>) -> Parts<'a, 't> {
+        let (start, end) = item.sub;
+        Parts {
+            items: &self.sub[start as usize..end as usize],
+            sub: self.sub,
         }
-        Parts { items }
     }
 
     /// The first child in `field` that was actually written (not a MISSING placeholder).
-    fn field(&self, name: &str) -> Option<Node<'tree>> {
+    fn field(&self, field: u16) -> Option<Node<'t>> {
         self.items
             .iter()
-            .find(|(f, n)| *f == Some(name) && !n.is_missing())
-            .map(|(_, n)| *n)
+            .find(|i| i.field == field && !i.missing)
+            .map(|i| i.node)
     }
 
-    fn fields<'a>(&'a self, name: &'a str) -> impl Iterator<Item = Node<'tree>> + 'a {
+    fn fields(&self, field: u16) -> impl Iterator<Item = &'a Item<'t>> + use<'a, 't> {
         self.items
             .iter()
-            .filter(move |(f, n)| *f == Some(name) && !n.is_missing())
-            .map(|(_, n)| *n)
+            .filter(move |i| i.field == field && !i.missing)
     }
 
     /// Unnamed and named children of a kind (`none`, `waste_attribute`, `units_clause`…).
-    fn kinds<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = Node<'tree>> + 'a {
+    fn kinds(&self, kind: Kind) -> impl Iterator<Item = &'a Item<'t>> + use<'a, 't> {
         self.items
             .iter()
-            .filter(move |(_, n)| n.kind() == kind && !n.is_missing())
-            .map(|(_, n)| *n)
-    }
-
-    /// ERROR children and MISSING tokens inside the statement.
-    fn broken(&self) -> impl Iterator<Item = Node<'tree>> + '_ {
-        self.items
-            .iter()
-            .filter(|(_, n)| n.is_error() || n.is_missing())
-            .map(|(_, n)| *n)
-    }
-}
-
-trait StatementsInside {
-    /// Whether the node holds a statement that parsed cleanly (lowered on its own).
-    fn has_error_free_statements(&self) -> bool;
-}
-
-impl StatementsInside for Node<'_> {
-    fn has_error_free_statements(&self) -> bool {
-        let mut cursor = self.walk();
-        self.children(&mut cursor).any(|c| {
-            let k = c.kind();
-            (k.ends_with("_statement") || k == "claim" || k == "admin_block") && !c.has_error()
-        })
+            .filter(move |i| i.kind == kind && !i.missing)
     }
 }
 
@@ -145,6 +420,16 @@ impl<'t> Lowering<'t> {
         self.text.get(node.byte_range()).unwrap_or("")
     }
 
+    /// Whether a node has no written text (a MISSING placeholder, or only spaces).
+    fn blank(&self, node: Node) -> bool {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        start >= end
+            || self
+                .text
+                .get(start..end)
+                .is_none_or(|t| t.trim().is_empty())
+    }
+
     fn error(&mut self, span: Span, message: impl Into<String>) {
         self.doc.syntax.push(SyntaxError {
             span,
@@ -152,48 +437,56 @@ impl<'t> Lowering<'t> {
         });
     }
 
-    /// The span of a statement without its line end and trailing comment.
+    /// The span of a statement without its line end and trailing comment: from its start to the end
+    /// of its last written child, or, with none, to the end of its text without trailing spaces.
+    fn content_end(&self, node: Node, last_written_end: Option<usize>) -> Span {
+        let start = node.start_byte();
+        let end = match last_written_end {
+            Some(end) => end,
+            None => start + self.text(node).trim_end().len(),
+        };
+        Span::new(start, end.max(start))
+    }
+
+    /// [`Self::content_end`] of any node, walked with a cursor of its own (error paths only).
     fn content_span(&self, node: Node) -> Span {
-        let mut end = node.start_byte();
+        let mut end: Option<usize> = None;
         let mut cursor = node.walk();
-        let mut any = false;
         if cursor.goto_first_child() {
             loop {
                 let child = cursor.node();
-                if !child.is_extra() && !self.text(child).trim().is_empty() {
-                    end = end.max(child.end_byte());
-                    any = true;
+                if !child.is_extra() && !self.blank(child) {
+                    end = Some(end.map_or(child.end_byte(), |e: usize| e.max(child.end_byte())));
                 }
                 if !cursor.goto_next_sibling() {
                     break;
                 }
             }
         }
-        if !any {
-            let t = self.text(node);
-            end = node.start_byte() + t.trim_end().len();
-        }
-        Span::new(node.start_byte(), end.max(node.start_byte()))
+        // The first written child's end is at least the start.
+        self.content_end(node, end.map(|e| e.max(node.start_byte())))
     }
 
-    fn node(&mut self, node: Node) {
-        match node.kind() {
-            "source_file" | "claim" => self.children(node),
-            "admin_block" if self.claim.is_none() => {
+    /// Lower the node at the cursor. `in_admin`: its parent is an `admin_block`.
+    fn node(&mut self, in_admin: bool) {
+        let node = self.cursor.node();
+        match self.g.kind(node) {
+            Kind::Container => self.children(false),
+            Kind::AdminBlock if self.claim.is_none() => {
                 let span = self.content_span(node);
                 self.error(span, before_claim_message());
             }
-            "admin_block" => self.children(node),
-            "ERROR" => self.error_node(node),
-            "comment" => {}
-            kind if kind.ends_with("_statement") => self.statement(node),
+            Kind::AdminBlock => self.children(true),
+            Kind::Error => self.error_node(node, in_admin),
+            Kind::Comment => {}
+            Kind::Statement(stmt) => self.statement(node, stmt),
             _ if node.is_missing() => {
                 let span = span(node);
                 self.error(span, unreadable_message());
             }
             _ => {
                 // Stray tokens directly under a container (the grammar should not produce them).
-                if node.is_named() && !node.is_extra() && !self.text(node).trim().is_empty() {
+                if node.is_named() && !node.is_extra() && !self.blank(node) {
                     let span = self.content_span(node);
                     self.error(span, unreadable_message());
                 }
@@ -201,24 +494,25 @@ impl<'t> Lowering<'t> {
         }
     }
 
-    fn children(&mut self, node: Node) {
-        let mut cursor = node.walk();
-        if cursor.goto_first_child() {
+    /// Lower the children of the node at the cursor; the cursor ends where it started.
+    fn children(&mut self, in_admin: bool) {
+        if self.cursor.goto_first_child() {
             loop {
-                self.node(cursor.node());
-                if !cursor.goto_next_sibling() {
+                self.node(in_admin);
+                if !self.cursor.goto_next_sibling() {
                     break;
                 }
             }
+            self.cursor.goto_parent();
         }
     }
 
-    /// An ERROR node: statements inside it that parsed cleanly are lowered; every other line it
-    /// covers gets one "cannot read this line".
-    fn error_node(&mut self, node: Node) {
+    /// An ERROR node (at the cursor): statements inside it that parsed cleanly are lowered; every
+    /// other line it covers gets one "cannot read this line".
+    fn error_node(&mut self, node: Node, in_admin: bool) {
         let mut bad: Vec<Span> = Vec::new();
-        self.collect_unreadable(node, &mut bad);
-        if bad.is_empty() && !node.has_error_free_statements() {
+        let clean = self.collect_unreadable(node, &mut bad);
+        if bad.is_empty() && !clean {
             // Nothing but whitespace in it (an unexpected line end): the line it ends.
             bad.push(self.line_around(node.start_byte()));
         }
@@ -233,71 +527,135 @@ impl<'t> Lowering<'t> {
             }
         }
         // An ERROR inside an `admin` block is a line where a detail statement belongs.
-        let in_admin = node.parent().is_some_and(|p| p.kind() == "admin_block");
         for s in merged {
             let message = self.unreadable_line_message(s, in_admin);
             self.error(s, message);
         }
     }
 
-    fn collect_unreadable(&mut self, node: Node, bad: &mut Vec<Span>) {
-        let mut cursor = node.walk();
-        if !cursor.goto_first_child() {
-            if !node.is_extra() && !self.text(node).trim().is_empty() {
+    /// The unreadable stretches under the node at the cursor (statements that parsed cleanly are
+    /// lowered); returns whether one of its children is such a statement. The cursor ends where it
+    /// started.
+    fn collect_unreadable(&mut self, node: Node, bad: &mut Vec<Span>) -> bool {
+        if !self.cursor.goto_first_child() {
+            if !node.is_extra() && !self.blank(node) {
                 bad.push(self.content_span(node));
             } else if node.is_missing() {
                 bad.push(span(node));
             }
-            return;
+            return false;
         }
+        let mut clean = false;
         loop {
-            let child = cursor.node();
-            let kind = child.kind();
-            let clean_statement =
-                (kind.ends_with("_statement") || kind == "claim" || kind == "admin_block")
-                    && !child.has_error();
-            if clean_statement {
-                self.node(child);
+            let child = self.cursor.node();
+            if self.g.kind(child).holds_statements() && !child.has_error() {
+                clean = true;
+                self.node(false);
             } else if !child.is_extra() {
                 self.collect_unreadable(child, bad);
             }
-            if !cursor.goto_next_sibling() {
+            if !self.cursor.goto_next_sibling() {
                 break;
             }
         }
+        self.cursor.goto_parent();
+        clean
     }
 
-    fn statement(&mut self, node: Node) {
-        let kind = node.kind();
-        let parts = Parts::of(node);
-        let stmt = self.content_span(node);
-        if kind == "claim_statement" {
-            self.claim_statement(&parts, stmt);
+    /// Read the children of the node at the cursor into `items` (and, for a clause, attribute or drug
+    /// name, theirs into `sub`); returns the content end. The cursor ends where it started.
+    fn gather(
+        &mut self,
+        items: &mut Vec<Item<'t>>,
+        sub: &mut Vec<Item<'t>>,
+        deep: bool,
+    ) -> Option<usize> {
+        let mut end: Option<usize> = None;
+        if !self.cursor.goto_first_child() {
+            return end;
+        }
+        loop {
+            let node = self.cursor.node();
+            let field = self.cursor.field_id().map_or(NO_FIELD, |f| f.get());
+            let kind = self.g.kind(node);
+            let missing = node.is_missing();
+            if !node.is_extra() && !missing && !self.blank(node) {
+                end = Some(end.map_or(node.end_byte(), |e| e.max(node.end_byte())));
+            }
+            let mut item = Item {
+                node,
+                field,
+                kind,
+                missing,
+                sub: (0, 0),
+                content: Span::new(0, 0),
+            };
+            let inner =
+                matches!(kind, Kind::Clause(_) | Kind::WasteAttribute) || field == self.g.f.drug;
+            if deep && inner {
+                let start = sub.len() as u32;
+                let mut none = Vec::new();
+                let inner_end = self.gather(sub, &mut none, false);
+                item.sub = (start, sub.len() as u32);
+                item.content = self.content_end(node, inner_end.map(|e| e.max(node.start_byte())));
+            }
+            items.push(item);
+            if !self.cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        self.cursor.goto_parent();
+        end
+    }
+
+    fn statement(&mut self, node: Node<'t>, kind: Stmt) {
+        let mut items = std::mem::take(&mut self.items);
+        let mut sub = std::mem::take(&mut self.sub);
+        items.clear();
+        sub.clear();
+        let end = self.gather(&mut items, &mut sub, true);
+        let stmt = self.content_end(node, end.map(|e| e.max(node.start_byte())));
+        let parts = Parts {
+            items: &items,
+            sub: &sub,
+        };
+        self.lower_statement(kind, &parts, stmt);
+        self.items = items;
+        self.sub = sub;
+    }
+
+    fn lower_statement(&mut self, kind: Stmt, parts: &Parts<'_, 't>, stmt: Span) {
+        if kind == Stmt::Claim {
+            self.claim_statement(parts, stmt);
             return;
         }
         if self.claim.is_none() {
             self.error(stmt, before_claim_message());
             return;
         }
-        let keyword = kind.trim_end_matches("_statement");
-        self.report_broken(&parts, keyword);
+        let keyword = kind.keyword();
+        self.report_broken(parts, keyword);
         match kind {
-            "payer_statement" => self.payer(&parts, stmt),
-            "patient_statement" => self.patient(&parts, stmt),
-            "provider_statement" => self.provider(&parts, stmt),
-            "pos_statement" => self.pos(&parts, stmt),
-            "dx_statement" => self.dx(&parts, stmt),
-            "order_statement" => self.order(&parts, stmt),
-            "auth_statement" => self.auth(&parts, stmt),
-            "history_statement" => self.history(&parts, stmt),
-            "note_statement" => self.note(&parts, stmt),
-            "admin_statement" => self.admin(&parts, stmt),
-            "line_statement" => self.line(&parts, stmt),
-            "dose_statement" | "route_statement" | "start_statement" | "stop_statement"
-            | "vial_statement" | "waste_statement" | "reaction_statement" | "premed_statement" => {
-                self.detail(kind, &parts, stmt)
-            }
-            _ => self.error(stmt, unreadable_message()),
+            Stmt::Payer => self.payer(parts, stmt),
+            Stmt::Patient => self.patient(parts, stmt),
+            Stmt::Provider => self.provider(parts, stmt),
+            Stmt::Pos => self.pos(parts, stmt),
+            Stmt::Dx => self.dx(parts, stmt),
+            Stmt::Order => self.order(parts, stmt),
+            Stmt::Auth => self.auth(parts, stmt),
+            Stmt::History => self.history(parts, stmt),
+            Stmt::Note => self.note(parts, stmt),
+            Stmt::Admin => self.admin(parts, stmt),
+            Stmt::Line => self.line(parts, stmt),
+            Stmt::Dose
+            | Stmt::Route
+            | Stmt::Start
+            | Stmt::Stop
+            | Stmt::Vial
+            | Stmt::Waste
+            | Stmt::Reaction
+            | Stmt::Premed => self.detail(kind, parts, stmt),
+            Stmt::Claim | Stmt::Unknown => self.error(stmt, unreadable_message()),
         }
         if let Some(state) = self.claim.as_mut() {
             state.claim.span = state.claim.span.cover(stmt);
@@ -306,9 +664,12 @@ impl<'t> Lowering<'t> {
 
     /// ERROR children inside a statement: "unexpected `…`" with what the statement needs.
     fn report_broken(&mut self, parts: &Parts, keyword: &str) {
-        let broken: Vec<Node> = parts.broken().filter(|n| n.is_error()).collect();
         let shown = keyword.trim_start_matches("line ");
-        for node in broken {
+        for item in parts.items {
+            if item.kind != Kind::Error {
+                continue;
+            }
+            let node = item.node;
             let text = self.text(node).trim();
             let message = match expected(keyword) {
                 Some(exp) => format!("unexpected `{text}` in `{shown}`: {exp}"),
@@ -383,7 +744,7 @@ impl<'t> Lowering<'t> {
     fn claim_statement(&mut self, parts: &Parts, stmt: Span) {
         self.finish_claim();
         self.report_broken(parts, "claim");
-        let id = match parts.field("id") {
+        let id = match parts.field(self.g.f.id) {
             Some(n) => self.spanned_text(n),
             None => {
                 self.needs("claim", stmt);
@@ -452,14 +813,14 @@ impl<'t> Lowering<'t> {
         if !self.first_in_claim(Once::Payer, "payer", stmt) {
             return;
         }
-        let Some(kind_node) = parts.field("kind") else {
+        let Some(kind_node) = parts.field(self.g.f.kind) else {
             self.needs("payer", stmt);
             return;
         };
         let Some(kind) = self.read(kind_node, value::payer_kind) else {
             return;
         };
-        let name = parts.field("name").map(|n| self.spanned_string(n));
+        let name = parts.field(self.g.f.name).map(|n| self.spanned_string(n));
         if let Some(state) = self.state() {
             state.claim.payer = Some(Payer {
                 kind,
@@ -473,7 +834,7 @@ impl<'t> Lowering<'t> {
         if !self.first_in_claim(Once::Patient, "patient", stmt) {
             return;
         }
-        match parts.field("id") {
+        match parts.field(self.g.f.id) {
             Some(n) => {
                 let id = self.spanned_text(n);
                 if let Some(state) = self.state() {
@@ -488,7 +849,7 @@ impl<'t> Lowering<'t> {
         if !self.first_in_claim(Once::Provider, "provider", stmt) {
             return;
         }
-        match parts.field("npi") {
+        match parts.field(self.g.f.npi) {
             Some(n) => {
                 let npi = self.spanned_text(n);
                 if let Some(state) = self.state() {
@@ -503,7 +864,7 @@ impl<'t> Lowering<'t> {
         if !self.first_in_claim(Once::Pos, "pos", stmt) {
             return;
         }
-        match parts.field("code") {
+        match parts.field(self.g.f.code) {
             Some(n) => {
                 let code = self.spanned_text(n);
                 if let Some(state) = self.state() {
@@ -515,12 +876,12 @@ impl<'t> Lowering<'t> {
     }
 
     fn dx(&mut self, parts: &Parts, stmt: Span) {
-        let Some(code_node) = parts.field("code") else {
+        let Some(code_node) = parts.field(self.g.f.code) else {
             self.needs("dx", stmt);
             return;
         };
         let code = self.spanned_upper(code_node);
-        let letter = match parts.field("letter") {
+        let letter = match parts.field(self.g.f.letter) {
             Some(n) => match self.read(n, value::dx_letter) {
                 Some(l) => Some(l),
                 None => return,
@@ -559,17 +920,19 @@ impl<'t> Lowering<'t> {
     }
 
     fn order(&mut self, parts: &Parts, stmt: Span) {
-        let date = match parts.field("date") {
+        let date = match parts.field(self.g.f.date) {
             Some(n) => self.read(n, value::date),
             None => {
                 self.needs("order", stmt);
                 None
             }
         };
-        let status = match parts.field("status") {
-            Some(n) if self.text(n) == "unsigned" => Spanned::new(OrderStatus::Unsigned, span(n)),
+        let status = match parts.field(self.g.f.status) {
+            Some(n) if self.g.kind(n) == Kind::Unsigned => {
+                Spanned::new(OrderStatus::Unsigned, span(n))
+            }
             Some(n) => {
-                let by = parts.field("signer").map(|s| self.spanned_string(s));
+                let by = parts.field(self.g.f.signer).map(|s| self.spanned_string(s));
                 Spanned::new(OrderStatus::Signed { by }, span(n))
             }
             None => {
@@ -589,18 +952,25 @@ impl<'t> Lowering<'t> {
     }
 
     fn auth(&mut self, parts: &Parts, stmt: Span) {
-        let Some(number) = parts.field("number") else {
+        let Some(number) = parts.field(self.g.f.number) else {
             self.needs("auth", stmt);
             return;
         };
         let number = self.spanned_text(number);
-        let from = parts.field("from").and_then(|n| self.read(n, value::date));
-        let to = parts.field("to").and_then(|n| self.read(n, value::date));
+        let from = parts
+            .field(self.g.f.from)
+            .and_then(|n| self.read(n, value::date));
+        let to = parts
+            .field(self.g.f.to)
+            .and_then(|n| self.read(n, value::date));
         // `from`/`to` written without their date: said, not dropped silently.
-        for (keyword, date) in [("from", &from), ("to", &to)] {
+        for (keyword, field, date) in [
+            (Kind::From, self.g.f.from, &from),
+            (Kind::To, self.g.f.to, &to),
+        ] {
             if date.is_none()
                 && parts.kinds(keyword).next().is_some()
-                && parts.field(keyword).is_none()
+                && parts.field(field).is_none()
             {
                 self.needs("auth", stmt);
             }
@@ -616,19 +986,21 @@ impl<'t> Lowering<'t> {
     }
 
     fn history(&mut self, parts: &Parts, stmt: Span) {
-        let Some(treatment) = parts.field("treatment") else {
+        let Some(treatment) = parts.field(self.g.f.treatment) else {
             self.needs("history", stmt);
             return;
         };
         let treatment = self.spanned_string(treatment);
-        let outcome = match parts.field("outcome") {
+        let outcome = match parts.field(self.g.f.outcome) {
             Some(n) => self.read(n, value::history_outcome),
             None => {
                 self.needs("history", stmt);
                 None
             }
         };
-        let date = parts.field("date").and_then(|n| self.read(n, value::date));
+        let date = parts
+            .field(self.g.f.date)
+            .and_then(|n| self.read(n, value::date));
         if let Some(state) = self.state() {
             state.claim.history.push(History {
                 treatment,
@@ -640,7 +1012,7 @@ impl<'t> Lowering<'t> {
     }
 
     fn note(&mut self, parts: &Parts, stmt: Span) {
-        let Some(text) = parts.field("text") else {
+        let Some(text) = parts.field(self.g.f.text) else {
             self.needs("note", stmt);
             return;
         };
@@ -653,15 +1025,15 @@ impl<'t> Lowering<'t> {
     // --- administration ----------------------------------------------------------------------
 
     fn admin(&mut self, parts: &Parts, stmt: Span) {
-        let drug_nodes: Vec<Node> = parts.fields("drug").collect();
-        let mut words: Vec<String> = Vec::new();
+        let mut words = String::new();
         let mut drug_span: Option<Span> = None;
-        for n in drug_nodes {
+        for item in parts.fields(self.g.f.drug) {
+            let n = item.node;
             drug_span = Some(drug_span.map_or(span(n), |s| s.cover(span(n))));
-            self.drug_words(n, &mut words);
+            self.drug_words(parts, item, &mut words);
         }
         let drug = match drug_span {
-            Some(s) if !words.is_empty() => Spanned::new(words.join(" "), s),
+            Some(s) if !words.is_empty() => Spanned::new(words, s),
             _ => {
                 self.needs("admin", stmt);
                 Spanned::new(String::new(), stmt)
@@ -685,28 +1057,45 @@ impl<'t> Lowering<'t> {
         }
     }
 
-    /// The words of a drug name (`drug_name` of `word`s, a `string`, or a bare word).
-    fn drug_words(&self, node: Node, words: &mut Vec<String>) {
-        match node.kind() {
-            "string" => {
-                let s = value::string(self.text(node));
-                words.extend(s.split_whitespace().map(str::to_string));
-            }
-            _ if node.named_child_count() > 0 => {
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    if !child.is_extra() && !child.is_error() && !child.is_missing() {
-                        self.drug_words(child, words);
-                    }
+    /// The words of a drug name (`drug_name` of `word`s, a `string`, or a bare word), each added to
+    /// `words` after a space.
+    fn drug_words(&self, parts: &Parts, item: &Item, words: &mut String) {
+        if item.kind == Kind::String {
+            push_words(words, &value::string(self.text(item.node)));
+            return;
+        }
+        let inner = parts.inner(item);
+        if inner.items.iter().any(|c| c.node.is_named()) {
+            for c in inner.items {
+                let child = c.node;
+                if child.is_named() && !child.is_extra() && !child.is_error() && !c.missing {
+                    self.drug_words_of(child, words);
                 }
             }
-            _ => words.extend(self.text(node).split_whitespace().map(str::to_string)),
+        } else {
+            push_words(words, self.text(item.node));
+        }
+    }
+
+    /// [`Self::drug_words`] of a node below a drug name (a `word`: the grammar nests no deeper).
+    fn drug_words_of(&self, node: Node, words: &mut String) {
+        if self.g.kind(node) == Kind::String {
+            push_words(words, &value::string(self.text(node)));
+        } else if node.named_child_count() > 0 {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                if !child.is_extra() && !child.is_error() && !child.is_missing() {
+                    self.drug_words_of(child, words);
+                }
+            }
+        } else {
+            push_words(words, self.text(node));
         }
     }
 
     /// A detail statement: attached to the last `admin` of the claim.
-    fn detail(&mut self, kind: &str, parts: &Parts, stmt: Span) {
-        let keyword = kind.trim_end_matches("_statement");
+    fn detail(&mut self, kind: Stmt, parts: &Parts, stmt: Span) {
+        let keyword = kind.keyword();
         let has_admin = self
             .claim
             .as_ref()
@@ -715,12 +1104,12 @@ impl<'t> Lowering<'t> {
             self.error(stmt, format!("`{keyword}` belongs under an `admin` line"));
             return;
         }
-        let once = match keyword {
-            "dose" => Some(Once::Dose),
-            "route" => Some(Once::Route),
-            "start" => Some(Once::Start),
-            "stop" => Some(Once::Stop),
-            "reaction" => Some(Once::Reaction),
+        let once = match kind {
+            Stmt::Dose => Some(Once::Dose),
+            Stmt::Route => Some(Once::Route),
+            Stmt::Start => Some(Once::Start),
+            Stmt::Stop => Some(Once::Stop),
+            Stmt::Reaction => Some(Once::Reaction),
             _ => None,
         };
         if let Some(once) = once {
@@ -736,25 +1125,25 @@ impl<'t> Lowering<'t> {
             }
             *seen |= once as u32;
         }
-        match keyword {
-            "dose" => {
+        match kind {
+            Stmt::Dose => {
                 if let Some(q) = self.quantity(parts, "dose", stmt) {
                     self.with_admin(|a| a.dose = Some(q));
                 }
             }
-            "route" => match parts.field("route") {
+            Stmt::Route => match parts.field(self.g.f.route) {
                 Some(n) => {
                     let route = Spanned::new(self.text(n).to_ascii_lowercase(), span(n));
                     self.with_admin(|a| a.route = Some(route));
                 }
                 None => self.needs("route", stmt),
             },
-            "start" => self.start(parts, stmt),
-            "stop" => self.stop(parts, stmt),
-            "vial" => self.vial(parts, stmt),
-            "waste" => self.waste(parts, stmt),
-            "reaction" => self.reaction(parts, stmt),
-            "premed" => match parts.field("text") {
+            Stmt::Start => self.start(parts, stmt),
+            Stmt::Stop => self.stop(parts, stmt),
+            Stmt::Vial => self.vial(parts, stmt),
+            Stmt::Waste => self.waste(parts, stmt),
+            Stmt::Reaction => self.reaction(parts, stmt),
+            Stmt::Premed => match parts.field(self.g.f.text) {
                 Some(n) => {
                     let text = self.spanned_string(n);
                     self.with_admin(|a| a.premeds.push(text));
@@ -774,7 +1163,8 @@ impl<'t> Lowering<'t> {
 
     /// `amount` + `unit` fields as a quantity; reports what `keyword` needs when one is missing.
     fn quantity(&mut self, parts: &Parts, keyword: &str, stmt: Span) -> Option<Spanned<Quantity>> {
-        let (Some(amount), Some(unit)) = (parts.field("amount"), parts.field("unit")) else {
+        let (Some(amount), Some(unit)) = (parts.field(self.g.f.amount), parts.field(self.g.f.unit))
+        else {
             self.needs(keyword, stmt);
             return None;
         };
@@ -787,7 +1177,8 @@ impl<'t> Lowering<'t> {
     }
 
     fn start(&mut self, parts: &Parts, stmt: Span) {
-        let (Some(date), Some(time)) = (parts.field("date"), parts.field("time")) else {
+        let (Some(date), Some(time)) = (parts.field(self.g.f.date), parts.field(self.g.f.time))
+        else {
             self.needs("start", stmt);
             return;
         };
@@ -806,11 +1197,11 @@ impl<'t> Lowering<'t> {
     }
 
     fn stop(&mut self, parts: &Parts, stmt: Span) {
-        let Some(time) = parts.field("time") else {
+        let Some(time) = parts.field(self.g.f.time) else {
             self.needs("stop", stmt);
             return;
         };
-        let date = match parts.field("date") {
+        let date = match parts.field(self.g.f.date) {
             Some(n) => match self.read(n, value::date) {
                 Some(d) => Some(d),
                 None => return,
@@ -830,7 +1221,7 @@ impl<'t> Lowering<'t> {
     }
 
     fn vial(&mut self, parts: &Parts, stmt: Span) {
-        let size = if let Some(n) = parts.field("ndc") {
+        let size = if let Some(n) = parts.field(self.g.f.ndc) {
             let raw = self.text(n);
             let looks_like_amount =
                 !raw.contains('-') && value::number(raw).is_ok() && raw.len() != 11;
@@ -845,7 +1236,7 @@ impl<'t> Lowering<'t> {
                 None => return,
             }
         };
-        let count = match parts.field("count") {
+        let count = match parts.field(self.g.f.count) {
             Some(n) => match self.read(n, value::count) {
                 Some(c) => c,
                 None => return,
@@ -872,29 +1263,27 @@ impl<'t> Lowering<'t> {
             evidence: None,
             span: stmt,
         };
-        let attributes: Vec<Node> = parts.kinds("waste_attribute").collect();
-        for attr in attributes {
-            let attr_parts = Parts::of(attr);
-            let (Some(key), Some(val)) = (attr_parts.field("key"), attr_parts.field("value"))
-            else {
-                let s = self.content_span(attr);
+        for item in parts.kinds(Kind::WasteAttribute) {
+            let attr_parts = parts.inner(item);
+            let (Some(key), Some(val)) = (
+                attr_parts.field(self.g.f.key),
+                attr_parts.field(self.g.f.value),
+            ) else {
                 self.error(
-                    s,
+                    item.content,
                     "`reason`, `witness` and `evidence` need quoted text, e.g. `witness \"K. Ortiz, RN\"`",
                 );
                 continue;
             };
-            let key_text = self.text(key);
-            let slot = match key_text {
-                "reason" => &mut waste.reason,
-                "witness" => &mut waste.witness,
-                "evidence" => &mut waste.evidence,
+            let (key_text, slot) = match self.g.kind(key) {
+                Kind::Reason => ("reason", &mut waste.reason),
+                Kind::Witness => ("witness", &mut waste.witness),
+                Kind::Evidence => ("evidence", &mut waste.evidence),
                 _ => continue,
             };
             if slot.is_some() {
                 let message = format!("a second `{key_text}` in one waste: keep one");
-                let s = self.content_span(attr);
-                self.error(s, message);
+                self.error(item.content, message);
                 continue;
             }
             *slot = Some(self.spanned_string(val));
@@ -903,10 +1292,10 @@ impl<'t> Lowering<'t> {
     }
 
     fn reaction(&mut self, parts: &Parts, stmt: Span) {
-        let reaction = if let Some(n) = parts.field("text") {
+        let reaction = if let Some(n) = parts.field(self.g.f.text) {
             Spanned::new(Reaction::Described(value::string(self.text(n))), span(n))
-        } else if let Some(n) = parts.kinds("none").next() {
-            Spanned::new(Reaction::None, span(n))
+        } else if let Some(n) = parts.kinds(Kind::None).next() {
+            Spanned::new(Reaction::None, span(n.node))
         } else {
             self.needs("reaction", stmt);
             return;
@@ -917,7 +1306,7 @@ impl<'t> Lowering<'t> {
     // --- billed lines ------------------------------------------------------------------------
 
     fn line(&mut self, parts: &Parts, stmt: Span) {
-        let Some(code) = parts.field("code") else {
+        let Some(code) = parts.field(self.g.f.code) else {
             self.needs("line", stmt);
             return;
         };
@@ -932,35 +1321,41 @@ impl<'t> Lowering<'t> {
             on: None,
             span: stmt,
         };
-        let mut seen: Vec<&'static str> = Vec::new();
-        for (_, clause) in &parts.items {
-            let clause = *clause;
-            let keyword = match clause.kind() {
-                "units_clause" => "units",
-                "dx_clause" => "dx",
-                "ndc_clause" => "ndc",
-                "charge_clause" => "charge",
-                "on_clause" => "on",
-                _ => continue,
+        let mut seen = 0u8;
+        for item in parts.items {
+            let Kind::Clause(clause) = item.kind else {
+                continue;
             };
-            let clause_span = self.content_span(clause);
-            if seen.contains(&keyword) {
+            let keyword = clause.keyword();
+            let clause_span = item.content;
+            if seen & clause as u8 != 0 {
                 self.error(
                     clause_span,
                     format!("a second `{keyword}` on one line: keep one"),
                 );
                 continue;
             }
-            seen.push(keyword);
-            let cp = Parts::of(clause);
-            self.report_broken(&cp, if keyword == "dx" { "line dx" } else { keyword });
-            match keyword {
+            seen |= clause as u8;
+            let cp = parts.inner(item);
+            self.report_broken(
+                &cp,
+                if clause == Clause::Dx {
+                    "line dx"
+                } else {
+                    keyword
+                },
+            );
+            match clause {
                 // `units` without a number is left to the rule `units-invalid`.
-                "units" => line.units = cp.field("value").and_then(|n| self.read(n, value::number)),
-                "dx" => {
+                Clause::Units => {
+                    line.units = cp
+                        .field(self.g.f.value)
+                        .and_then(|n| self.read(n, value::number))
+                }
+                Clause::Dx => {
                     let pointers: Vec<Spanned<DxPointer>> = cp
-                        .fields("pointer")
-                        .map(|n| Spanned::new(dx_pointer(self.text(n)), span(n)))
+                        .fields(self.g.f.pointer)
+                        .map(|i| Spanned::new(dx_pointer(self.text(i.node)), span(i.node)))
                         .collect();
                     if pointers.is_empty() {
                         self.needs("line dx", clause_span);
@@ -968,16 +1363,15 @@ impl<'t> Lowering<'t> {
                         line.dx = Some(pointers);
                     }
                 }
-                "ndc" => line.ndc = self.line_ndc(&cp, clause_span),
-                "charge" => match cp.field("amount") {
+                Clause::Ndc => line.ndc = self.line_ndc(&cp, clause_span),
+                Clause::Charge => match cp.field(self.g.f.amount) {
                     Some(n) => line.charge = self.read(n, value::number),
                     None => self.needs("charge", clause_span),
                 },
-                "on" => match cp.field("date") {
+                Clause::On => match cp.field(self.g.f.date) {
                     Some(n) => line.on = self.read(n, value::date),
                     None => self.needs("on", clause_span),
                 },
-                _ => {}
             }
         }
         if let Some((keyword, value)) = misspelt {
@@ -1005,13 +1399,30 @@ impl<'t> Lowering<'t> {
         Vec<Spanned<String>>,
         Option<(&'static str, Option<Spanned<Decimal>>)>,
     ) {
-        let nodes: Vec<Node> = parts.fields("modifier").collect();
+        let mut nodes = parts.fields(self.g.f.modifier).map(|i| i.node);
         let mut modifiers = Vec::new();
+        // Almost every line has no misspelt clause keyword: read the modifiers one by one, gathering
+        // the rest only for the one that is.
+        let Some(keyword_at) = nodes.position(|node| {
+            let word = self.text(node);
+            let not_keyword = nearest_clause_keyword(word).is_none();
+            if not_keyword {
+                modifiers.push(self.spanned_upper(node));
+            }
+            !not_keyword
+        }) else {
+            return (modifiers, None);
+        };
+        let nodes: Vec<Node> = parts
+            .fields(self.g.f.modifier)
+            .map(|i| i.node)
+            .skip(keyword_at)
+            .collect();
         let mut i = 0;
         while i < nodes.len() {
             let node = nodes[i];
             let word = self.text(node);
-            let Some(keyword) = nearest(&word.to_ascii_lowercase(), &LINE_CLAUSE_KEYWORDS) else {
+            let Some(keyword) = nearest_clause_keyword(word) else {
                 modifiers.push(self.spanned_upper(node));
                 i += 1;
                 continue;
@@ -1044,13 +1455,13 @@ impl<'t> Lowering<'t> {
     }
 
     fn line_ndc(&mut self, cp: &Parts, clause: Span) -> Option<LineNdc> {
-        let Some(ndc) = cp.field("ndc") else {
+        let Some(ndc) = cp.field(self.g.f.ndc) else {
             self.needs("ndc", clause);
             return None;
         };
         let ndc = Spanned::new(Ndc::parse(self.text(ndc)), span(ndc));
-        let quantity = cp.field("quantity");
-        let unit = cp.field("unit");
+        let quantity = cp.field(self.g.f.quantity);
+        let unit = cp.field(self.g.f.unit);
         if quantity.is_none() || unit.is_none() {
             self.needs("ndc", clause);
         }
@@ -1130,15 +1541,23 @@ impl Lowering<'_> {
 /// reads them). One finding per line, not per text: the editor checks claim by claim and `check` the
 /// whole text, and both must report the same.
 fn lone_carriage_returns(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let mut at = 0;
-    text.split_inclusive('\n').filter_map(move |line| {
-        let start = at;
-        at += line.len();
-        let bytes = line.as_bytes();
-        (0..bytes.len())
-            .find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-            .map(|i| start + i)
-    })
+    let bytes = text.as_bytes();
+    // The line of the last lone CR named, and how far the text was searched for line ends: each
+    // stretch is searched once, so a long line of CRs costs what it is long.
+    let (mut named, mut searched, mut line) = (None, 0, 0);
+    // `match_indices` of a char searches with memchr: most texts have no `\r` at all.
+    text.match_indices('\r')
+        .map(|(i, _)| i)
+        .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
+        .filter(move |&i| {
+            if let Some(n) = text[searched..i].rfind('\n') {
+                line = searched + n + 1;
+            }
+            searched = i;
+            let first = named != Some(line);
+            named = Some(line);
+            first
+        })
 }
 
 /// Whether a line has a `"` that is not closed (escaped quotes and comments considered).
@@ -1172,6 +1591,25 @@ pub fn near_statement_keyword(word: &str, in_admin: bool) -> Option<&'static str
 /// The clause keywords of a `line` that a misspelt word in its modifier list may have meant (`dx` and
 /// `on` are too short to guess).
 const LINE_CLAUSE_KEYWORDS: [&str; 3] = ["units", "ndc", "charge"];
+
+/// The line clause keyword a modifier most likely meant ([`nearest`] of its lowercase form).
+fn nearest_clause_keyword(word: &str) -> Option<&'static str> {
+    // `nearest` needs three letters (and ASCII lowercasing keeps the count): most modifiers have two.
+    if word.len() < 3 || word.chars().count() < 3 {
+        return None;
+    }
+    nearest(&word.to_ascii_lowercase(), &LINE_CLAUSE_KEYWORDS)
+}
+
+/// The words of `text` (split at whitespace) added to `words`, each after a space but the first.
+fn push_words(words: &mut String, text: &str) {
+    for w in text.split_whitespace() {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(w);
+    }
+}
 
 /// The first of `keywords` one edit (or one transposition) away from `word`, for words of three letters
 /// or more.
@@ -1254,4 +1692,104 @@ fn expected(keyword: &str) -> Option<&'static str> {
         "on" => "`on` needs a date, e.g. `on 2026-11-20`",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod grammar_ids {
+    use super::*;
+
+    /// Every field the lowering reads is a field of the grammar (a misspelt name would silently read
+    /// nothing), and every kind it dispatches on is a kind of the grammar.
+    #[test]
+    fn every_field_and_kind_the_lowering_reads_is_in_the_grammar() {
+        let g = Grammar::get();
+        let f = &g.f;
+        let fields = [
+            f.id,
+            f.kind,
+            f.name,
+            f.npi,
+            f.code,
+            f.letter,
+            f.date,
+            f.time,
+            f.status,
+            f.signer,
+            f.number,
+            f.from,
+            f.to,
+            f.treatment,
+            f.outcome,
+            f.text,
+            f.drug,
+            f.route,
+            f.amount,
+            f.unit,
+            f.ndc,
+            f.count,
+            f.key,
+            f.value,
+            f.modifier,
+            f.pointer,
+            f.quantity,
+        ];
+        assert!(
+            fields
+                .iter()
+                .all(|&id| id != ABSENT_FIELD && id != NO_FIELD)
+        );
+        let mut wanted: Vec<Kind> = Stmt::ALL.iter().map(|&s| Kind::Statement(s)).collect();
+        wanted.extend([
+            Kind::Container,
+            Kind::AdminBlock,
+            Kind::Comment,
+            Kind::Clause(Clause::Units),
+            Kind::Clause(Clause::Dx),
+            Kind::Clause(Clause::Ndc),
+            Kind::Clause(Clause::Charge),
+            Kind::Clause(Clause::On),
+            Kind::WasteAttribute,
+            Kind::String,
+            Kind::None,
+            Kind::Unsigned,
+            Kind::Reason,
+            Kind::Witness,
+            Kind::Evidence,
+        ]);
+        for kind in wanted {
+            assert!(
+                g.kinds.contains(&kind),
+                "{kind:?} is no kind of the grammar"
+            );
+        }
+    }
+
+    /// The kind table agrees with the names: a node is dispatched as its kind's name says.
+    #[test]
+    fn kind_ids_dispatch_as_the_kind_names() {
+        let text = "claim A\npayer medicare\n  admin \"x y\"\n    waste 1 mg reason \"r\"\n    bogus\nline J1 units 2 dx A\n# c\n";
+        let tree = crate::parse(text);
+        let g = Grammar::get();
+        let mut cursor = tree.walk();
+        let mut seen = 0;
+        loop {
+            let node = cursor.node();
+            assert_eq!(g.kind(node), Kind::of_name(node.kind()), "{}", node.kind());
+            seen += 1;
+            if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                continue;
+            }
+            let mut done = true;
+            while cursor.goto_parent() {
+                if cursor.goto_next_sibling() {
+                    done = false;
+                    break;
+                }
+            }
+            if done {
+                break;
+            }
+        }
+        assert!(seen > 30);
+    }
 }
