@@ -91,7 +91,8 @@ pub fn load(dir: &Path) -> Result<Option<Vec<Part>>, StoreError> {
 }
 
 /// The index of `dir` opened for queries, or `None` when nothing was imported there: the stored
-/// editions are mapped, not read; the small add-on code and ASP pricing parts are decoded.
+/// editions are mapped, not read; the add-on code and ASP pricing parts are decoded when first asked
+/// for ([`SmallParts`]).
 pub fn open(dir: &Path) -> Result<Option<Opened>, StoreError> {
     let Some(index) = Index::open(dir)? else {
         return Ok(None);
@@ -103,9 +104,43 @@ pub fn open(dir: &Path) -> Result<Option<Opened>, StoreError> {
 pub struct Opened {
     pub editions: Editions,
     pub tables: Vec<DiagnosisTable>,
-    pub addons: Vec<AddOnTable>,
-    /// The ASP pricing parts (their payment-limit quarters).
-    pub pricing: Vec<Part>,
+    /// The add-on code and ASP pricing parts, not yet read.
+    pub small: SmallParts,
+}
+
+/// The add-on code and ASP pricing parts of a mapped index, each kind checked and decoded the first
+/// time a query asks for it: a `lookup` or an editor start that needs neither reads neither.
+#[derive(Clone)]
+pub struct SmallParts(Index);
+
+impl std::fmt::Debug for SmallParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SmallParts({})", self.0.path)
+    }
+}
+
+impl SmallParts {
+    /// The NCCI add-on code editions, oldest first. A damaged part is reported on stderr and none is
+    /// used (the embedded rows answer).
+    pub fn addons(&self) -> Vec<AddOnTable> {
+        let mut parts = self.decode(PartKind::AddOnCodes, "add-on codes");
+        crate::import::take_addons(&mut parts)
+    }
+
+    /// The ASP pricing parts (their payment-limit quarters), the same way.
+    pub fn pricing(&self) -> Vec<Part> {
+        self.decode(PartKind::AspPricing, "ASP payment limits")
+    }
+
+    fn decode(&self, kind: PartKind, what: &str) -> Vec<Part> {
+        match self.0.parts(|k| k == kind) {
+            Ok(parts) => parts,
+            Err(e) => {
+                eprintln!("claimls: {e}. No imported {what} are used.");
+                Vec::new()
+            }
+        }
+    }
 }
 
 /// The code and place-of-service editions of an index.
@@ -312,6 +347,7 @@ fn read_edition(r: &mut Reader<'_>) -> Result<Edition, DecodeError> {
 }
 
 /// One directory entry.
+#[derive(Clone)]
 struct Entry {
     kind: u32,
     range: std::ops::Range<usize>,
@@ -320,6 +356,7 @@ struct Entry {
 }
 
 /// A mapped index file and its checked directory.
+#[derive(Clone)]
 struct Index {
     path: String,
     map: Arc<memmap2::Mmap>,
@@ -413,10 +450,7 @@ impl Index {
         ))
     }
 
-    fn opened(&self) -> Result<Opened, StoreError> {
-        let small = |k: PartKind| matches!(k, PartKind::AddOnCodes | PartKind::AspPricing);
-        let mut pricing = self.parts(small)?;
-        let addons = crate::import::take_addons(&mut pricing);
+    fn opened(self) -> Result<Opened, StoreError> {
         let mut tables = Vec::new();
         let mut sets = Vec::new();
         for entry in &self.entries {
@@ -464,8 +498,7 @@ impl Index {
         Ok(Opened {
             editions,
             tables,
-            addons,
-            pricing,
+            small: SmallParts(self),
         })
     }
 }
