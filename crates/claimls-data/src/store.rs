@@ -29,7 +29,7 @@ use std::sync::Arc;
 const MAGIC: &[u8; 8] = b"CLAIMLSX";
 /// Bump when the layout changes, or what import builds into the stored editions does; an index of
 /// another version is ignored (with a message to import again) until the files are imported again.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const HEADER_LEN: usize = 40;
 const INDEX_FILE: &str = "index.bin";
 
@@ -281,6 +281,12 @@ pub fn encode(parts: &[Part], built: &Built) -> Vec<u8> {
         ] {
             meta.len(n);
         }
+        // The checksums of its blocks: a lookup checks the blocks it reads, not the edition.
+        let blocks = crate::mapped::block_hashes(&body);
+        meta.len(blocks.len());
+        for h in &blocks {
+            meta.u64(*h);
+        }
         sections.push((CODE_EDITION, meta.0, body));
     }
     for table in &built.tables {
@@ -457,9 +463,15 @@ impl Index {
             let mut meta = Reader::new(&entry.meta);
             match entry.kind {
                 CODE_EDITION => {
-                    let (edition, complete, counts) =
+                    let (edition, complete, counts, blocks) =
                         read_set_meta(&mut meta).map_err(|e| e.at(&self.path))?;
-                    let section = self.section(entry, &edition.name);
+                    let section = Arc::new(Section::mapped_in_blocks(
+                        self.map.clone(),
+                        entry.range.clone(),
+                        entry.hash,
+                        blocks,
+                        format!("{} ({})", self.path, edition.name),
+                    ));
                     sets.push(MappedSet::open(edition, complete, counts, section));
                 }
                 ICD10_TABLE => {
@@ -513,7 +525,9 @@ fn read_table_meta(r: &mut Reader<'_>) -> Result<(bool, usize, [Vec<u64>; 3]), D
     Ok((has_headers, len, blocks))
 }
 
-fn read_set_meta(r: &mut Reader<'_>) -> Result<(Edition, Completeness, SetCounts), DecodeError> {
+fn read_set_meta(
+    r: &mut Reader<'_>,
+) -> Result<(Edition, Completeness, SetCounts, Vec<u64>), DecodeError> {
     let edition = read_edition(r)?;
     let complete = Completeness {
         hcpcs: r.bool()?,
@@ -526,7 +540,8 @@ fn read_set_meta(r: &mut Reader<'_>) -> Result<(Edition, Completeness, SetCounts
         products: r.u32()? as usize,
         places: r.u32()? as usize,
     };
-    Ok((edition, complete, counts))
+    let blocks = r.list(|r| r.u64())?;
+    Ok((edition, complete, counts, blocks))
 }
 
 /// The header and directory: the format version first (so another version is told as such), then
