@@ -7,7 +7,6 @@
 use crate::Edition;
 use crate::import::AddOnRow;
 use claimls_model::Date;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The NCCI edit type of an add-on code.
@@ -118,37 +117,14 @@ fn in_force(row: &AddOnRow, dos: Option<Date>) -> bool {
         && row.addon_deleted.is_none_or(|x| d <= x)
 }
 
-const ADDONS: &str = include_str!("../data/addons.toml");
-
 /// The edition name of the embedded add-on code rows.
 pub const EMBEDDED_EDITION: &str =
     "embedded curated set (NCCI add-on code edits 2026 Q2, drug administration)";
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AddOnsFile {
-    edit: Vec<EditRecord>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EditRecord {
-    addon: String,
-    primary: String,
-    kind: u8,
-    effective: String,
-    addon_deleted: Option<String>,
-    primary_deleted: Option<String>,
-    deleted: Option<String>,
-    note: Option<String>,
-}
-
 /// The embedded rows (`data/addons.toml`), or the first fault in the file.
 pub fn embedded_checked() -> Result<AddOnTable, crate::EmbeddedError> {
-    let file: AddOnsFile = toml::from_str(ADDONS).map_err(|source| crate::EmbeddedError::Toml {
-        file: "addons.toml",
-        source,
-    })?;
+    let file: crate::embedded::records::AddOnsFile =
+        crate::embedded::decode("addons.toml", crate::embedded::ADDONS)?;
     let mut rows = Vec::with_capacity(file.edit.len());
     for e in file.edit {
         let fault = |problem: String| crate::EmbeddedError::Record {

@@ -1,30 +1,50 @@
 //! The embedded curated code data, compiled in from `crates/claimls-data/data/*.toml`.
 //!
-//! The TOML files are ours and reviewed; `tests::embedded_data_is_valid` checks every record, and
-//! `crates/claimls-data/tests/refdata.rs` checks them against the official CMS/CDC files. Loading therefore never
-//! panics: a file that fails to parse (it cannot, once the tests pass) leaves its part of the set empty.
+//! `build.rs` parses the TOML once (a syntax or shape fault fails the build with file, line and column)
+//! and stores its records as postcard in `OUT_DIR`; here they are decoded (a few hundred microseconds, no
+//! TOML parsing) and their values checked and converted. The TOML files are ours and reviewed;
+//! `tests::embedded_data_is_valid` checks every record, and `crates/claimls-data/tests/refdata.rs` checks
+//! them against the official CMS/CDC files. Loading therefore never panics: a file that fails its checks
+//! (it cannot, once the tests pass) leaves its part of the set empty.
 
 use super::set::{CodeSet, Completeness, icd10_dotted, icd10_key};
 use super::types::*;
 use claimls_model::{Date, DoseUnit, Quantity};
+use records::*;
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
-const HCPCS: &str = include_str!("../data/hcpcs.toml");
-const MODIFIERS: &str = include_str!("../data/modifiers.toml");
-const ICD10CM: &str = include_str!("../data/icd10cm.toml");
-const POS: &str = include_str!("../data/pos.toml");
-const SUCCESSORS: &str = include_str!("../data/successors.toml");
+pub(crate) mod records;
 
-/// A hash of the embedded data files: an index whose editions were built with other curated data
-/// (another claimls) has them built again instead of read.
+/// The records of each file, as `build.rs` encoded them.
+macro_rules! compact {
+    ($file:literal) => {
+        include_bytes!(concat!(env!("OUT_DIR"), "/", $file, ".postcard"))
+    };
+}
+const HCPCS: &[u8] = compact!("hcpcs");
+const MODIFIERS: &[u8] = compact!("modifiers");
+const ICD10CM: &[u8] = compact!("icd10cm");
+const POS: &[u8] = compact!("pos");
+const SUCCESSORS: &[u8] = compact!("successors");
+pub(crate) const ADDONS: &[u8] = compact!("addons");
+
+mod hash {
+    include!(concat!(env!("OUT_DIR"), "/fingerprint.rs"));
+}
+
+/// A hash of the embedded data files (their TOML text, hashed by `build.rs`): an index whose editions
+/// were built with other curated data (another claimls) has them built again instead of read.
 pub fn fingerprint() -> u64 {
-    let mut all = Vec::new();
-    for file in [HCPCS, MODIFIERS, ICD10CM, POS, SUCCESSORS] {
-        all.extend_from_slice(&(file.len() as u64).to_le_bytes());
-        all.extend_from_slice(file.as_bytes());
-    }
-    crate::codec::fnv1a(&all)
+    hash::FINGERPRINT
+}
+
+/// Decode one file's records as `build.rs` encoded them.
+pub(crate) fn decode<T: DeserializeOwned>(
+    file: &'static str,
+    bytes: &[u8],
+) -> Result<T, EmbeddedError> {
+    postcard::from_bytes(bytes).map_err(|source| EmbeddedError::Decode { file, source })
 }
 
 /// The edition name of the embedded set.
@@ -33,11 +53,15 @@ pub const EDITION_NAME: &str = "embedded curated set (HCPCS 2026-01, ICD-10-CM F
 /// A fault in one of the embedded data files.
 #[derive(Debug, thiserror::Error)]
 pub enum EmbeddedError {
-    #[error("crates/claimls-data/data/{file}: {source}")]
-    Toml {
+    /// The compact records `build.rs` wrote do not decode (a build fault: the TOML itself is checked
+    /// when the crate is built).
+    #[error(
+        "crates/claimls-data/data/{file}: the compiled records do not decode ({source}); rebuild claimls"
+    )]
+    Decode {
         file: &'static str,
         #[source]
-        source: toml::de::Error,
+        source: postcard::Error,
     },
     #[error("crates/claimls-data/data/{file}: {record}: {problem}")]
     Record {
@@ -74,25 +98,8 @@ pub fn parse() -> Result<CodeSet, EmbeddedError> {
 
 // ---- successors.toml ----
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SuccessorsFile {
-    successor: Vec<SuccessorRecord>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SuccessorRecord {
-    code: String,
-    replaced_by: Vec<String>,
-}
-
 fn load_successors(set: &mut CodeSet) -> Result<(), EmbeddedError> {
-    let file: SuccessorsFile =
-        toml::from_str(SUCCESSORS).map_err(|source| EmbeddedError::Toml {
-            file: "successors.toml",
-            source,
-        })?;
+    let file: SuccessorsFile = decode("successors.toml", SUCCESSORS)?;
     for s in file.successor {
         let valid = |c: &str| {
             c.len() == 5
@@ -130,80 +137,9 @@ fn empty_set() -> CodeSet {
 
 // ---- hcpcs.toml ----
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HcpcsFile {
-    code: Vec<CodeRecord>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CodeRecord {
-    code: String,
-    kind: String,
-    description: String,
-    short: Option<String>,
-    billing_unit: Option<String>,
-    added: Option<String>,
-    terminated: Option<String>,
-    #[serde(default)]
-    replaced_by: Vec<String>,
-    mue: Option<MueRecord>,
-    role: Option<String>,
-    family: Option<String>,
-    /// Offered first when a completion prefix matches several codes.
-    #[serde(default)]
-    featured: bool,
-    drug: Option<DrugRecord>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MueRecord {
-    value: u32,
-    indicator: u8,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DrugRecord {
-    generic: String,
-    #[serde(default)]
-    brands: Vec<String>,
-    #[serde(default)]
-    infused: bool,
-    #[serde(default)]
-    labelled_doses: Vec<String>,
-    #[serde(default)]
-    indications: Vec<String>,
-    #[serde(default)]
-    presentations: Vec<PresentationRecord>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PresentationRecord {
-    ndc: Option<String>,
-    name: Option<String>,
-    labeler: Option<String>,
-    amount: String,
-    volume: Option<String>,
-    container: String,
-    form: Option<String>,
-    #[serde(default = "one")]
-    per_package: u32,
-    billing_units_per_package: Option<String>,
-    label: Option<String>,
-}
-
-fn one() -> u32 {
-    1
-}
-
 fn load_hcpcs(set: &mut CodeSet) -> Result<(), EmbeddedError> {
     const FILE: &str = "hcpcs.toml";
-    let file: HcpcsFile =
-        toml::from_str(HCPCS).map_err(|source| EmbeddedError::Toml { file: FILE, source })?;
+    let file: HcpcsFile = decode(FILE, HCPCS)?;
     for rec in file.code {
         let code_id = rec.code.to_ascii_uppercase();
         let fault = |problem: String| EmbeddedError::Record {
@@ -416,27 +352,9 @@ fn date(s: Option<&str>) -> Result<Option<Date>, String> {
 
 // ---- modifiers.toml ----
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ModifiersFile {
-    modifier: Vec<ModifierRecord>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ModifierRecord {
-    code: String,
-    kind: String,
-    description: String,
-    added: Option<String>,
-    terminated: Option<String>,
-    replaced_by: Option<String>,
-}
-
 fn load_modifiers(set: &mut CodeSet) -> Result<(), EmbeddedError> {
     const FILE: &str = "modifiers.toml";
-    let file: ModifiersFile =
-        toml::from_str(MODIFIERS).map_err(|source| EmbeddedError::Toml { file: FILE, source })?;
+    let file: ModifiersFile = decode(FILE, MODIFIERS)?;
     for rec in file.modifier {
         let code = rec.code.to_ascii_uppercase();
         let fault = |problem: String| EmbeddedError::Record {
@@ -470,27 +388,9 @@ fn load_modifiers(set: &mut CodeSet) -> Result<(), EmbeddedError> {
 
 // ---- icd10cm.toml ----
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DiagnosesFile {
-    diagnosis: Vec<DiagnosisRecord>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DiagnosisRecord {
-    code: String,
-    title: String,
-    billable: bool,
-    billable_until: Option<String>,
-    effective: Option<String>,
-    terminated: Option<String>,
-}
-
 fn load_diagnoses(set: &mut CodeSet) -> Result<(), EmbeddedError> {
     const FILE: &str = "icd10cm.toml";
-    let file: DiagnosesFile =
-        toml::from_str(ICD10CM).map_err(|source| EmbeddedError::Toml { file: FILE, source })?;
+    let file: DiagnosesFile = decode(FILE, ICD10CM)?;
     for rec in file.diagnosis {
         let key = icd10_key(&rec.code);
         let fault = |problem: String| EmbeddedError::Record {
@@ -513,25 +413,9 @@ fn load_diagnoses(set: &mut CodeSet) -> Result<(), EmbeddedError> {
 
 // ---- pos.toml ----
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlacesFile {
-    place: Vec<PlaceRecord>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlaceRecord {
-    code: String,
-    name: String,
-    #[serde(default)]
-    facility: bool,
-}
-
 fn load_places(set: &mut CodeSet) -> Result<(), EmbeddedError> {
     const FILE: &str = "pos.toml";
-    let file: PlacesFile =
-        toml::from_str(POS).map_err(|source| EmbeddedError::Toml { file: FILE, source })?;
+    let file: PlacesFile = decode(FILE, POS)?;
     for rec in file.place {
         let place = PlaceOfService {
             code: rec.code.clone(),

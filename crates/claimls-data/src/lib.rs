@@ -52,10 +52,19 @@ pub struct CodeData {
     /// Imported ICD-10-CM editions (packed: about 100,000 entries each), oldest first, chosen by
     /// date of service the same way.
     diagnosis_tables: Vec<Arc<DiagnosisTable>>,
-    /// Imported NCCI add-on code editions, oldest first.
-    addon_tables: Vec<Arc<AddOnTable>>,
-    /// Imported ASP payment-limit quarters, oldest first.
-    price_quarters: Arc<Vec<PriceQuarter>>,
+    /// Imported NCCI add-on code editions and ASP payment-limit quarters.
+    small: Arc<SmallEditions>,
+}
+
+/// The imported add-on code editions and ASP quarters: given, or decoded from the index the first time
+/// a query asks for each (start-up decodes neither).
+#[derive(Debug, Default)]
+struct SmallEditions {
+    index: Option<store::SmallParts>,
+    /// NCCI add-on code editions, oldest first.
+    addons: OnceLock<Vec<Arc<AddOnTable>>>,
+    /// ASP payment-limit quarters, oldest first.
+    prices: OnceLock<Vec<PriceQuarter>>,
 }
 
 /// The Medicare payment limit of a drug code on a date of service (ASP pricing file).
@@ -184,14 +193,11 @@ impl CodeData {
     }
 
     fn from_index(index: store::Opened) -> CodeData {
-        let mut quarters: Vec<PriceQuarter> = index
-            .pricing
-            .iter()
-            .filter_map(PriceQuarter::from_part)
-            .collect();
-        quarters.sort_by_key(|q| q.effective);
-        let mut data = CodeData::with_editions(Vec::new(), index.tables).with_addons(index.addons);
-        data.price_quarters = Arc::new(quarters);
+        let mut data = CodeData::with_editions(Vec::new(), index.tables);
+        data.small = Arc::new(SmallEditions {
+            index: Some(index.small),
+            ..SmallEditions::default()
+        });
         match index.editions {
             store::Editions::Stored(mut sets) => {
                 sets.sort_by_key(|s| s.edition.effective);
@@ -230,8 +236,11 @@ impl CodeData {
             )),
             pending: Arc::new(Mutex::new(None)),
             diagnosis_tables,
-            addon_tables: Vec::new(),
-            price_quarters: Arc::new(Vec::new()),
+            small: Arc::new(SmallEditions {
+                addons: OnceLock::from(Vec::new()),
+                prices: OnceLock::from(Vec::new()),
+                index: None,
+            }),
         }
     }
 
@@ -239,7 +248,15 @@ impl CodeData {
     pub fn with_addons(mut self, tables: Vec<AddOnTable>) -> CodeData {
         let mut tables: Vec<Arc<AddOnTable>> = tables.into_iter().map(Arc::new).collect();
         tables.sort_by_key(|t| t.edition.effective);
-        self.addon_tables = tables;
+        let prices = match self.small.prices.get() {
+            Some(p) => OnceLock::from(p.clone()),
+            None => OnceLock::new(),
+        };
+        self.small = Arc::new(SmallEditions {
+            index: self.small.index.clone(),
+            addons: OnceLock::from(tables),
+            prices,
+        });
         self
     }
 
@@ -254,15 +271,15 @@ impl CodeData {
     ///
     /// `addon_primaries("96415", 2026-03-02)` → primaries `["96413"]`, kind `Listed`.
     pub fn addon_primaries(&self, addon: &str, dos: Option<Date>) -> Option<AddOnEdit> {
-        let imported = self
-            .addon_tables
+        let tables = self.addon_tables();
+        let imported = tables
             .iter()
             .rev()
             .find(|t| match (dos, t.edition.effective) {
                 (Some(d), Some(e)) => e <= d,
                 _ => true,
             })
-            .or_else(|| self.addon_tables.first());
+            .or_else(|| tables.first());
         match imported {
             Some(table) => table.lookup(addon, dos),
             None => embedded_addons().lookup(addon, dos),
@@ -271,7 +288,31 @@ impl CodeData {
 
     /// The imported NCCI add-on code editions, oldest first.
     pub fn addon_tables(&self) -> &[Arc<AddOnTable>] {
-        &self.addon_tables
+        self.small.addons.get_or_init(|| {
+            let index = self.small.index.as_ref();
+            let mut tables: Vec<Arc<AddOnTable>> = index
+                .map(store::SmallParts::addons)
+                .unwrap_or_default()
+                .into_iter()
+                .map(Arc::new)
+                .collect();
+            tables.sort_by_key(|t| t.edition.effective);
+            tables
+        })
+    }
+
+    /// The imported ASP payment-limit quarters, oldest first (decoded the first time they are asked).
+    fn price_quarters(&self) -> &[PriceQuarter] {
+        self.small.prices.get_or_init(|| {
+            let parts = self.small.index.as_ref().map(store::SmallParts::pricing);
+            let mut quarters: Vec<PriceQuarter> = parts
+                .iter()
+                .flatten()
+                .filter_map(PriceQuarter::from_part)
+                .collect();
+            quarters.sort_by_key(|q| q.effective);
+            quarters
+        })
     }
 
     /// The imported code editions: stored ones as opened, else built from the stored parts the
@@ -378,17 +419,14 @@ impl CodeData {
     /// change every quarter, so another quarter's limit is never applied.
     pub fn payment_limit(&self, code: &str, dos: Option<Date>) -> PaymentLimit {
         let key = code.trim().to_ascii_uppercase();
+        let quarters = self.price_quarters();
         let quarter = match dos {
-            Some(d) => self.price_quarters.iter().rev().find(|q| q.covers(d)),
-            None => self.price_quarters.last(),
+            Some(d) => quarters.iter().rev().find(|q| q.covers(d)),
+            None => quarters.last(),
         };
         let Some(quarter) = quarter else {
             return PaymentLimit::OutsideQuarter {
-                loaded: self
-                    .price_quarters
-                    .iter()
-                    .map(|q| q.label.clone())
-                    .collect(),
+                loaded: quarters.iter().map(|q| q.label.clone()).collect(),
             };
         };
         match quarter.limits.get(&key).copied().flatten() {

@@ -15,13 +15,23 @@ use crate::types::*;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-/// The bytes of one index section, checked on first use.
+/// The bytes of one index section, checked on first use: whole, or (when the index keeps the
+/// checksums of its [`BLOCK`]-byte blocks) block by block as reads cover them.
 pub(crate) struct Section {
     source: Source,
     hash: u64,
     checked: OnceLock<bool>,
     /// For the message when the check fails: `/path/index.bin (HCPCS 2026 January …)`.
     label: String,
+    blocks: Option<BlockChecks>,
+}
+
+/// The checksums of a section's blocks and which were checked: a lookup hashes (and pages in) the
+/// few blocks its binary search and record lie in, not the 4 MB of an edition.
+struct BlockChecks {
+    hashes: Vec<u64>,
+    checked: Box<[OnceLock<bool>]>,
+    warned: OnceLock<()>,
 }
 
 enum Source {
@@ -46,6 +56,7 @@ impl Section {
             source: Source::Owned(bytes),
             checked: OnceLock::from(true),
             label: String::new(),
+            blocks: None,
         }
     }
 
@@ -61,6 +72,86 @@ impl Section {
             hash,
             checked: OnceLock::new(),
             label,
+            blocks: None,
+        }
+    }
+
+    /// A range of a mapped index file checked block by block against `blocks` (the checksums of
+    /// its [`BLOCK`]-byte blocks, from the index directory) as reads cover them.
+    pub fn mapped_in_blocks(
+        map: Arc<memmap2::Mmap>,
+        range: Range<usize>,
+        hash: u64,
+        blocks: Vec<u64>,
+        label: String,
+    ) -> Section {
+        let mut section = Section::mapped(map, range, hash, label);
+        section.blocks = Some(BlockChecks {
+            checked: blocks.iter().map(|_| OnceLock::new()).collect(),
+            hashes: blocks,
+            warned: OnceLock::new(),
+        });
+        section
+    }
+
+    fn block_intact(&self, checks: &BlockChecks, raw: &[u8], b: usize) -> bool {
+        let Some(slot) = checks.checked.get(b) else {
+            return false;
+        };
+        *slot.get_or_init(|| {
+            let start = b * BLOCK;
+            let bytes = raw
+                .get(start..(start + BLOCK).min(raw.len()))
+                .unwrap_or(&[]);
+            let intact = checks.hashes.get(b) == Some(&codec::fnv1a(bytes));
+            if !intact {
+                checks.warned.get_or_init(|| {
+                    eprintln!(
+                        "claimls: {}: the code-data index is damaged (checksum mismatch); run \
+                         `claimls data import` again. Entries in the damaged part are not used.",
+                        self.label
+                    );
+                });
+            }
+            intact
+        })
+    }
+
+    /// Bytes `start..end` of the section, when the blocks they lie in (or the whole section, when
+    /// it is checked whole) are intact.
+    pub fn range(&self, start: usize, end: usize) -> Option<&[u8]> {
+        let Some(checks) = &self.blocks else {
+            return self.bytes().get(start..end);
+        };
+        let raw = self.raw();
+        if checks.hashes.len() != raw.len().div_ceil(BLOCK) || start > end || end > raw.len() {
+            return None;
+        }
+        let last = if end == start { start } else { end - 1 };
+        (start / BLOCK..=last / BLOCK)
+            .all(|b| self.block_intact(checks, raw, b))
+            .then(|| &raw[start..end])
+    }
+
+    /// Where part `i` of a section laid out by [`write_parts`] lies (its header checked).
+    fn part_range(&self, i: usize) -> Option<Range<usize>> {
+        let count = Reader::new(self.range(0, 4)?).u32().ok()? as usize;
+        if i >= count {
+            return None;
+        }
+        let mut r = Reader::new(self.range(4 + 8 * i, 12 + 8 * i)?);
+        let (off, len) = (r.u32().ok()? as usize, r.u32().ok()? as usize);
+        Some(off..off.checked_add(len)?)
+    }
+
+    /// Part `i` as a sorted table whose reads are checked as they go.
+    pub fn table(&self, i: usize) -> Table<'_> {
+        if self.blocks.is_none() {
+            return Table::new(self.part(i));
+        }
+        match self.part_range(i) {
+            Some(range) => Table::checked(self, range),
+            None => Table::new(&[]),
         }
     }
 
@@ -91,9 +182,14 @@ impl Section {
         if self.is_intact() { self.raw() } else { &[] }
     }
 
-    /// Part `i` of a section laid out by [`write_parts`].
+    /// Part `i` of a section laid out by [`write_parts`], checked whole.
     pub fn part(&self, i: usize) -> &[u8] {
-        part_of(self.bytes(), i)
+        if self.blocks.is_none() {
+            return part_of(self.bytes(), i);
+        }
+        self.part_range(i)
+            .and_then(|r| self.range(r.start, r.end))
+            .unwrap_or(&[])
     }
 }
 
@@ -274,10 +370,13 @@ impl TableWriter {
 pub(crate) struct Table<'a> {
     bytes: &'a [u8],
     n: usize,
+    /// For a table in a section checked by blocks: the section and where the table starts in it,
+    /// so each key and value is checked as it is read.
+    checked: Option<(&'a Section, usize)>,
 }
 
 impl<'a> Table<'a> {
-    /// The table in `bytes`; a damaged header reads as an empty table.
+    /// The table in `bytes` (already checked); a damaged header reads as an empty table.
     pub fn new(bytes: &'a [u8]) -> Table<'a> {
         let n = Reader::new(bytes).u32().map_or(0, |n| n as usize);
         let fits = n
@@ -287,6 +386,33 @@ impl<'a> Table<'a> {
         Table {
             bytes,
             n: if fits { n } else { 0 },
+            checked: None,
+        }
+    }
+
+    /// The table at `range` of a section checked by blocks: its header is checked here, each key
+    /// and value when read (a damaged one reads as empty).
+    fn checked(section: &'a Section, range: Range<usize>) -> Table<'a> {
+        let Some(bytes) = section.raw().get(range.clone()) else {
+            return Table::new(&[]);
+        };
+        let header = section
+            .range(range.start, range.start.saturating_add(4).min(range.end))
+            .and_then(|b| Reader::new(b).u32().ok())
+            .and_then(|n| {
+                let end = (n as usize).checked_mul(16)?.checked_add(4)?;
+                (end <= bytes.len()).then_some((n as usize, end))
+            });
+        let Some((n, end)) = header else {
+            return Table::new(&[]);
+        };
+        if section.range(range.start, range.start + end).is_none() {
+            return Table::new(&[]);
+        }
+        Table {
+            bytes,
+            n,
+            checked: Some((section, range.start)),
         }
     }
 
@@ -304,9 +430,13 @@ impl<'a> Table<'a> {
             return &[];
         };
         let (off, len) = (off as usize, len as usize);
-        off.checked_add(len)
-            .and_then(|end| self.bytes.get(off..end))
-            .unwrap_or(&[])
+        let Some(end) = off.checked_add(len).filter(|end| *end <= self.bytes.len()) else {
+            return &[];
+        };
+        match self.checked {
+            None => &self.bytes[off..end],
+            Some((section, base)) => section.range(base + off, base + end).unwrap_or(&[]),
+        }
     }
 
     /// The key of entry `i` (empty when damaged).
@@ -521,7 +651,7 @@ impl MappedSet {
     }
 
     fn table(&self, part: usize) -> Table<'_> {
-        Table::new(self.section.part(part))
+        self.section.table(part)
     }
 
     pub fn code_count(&self) -> usize {

@@ -29,7 +29,7 @@ use std::sync::Arc;
 const MAGIC: &[u8; 8] = b"CLAIMLSX";
 /// Bump when the layout changes, or what import builds into the stored editions does; an index of
 /// another version is ignored (with a message to import again) until the files are imported again.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const HEADER_LEN: usize = 40;
 const INDEX_FILE: &str = "index.bin";
 
@@ -91,7 +91,8 @@ pub fn load(dir: &Path) -> Result<Option<Vec<Part>>, StoreError> {
 }
 
 /// The index of `dir` opened for queries, or `None` when nothing was imported there: the stored
-/// editions are mapped, not read; the small add-on code and ASP pricing parts are decoded.
+/// editions are mapped, not read; the add-on code and ASP pricing parts are decoded when first asked
+/// for ([`SmallParts`]).
 pub fn open(dir: &Path) -> Result<Option<Opened>, StoreError> {
     let Some(index) = Index::open(dir)? else {
         return Ok(None);
@@ -103,9 +104,43 @@ pub fn open(dir: &Path) -> Result<Option<Opened>, StoreError> {
 pub struct Opened {
     pub editions: Editions,
     pub tables: Vec<DiagnosisTable>,
-    pub addons: Vec<AddOnTable>,
-    /// The ASP pricing parts (their payment-limit quarters).
-    pub pricing: Vec<Part>,
+    /// The add-on code and ASP pricing parts, not yet read.
+    pub small: SmallParts,
+}
+
+/// The add-on code and ASP pricing parts of a mapped index, each kind checked and decoded the first
+/// time a query asks for it: a `lookup` or an editor start that needs neither reads neither.
+#[derive(Clone)]
+pub struct SmallParts(Index);
+
+impl std::fmt::Debug for SmallParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SmallParts({})", self.0.path)
+    }
+}
+
+impl SmallParts {
+    /// The NCCI add-on code editions, oldest first. A damaged part is reported on stderr and none is
+    /// used (the embedded rows answer).
+    pub fn addons(&self) -> Vec<AddOnTable> {
+        let mut parts = self.decode(PartKind::AddOnCodes, "add-on codes");
+        crate::import::take_addons(&mut parts)
+    }
+
+    /// The ASP pricing parts (their payment-limit quarters), the same way.
+    pub fn pricing(&self) -> Vec<Part> {
+        self.decode(PartKind::AspPricing, "ASP payment limits")
+    }
+
+    fn decode(&self, kind: PartKind, what: &str) -> Vec<Part> {
+        match self.0.parts(|k| k == kind) {
+            Ok(parts) => parts,
+            Err(e) => {
+                eprintln!("claimls: {e}. No imported {what} are used.");
+                Vec::new()
+            }
+        }
+    }
 }
 
 /// The code and place-of-service editions of an index.
@@ -246,6 +281,12 @@ pub fn encode(parts: &[Part], built: &Built) -> Vec<u8> {
         ] {
             meta.len(n);
         }
+        // The checksums of its blocks: a lookup checks the blocks it reads, not the edition.
+        let blocks = crate::mapped::block_hashes(&body);
+        meta.len(blocks.len());
+        for h in &blocks {
+            meta.u64(*h);
+        }
         sections.push((CODE_EDITION, meta.0, body));
     }
     for table in &built.tables {
@@ -312,6 +353,7 @@ fn read_edition(r: &mut Reader<'_>) -> Result<Edition, DecodeError> {
 }
 
 /// One directory entry.
+#[derive(Clone)]
 struct Entry {
     kind: u32,
     range: std::ops::Range<usize>,
@@ -320,6 +362,7 @@ struct Entry {
 }
 
 /// A mapped index file and its checked directory.
+#[derive(Clone)]
 struct Index {
     path: String,
     map: Arc<memmap2::Mmap>,
@@ -413,19 +456,22 @@ impl Index {
         ))
     }
 
-    fn opened(&self) -> Result<Opened, StoreError> {
-        let small = |k: PartKind| matches!(k, PartKind::AddOnCodes | PartKind::AspPricing);
-        let mut pricing = self.parts(small)?;
-        let addons = crate::import::take_addons(&mut pricing);
+    fn opened(self) -> Result<Opened, StoreError> {
         let mut tables = Vec::new();
         let mut sets = Vec::new();
         for entry in &self.entries {
             let mut meta = Reader::new(&entry.meta);
             match entry.kind {
                 CODE_EDITION => {
-                    let (edition, complete, counts) =
+                    let (edition, complete, counts, blocks) =
                         read_set_meta(&mut meta).map_err(|e| e.at(&self.path))?;
-                    let section = self.section(entry, &edition.name);
+                    let section = Arc::new(Section::mapped_in_blocks(
+                        self.map.clone(),
+                        entry.range.clone(),
+                        entry.hash,
+                        blocks,
+                        format!("{} ({})", self.path, edition.name),
+                    ));
                     sets.push(MappedSet::open(edition, complete, counts, section));
                 }
                 ICD10_TABLE => {
@@ -464,8 +510,7 @@ impl Index {
         Ok(Opened {
             editions,
             tables,
-            addons,
-            pricing,
+            small: SmallParts(self),
         })
     }
 }
@@ -480,7 +525,9 @@ fn read_table_meta(r: &mut Reader<'_>) -> Result<(bool, usize, [Vec<u64>; 3]), D
     Ok((has_headers, len, blocks))
 }
 
-fn read_set_meta(r: &mut Reader<'_>) -> Result<(Edition, Completeness, SetCounts), DecodeError> {
+fn read_set_meta(
+    r: &mut Reader<'_>,
+) -> Result<(Edition, Completeness, SetCounts, Vec<u64>), DecodeError> {
     let edition = read_edition(r)?;
     let complete = Completeness {
         hcpcs: r.bool()?,
@@ -493,7 +540,8 @@ fn read_set_meta(r: &mut Reader<'_>) -> Result<(Edition, Completeness, SetCounts
         products: r.u32()? as usize,
         places: r.u32()? as usize,
     };
-    Ok((edition, complete, counts))
+    let blocks = r.list(|r| r.u64())?;
+    Ok((edition, complete, counts, blocks))
 }
 
 /// The header and directory: the format version first (so another version is told as such), then
