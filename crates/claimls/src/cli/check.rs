@@ -193,28 +193,71 @@ fn check_file(path: &Path, config: &Config, job: Job<'_>) -> Result<FileReport, 
     if super::x12::has_x12_extension(path) {
         return check_whole(path, config, job, report);
     }
-    // A first pass reads the file once for what must be known before any claim is checked: that it is
-    // text, whether it is an 837P, whether `claimls import` wrote it.
-    let mut imported = false;
-    let mut first = true;
-    for b in syntax::split::Batches::new(open(path)?, BATCH_BYTES) {
-        let b = b.map_err(|e| batch_error(path, e))?;
-        if first && claimls_x12::segment::looks_like_x12(&b.text) {
-            return check_whole(path, config, job, report);
-        }
-        first = false;
-        imported |= claimls_x12::check::is_imported_draft(&b.text);
+    // What must be known before any claim is checked: whether `claimls import` wrote it (its marker
+    // line may be anywhere). A raw search for the marker's bytes settles that for almost every file;
+    // only a file that holds them is read once more as text to find the marker as a line.
+    let mut batches = syntax::split::Batches::new(open(path)?, BATCH_BYTES).peekable();
+    // An 837P without the extension: its first piece says so.
+    if let Some(Ok(b)) = batches.peek()
+        && claimls_x12::segment::looks_like_x12(&b.text)
+    {
+        return check_whole(path, config, job, report);
     }
-    check_pieces(open(path)?, BATCH_BYTES, config, job, imported, &mut report)
-        .map_err(|e| batch_error(path, e))?;
+    let imported = holds_import_marker(path)? && imported_draft(path)?;
+    check_pieces(batches, config, job, imported, &mut report).map_err(|e| batch_error(path, e))?;
     Ok(report)
 }
 
-/// Check a `.claim` text read from `reader` piece by piece (`batch` bytes at a time), claims in
+/// Whether the bytes of the imported-draft marker occur anywhere in the file (a necessary condition
+/// for [`claimls_x12::check::is_imported_draft`]; one search, no text decoding).
+fn holds_import_marker(path: &Path) -> Result<bool, String> {
+    use std::io::Read;
+    let marker = claimls_x12::read::NO_ADMIN_RECORD.as_bytes();
+    let finder = memchr::memmem::Finder::new(marker);
+    let mut file = open(path)?;
+    let mut buf = vec![0u8; 1 << 20];
+    // The last `marker.len() - 1` bytes of a chunk are searched again with the next one.
+    let mut kept = 0;
+    loop {
+        let n = loop {
+            match file.read(&mut buf[kept..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(format!(
+                        "{}: cannot read: {}",
+                        path.display(),
+                        io_reason(&e)
+                    ));
+                }
+            }
+        };
+        let len = kept + n;
+        if finder.find(&buf[..len]).is_some() {
+            return Ok(true);
+        }
+        if n == 0 {
+            return Ok(false);
+        }
+        kept = (marker.len() - 1).min(len);
+        buf.copy_within(len - kept..len, 0);
+    }
+}
+
+/// Whether the file, read as text, is a draft `claimls import` wrote.
+fn imported_draft(path: &Path) -> Result<bool, String> {
+    let mut imported = false;
+    for b in syntax::split::Batches::new(open(path)?, BATCH_BYTES) {
+        let b = b.map_err(|e| batch_error(path, e))?;
+        imported |= claimls_x12::check::is_imported_draft(&b.text);
+    }
+    Ok(imported)
+}
+
+/// Check a `.claim` text read piece by piece (`batches`, whole claims each), claims in
 /// parallel, adding what it finds to `report` in order.
 fn check_pieces(
-    reader: impl std::io::Read,
-    batch: usize,
+    batches: impl Iterator<Item = Result<syntax::split::Batch, syntax::split::BatchError>>,
     config: &Config,
     job: Job<'_>,
     imported: bool,
@@ -222,12 +265,12 @@ fn check_pieces(
 ) -> Result<(), syntax::split::BatchError> {
     let sarif = matches!(job.format, Format::Sarif);
     let shown = report.path.clone();
-    for b in syntax::split::Batches::new(reader, batch) {
+    for b in batches {
         let b = b?;
         let mut pieces = Vec::new();
         let mut line = b.line;
         for r in syntax::split::claim_ranges(&b.text) {
-            let lines = b.text[r.clone()].bytes().filter(|&c| c == b'\n').count();
+            let lines = memchr::memchr_iter(b'\n', &b.text.as_bytes()[r.clone()]).count();
             pieces.push((r, line));
             line += lines;
         }
@@ -588,8 +631,7 @@ mod tests {
         push_whole(&mut whole, text, findings, job);
         let mut streamed = FileReport::new("a.claim".to_string());
         check_pieces(
-            text.as_bytes(),
-            batch,
+            syntax::split::Batches::new(text.as_bytes(), batch),
             &config,
             job,
             imported,
@@ -647,5 +689,32 @@ mod tests {
         let slice = generate::claims(300);
         assert_same(&slice, Format::Text, 1 << 12, "300 claims, text");
         assert_same(&slice, Format::Sarif, 1 << 12, "300 claims, SARIF");
+    }
+
+    #[test]
+    fn the_import_marker_is_found_wherever_it_lies_even_across_read_chunks() {
+        let marker = claimls_x12::read::NO_ADMIN_RECORD;
+        let dir = std::env::temp_dir().join(format!("claimls-marker-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.claim");
+        let filler = "claim A\n  note x\n".repeat((1 << 20) / 17);
+        for cut in [0, 1, marker.len() / 2, marker.len() - 1] {
+            // The marker starts `cut` bytes before the end of the first 1 MiB read.
+            let mut text = filler.clone();
+            text.truncate((1 << 20) - cut - 1);
+            text.push('\n');
+            text.push_str(marker);
+            text.push_str("\nclaim B\n");
+            std::fs::write(&path, &text).unwrap();
+            assert!(holds_import_marker(&path).unwrap(), "cut {cut}");
+            assert!(imported_draft(&path).unwrap(), "cut {cut}");
+        }
+        // Its bytes inside a longer line are not the marker line.
+        std::fs::write(&path, format!("claim A\n  note {marker}\n")).unwrap();
+        assert!(holds_import_marker(&path).unwrap());
+        assert!(!imported_draft(&path).unwrap());
+        std::fs::write(&path, "claim A\n  note x\n").unwrap();
+        assert!(!holds_import_marker(&path).unwrap());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
