@@ -65,29 +65,8 @@ fn a_line_with_a_syntax_error_is_left_exactly_as_written() {
     assert_eq!(out.lines().next(), Some("claim A"), "{out:?}");
 }
 
-/// The inputs of every grammar corpus test (the text between the `===` header and the `---`).
-fn corpus_inputs(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut lines = text.lines().peekable();
-    while let Some(l) = lines.next() {
-        if !l.starts_with("===") {
-            continue;
-        }
-        // The title, then the closing `===` line.
-        lines.next();
-        lines.next();
-        let mut input = String::new();
-        for l in lines.by_ref() {
-            if l == "---" {
-                break;
-            }
-            input.push_str(l);
-            input.push('\n');
-        }
-        out.push(input);
-    }
-    out
-}
+mod grammar_corpus;
+use grammar_corpus::corpus_inputs;
 
 #[test]
 fn the_examples_the_grammar_corpus_and_the_fuzz_seeds_keep_their_values() {

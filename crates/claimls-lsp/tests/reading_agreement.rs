@@ -12,28 +12,8 @@ use claimls_model::{Claim, Span};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The inputs of every grammar corpus test (the text between the `===` header and the `---`).
-fn corpus_inputs(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut lines = text.lines();
-    while let Some(l) = lines.next() {
-        if !l.starts_with("===") {
-            continue;
-        }
-        lines.next();
-        lines.next();
-        let mut input = String::new();
-        for l in lines.by_ref() {
-            if l == "---" {
-                break;
-            }
-            input.push_str(l);
-            input.push('\n');
-        }
-        out.push(input);
-    }
-    out
-}
+mod grammar_corpus;
+use grammar_corpus::corpus_inputs;
 
 fn inputs() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
