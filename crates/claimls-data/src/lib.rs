@@ -125,28 +125,31 @@ fn quarter_end(date: Date) -> Date {
     end
 }
 
+/// The months' names, January first: for labels, and (by their first three letters) read in the
+/// official files' dates.
+pub(crate) const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// `2025 Q4 (October 2025 ASP file)` for a file effective 2025-10-01.
 fn quarter_label(effective: Option<Date>, name: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     match effective {
         Some(d) => format!(
             "{} Q{} ({} {} ASP file)",
             d.year,
             (d.month - 1) / 3 + 1,
-            MONTHS[usize::from(d.month - 1)],
+            MONTH_NAMES[usize::from(d.month - 1)],
             d.year
         ),
         None => name.to_string(),

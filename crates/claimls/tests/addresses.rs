@@ -1,6 +1,6 @@
 //! No placeholder address reaches a user: every link in what ships (the crates, the editors' plugins
 //! and manifests, the grammar, the docs, the examples) points at something real or is left out. A
-//! reserved test domain (RFC 2606: `.invalid`, `.example`, `example.com`) in any of them fails here.
+//! reserved test domain (RFC 2606: the `invalid` and `example` names) in any of them fails here.
 
 use std::path::{Path, PathBuf};
 
@@ -50,12 +50,13 @@ fn nothing_that_ships_names_a_placeholder_address() {
         all.len(),
         root.display()
     );
+    // Written in two parts, so that this file does not name them itself.
     let placeholders = [
-        "example.invalid",
-        ".invalid/",
-        "example.com",
-        "example.org",
-        ".example/",
+        concat!("example", ".invalid"),
+        concat!(".invalid", "/"),
+        concat!("example", ".com"),
+        concat!("example", ".org"),
+        concat!(".example", "/"),
     ];
     let mut found = Vec::new();
     for path in &all {
@@ -63,10 +64,6 @@ fn nothing_that_ships_names_a_placeholder_address() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        // This test names them; nothing else may.
-        if path.ends_with("addresses.rs") {
-            continue;
-        }
         for (n, line) in text.lines().enumerate() {
             if placeholders.iter().any(|p| line.contains(p)) {
                 found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));

@@ -216,7 +216,7 @@ fn edition_of(name: &str, codes: &[HcpcsRecord]) -> (Option<Date>, String) {
         && let Some(month) = rest.get(5..8).and_then(super::month_number)
         && let Some(d) = Date::new(year, month, 1)
     {
-        let month_name = MONTH_NAMES[usize::from(month - 1)];
+        let month_name = crate::MONTH_NAMES[usize::from(month - 1)];
         return (Some(d), format!("{year} {month_name} ({name})"));
     }
     let latest = codes.iter().filter_map(|c| c.action_effective).max();
@@ -225,24 +225,9 @@ fn edition_of(name: &str, codes: &[HcpcsRecord]) -> (Option<Date>, String) {
         Some(d) => format!(
             "{} {} ({name})",
             d.year,
-            MONTH_NAMES[usize::from(d.month - 1)]
+            crate::MONTH_NAMES[usize::from(d.month - 1)]
         ),
         None => format!("({name})"),
     };
     (start, label)
 }
-
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];

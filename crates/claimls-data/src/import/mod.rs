@@ -747,16 +747,10 @@ pub(crate) fn parse_long_date(s: &str) -> Option<Date> {
 }
 
 pub(crate) fn month_number(word: &str) -> Option<u8> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let w = word.to_ascii_lowercase();
-    if w.len() < 3 {
-        return None;
-    }
-    MONTHS
+    let prefix = word.as_bytes().get(..3)?;
+    crate::MONTH_NAMES
         .iter()
-        .position(|m| w.starts_with(m))
+        .position(|m| m.as_bytes()[..3].eq_ignore_ascii_case(prefix))
         .and_then(|i| u8::try_from(i + 1).ok())
 }
 
