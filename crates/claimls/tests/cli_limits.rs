@@ -1,6 +1,11 @@
 //! `claimls check` at its limits: a per-file cap on findings (with a note of how many were left
-//! out, in every format), output that grows linearly with the input, a folder with nothing to
-//! check, and configuration discovery that stops at the repository root.
+//! out, in every format; `--max-findings` moves it), a file of several read pieces written as it is
+//! checked, output that grows linearly with the input, a folder with nothing to check, and
+//! configuration discovery that stops at the repository root.
+
+#[path = "support/generate.rs"]
+#[allow(dead_code)] // `claims_range` is the benches'
+mod generate;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -55,7 +60,8 @@ fn findings_beyond_the_cap_are_counted_in_every_format() {
     );
     assert!(
         out.contains(
-            "many.claim: note: 2007 more findings not shown (only the first 1000 of a file are)"
+            "many.claim: note: 2007 more findings not shown (only the first 1000 of a file are; \
+             --max-findings 0 shows all)"
         ),
         "{}",
         &out[out.len().saturating_sub(400)..]
@@ -84,6 +90,154 @@ fn findings_beyond_the_cap_are_counted_in_every_format() {
             .contains("2007 more findings not shown"),
         "{note}"
     );
+}
+
+#[test]
+fn max_findings_moves_the_cap_and_0_lists_every_finding() {
+    let dir = scratch("max");
+    write(&dir, "many.claim", &repeated_modifiers(3000));
+    let json = |args: &[&str]| {
+        let out = claimls(
+            &dir,
+            &[&["check", "--format", "json"], args, &["many.claim"]].concat(),
+        );
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let all = json(&["--max-findings", "0"]);
+    assert_eq!(
+        all["files"][0]["diagnostics"].as_array().unwrap().len(),
+        3007
+    );
+    assert!(
+        all["files"][0].get("omitted").is_none(),
+        "{}",
+        all["files"][0]["omitted"]
+    );
+    assert_eq!(all["summary"]["errors"], 3005);
+    let ten = json(&["--max-findings", "10"]);
+    assert_eq!(ten["files"][0]["diagnostics"].as_array().unwrap().len(), 10);
+    assert_eq!(ten["files"][0]["omitted"], 2997);
+    assert_eq!(ten["summary"]["errors"], 3005);
+    // The ten listed are the first ten of the whole list.
+    assert_eq!(
+        ten["files"][0]["diagnostics"].as_array().unwrap()[..],
+        all["files"][0]["diagnostics"].as_array().unwrap()[..10]
+    );
+    let text = claimls(&dir, &["check", "--max-findings", "10", "many.claim"]);
+    let out = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        out.contains("2997 more findings not shown (only the first 10 of a file are;"),
+        "{}",
+        &out[out.len().saturating_sub(400)..]
+    );
+    let bad = claimls(&dir, &["check", "--max-findings", "some", "many.claim"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--max-findings"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}
+
+/// A file of 6,000 varied claims (3.3 MB: two pieces of the 2 MB `check` reads at a time).
+fn big_file(dir: &Path) -> String {
+    let text = generate::claims(6_000);
+    assert!(
+        text.len() > claimls::cli::check::BATCH_BYTES + (1 << 20),
+        "{} bytes",
+        text.len()
+    );
+    write(dir, "big.claim", &text);
+    text
+}
+
+/// (rule, message) of each diagnostic of the first file of a JSON report, in order.
+fn listed(v: &Value) -> Vec<(String, String)> {
+    v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().into(),
+                d["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_file_of_several_pieces_lists_every_finding_in_order_as_a_whole_check_does() {
+    let dir = scratch("pieces");
+    let text = big_file(&dir);
+    let out = claimls(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--max-findings",
+            "0",
+            "big.claim",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let data = claimls_data::CodeData::load();
+    let whole = claimls::cli::check::check_text(&text, &data, &Default::default());
+    let expected: Vec<(String, String)> = whole
+        .iter()
+        .map(|f| (f.rule.to_string(), f.message.clone()))
+        .collect();
+    assert!(expected.len() > 3_000, "{} findings", expected.len());
+    assert_eq!(listed(&v), expected);
+    let errors = whole
+        .iter()
+        .filter(|f| f.severity == claimls_rules::Severity::Error)
+        .count();
+    assert_eq!(v["summary"]["errors"], errors);
+    // The last finding is located in the second piece, on the line a whole check gives.
+    let last = whole.last().unwrap();
+    let line = text[..last.span.start].matches('\n').count() + 1;
+    let diagnostics = v["files"][0]["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.last().unwrap()["range"]["start"]["line"], line);
+    assert!(text[..last.span.start].len() > claimls::cli::check::BATCH_BYTES);
+}
+
+#[test]
+fn a_piece_that_is_not_utf8_ends_the_file_after_what_was_checked_before_it() {
+    let dir = scratch("bad-piece");
+    let mut bytes = big_file(&dir).into_bytes();
+    let at = bytes.len() - 40;
+    bytes.insert(at, 0xff);
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    std::fs::write(dir.join("big.claim"), &bytes).unwrap();
+    let out = claimls(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--max-findings",
+            "0",
+            "big.claim",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a file not read to its end fails the run"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("big.claim:{line}: not UTF-8 text"))
+            && stderr.contains("save the file as UTF-8"),
+        "{stderr}"
+    );
+    // The output is still one JSON document, with the findings of the first piece.
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(listed(&v).len() > 1_000, "{} listed", listed(&v).len());
 }
 
 #[test]

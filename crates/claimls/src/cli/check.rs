@@ -10,61 +10,162 @@ use claimls_rules::config::Config;
 use claimls_rules::{self as rules, Finding, Severity};
 use claimls_syntax as syntax;
 use rayon::prelude::*;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// One checked file as it is printed: its findings (the first [`MAX_FINDINGS_PER_FILE`] by position),
-/// each located and, for the text and SARIF formats, rendered. The text is not kept: a file is read
-/// a few megabytes at a time and checked claim by claim.
-#[derive(Debug)]
-pub struct FileReport {
-    /// The path as it is printed: as given on the command line, or joined onto the given directory.
-    pub path: String,
-    pub findings: Vec<output::Located>,
-    /// The findings beyond [`MAX_FINDINGS_PER_FILE`], counted (not printed); the exit code and the
-    /// summary count them.
-    pub omitted: Summary,
-}
-
-/// At most this many findings of one file are printed (the first by position); the output says
-/// how many more there were. A pathological file (a line of 300,000 repeated modifiers) must not
-/// print gigabytes.
+/// At most this many findings of one file are printed by default (the first by position); the
+/// output says how many more there were, and `--max-findings 0` prints them all. A pathological file
+/// (a line of 300,000 repeated modifiers) must not print gigabytes to a terminal.
 pub const MAX_FINDINGS_PER_FILE: usize = 1000;
 
 /// How much of a file is read and checked at a time (whole claims; a longer claim is one piece).
 pub const BATCH_BYTES: usize = 2 << 20;
 
-impl FileReport {
-    fn new(path: String) -> FileReport {
+/// One file as it is printed: its findings (the first [`Job::limit`] by position), each located and,
+/// for the text and SARIF formats, rendered. The text is not kept: a file is read a few megabytes at
+/// a time and checked claim by claim; the first piece is checked before the report is handed out
+/// (several files at once), the others as the writer asks for them ([`FileReport::advance`]), so a
+/// file of a million claims is never held in memory, nor are its findings.
+pub struct FileReport<'a> {
+    /// The path as it is printed: as given on the command line, or joined onto the given directory.
+    pub path: String,
+    /// The findings checked and not yet written (a writer takes them; SARIF keeps them all).
+    pub findings: Vec<output::Located>,
+    /// The findings beyond the limit, counted (not printed); the exit code and the summary count
+    /// them.
+    pub omitted: Summary,
+    /// The most findings printed (`None`: all).
+    limit: Option<usize>,
+    /// How many findings were put in `findings` so far, written or not.
+    listed: usize,
+    /// The pieces of the file not yet checked.
+    rest: Option<Rest<'a>>,
+    tally: &'a Tally,
+}
+
+/// What checking the rest of a file needs.
+struct Rest<'a> {
+    path: PathBuf,
+    batches: syntax::split::Batches<std::fs::File>,
+    config: Arc<Config>,
+    job: Job<'a>,
+    imported: bool,
+}
+
+impl<'a> FileReport<'a> {
+    pub(super) fn new(path: String, limit: Option<usize>, tally: &'a Tally) -> FileReport<'a> {
         FileReport {
             path,
             findings: Vec::new(),
             omitted: Summary::default(),
+            limit,
+            listed: 0,
+            rest: None,
+            tally,
         }
     }
 
-    /// Whether the per-file cap is reached (later findings are only counted).
+    /// Whether the limit is reached (later findings are only counted).
     fn full(&self) -> bool {
-        self.findings.len() >= MAX_FINDINGS_PER_FILE
+        self.limit.is_some_and(|limit| self.listed >= limit)
     }
 
-    fn push(&mut self, found: Vec<output::Located>) {
+    /// How many more findings are listed before the limit.
+    fn room(&self) -> usize {
+        self.limit
+            .map_or(usize::MAX, |limit| limit.saturating_sub(self.listed))
+    }
+
+    pub(super) fn push(&mut self, found: Vec<output::Located>) {
+        let mut counted = Summary::default();
         for l in found {
+            counted.add(std::slice::from_ref(&l.finding));
             if self.full() {
                 self.omitted.add(std::slice::from_ref(&l.finding));
             } else {
                 self.findings.push(l);
+                self.listed += 1;
             }
         }
+        self.tally.add(&counted);
+    }
+
+    /// Check the next piece of the file; its findings are added to [`FileReport::findings`]. False
+    /// when the whole file is checked. A piece that cannot be read (not UTF-8 part-way through) is
+    /// reported on stderr and ends the file: what was checked before it is still printed, and the
+    /// exit code is 2.
+    pub fn advance(&mut self) -> bool {
+        let Some(rest) = self.rest.as_mut() else {
+            return false;
+        };
+        let Some(b) = rest.batches.next() else {
+            self.rest = None;
+            return false;
+        };
+        let (config, job, imported) = (rest.config.clone(), rest.job, rest.imported);
+        match b {
+            Ok(b) => {
+                check_batch(b, &config, job, imported, self);
+                true
+            }
+            Err(e) => {
+                let message = batch_error(&rest.path, e);
+                self.rest = None;
+                eprintln!("claimls: {message}");
+                self.tally.fail();
+                false
+            }
+        }
+    }
+
+    /// Check what is left of the file, keeping every finding.
+    pub fn finish(&mut self) {
+        while self.advance() {}
     }
 
     /// How many findings were left out.
     pub fn omitted_count(&self) -> usize {
         self.omitted.errors + self.omitted.warnings + self.omitted.information
+    }
+
+    /// The limit, for the note that says findings were left out.
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
+    }
+}
+
+/// The counts of a whole run, added to as files are checked (from the writer's thread and from
+/// the threads that check first pieces), and whether anything failed.
+#[derive(Debug, Default)]
+pub struct Tally {
+    summary: std::sync::Mutex<Summary>,
+    failed: std::sync::atomic::AtomicBool,
+}
+
+impl Tally {
+    pub fn summary(&self) -> Summary {
+        *self.summary.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(super) fn add(&self, counts: &Summary) {
+        let mut s = self.summary.lock().unwrap_or_else(|e| e.into_inner());
+        s.files += counts.files;
+        s.errors += counts.errors;
+        s.warnings += counts.warnings;
+        s.information += counts.information;
+    }
+
+    fn fail(&self) {
+        self.failed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn failed(&self) -> bool {
+        self.failed.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -78,17 +179,6 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Count one more file.
-    pub fn add_file(&mut self, file: &FileReport) {
-        self.files += 1;
-        for l in &file.findings {
-            self.add(std::slice::from_ref(&l.finding));
-        }
-        self.errors += file.omitted.errors;
-        self.warnings += file.omitted.warnings;
-        self.information += file.omitted.information;
-    }
-
     fn add(&mut self, findings: &[Finding]) {
         for f in findings {
             match f.severity {
@@ -184,27 +274,45 @@ pub(super) struct Job<'a> {
     pub data: &'a CodeData,
     pub format: Format,
     pub colors: output::Colors,
+    /// The most findings of a file printed (`None`: all); the rest are counted.
+    pub limit: Option<usize>,
 }
 
-/// Read, check and locate one file. The error is the message naming the file.
-fn check_file(path: &Path, config: &Config, job: Job<'_>) -> Result<FileReport, String> {
+/// Open one file and check its first piece (an 837P: the whole file); the rest is checked as the
+/// report is written. The error is the message naming the file.
+fn check_file<'a>(
+    path: &Path,
+    config: Arc<Config>,
+    job: Job<'a>,
+    tally: &'a Tally,
+) -> Result<FileReport<'a>, String> {
     let shown = path.display().to_string();
-    let mut report = FileReport::new(shown.clone());
+    let report = FileReport::new(shown, job.limit, tally);
     if super::x12::has_x12_extension(path) {
-        return check_whole(path, config, job, report);
+        return check_whole(path, &config, job, report);
     }
     // What must be known before any claim is checked: whether `claimls import` wrote it (its marker
     // line may be anywhere). A raw search for the marker's bytes settles that for almost every file;
     // only a file that holds them is read once more as text to find the marker as a line.
-    let mut batches = syntax::split::Batches::new(open(path)?, BATCH_BYTES).peekable();
+    let mut batches = syntax::split::Batches::new(open(path)?, BATCH_BYTES);
+    let first = match batches.next() {
+        None => return Ok(report),
+        Some(b) => b.map_err(|e| batch_error(path, e))?,
+    };
     // An 837P without the extension: its first piece says so.
-    if let Some(Ok(b)) = batches.peek()
-        && claimls_x12::segment::looks_like_x12(&b.text)
-    {
-        return check_whole(path, config, job, report);
+    if claimls_x12::segment::looks_like_x12(&first.text) {
+        return check_whole(path, &config, job, report);
     }
     let imported = holds_import_marker(path)? && imported_draft(path)?;
-    check_pieces(batches, config, job, imported, &mut report).map_err(|e| batch_error(path, e))?;
+    let mut report = report;
+    check_batch(first, &config, job, imported, &mut report);
+    report.rest = Some(Rest {
+        path: path.to_path_buf(),
+        batches,
+        config,
+        job,
+        imported,
+    });
     Ok(report)
 }
 
@@ -254,55 +362,51 @@ fn imported_draft(path: &Path) -> Result<bool, String> {
     Ok(imported)
 }
 
-/// Check a `.claim` text read piece by piece (`batches`, whole claims each), claims in
-/// parallel, adding what it finds to `report` in order.
-fn check_pieces(
-    batches: impl Iterator<Item = Result<syntax::split::Batch, syntax::split::BatchError>>,
+/// Check one piece of a `.claim` text (whole claims), claims in parallel, adding what it finds
+/// to `report` in order.
+fn check_batch(
+    b: syntax::split::Batch,
     config: &Config,
     job: Job<'_>,
     imported: bool,
-    report: &mut FileReport,
-) -> Result<(), syntax::split::BatchError> {
+    report: &mut FileReport<'_>,
+) {
     let sarif = matches!(job.format, Format::Sarif);
-    let shown = report.path.clone();
-    for b in batches {
-        let b = b?;
-        let mut pieces = Vec::new();
-        let mut line = b.line;
-        for r in syntax::split::claim_ranges(&b.text) {
-            let lines = memchr::memchr_iter(b'\n', &b.text.as_bytes()[r.clone()]).count();
-            pieces.push((r, line));
-            line += lines;
-        }
-        let full = report.full();
-        let found: Vec<Vec<output::Located>> = pieces
-            .into_par_iter()
-            .map(|(r, line)| {
-                let text = &b.text[r.clone()];
-                let (found, claims) = check_piece(text, job.data, config, imported, sarif);
-                let source = output::Source {
-                    path: &shown,
-                    text,
-                    offset: b.offset + r.start,
-                    line,
-                };
-                output::locate(&source, found, &claims, job.format, job.colors, !full)
-            })
-            .collect();
-        for f in found {
-            report.push(f);
-        }
+    let mut pieces = Vec::new();
+    let mut line = b.line;
+    for r in syntax::split::claim_ranges(&b.text) {
+        let lines = memchr::memchr_iter(b'\n', &b.text.as_bytes()[r.clone()]).count();
+        pieces.push((r, line));
+        line += lines;
     }
-    Ok(())
+    let full = report.full();
+    let shown = report.path.as_str();
+    let found: Vec<Vec<output::Located>> = pieces
+        .into_par_iter()
+        .map(|(r, line)| {
+            let text = &b.text[r.clone()];
+            let (found, claims) = check_piece(text, job.data, config, imported, sarif);
+            let source = output::Source {
+                path: shown,
+                text,
+                offset: b.offset + r.start,
+                line,
+            };
+            output::locate(&source, found, &claims, job.format, job.colors, !full)
+        })
+        .collect();
+    for f in found {
+        report.push(f);
+    }
 }
 
 /// An 837P (or a file named like one): read and checked whole.
-fn check_whole(
+fn check_whole<'a>(
     path: &Path,
     config: &Config,
-    job: Job<'_>,
-    mut report: FileReport,
-) -> Result<FileReport, String> {
+    job: Job<'a>,
+    mut report: FileReport<'a>,
+) -> Result<FileReport<'a>, String> {
     let text = read_text(path)?;
     let findings = if super::x12::is_837p(path, &text) {
         claimls_x12::check_837p(&text, job.data, config)
@@ -316,7 +420,7 @@ fn check_whole(
 }
 
 /// Add the findings of a whole text (spans into it) to `report`.
-fn push_whole(report: &mut FileReport, text: &str, findings: Vec<Finding>, job: Job<'_>) {
+fn push_whole(report: &mut FileReport<'_>, text: &str, findings: Vec<Finding>, job: Job<'_>) {
     let claims = if matches!(job.format, Format::Sarif) {
         output::claim_ids(text)
     } else {
@@ -330,15 +434,16 @@ fn push_whole(report: &mut FileReport, text: &str, findings: Vec<Finding>, job: 
         line: 0,
     };
     let mut first = findings;
-    let rest = if first.len() > MAX_FINDINGS_PER_FILE {
-        first.split_off(MAX_FINDINGS_PER_FILE)
-    } else {
-        Vec::new()
-    };
+    let rest = first.split_off(report.room().min(first.len()));
     report.push(output::locate(
         &source, first, &claims, job.format, job.colors, true,
     ));
     report.omitted.add(&rest);
+    report.tally.add(&{
+        let mut counted = Summary::default();
+        counted.add(&rest);
+        counted
+    });
 }
 
 fn open(path: &Path) -> Result<std::fs::File, String> {
@@ -360,34 +465,35 @@ fn batch_error(path: &Path, e: syntax::split::BatchError) -> String {
 }
 
 /// The reports of `files` in order, checked a few files at a time in parallel (each file's claims in
-/// parallel too). A file that cannot be read or configured is reported on stderr, sets `failed`,
-/// and is left out. Nothing of a file is kept once it is yielded.
+/// parallel too; the first piece of each file here, the rest as it is written). A file that cannot be
+/// read or configured is reported on stderr, marks the run failed, and is left out. Nothing of a file
+/// is kept once it is written.
 struct Reports<'a> {
     files: std::vec::IntoIter<PathBuf>,
     explicit: Option<Arc<Config>>,
     configs: ConfigCache,
     job: Job<'a>,
-    ready: std::collections::VecDeque<Result<FileReport, String>>,
-    failed: &'a Cell<bool>,
-    summary: &'a Cell<Summary>,
+    ready: std::collections::VecDeque<Result<FileReport<'a>, String>>,
+    tally: &'a Tally,
 }
 
-impl Iterator for Reports<'_> {
-    type Item = FileReport;
+impl<'a> Iterator for Reports<'a> {
+    type Item = FileReport<'a>;
 
-    fn next(&mut self) -> Option<FileReport> {
+    fn next(&mut self) -> Option<FileReport<'a>> {
         loop {
             if let Some(r) = self.ready.pop_front() {
                 match r {
                     Ok(report) => {
-                        let mut s = self.summary.get();
-                        s.add_file(&report);
-                        self.summary.set(s);
+                        self.tally.add(&Summary {
+                            files: 1,
+                            ..Summary::default()
+                        });
                         return Some(report);
                     }
                     Err(message) => {
                         eprintln!("claimls: {message}");
-                        self.failed.set(true);
+                        self.tally.fail();
                         continue;
                     }
                 }
@@ -400,7 +506,7 @@ impl Iterator for Reports<'_> {
                     None => match self.configs.for_file(&path) {
                         Ok(c) => c,
                         Err(()) => {
-                            self.failed.set(true);
+                            self.tally.fail();
                             continue;
                         }
                     },
@@ -413,19 +519,24 @@ impl Iterator for Reports<'_> {
             if todo.is_empty() {
                 return None;
             }
-            let job = self.job;
+            let (job, tally) = (self.job, self.tally);
             let done: Vec<_> = todo
                 .into_par_iter()
-                .map(|(path, config)| check_file(&path, &config, job))
+                .map(|(path, config)| check_file(&path, config, job, tally))
                 .collect();
             self.ready.extend(done);
         }
     }
 }
 
-/// `claimls check`.
-pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode {
-    let failed = Cell::new(false);
+/// `claimls check`. `limit`: the most findings printed of a file (`None`: all).
+pub fn run(
+    paths: &[PathBuf],
+    config: Option<&Path>,
+    format: Format,
+    limit: Option<usize>,
+) -> ExitCode {
+    let tally = Tally::default();
     let explicit = match config {
         Some(path) => match Config::load(path) {
             Ok(c) => Some(Arc::new(c)),
@@ -438,9 +549,10 @@ pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode
     };
     let mut found_failed = false;
     let files = collect(paths, &mut found_failed);
-    failed.set(found_failed);
+    if found_failed {
+        tally.fail();
+    }
     let data = CodeData::load();
-    let summary = Cell::new(Summary::default());
     let colors = output::Colors::for_stdout();
     let reports = Reports {
         files: files.into_iter(),
@@ -450,18 +562,23 @@ pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode
             data: &data,
             format,
             colors,
+            limit,
         },
         ready: Default::default(),
-        failed: &failed,
-        summary: &summary,
+        tally: &tally,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = match format {
-        Format::Text => output::write_text(&mut out, reports, &summary, colors),
-        Format::Json => output::write_json(&mut out, reports, &summary),
+        Format::Text => output::write_text(&mut out, reports, &tally, colors),
+        Format::Json => output::write_json(&mut out, reports, &tally),
         Format::Sarif => {
-            let all: Vec<FileReport> = reports.collect();
+            let all: Vec<FileReport> = reports
+                .map(|mut f| {
+                    f.finish();
+                    f
+                })
+                .collect();
             output::write_sarif(&mut out, &all)
         }
     };
@@ -469,10 +586,9 @@ pub fn run(paths: &[PathBuf], config: Option<&Path>, format: Format) -> ExitCode
         // stdout closed (`claimls check | head`): nothing more can be said there.
         return ExitCode::from(2);
     }
-    let summary = summary.get();
-    if failed.get() {
+    if tally.failed() {
         ExitCode::from(2)
-    } else if summary.errors > 0 {
+    } else if tally.summary().errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -612,14 +728,25 @@ mod tests {
             .collect()
     }
 
-    /// The report of `text` checked whole (as before streaming) and streamed in pieces of `batch`.
-    fn both(text: &str, format: Format, batch: usize) -> (FileReport, FileReport) {
+    /// What a report printed: the findings listed, those counted past the limit, and the run's
+    /// counts.
+    #[derive(Debug)]
+    struct Printed {
+        findings: Vec<output::Located>,
+        omitted: Summary,
+        counts: Summary,
+    }
+
+    /// `text` checked whole (as before streaming) and streamed in pieces of `batch` bytes, with the
+    /// default limit.
+    fn both(text: &str, format: Format, batch: usize) -> (Printed, Printed) {
         let data = CodeData::load();
         let config = Config::default();
         let job = Job {
             data: &data,
             format,
             colors: output::Colors::plain(),
+            limit: Some(MAX_FINDINGS_PER_FILE),
         };
         let imported = claimls_x12::check::is_imported_draft(text);
         let findings = if imported {
@@ -627,28 +754,37 @@ mod tests {
         } else {
             check_text(text, &data, &config)
         };
-        let mut whole = FileReport::new("a.claim".to_string());
+        let tally = Tally::default();
+        let mut whole = FileReport::new("a.claim".to_string(), job.limit, &tally);
         push_whole(&mut whole, text, findings, job);
-        let mut streamed = FileReport::new("a.claim".to_string());
-        check_pieces(
-            syntax::split::Batches::new(text.as_bytes(), batch),
-            &config,
-            job,
-            imported,
-            &mut streamed,
-        )
-        .unwrap();
+        let whole = Printed {
+            findings: whole.findings,
+            omitted: whole.omitted,
+            counts: tally.summary(),
+        };
+        let tally = Tally::default();
+        let mut streamed = FileReport::new("a.claim".to_string(), job.limit, &tally);
+        for b in syntax::split::Batches::new(text.as_bytes(), batch) {
+            check_batch(b.unwrap(), &config, job, imported, &mut streamed);
+        }
+        let streamed = Printed {
+            findings: streamed.findings,
+            omitted: streamed.omitted,
+            counts: tally.summary(),
+        };
         (whole, streamed)
     }
 
     fn assert_same(text: &str, format: Format, batch: usize, what: &str) -> usize {
         let (whole, streamed) = both(text, format, batch);
         assert_eq!(whole.omitted, streamed.omitted, "{what}");
+        assert_eq!(whole.counts, streamed.counts, "{what}");
         assert_eq!(whole.findings.len(), streamed.findings.len(), "{what}");
         for (w, s) in whole.findings.iter().zip(&streamed.findings) {
             assert_eq!(w, s, "{what}");
         }
-        whole.findings.len() + whole.omitted_count()
+        let omitted = whole.omitted.errors + whole.omitted.warnings + whole.omitted.information;
+        whole.findings.len() + omitted
     }
 
     #[test]

@@ -36,6 +36,10 @@ enum Command {
         /// Use this claimls.toml instead of the one found above each file.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Print at most N findings of a file (the first by position; the rest are counted in the
+        /// summary and the exit code). 0 prints them all.
+        #[arg(long, value_name = "N", default_value_t = check::MAX_FINDINGS_PER_FILE)]
+        max_findings: usize,
         /// Files or directories.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
@@ -95,8 +99,14 @@ pub fn main() -> ExitCode {
         Command::Check {
             format,
             config,
+            max_findings,
             paths,
-        } => check::run(&paths, config.as_deref(), format),
+        } => check::run(
+            &paths,
+            config.as_deref(),
+            format,
+            (max_findings > 0).then_some(max_findings),
+        ),
         Command::Explain { rule, all } => explain::run(rule.as_deref(), all),
         Command::Lookup { query } => lookup::run(&query),
         Command::Lsp => claimls_lsp::run(),

@@ -5,14 +5,14 @@
 //! Lines are 1-based and columns are 1-based chars (Unicode scalar values) in JSON and SARIF.
 
 use super::Format;
-use super::check::{FileReport, Summary};
+use super::check::{FileReport, Summary, Tally};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use claimls_model::Span;
 use claimls_rules::{self as rules, Edit, Finding, Severity};
 use claimls_syntax::LineIndex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::io::Write;
@@ -185,16 +185,21 @@ pub fn summary_line(s: &Summary) -> String {
 /// wide and astral characters line up; a range over several lines is drawn as one), its related
 /// locations and its fix; then the summary line. Each report was rendered from its claim's text alone
 /// (see [`locate`]), so a finding costs its claim's size, not the file's.
-pub fn write_text(
+pub fn write_text<'a>(
     out: &mut impl Write,
-    files: impl Iterator<Item = FileReport>,
-    summary: &Cell<Summary>,
+    files: impl Iterator<Item = FileReport<'a>>,
+    tally: &Tally,
     colors: Colors,
 ) -> std::io::Result<()> {
-    for file in files {
-        for l in &file.findings {
-            out.write_all(l.rendered.as_deref().unwrap_or_default().as_bytes())?;
-            out.write_all(b"\n\n")?;
+    for mut file in files {
+        loop {
+            for l in file.findings.drain(..) {
+                out.write_all(l.rendered.as_deref().unwrap_or_default().as_bytes())?;
+                out.write_all(b"\n\n")?;
+            }
+            if !file.advance() {
+                break;
+            }
         }
         if file.omitted_count() > 0 {
             writeln!(
@@ -205,15 +210,15 @@ pub fn write_text(
             )?;
         }
     }
-    writeln!(out, "{}", colors.bold(&summary_line(&summary.get())))
+    writeln!(out, "{}", colors.bold(&summary_line(&tally.summary())))
 }
 
-/// `1234 more findings not shown (only the first 1000 of a file are)`.
-fn omitted_note(file: &FileReport) -> String {
+/// `1234 more findings not shown (only the first 1000 of a file are; --max-findings 0 shows all)`.
+fn omitted_note(file: &FileReport<'_>) -> String {
     format!(
-        "{} not shown (only the first {} of a file are)",
+        "{} not shown (only the first {} of a file are; --max-findings 0 shows all)",
         plural(file.omitted_count(), "more finding", "more findings"),
-        super::check::MAX_FINDINGS_PER_FILE
+        file.limit().unwrap_or_default()
     )
 }
 
@@ -269,7 +274,7 @@ pub const JSON_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 #[serde(bound = "")]
-struct JsonReport<'a, I: Iterator<Item = FileReport>> {
+struct JsonReport<'a, I: Iterator<Item = FileReport<'a>>> {
     version: u32,
     files: Lazy<I>,
     summary: LazySummary<'a>,
@@ -278,19 +283,19 @@ struct JsonReport<'a, I: Iterator<Item = FileReport>> {
 /// A sequence serialized as its iterator yields it: each file is checked as it is written.
 struct Lazy<I>(RefCell<Option<I>>);
 
-impl<I: Iterator<Item = FileReport>> Serialize for Lazy<I> {
+impl<'a, I: Iterator<Item = FileReport<'a>>> Serialize for Lazy<I> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let files = self.0.borrow_mut().take().into_iter().flatten();
-        s.collect_seq(files.map(JsonFileOwned))
+        s.collect_seq(files.map(|f| JsonFile(RefCell::new(f))))
     }
 }
 
 /// The summary, read when it is written (after the files).
-struct LazySummary<'a>(&'a Cell<Summary>);
+struct LazySummary<'a>(&'a Tally);
 
 impl Serialize for LazySummary<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let summary = self.0.get();
+        let summary = self.0.summary();
         JsonSummary {
             files: summary.files,
             errors: summary.errors,
@@ -301,21 +306,48 @@ impl Serialize for LazySummary<'_> {
     }
 }
 
-struct JsonFileOwned(FileReport);
+/// `{"path":…,"diagnostics":[…],"omitted":…}`: the diagnostics written as the file is checked,
+/// `omitted` (findings past the limit, counted but not listed) only when there are some.
+struct JsonFile<'a>(RefCell<FileReport<'a>>);
 
-impl Serialize for JsonFileOwned {
+impl Serialize for JsonFile<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        json_file(&self.0).serialize(s)
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("JsonFile", 3)?;
+        st.serialize_field("path", &self.0.borrow().path)?;
+        st.serialize_field("diagnostics", &JsonDiagnostics(&self.0))?;
+        let file = self.0.borrow();
+        if file.omitted_count() > 0 {
+            st.serialize_field("omitted", &file.omitted_count())?;
+        } else {
+            st.skip_field("omitted")?;
+        }
+        st.end()
     }
 }
 
-#[derive(Serialize)]
-struct JsonFile<'a> {
-    path: &'a str,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    /// Findings past the per-file cap, counted but not listed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    omitted: Option<usize>,
+/// A file's diagnostics, each piece checked when the ones before it are written.
+struct JsonDiagnostics<'r, 'a>(&'r RefCell<FileReport<'a>>);
+
+impl Serialize for JsonDiagnostics<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut file = self.0.borrow_mut();
+        let pieces = std::iter::from_fn(|| {
+            if file.findings.is_empty() && !file.advance() {
+                return None;
+            }
+            Some(std::mem::take(&mut file.findings))
+        });
+        s.collect_seq(pieces.flatten().map(JsonLocated))
+    }
+}
+
+struct JsonLocated(Located);
+
+impl Serialize for JsonLocated {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        json_diagnostic(&self.0).serialize(s)
+    }
 }
 
 #[derive(Serialize)]
@@ -368,57 +400,47 @@ fn json_range(r: &Region) -> JsonRange {
     }
 }
 
-fn json_file(file: &FileReport) -> JsonFile<'_> {
-    JsonFile {
-        path: &file.path,
-        omitted: (file.omitted_count() > 0).then(|| file.omitted_count()),
-        diagnostics: file
-            .findings
+fn json_diagnostic(l: &Located) -> JsonDiagnostic<'_> {
+    let f = &l.finding;
+    JsonDiagnostic {
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        range: json_range(&l.range),
+        fix: f.fix.as_ref().map(|fix| JsonFix {
+            title: &fix.title,
+            edits: fix
+                .edits
+                .iter()
+                .zip(&l.edits)
+                .map(|(e, r)| JsonEdit {
+                    range: json_range(r),
+                    new_text: &e.new_text,
+                })
+                .collect(),
+        }),
+        related: f
+            .related
             .iter()
-            .map(|l| {
-                let f = &l.finding;
-                JsonDiagnostic {
-                    rule: f.rule,
-                    severity: f.severity.as_str(),
-                    message: &f.message,
-                    range: json_range(&l.range),
-                    fix: f.fix.as_ref().map(|fix| JsonFix {
-                        title: &fix.title,
-                        edits: fix
-                            .edits
-                            .iter()
-                            .zip(&l.edits)
-                            .map(|(e, r)| JsonEdit {
-                                range: json_range(r),
-                                new_text: &e.new_text,
-                            })
-                            .collect(),
-                    }),
-                    related: f
-                        .related
-                        .iter()
-                        .zip(&l.related)
-                        .map(|(rel, r)| JsonRelated {
-                            message: &rel.message,
-                            range: json_range(r),
-                        })
-                        .collect(),
-                }
+            .zip(&l.related)
+            .map(|(rel, r)| JsonRelated {
+                message: &rel.message,
+                range: json_range(r),
             })
             .collect(),
     }
 }
 
 /// `{"version":1,"files":[{"path":…,"diagnostics":[…]}],"summary":{…}}`, written as the files come.
-pub fn write_json(
+pub fn write_json<'a>(
     out: &mut impl Write,
-    files: impl Iterator<Item = FileReport>,
-    summary: &Cell<Summary>,
+    files: impl Iterator<Item = FileReport<'a>>,
+    tally: &'a Tally,
 ) -> std::io::Result<()> {
     let report = JsonReport {
         version: JSON_VERSION,
         files: Lazy(RefCell::new(Some(files))),
-        summary: LazySummary(summary),
+        summary: LazySummary(tally),
     };
     write_pretty(out, &report)
 }
@@ -591,7 +613,7 @@ fn sarif_region(r: &Region) -> SarifRegion {
 /// with their documentation as help, one result per finding with a stable fingerprint. Artifact URIs
 /// are relative to `%SRCROOT%` (the current directory) when the file is below it, else `file:` URIs.
 /// Columns are Unicode code points (`columnKind`).
-pub fn write_sarif(out: &mut impl Write, files: &[FileReport]) -> std::io::Result<()> {
+pub fn write_sarif(out: &mut impl Write, files: &[FileReport<'_>]) -> std::io::Result<()> {
     let cwd = std::env::current_dir().ok();
     write_pretty(out, &sarif_in(files, cwd.as_deref()))
 }
@@ -697,7 +719,7 @@ fn sarif_in<'a>(files: &'a [FileReport], cwd: Option<&Path>) -> SarifLog<'a> {
 /// A rule's descriptor: its documentation (the `claimls explain` text) as `help`, the first sentence
 /// as the short and the first paragraph as the full description.
 /// One notification per file whose findings went past the per-file cap.
-fn omitted_notifications(files: &[FileReport]) -> Vec<SarifInvocation> {
+fn omitted_notifications(files: &[FileReport<'_>]) -> Vec<SarifInvocation> {
     let notifications: Vec<SarifNotification> = files
         .iter()
         .filter(|f| f.omitted_count() > 0)
@@ -963,15 +985,15 @@ mod tests {
             line: 0,
         };
         let colors = Colors { on: false };
-        let file = FileReport {
-            path: "a.claim".to_string(),
-            findings: locate(&source, findings, &[], Format::Text, colors, true),
-            omitted: Summary::default(),
-        };
-        let mut summary = Summary::default();
-        summary.add_file(&file);
+        let tally = Tally::default();
+        tally.add(&Summary {
+            files: 1,
+            ..Summary::default()
+        });
+        let mut file = FileReport::new("a.claim".to_string(), None, &tally);
+        file.push(locate(&source, findings, &[], Format::Text, colors, true));
         let mut out = Vec::new();
-        write_text(&mut out, std::iter::once(file), &Cell::new(summary), colors).unwrap();
+        write_text(&mut out, std::iter::once(file), &tally, colors).unwrap();
         String::from_utf8(out).unwrap()
     }
 
