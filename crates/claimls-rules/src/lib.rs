@@ -47,9 +47,18 @@ declare_rule! {
 /// declarations themselves ([`RULES`]), so the docs, the README table and the catalogue test cannot
 /// miss one.
 pub fn all() -> Vec<&'static Rule> {
-    let mut rules: Vec<&'static Rule> = RULES.iter().copied().collect();
-    rules.sort_by_key(|r| (r.family, r.declared_at));
-    rules
+    catalogue().to_vec()
+}
+
+/// [`all`], sorted once per process: `check_claim` walks it for every claim, and sorting by
+/// `declared_at` (file and line) each time was 2% of `claimls check`.
+fn catalogue() -> &'static [&'static Rule] {
+    static SORTED: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut rules: Vec<&'static Rule> = RULES.iter().copied().collect();
+        rules.sort_by_key(|r| (r.family, r.declared_at));
+        rules
+    })
 }
 
 /// A rule by id.
@@ -137,7 +146,7 @@ fn drop_missing_when_unreadable(
 /// Every rule on one claim, with the payer profile's and the workspace's levels applied.
 pub fn check_claim(ctx: &ClaimCtx) -> Vec<Finding> {
     let mut out = Vec::new();
-    for rule in all() {
+    for rule in catalogue() {
         let Some(check) = rule.check else { continue };
         let from = out.len();
         check(ctx, &mut out);
