@@ -103,11 +103,7 @@ impl PackedDiagnoses {
     /// The index of `key` (upper case, no dot).
     pub fn find(&self, key: &str) -> Option<usize> {
         self.offsets
-            .binary_search_by(|&o| {
-                entry_at(&self.text, o as usize)
-                    .map_or("", |e| e.key)
-                    .cmp(key)
-            })
+            .binary_search_by(|&o| key_in(self.text.as_bytes(), o as usize).cmp(key.as_bytes()))
             .ok()
     }
 
@@ -116,7 +112,7 @@ impl PackedDiagnoses {
         let key_of = |i: usize| self.entry(i).map_or("", |e| e.key);
         let start = self
             .offsets
-            .partition_point(|&o| entry_at(&self.text, o as usize).map_or("", |e| e.key) < prefix);
+            .partition_point(|&o| key_in(self.text.as_bytes(), o as usize) < prefix.as_bytes());
         let mut end = start;
         while end < self.len() && key_of(end).starts_with(prefix) {
             end += 1;
@@ -127,6 +123,23 @@ impl PackedDiagnoses {
 
 fn entry_at(text: &str, o: usize) -> Option<DiagnosisRef<'_>> {
     entry_in(text.as_bytes(), o)
+}
+
+/// The key of the entry starting at byte `o`, as bytes: what a binary search compares, so the title
+/// after it is not checked for UTF-8 on every probe (the index's block checksums already vouch for
+/// it). Empty where the entry is not well formed, as [`entry_in`]'s `None` is.
+fn key_in(text: &[u8], o: usize) -> &[u8] {
+    let Some(rest) = text.get(o..) else {
+        return &[];
+    };
+    let Some(tab) = memchr::memchr2(b'\t', b'\n', rest) else {
+        return &[];
+    };
+    let well_formed = rest[tab] == b'\t'
+        && tab > 0
+        && std::str::from_utf8(&rest[1..tab]).is_ok()
+        && memchr::memchr(b'\n', &rest[tab..]).is_some();
+    if well_formed { &rest[1..tab] } else { &[] }
 }
 
 /// The entry starting at byte `o` (`None` when `o` does not start a well-formed entry).
@@ -254,21 +267,34 @@ impl DiagnosisTable {
         entry_in(self.text.range(start, end)?, 0)
     }
 
-    fn key_of(&self, i: usize) -> &str {
-        self.entry(i).map_or("", |e| e.key)
+    /// The key of entry `i` as bytes (empty when damaged), read without its title.
+    fn key_of(&self, i: usize) -> &[u8] {
+        if i >= self.len {
+            return &[];
+        }
+        let at = i * 4;
+        let start = self.offsets.range(at, at + 4).and_then(|b| u32_at(b, 0));
+        let end = self
+            .offsets
+            .range(at + 4, at + 8)
+            .and_then(|b| u32_at(b, 0))
+            .map_or(self.text.len(), |n| n as usize);
+        start
+            .and_then(|start| self.text.range(start as usize, end))
+            .map_or(&[], |b| key_in(b, 0))
     }
 
     /// The index of `key` (upper case, no dot).
     fn find(&self, key: &str) -> Option<usize> {
         let i = self.lower_bound(key);
-        (i < self.len && self.key_of(i) == key).then_some(i)
+        (i < self.len && self.key_of(i) == key.as_bytes()).then_some(i)
     }
 
     fn lower_bound(&self, key: &str) -> usize {
         let (mut lo, mut hi) = (0, self.len);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if self.key_of(mid) < key {
+            if self.key_of(mid) < key.as_bytes() {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -281,7 +307,7 @@ impl DiagnosisTable {
     fn prefix_range(&self, prefix: &str) -> std::ops::Range<usize> {
         let start = self.lower_bound(prefix);
         let mut end = start;
-        while end < self.len && self.key_of(end).starts_with(prefix) {
+        while end < self.len && self.key_of(end).starts_with(prefix.as_bytes()) {
             end += 1;
         }
         start..end
