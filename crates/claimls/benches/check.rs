@@ -9,6 +9,10 @@
 //! only CPU time is repeatable). One core: `RAYON_NUM_THREADS=1`; two cores: `=2`. Each row is printed
 //! next to its goal from issue 11. Nothing here is a test: it prints, it does not fail on a miss.
 //!
+//! The code data is the embedded curated set (the binary runs with an empty `CLAIMLS_DATA_DIR`, as
+//! the README's first command does), so what a user imported does not move the figures;
+//! `CLAIMLS_BENCH_DATA_DIR=<dir>` measures with the data imported there instead.
+//!
 //! `CLAIMLS_BENCH_SIZES=10000,100000` changes the sizes; `CLAIMLS_BENCH_RUNS=<n>` the runs (best of).
 
 #[path = "../tests/support/generate.rs"]
@@ -79,12 +83,13 @@ struct Run {
 
 /// Spawn `claimls check --format json --max-findings 0 <path>` with `threads` worker threads, output read and dropped.
 #[allow(clippy::zombie_processes)] // reaped by `wait4`, which also gives its rusage
-fn check(path: &Path, threads: usize) -> Run {
+fn check(path: &Path, threads: usize, data_dir: &Path) -> Run {
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_claimls"))
         .args(["check", "--format", "json", "--max-findings", "0"])
         .arg(path)
         .env("RAYON_NUM_THREADS", threads.to_string())
+        .env("CLAIMLS_DATA_DIR", data_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -136,8 +141,22 @@ fn verdict(met: bool) -> &'static str {
 fn main() {
     let sizes = env_list("CLAIMLS_BENCH_SIZES", &[10_000, 100_000, 1_000_000]);
     let runs = env_list("CLAIMLS_BENCH_RUNS", &[2])[0];
+    let empty = std::env::temp_dir().join(format!("claimls-bench-data-{}", std::process::id()));
+    let data_dir = match std::env::var_os("CLAIMLS_BENCH_DATA_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            std::fs::create_dir_all(&empty).expect("an empty data directory");
+            empty.clone()
+        }
+    };
     println!(
-        "claimls check benchmark (issue 11 goals), best of {runs}; CPU seconds, peak RSS from wait4"
+        "claimls check benchmark (issue 11 goals), best of {runs}; CPU seconds, peak RSS from wait4; \
+         data: {}",
+        if data_dir == empty {
+            "embedded curated set".to_string()
+        } else {
+            format!("imported in {}", data_dir.display())
+        }
     );
     for n in sizes {
         let path = write_file(n);
@@ -148,8 +167,8 @@ fn main() {
             let (d, k) = parse_floor(&path);
             (parse, nodes) = (parse.min(d), k);
         }
-        let one = best(runs, || check(&path, 1));
-        let two = best(runs, || check(&path, 2));
+        let one = best(runs, || check(&path, 1, &data_dir));
+        let two = best(runs, || check(&path, 2, &data_dir));
         let parse_rate = mb / parse.as_secs_f64();
         let one_rate = mb / one.cpu.as_secs_f64();
         let two_rate = mb / two.wall.as_secs_f64();
@@ -194,4 +213,5 @@ fn main() {
         );
         let _ = std::fs::remove_file(&path);
     }
+    let _ = std::fs::remove_dir(&empty);
 }

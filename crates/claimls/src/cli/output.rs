@@ -336,7 +336,12 @@ impl Serialize for JsonDiagnostics<'_, '_> {
             if file.findings.is_empty() && !file.advance() {
                 return None;
             }
-            Some(std::mem::take(&mut file.findings))
+            // The next piece is about as large: no growing from empty.
+            let room = file.findings.len();
+            Some(std::mem::replace(
+                &mut file.findings,
+                Vec::with_capacity(room),
+            ))
         });
         s.collect_seq(pieces.flatten().map(JsonLocated))
     }
