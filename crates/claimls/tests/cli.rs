@@ -29,6 +29,11 @@ fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
 /// Run `claimls` in `dir` (so paths print relative to it).
 fn claimls(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_claimls"))
+        // Embedded data only: what a developer imported must not change what is expected.
+        .env(
+            "CLAIMLS_DATA_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-imported-data"),
+        )
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")

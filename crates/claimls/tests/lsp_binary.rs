@@ -9,6 +9,11 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 const EXE: &str = env!("CARGO_BIN_EXE_claimls");
+/// Embedded data only: what a developer imported must not change what is expected.
+const NO_IMPORTS: (&str, &str) = (
+    "CLAIMLS_DATA_DIR",
+    concat!(env!("CARGO_TARGET_TMPDIR"), "/no-imported-data"),
+);
 const WAIT: Duration = Duration::from_secs(20);
 
 /// Fails the test: the server did not answer (saying whether it exited or hung).
@@ -19,7 +24,7 @@ fn no_answer(s: &mut Spawned) -> ! {
 
 /// A spawned and initialized server.
 fn start() -> Spawned {
-    let mut s = Spawned::start(EXE, &[]).expect("spawn claimls");
+    let mut s = Spawned::start(EXE, &[NO_IMPORTS]).expect("spawn claimls");
     let id = s.request(
         "initialize",
         json!({"processId": null, "rootUri": null, "capabilities": {}}),
@@ -63,7 +68,7 @@ fn the_binary_answers_initialize_publishes_diagnostics_and_exits_cleanly() {
 
 #[test]
 fn the_binary_survives_garbage_and_refuses_requests_before_initialize() {
-    let mut s = Spawned::start(EXE, &[]).expect("spawn claimls");
+    let mut s = Spawned::start(EXE, &[NO_IMPORTS]).expect("spawn claimls");
     let id = s.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": "file:///x"}, "position": {"line": 0, "character": 0}}),
@@ -96,6 +101,11 @@ fn the_binary_survives_garbage_and_refuses_requests_before_initialize() {
 #[test]
 fn the_binary_exits_when_its_input_closes() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_claimls"))
+        // Embedded data only: what a developer imported must not change what is expected.
+        .env(
+            "CLAIMLS_DATA_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-imported-data"),
+        )
         .arg("lsp")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
@@ -167,8 +177,9 @@ fn the_debug_log_shows_the_library_events_and_no_document_text() {
     let log_path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("lsp-debug-log-{}.txt", std::process::id()));
     let log = std::fs::File::create(&log_path).expect("log file");
-    let mut s = Spawned::start_with_stderr(EXE, &[("CLAIMLS_LOG", "debug")], log.into())
-        .expect("spawn claimls");
+    let mut s =
+        Spawned::start_with_stderr(EXE, &[("CLAIMLS_LOG", "debug"), NO_IMPORTS], log.into())
+            .expect("spawn claimls");
     let id = s.request(
         "initialize",
         json!({"processId": null, "rootUri": null, "capabilities": {}, "trace": "off"}),

@@ -143,6 +143,11 @@ fn sarif_of_awkward_paths() -> (PathBuf, String) {
     std::fs::write(&outside, BROKEN).unwrap();
     let below = root.join("#2 ü.claim");
     let o = Command::new(env!("CARGO_BIN_EXE_claimls"))
+        // Embedded data only: what a developer imported must not change what is expected.
+        .env(
+            "CLAIMLS_DATA_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-imported-data"),
+        )
         .current_dir(&root)
         .args(["check", "--format", "sarif", "team drafts"])
         .arg(&below)
@@ -211,6 +216,11 @@ fn sarif_fingerprints_are_stable_when_lines_move() {
     let fingerprints = |text: &str| -> Vec<String> {
         std::fs::write(dir.join("a.claim"), text).unwrap();
         let o = Command::new(env!("CARGO_BIN_EXE_claimls"))
+            // Embedded data only: what a developer imported must not change what is expected.
+            .env(
+                "CLAIMLS_DATA_DIR",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/no-imported-data"),
+            )
             .current_dir(&dir)
             .args(["check", "--format", "sarif", "a.claim"])
             .output()
@@ -340,6 +350,11 @@ fn json_output_validates_against_its_schema() {
     let dir = scratch("json");
     std::fs::write(dir.join("broken.claim"), BROKEN).unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_claimls"))
+        // Embedded data only: what a developer imported must not change what is expected.
+        .env(
+            "CLAIMLS_DATA_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-imported-data"),
+        )
         .current_dir(&dir)
         .args(["check", "--format", "json", "broken.claim"])
         .arg(repo().join("examples"))

@@ -18,6 +18,11 @@ fn scratch(name: &str) -> PathBuf {
 
 fn claimls(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_claimls"))
+        // Embedded data only: what a developer imported must not change what is expected.
+        .env(
+            "CLAIMLS_DATA_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-imported-data"),
+        )
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
