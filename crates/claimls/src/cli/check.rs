@@ -179,7 +179,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn add(&mut self, findings: &[Finding]) {
+    pub(super) fn add(&mut self, findings: &[Finding]) {
         for f in findings {
             match f.severity {
                 Severity::Error => self.errors += 1,

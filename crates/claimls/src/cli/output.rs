@@ -12,7 +12,6 @@ use claimls_rules::{self as rules, Edit, Finding, Severity};
 use claimls_syntax::LineIndex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::io::Write;
@@ -80,8 +79,9 @@ pub struct Region {
     pub end: LineCol,
 }
 
-/// A finding ready to print: spans into the file, their lines and columns, and (for the text format)
-/// its rendered report and (for SARIF) its fingerprint.
+/// A finding ready to print: spans into the file, their lines and columns, and (for the text and JSON
+/// formats) its rendered report and (for SARIF) its fingerprint. Rendering happens where the claim
+/// is checked, on the worker threads, so the one thread that writes only copies bytes.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Located {
     pub finding: Finding,
@@ -142,7 +142,7 @@ pub fn locate(
                 .then(|| renderer.render(&finding_report(source, &f)));
             let fingerprint = (render && matches!(format, Format::Sarif))
                 .then(|| fingerprint(source.text, &index, &f, claims));
-            Located {
+            let mut located = Located {
                 range: region(f.span),
                 related: f.related.iter().map(|r| region(r.span)).collect(),
                 edits: f
@@ -154,7 +154,11 @@ pub fn locate(
                 rendered,
                 fingerprint,
                 finding: shift_finding(f, source.offset),
+            };
+            if render && matches!(format, Format::Json) {
+                located.rendered = Some(json_text(&located));
             }
+            located
         })
         .collect()
 }
@@ -273,89 +277,6 @@ fn finding_report<'a>(source: &'a Source<'a>, f: &'a Finding) -> Vec<Group<'a>> 
 pub const JSON_VERSION: u32 = 1;
 
 #[derive(Serialize)]
-#[serde(bound = "")]
-struct JsonReport<'a, I: Iterator<Item = FileReport<'a>>> {
-    version: u32,
-    files: Lazy<I>,
-    summary: LazySummary<'a>,
-}
-
-/// A sequence serialized as its iterator yields it: each file is checked as it is written.
-struct Lazy<I>(RefCell<Option<I>>);
-
-impl<'a, I: Iterator<Item = FileReport<'a>>> Serialize for Lazy<I> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let files = self.0.borrow_mut().take().into_iter().flatten();
-        s.collect_seq(files.map(|f| JsonFile(RefCell::new(f))))
-    }
-}
-
-/// The summary, read when it is written (after the files).
-struct LazySummary<'a>(&'a Tally);
-
-impl Serialize for LazySummary<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let summary = self.0.summary();
-        JsonSummary {
-            files: summary.files,
-            errors: summary.errors,
-            warnings: summary.warnings,
-            information: summary.information,
-        }
-        .serialize(s)
-    }
-}
-
-/// `{"path":…,"diagnostics":[…],"omitted":…}`: the diagnostics written as the file is checked,
-/// `omitted` (findings past the limit, counted but not listed) only when there are some.
-struct JsonFile<'a>(RefCell<FileReport<'a>>);
-
-impl Serialize for JsonFile<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("JsonFile", 3)?;
-        st.serialize_field("path", &self.0.borrow().path)?;
-        st.serialize_field("diagnostics", &JsonDiagnostics(&self.0))?;
-        let file = self.0.borrow();
-        if file.omitted_count() > 0 {
-            st.serialize_field("omitted", &file.omitted_count())?;
-        } else {
-            st.skip_field("omitted")?;
-        }
-        st.end()
-    }
-}
-
-/// A file's diagnostics, each piece checked when the ones before it are written.
-struct JsonDiagnostics<'r, 'a>(&'r RefCell<FileReport<'a>>);
-
-impl Serialize for JsonDiagnostics<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut file = self.0.borrow_mut();
-        let pieces = std::iter::from_fn(|| {
-            if file.findings.is_empty() && !file.advance() {
-                return None;
-            }
-            // The next piece is about as large: no growing from empty.
-            let room = file.findings.len();
-            Some(std::mem::replace(
-                &mut file.findings,
-                Vec::with_capacity(room),
-            ))
-        });
-        s.collect_seq(pieces.flatten().map(JsonLocated))
-    }
-}
-
-struct JsonLocated(Located);
-
-impl Serialize for JsonLocated {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        json_diagnostic(&self.0).serialize(s)
-    }
-}
-
-#[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     rule: &'a str,
     severity: &'a str,
@@ -436,18 +357,85 @@ fn json_diagnostic(l: &Located) -> JsonDiagnostic<'_> {
     }
 }
 
-/// `{"version":1,"files":[{"path":…,"diagnostics":[…]}],"summary":{…}}`, written as the files come.
+/// A diagnostic as it stands in the report: pretty-printed, each line after the first indented to
+/// its depth (inside `files[].diagnostics[]`). JSON strings hold no raw line break, so indenting after
+/// every `\n` moves whole lines only.
+fn json_text(l: &Located) -> String {
+    indented(&json_diagnostic(l), DIAGNOSTIC_DEPTH)
+}
+
+/// `files[].diagnostics[]` is four levels in: root object, `files`, a file, `diagnostics`.
+const DIAGNOSTIC_DEPTH: usize = 4;
+
+/// `value` pretty-printed as serde_json does at nesting `depth` (two spaces a level).
+fn indented(value: &impl Serialize, depth: usize) -> String {
+    let text = serde_json::to_string_pretty(value).expect("a report serializes");
+    text.replace('\n', &format!("\n{}", "  ".repeat(depth)))
+}
+
+/// `{"version":1,"files":[{"path":…,"diagnostics":[…]}],"summary":{…}}`, pretty-printed, written as
+/// the files come. The frame is written here and each diagnostic as [`json_text`] rendered it on a
+/// worker; the bytes are those `serde_json::to_writer_pretty` gives for the same document (a test
+/// compares them).
 pub fn write_json<'a>(
     out: &mut impl Write,
     files: impl Iterator<Item = FileReport<'a>>,
     tally: &'a Tally,
 ) -> std::io::Result<()> {
-    let report = JsonReport {
-        version: JSON_VERSION,
-        files: Lazy(RefCell::new(Some(files))),
-        summary: LazySummary(tally),
+    let pad = |depth: usize| "  ".repeat(depth);
+    write!(
+        out,
+        "{{\n{}\"version\": {JSON_VERSION},\n{}\"files\": [",
+        pad(1),
+        pad(1)
+    )?;
+    let mut any_file = false;
+    for mut file in files {
+        out.write_all(if any_file { b",\n" } else { b"\n" })?;
+        any_file = true;
+        write!(out, "{}{{\n{}\"path\": ", pad(2), pad(3))?;
+        serde_json::to_writer(&mut *out, &file.path)?;
+        write!(out, ",\n{}\"diagnostics\": [", pad(3))?;
+        let mut any = false;
+        loop {
+            for l in file.findings.drain(..) {
+                out.write_all(if any { b",\n" } else { b"\n" })?;
+                any = true;
+                out.write_all(pad(DIAGNOSTIC_DEPTH).as_bytes())?;
+                match &l.rendered {
+                    Some(text) => out.write_all(text.as_bytes())?,
+                    None => out.write_all(json_text(&l).as_bytes())?,
+                }
+            }
+            if !file.advance() {
+                break;
+            }
+        }
+        if any {
+            write!(out, "\n{}", pad(3))?;
+        }
+        out.write_all(b"]")?;
+        if file.omitted_count() > 0 {
+            write!(out, ",\n{}\"omitted\": {}", pad(3), file.omitted_count())?;
+        }
+        write!(out, "\n{}}}", pad(2))?;
+    }
+    if any_file {
+        write!(out, "\n{}", pad(1))?;
+    }
+    let summary = tally.summary();
+    let summary = JsonSummary {
+        files: summary.files,
+        errors: summary.errors,
+        warnings: summary.warnings,
+        information: summary.information,
     };
-    write_pretty(out, &report)
+    write!(
+        out,
+        "],\n{}\"summary\": {}\n}}\n",
+        pad(1),
+        indented(&summary, 1)
+    )
 }
 
 fn write_pretty(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
@@ -1000,6 +988,116 @@ mod tests {
         let mut out = Vec::new();
         write_text(&mut out, std::iter::once(file), &tally, colors).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// The JSON report of these (path, text) files, checked with the embedded data, at most
+    /// `limit` findings a file: as `write_json` writes it, and as serde_json pretty-prints the same
+    /// document from derived types (what `write_json` was before it wrote its frame by hand).
+    fn json_report(files: &[(&str, &str)], limit: Option<usize>) -> (String, String) {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            version: u32,
+            files: Vec<FileDoc<'a>>,
+            summary: JsonSummary,
+        }
+        #[derive(Serialize)]
+        struct FileDoc<'a> {
+            path: &'a str,
+            diagnostics: Vec<JsonDiagnostic<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            omitted: Option<usize>,
+        }
+        let data = claimls_data::CodeData::embedded();
+        let config = claimls_rules::config::Config::default();
+        let mut checked = Vec::new();
+        let mut all = Summary::default();
+        for (path, text) in files {
+            let mut findings = super::super::check::check_text(text, &data, &config);
+            all.add(&findings);
+            let rest = findings.split_off(findings.len().min(limit.unwrap_or(usize::MAX)));
+            let source = Source {
+                path,
+                text,
+                offset: 0,
+                line: 0,
+            };
+            let located = locate(&source, findings, &[], Format::Json, Colors::plain(), true);
+            let mut omitted = Summary::default();
+            omitted.add(&rest);
+            checked.push((*path, located, omitted));
+        }
+        all.files = files.len();
+        let doc = Doc {
+            version: JSON_VERSION,
+            files: checked
+                .iter()
+                .map(|(path, located, omitted)| {
+                    let n = omitted.errors + omitted.warnings + omitted.information;
+                    FileDoc {
+                        path,
+                        diagnostics: located.iter().map(json_diagnostic).collect(),
+                        omitted: (n > 0).then_some(n),
+                    }
+                })
+                .collect(),
+            summary: JsonSummary {
+                files: all.files,
+                errors: all.errors,
+                warnings: all.warnings,
+                information: all.information,
+            },
+        };
+        let mut expected = Vec::new();
+        write_pretty(&mut expected, &doc).unwrap();
+        let tally = Tally::default();
+        tally.add(&all);
+        let reports: Vec<FileReport> = checked
+            .into_iter()
+            .map(|(path, located, omitted)| {
+                let mut report = FileReport::new(path.to_string(), limit, &tally);
+                report.findings = located;
+                report.omitted = omitted;
+                report
+            })
+            .collect();
+        let mut out = Vec::new();
+        write_json(&mut out, reports.into_iter(), &tally).unwrap();
+        (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(expected).unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_json_report_is_byte_for_byte_what_serde_json_pretty_prints() {
+        let jw = include_str!("../../../../examples/medicare-jw-missing.claim");
+        let waste = include_str!("../../../../examples/infliximab-waste.claim");
+        let many = "claim A\n  payer medicare\n  dx A G35\n  admin ocrelizumab\n    dose 600 mg\n  line J2350 JW JW JW units 600 dx A\n";
+        type Files<'a> = &'a [(&'a str, &'a str)];
+        let cases: [(Files, Option<usize>); 4] = [
+            (&[], None),
+            (&[("clean.claim", "")], None),
+            (&[("a \"quoted\" path.claim", jw), ("b.claim", waste)], None),
+            (&[("a.claim", jw), ("many.claim", many)], Some(1)),
+        ];
+        for (files, limit) in cases {
+            let (written, expected) = json_report(files, limit);
+            assert_eq!(written, expected, "{files:?} limit {limit:?}");
+        }
+        // The cases hold what the frame writes: findings with fixes and related locations, a file
+        // past its limit.
+        let (two, _) = json_report(cases[3].0, Some(1));
+        let v: serde_json::Value = serde_json::from_str(&two).unwrap();
+        let files = v["files"].as_array().unwrap();
+        assert!(
+            files.iter().any(|f| f["omitted"].as_u64() >= Some(1)),
+            "{two}"
+        );
+        let diagnostics: Vec<&serde_json::Value> = files
+            .iter()
+            .flat_map(|f| f["diagnostics"].as_array().unwrap())
+            .collect();
+        assert!(diagnostics.iter().any(|d| d["fix"].is_object()), "{two}");
     }
 
     #[test]
