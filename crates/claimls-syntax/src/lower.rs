@@ -664,11 +664,12 @@ impl<'t> Lowering<'t> {
 
     /// ERROR children inside a statement: "unexpected `…`" with what the statement needs.
     fn report_broken(&mut self, parts: &Parts, keyword: &str) {
-        let shown = keyword.trim_start_matches("line ");
+        // Runs for every statement; almost none has an error, so nothing is prepared before one.
         for item in parts.items {
             if item.kind != Kind::Error {
                 continue;
             }
+            let shown = keyword.strip_prefix("line ").unwrap_or(keyword);
             let node = item.node;
             let text = self.text(node).trim();
             let message = match expected(keyword) {
