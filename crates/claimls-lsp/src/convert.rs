@@ -127,22 +127,73 @@ pub fn rule_href(docs_base: &str, rule: &str) -> Option<Uri> {
     Uri::from_str(&format!("{docs_base}#{rule}")).ok()
 }
 
+/// Which optional diagnostic fields the client declared it reads
+/// (`textDocument.publishDiagnostics`): a publish carries a field only for a client that declared
+/// support for it, as the LSP specification asks. The findings' fixes are never carried in a
+/// diagnostic (`data`): `textDocument/codeAction` rebuilds them from the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DiagnosticManners {
+    /// `relatedInformation` (the other places a finding names).
+    pub related_information: bool,
+    /// `codeDescription` (the link to the rule's documentation).
+    pub code_description: bool,
+}
+
+impl DiagnosticManners {
+    /// Every field: what a code action's `diagnostics` carry, whatever the client declared, so a
+    /// code action answer does not depend on the publish capabilities.
+    pub const ALL: DiagnosticManners = DiagnosticManners {
+        related_information: true,
+        code_description: true,
+    };
+
+    /// What `caps` declare for `textDocument.publishDiagnostics` (a capability left out is not
+    /// supported).
+    pub fn of(caps: &tower_lsp_server::ls_types::ClientCapabilities) -> DiagnosticManners {
+        let publish = caps
+            .text_document
+            .as_ref()
+            .and_then(|t| t.publish_diagnostics.as_ref());
+        DiagnosticManners {
+            related_information: publish.and_then(|p| p.related_information).unwrap_or(false),
+            code_description: publish
+                .and_then(|p| p.code_description_support)
+                .unwrap_or(false),
+        }
+    }
+}
+
 /// A finding as an LSP diagnostic: rule id as `code`, its documentation as `codeDescription`, the
-/// related places as `relatedInformation`, `source: "claimls"`.
-pub fn diagnostic(rope: &Rope, uri: &Uri, docs: &RuleDocs, finding: &Finding) -> Diagnostic {
-    let related: Vec<DiagnosticRelatedInformation> = finding
-        .related
-        .iter()
-        .map(|r| DiagnosticRelatedInformation {
-            location: Location::new(uri.clone(), span_to_range(rope, r.span)),
-            message: r.message.clone(),
-        })
-        .collect();
+/// related places as `relatedInformation` (each only when `manners` allow it), `source: "claimls"`.
+pub fn diagnostic(
+    rope: &Rope,
+    uri: &Uri,
+    docs: &RuleDocs,
+    finding: &Finding,
+    manners: DiagnosticManners,
+) -> Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = if manners.related_information {
+        finding
+            .related
+            .iter()
+            .map(|r| DiagnosticRelatedInformation {
+                location: Location::new(uri.clone(), span_to_range(rope, r.span)),
+                message: r.message.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let code_description = if manners.code_description {
+        docs.href(finding.rule).map(|href| CodeDescription { href })
+    } else {
+        None
+    };
     Diagnostic {
         range: span_to_range(rope, finding.span),
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.rule.to_string())),
-        code_description: docs.href(finding.rule).map(|href| CodeDescription { href }),
+        code_description,
         source: Some("claimls".to_string()),
         message: finding.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
@@ -167,8 +218,15 @@ pub struct ClaimDiagnostics {
 }
 
 impl ClaimDiagnostics {
-    /// Convert the findings of one claim (spans relative to the claim text `claim`).
-    pub fn new(claim: &str, uri: &Uri, docs: &RuleDocs, findings: &[Finding]) -> ClaimDiagnostics {
+    /// Convert the findings of one claim (spans relative to the claim text `claim`), with the fields
+    /// `manners` allow.
+    pub fn new(
+        claim: &str,
+        uri: &Uri,
+        docs: &RuleDocs,
+        findings: &[Finding],
+        manners: DiagnosticManners,
+    ) -> ClaimDiagnostics {
         if findings.is_empty() {
             return ClaimDiagnostics::default();
         }
@@ -178,7 +236,7 @@ impl ClaimDiagnostics {
             if i > 0 {
                 json.push(',');
             }
-            let d = diagnostic(&rope, uri, docs, f);
+            let d = diagnostic(&rope, uri, docs, f, manners);
             // Serialising a Diagnostic cannot fail: every field is a string, number or list of them.
             json.push_str(&serde_json::to_string(&d).unwrap_or_default());
         }
@@ -200,50 +258,91 @@ impl ClaimDiagnostics {
         }
     }
 
+    /// How many bytes [`write_at`](ClaimDiagnostics::write_at) appends for `first_line`.
+    pub fn len_at(&self, first_line: u32) -> usize {
+        let renumbered: usize = self
+            .lines
+            .iter()
+            .map(|(range, line)| decimal_len(line.saturating_add(first_line)) - range.len())
+            .sum();
+        self.json.len() + renumbered
+    }
+
     /// Append the diagnostics, for a claim whose first line is `first_line`, to `out`.
     pub fn write_at(&self, first_line: u32, out: &mut Vec<u8>) {
         let mut at = 0;
         for (range, line) in &self.lines {
             out.extend_from_slice(&self.json.as_bytes()[at..range.start]);
-            out.extend_from_slice(line.saturating_add(first_line).to_string().as_bytes());
+            push_decimal(line.saturating_add(first_line), out);
             at = range.end;
         }
         out.extend_from_slice(&self.json.as_bytes()[at..]);
     }
 }
 
+/// How many digits `n` has in decimal.
+fn decimal_len(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// Append `n` in decimal (no allocation).
+fn push_decimal(n: u32, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
 /// A finished, framed `textDocument/publishDiagnostics` message: the claims' diagnostics (each with
-/// the line its claim starts on), in document order.
+/// the line its claim starts on), in document order. The body's length is counted first, so the
+/// frame is written once into a buffer of its exact size (no copy of the body behind its header).
 pub fn publish_frame<'a>(
     uri: &Uri,
     version: Option<i32>,
     claims: impl IntoIterator<Item = (u32, &'a ClaimDiagnostics)>,
 ) -> Vec<u8> {
-    let mut body = Vec::with_capacity(256);
-    body.extend_from_slice(
-        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
-    );
+    const HEAD: &[u8] =
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#;
+    let claims: Vec<(u32, &ClaimDiagnostics)> =
+        claims.into_iter().filter(|(_, c)| c.count > 0).collect();
     // A string always serialises.
-    body.extend_from_slice(&serde_json::to_vec(uri.as_str()).unwrap_or_default());
-    body.extend_from_slice(br#","diagnostics":["#);
-    let mut first = true;
-    for (line, claim) in claims {
-        if claim.count == 0 {
-            continue;
+    let uri_json = serde_json::to_vec(uri.as_str()).unwrap_or_default();
+    let version = version.map(|v| format!(r#","version":{v}"#));
+    let commas = claims.len().saturating_sub(1);
+    let body_len = HEAD.len()
+        + uri_json.len()
+        + br#","diagnostics":["#.len()
+        + claims.iter().map(|(l, c)| c.len_at(*l)).sum::<usize>()
+        + commas
+        + 1
+        + version.as_ref().map_or(0, String::len)
+        + 2;
+    let header = format!("Content-Length: {body_len}\r\n\r\n");
+    let mut frame = Vec::with_capacity(header.len() + body_len);
+    frame.extend_from_slice(header.as_bytes());
+    frame.extend_from_slice(HEAD);
+    frame.extend_from_slice(&uri_json);
+    frame.extend_from_slice(br#","diagnostics":["#);
+    for (i, (line, claim)) in claims.iter().enumerate() {
+        if i > 0 {
+            frame.push(b',');
         }
-        if !first {
-            body.push(b',');
-        }
-        first = false;
-        claim.write_at(line, &mut body);
+        claim.write_at(*line, &mut frame);
     }
-    body.push(b']');
-    if let Some(v) = version {
-        body.extend_from_slice(format!(r#","version":{v}"#).as_bytes());
+    frame.push(b']');
+    if let Some(v) = &version {
+        frame.extend_from_slice(v.as_bytes());
     }
-    body.extend_from_slice(b"}}");
-    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    frame.extend_from_slice(&body);
+    frame.extend_from_slice(b"}}");
+    debug_assert_eq!(frame.len(), header.len() + body_len);
     frame
 }
 
@@ -267,7 +366,9 @@ pub fn code_actions(
             CodeActionOrCommand::CodeAction(CodeAction {
                 title: a.title,
                 kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: a.finding.map(|f| vec![diagnostic(rope, uri, docs, &f)]),
+                diagnostics: a
+                    .finding
+                    .map(|f| vec![diagnostic(rope, uri, docs, &f, DiagnosticManners::ALL)]),
                 edit: Some(WorkspaceEdit {
                     changes: Some(changes),
                     ..Default::default()
@@ -298,6 +399,7 @@ pub fn client_manners(
         ),
         completion_markdown: wants_markdown(item.and_then(|i| i.documentation_format.as_ref())),
         snippets: item.and_then(|i| i.snippet_support).unwrap_or(true),
+        diagnostics: DiagnosticManners::of(caps),
     }
 }
 

@@ -289,20 +289,38 @@ async fn read_header<I: AsyncRead + Unpin>(input: &mut Input<I>) -> Header {
     }
 }
 
-/// Copy framed messages from `input` to `output`, substituting malformed ones. Returns at the end of
-/// the input (or when the output is closed).
-pub async fn pump<I, O>(input: I, mut output: O)
+/// Whether a message passed on is a request (a `method` and an `id`, `null` included: the library
+/// answers every one), read without building it.
+fn is_request(message: &[u8]) -> bool {
+    fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        <serde::de::IgnoredAny as serde::Deserialize>::deserialize(d).map(|_| true)
+    }
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        method: Option<serde::de::IgnoredAny>,
+        #[serde(default, deserialize_with = "present")]
+        id: bool,
+    }
+    serde_json::from_slice::<Probe>(message).is_ok_and(|p| p.method.is_some() && p.id)
+}
+
+/// Copy framed messages from `input` to `output`, substituting malformed ones, and call
+/// `on_request` before passing on each request (the outbox holds publishes until it is answered:
+/// counted here, as soon as it is read, a request sent right after a keystroke is counted before
+/// that keystroke's check can finish). Returns at the end of the input (or when the output is
+/// closed).
+pub async fn pump<I, O>(input: I, mut output: O, on_request: impl Fn())
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
 {
-    pump_frames(input, &mut output).await;
+    pump_frames(input, &mut output, &on_request).await;
     // Dropping one half of a `tokio::io::simplex` does not end the stream: shut it down, so the
     // server reading the other half sees the end of the input and stops.
     let _ = output.shutdown().await;
 }
 
-async fn pump_frames<I, O>(input: I, output: &mut O)
+async fn pump_frames<I, O>(input: I, output: &mut O, on_request: &impl Fn())
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite + Unpin,
@@ -319,8 +337,12 @@ where
             Header::End => return,
             Header::Length(n) => n,
             Header::Garbage => {
-                if !std::mem::take(&mut answered) && send(output, &parse_error()).await.is_err() {
-                    return;
+                if !std::mem::take(&mut answered) {
+                    // A request (with a null id): the library answers it.
+                    on_request();
+                    if send(output, &parse_error()).await.is_err() {
+                        return;
+                    }
                 }
                 if !input.resync().await {
                     return;
@@ -362,6 +384,9 @@ where
                 parse_error()
             }
         };
+        if is_request(&message) {
+            on_request();
+        }
         if send(output, &message).await.is_err() {
             return;
         }
@@ -380,6 +405,23 @@ async fn send<O: AsyncWrite + Unpin>(output: &mut O, body: &[u8]) -> std::io::Re
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn requests_are_told_from_notifications_and_responses() {
+        assert!(is_request(
+            br#"{"jsonrpc":"2.0","id":1,"method":"textDocument/completion"}"#
+        ));
+        assert!(
+            is_request(&parse_error()),
+            "a substitute has a null id and is answered"
+        );
+        assert!(!is_request(
+            br#"{"jsonrpc":"2.0","method":"textDocument/didChange"}"#
+        ));
+        assert!(!is_request(
+            br#"{"jsonrpc":"2.0","id":4,"result":{"method":"x"}}"#
+        ));
+    }
 
     fn passed(body: &str) -> Value {
         match check(body.as_bytes()) {

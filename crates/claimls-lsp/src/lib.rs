@@ -80,8 +80,6 @@ struct CatchPanic<S> {
     inner: S,
     shutdown: Arc<AtomicBool>,
     panic_on: Option<String>,
-    /// Told of every request, so publishes wait for its answer.
-    outbox: Arc<outbox::Outbox>,
 }
 
 impl<S> Service<Request> for CatchPanic<S>
@@ -100,9 +98,6 @@ where
 
     fn call(&mut self, request: Request) -> Self::Future {
         let id = request.id().cloned();
-        if id.is_some() {
-            self.outbox.request_received();
-        }
         let method = request.method().to_string();
         let inject = self.panic_on.as_deref() == Some(method.as_str());
         let shutdown = self.shutdown.clone();
@@ -177,14 +172,14 @@ where
         inner: service,
         shutdown: shutdown.clone(),
         panic_on,
-        outbox: outbox.clone(),
     };
     // Malformed input must not end the session: a guard frames the input first.
     let (guarded_read, guarded_write) = tokio::io::simplex(1 << 16);
     // The library writes into a pipe; the outbox's pump writes its messages and the publishes out.
     let (library_read, library_write) = tokio::io::simplex(1 << 16);
     let server = Server::new(guarded_read, library_write, socket).serve(service);
-    let pump = framing::pump(input, guarded_write);
+    // The guard tells the outbox of every request it passes on, so publishes wait for its answer.
+    let pump = framing::pump(input, guarded_write, || outbox.request_received());
     let serving = async {
         tokio::pin!(server);
         tokio::pin!(pump);

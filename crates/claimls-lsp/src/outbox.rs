@@ -36,6 +36,8 @@ pub struct Outbox {
     wake: Notify,
     /// Requests received whose answer has not been written yet.
     unanswered: AtomicUsize,
+    /// Notified when an answer is written.
+    answer_written: Notify,
 }
 
 impl Outbox {
@@ -63,10 +65,29 @@ impl Outbox {
     }
 
     fn answered(&self) {
-        // Saturating: the library also answers input it could not decode, which was never counted.
+        // Saturating: an answer to input that was never counted must not wrap the count.
         let _ = self
             .unanswered
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+        self.answer_written.notify_waiters();
+    }
+
+    /// Resolves when no request waits for its answer, or after `at_most`. A check that is about to
+    /// run waits here, so a completion or hover sent right after a keystroke has the CPU to itself
+    /// (its publish would wait for the answer anyway).
+    pub async fn requests_answered(&self, at_most: Duration) {
+        let deadline = tokio::time::Instant::now() + at_most;
+        loop {
+            let written = self.answer_written.notified();
+            tokio::pin!(written);
+            written.as_mut().enable();
+            if self.unanswered.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, written).await.is_err() {
+                return;
+            }
+        }
     }
 
     /// How many publishes are waiting (for tests).
@@ -254,6 +275,25 @@ mod tests {
         let out = run(&outbox, &[]).await;
         assert_eq!(out, String::from_utf8(frame(r#"{"p":1}"#)).expect("utf-8"));
         assert!(started.elapsed() >= HOLD);
+    }
+
+    #[tokio::test]
+    async fn a_check_waits_for_a_pending_answer_but_no_longer_than_it_is_told() {
+        let outbox = Outbox::default();
+        let started = Instant::now();
+        outbox.requests_answered(HOLD).await;
+        assert!(started.elapsed() < HOLD, "nothing was pending");
+        outbox.request_received();
+        let started = Instant::now();
+        outbox.requests_answered(HOLD).await;
+        assert!(started.elapsed() >= HOLD, "the request was never answered");
+        let answer = async {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            outbox.answered();
+        };
+        let started = Instant::now();
+        tokio::join!(outbox.requests_answered(Duration::from_secs(20)), answer);
+        assert!(started.elapsed() < Duration::from_secs(20));
     }
 
     #[test]

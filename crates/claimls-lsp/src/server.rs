@@ -25,7 +25,8 @@ use tower_lsp_server::{Client, LanguageServer};
 pub struct ServerOptions {
     /// Code data to use instead of `CodeData::load()` (tests use a fixture set).
     pub data: Option<Arc<CodeData>>,
-    /// How long after the last change diagnostics wait before they are computed.
+    /// How long diagnostics wait after a change that follows another one by less than this (a burst
+    /// of keystrokes is checked once it pauses); a change after a pause is checked at once.
     pub debounce: Duration,
     /// For tests of the panic guard: a request with this method panics in its handler.
     #[doc(hidden)]
@@ -81,6 +82,9 @@ pub(crate) struct State {
     config: RwLock<Arc<Config>>,
     root: Mutex<Option<PathBuf>>,
     serial: AtomicU64,
+    /// When the last change arrived (any document): a change sooner than the debounce after it is
+    /// part of a burst.
+    last_change: Mutex<Option<Instant>>,
     /// The imported data's generation when it was loaded.
     generation: AtomicU64,
     /// Where finished publishes wait for the output (see `outbox`).
@@ -170,6 +174,7 @@ impl Backend {
                 config: RwLock::new(Arc::new(Config::default())),
                 root: Mutex::new(None),
                 serial: AtomicU64::new(1),
+                last_change: Mutex::new(None),
                 generation: AtomicU64::new(data_generation()),
                 outbox,
                 log: Logger::from_env(),
@@ -361,15 +366,34 @@ impl State {
         self.loading.wait().clone()
     }
 
-    /// The checker for the current data and configuration.
-    fn checker(&self) -> Arc<Checker> {
-        if let Some(c) = self
-            .checker
+    /// The checker for the current data and configuration, if it is built.
+    fn built_checker(&self) -> Option<Arc<Checker>> {
+        self.checker
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-        {
-            return c.clone();
+            .clone()
+    }
+
+    /// How long the check of a change arriving now waits: the debounce when it follows the last
+    /// change by less than that (a burst), else nothing (no timer on the path of a lone edit).
+    fn burst_delay(&self) -> Duration {
+        let now = Instant::now();
+        let debounce = self.options.debounce;
+        let last = self
+            .last_change
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace(now);
+        match last {
+            Some(last) if now.duration_since(last) < debounce => debounce,
+            _ => Duration::ZERO,
+        }
+    }
+
+    /// The checker for the current data and configuration.
+    fn checker(&self) -> Arc<Checker> {
+        if let Some(c) = self.built_checker() {
+            return c;
         }
         let data = self.data();
         let config = self
@@ -473,11 +497,16 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
         // Every open document (this one included) has been scheduled again with the new data.
         return;
     }
-    let checker = {
-        let state = state.clone();
-        match tokio::task::spawn_blocking(move || state.checker()).await {
-            Ok(c) => c,
-            Err(_) => return,
+    // Built already after the first check: no thread hop then. The first builds it (and may wait for
+    // the data) off the async workers.
+    let checker = match state.built_checker() {
+        Some(c) => c,
+        None => {
+            let state = state.clone();
+            match tokio::task::spawn_blocking(move || state.checker()).await {
+                Ok(c) => c,
+                Err(_) => return,
+            }
         }
     };
     let snapshot = {
@@ -494,6 +523,15 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
     let Some((version, rope, tracked)) = snapshot else {
         return;
     };
+    let manners = state
+        .client
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .diagnostics;
+    // A request sent right after the change (completion, hover) is answered first; it is counted
+    // as soon as it is read, so let the input be read before looking.
+    tokio::task::yield_now().await;
+    state.outbox.requests_answered(super::outbox::HOLD).await;
     let state2 = state.clone();
     let uri2 = uri.clone();
     let used = checker.clone();
@@ -503,7 +541,7 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
             return None;
         }
         let analysis = checker.recheck(&rope, &tracked);
-        let frame = publish_frame(&rope, &uri2, &state2.rule_docs, version, &analysis);
+        let frame = publish_frame(&rope, &uri2, &state2.rule_docs, manners, version, &analysis);
         if checker.cached() > 4 * analysis.chunks.len() + 256 {
             checker.retain(&[&analysis]);
         }
@@ -546,11 +584,14 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
 }
 
 /// The publish of an analysis: each claim's diagnostics converted once (kept in its chunk while the
-/// claim's text stays the same), written at the line the claim now starts on.
+/// claim's text stays the same), written at the line the claim now starts on. The client's
+/// `manners` are set once by `initialize`, before any document opens, so converted diagnostics
+/// kept in the chunks always have the fields they allow.
 fn publish_frame(
     rope: &ropey::Rope,
     uri: &Uri,
     docs: &RuleDocs,
+    manners: convert::DiagnosticManners,
     version: i32,
     analysis: &super::analysis::Analysis,
 ) -> Vec<u8> {
@@ -568,6 +609,7 @@ fn publish_frame(
                     uri,
                     docs,
                     &c.check.findings,
+                    manners,
                 ))
             });
             let line = u32::try_from(rope.byte_to_line(start)).unwrap_or(u32::MAX);
@@ -780,7 +822,8 @@ impl LanguageServer for Backend {
             // What was computed for the text before this change must not be published now.
             self.state.outbox.withdraw(uri.as_str());
         }
-        self.schedule_check(uri, serial, self.state.options.debounce);
+        let delay = self.state.burst_delay();
+        self.schedule_check(uri, serial, delay);
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
@@ -944,13 +987,19 @@ mod tests {
 
     /// What a publish of `text` holds when every finding is converted afresh against the whole
     /// document (the way diagnostics were built before they were cached by claim).
-    fn fresh(checker: &Checker, text: &str, uri: &Uri, docs: &RuleDocs) -> serde_json::Value {
+    fn fresh(
+        checker: &Checker,
+        text: &str,
+        uri: &Uri,
+        docs: &RuleDocs,
+        manners: convert::DiagnosticManners,
+    ) -> serde_json::Value {
         let rope = ropey::Rope::from_str(text);
         let diagnostics: Vec<Diagnostic> = checker
             .check(text)
             .findings()
             .iter()
-            .map(|f| convert::diagnostic(&rope, uri, docs, f))
+            .map(|f| convert::diagnostic(&rope, uri, docs, f, manners))
             .collect();
         let params = PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(7));
         serde_json::json!({
@@ -982,10 +1031,12 @@ mod tests {
         }
         let mut doc = crate::document::OpenDocument::new(&text, 1);
         let mut tracked = Tracked::from_analysis(checker.check(&text));
+        let all = convert::DiagnosticManners::ALL;
         let first = publish_frame(
             &doc.rope,
             &uri,
             &docs,
+            all,
             7,
             &Analysis {
                 chunks: tracked.chunks.clone(),
@@ -1025,11 +1076,11 @@ mod tests {
                 .iter()
                 .filter(|c| c.diagnostics.get().is_some())
                 .count();
-            let frame = publish_frame(&doc.rope, &uri, &docs, 7, &analysis);
+            let frame = publish_frame(&doc.rope, &uri, &docs, all, 7, &analysis);
             let current = doc.text();
             assert_eq!(
                 body(&frame),
-                fresh(&checker, &current, &uri, &docs),
+                fresh(&checker, &current, &uri, &docs, all),
                 "round {round}"
             );
             tracked = Tracked::from_analysis(analysis);
@@ -1038,6 +1089,53 @@ mod tests {
             reused > 100,
             "converted diagnostics were re-used {reused} times"
         );
+    }
+
+    /// A client that declared neither `relatedInformation` nor `codeDescriptionSupport` gets the same
+    /// diagnostics without those fields; one that declared them gets both; the frame's length is
+    /// its body's.
+    #[test]
+    fn a_publish_carries_the_optional_fields_the_client_declared_and_no_others() {
+        let checker = Checker::new(Arc::new(CodeData::embedded()), Arc::new(Config::default()));
+        let uri: Uri = "file:///tmp/fields.claim".parse().expect("a URI");
+        let docs = RuleDocs::new("file:///usr/share/doc/claimls/rules.md");
+        let text: String = CLAIMS.concat();
+        let rope = ropey::Rope::from_str(&text);
+        let frame_with = |manners| {
+            let analysis = checker.check(&text);
+            body(&publish_frame(&rope, &uri, &docs, manners, 3, &analysis))
+        };
+        let none = frame_with(convert::DiagnosticManners::default());
+        let all = frame_with(convert::DiagnosticManners::ALL);
+        let only_links = frame_with(convert::DiagnosticManners {
+            related_information: false,
+            code_description: true,
+        });
+        let list = |v: &serde_json::Value| v["params"]["diagnostics"].as_array().cloned();
+        let (none, all, only_links) = (list(&none), list(&all), list(&only_links));
+        let (none, all, only_links) = (
+            none.expect("diagnostics"),
+            all.expect("diagnostics"),
+            only_links.expect("diagnostics"),
+        );
+        assert_eq!(none.len(), all.len());
+        assert!(
+            all.iter().any(|d| d.get("relatedInformation").is_some()),
+            "the examples have related places"
+        );
+        for ((n, a), l) in none.iter().zip(&all).zip(&only_links) {
+            assert!(n.get("relatedInformation").is_none(), "{n}");
+            assert!(n.get("codeDescription").is_none(), "{n}");
+            assert!(l.get("relatedInformation").is_none(), "{l}");
+            assert_eq!(l.get("codeDescription"), a.get("codeDescription"));
+            assert!(a.get("codeDescription").is_some(), "{a}");
+            let mut stripped = a.clone();
+            if let Some(o) = stripped.as_object_mut() {
+                o.remove("relatedInformation");
+                o.remove("codeDescription");
+            }
+            assert_eq!(n, &stripped, "only the undeclared fields are left out");
+        }
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct ClientManners {
     pub completion_markdown: bool,
     /// Snippet completions (`completionItem.snippetSupport`).
     pub snippets: bool,
+    /// The optional diagnostic fields the client reads; unlike the above, a field is sent only when
+    /// the client declared it (see `convert::DiagnosticManners`).
+    pub diagnostics: crate::convert::DiagnosticManners,
 }
 
 impl Default for ClientManners {
@@ -37,6 +40,7 @@ impl Default for ClientManners {
             hover_markdown: true,
             completion_markdown: true,
             snippets: true,
+            diagnostics: crate::convert::DiagnosticManners::default(),
         }
     }
 }

@@ -125,10 +125,21 @@ async fn every_quick_fix_clears_its_finding() {
     s.finish().await;
 }
 
+/// What an editor that shows related places and documentation links declares (VS Code does, with
+/// tags and `data` too).
+fn editor_capabilities() -> Value {
+    json!({"textDocument": {"publishDiagnostics": {
+        "relatedInformation": true,
+        "codeDescriptionSupport": true,
+        "tagSupport": {"valueSet": [1, 2]},
+        "dataSupport": true
+    }}})
+}
+
 #[tokio::test]
 async fn diagnostics_carry_rule_ids_documentation_links_and_related_places() {
     let mut s = server();
-    s.initialize(json!({})).await;
+    s.initialize(editor_capabilities()).await;
     let d = s.open_checked("file:///work/b.claim", BROKEN[1]).await;
     let diags = d["diagnostics"].as_array().cloned().unwrap_or_default();
     let units = diags
@@ -223,4 +234,77 @@ async fn formatting_never_changes_a_value() {
         );
     }
     s.finish().await;
+}
+
+/// Every code action the documents offer, at each diagnostic's range and at every line, as the JSON
+/// text the client receives.
+async fn all_code_actions(s: &mut TestServer) -> Vec<String> {
+    let mut answers = Vec::new();
+    for (n, text) in BROKEN.iter().enumerate() {
+        let uri = format!("file:///work/broken-{n}.claim");
+        let d = s.open_checked(&uri, text).await;
+        let mut ranges: Vec<Value> = d["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| d["range"].clone())
+            .collect();
+        for line in 0..text.lines().count() {
+            ranges.push(json!({"start": {"line": line, "character": 0},
+                               "end": {"line": line, "character": 80}}));
+        }
+        for range in ranges {
+            let r = s
+                .request(
+                    "textDocument/codeAction",
+                    json!({"textDocument": {"uri": uri}, "range": range,
+                           "context": {"diagnostics": d["diagnostics"]}}),
+                )
+                .await;
+            answers.push(r.to_string());
+        }
+    }
+    answers
+}
+
+/// A client that declares no diagnostic capability gets no related places and no links (the LSP
+/// sends an optional field only to a client that declared it); nothing is carried in `data` even
+/// for one that declares `dataSupport`; and the code actions, rebuilt from the document, are the
+/// same bytes for both clients.
+#[tokio::test]
+async fn publishes_carry_only_declared_fields_and_code_actions_do_not_depend_on_them() {
+    let mut bare = server();
+    bare.initialize(json!({})).await;
+    let mut editor = server();
+    editor.initialize(editor_capabilities()).await;
+    let plain = bare.open_checked("file:///work/b.claim", BROKEN[1]).await;
+    let full = editor.open_checked("file:///work/b.claim", BROKEN[1]).await;
+    let (plain, full) = (
+        plain["diagnostics"].as_array().cloned().unwrap_or_default(),
+        full["diagnostics"].as_array().cloned().unwrap_or_default(),
+    );
+    assert!(!plain.is_empty());
+    assert_eq!(plain.len(), full.len());
+    assert!(full.iter().any(|d| d.get("relatedInformation").is_some()));
+    for (p, f) in plain.iter().zip(&full) {
+        for d in [p, f] {
+            assert!(d.get("data").is_none(), "{d}");
+            assert!(d.get("tags").is_none(), "{d}");
+        }
+        assert!(p.get("relatedInformation").is_none(), "{p}");
+        assert!(p.get("codeDescription").is_none(), "{p}");
+        assert!(f.get("codeDescription").is_some(), "{f}");
+        for key in ["range", "severity", "code", "source", "message"] {
+            assert_eq!(p[key], f[key], "{key}");
+        }
+    }
+    let from_bare = all_code_actions(&mut bare).await;
+    let from_editor = all_code_actions(&mut editor).await;
+    assert!(
+        from_bare.iter().filter(|a| a.contains("quickfix")).count() >= 5,
+        "{from_bare:?}"
+    );
+    assert_eq!(from_bare, from_editor);
+    bare.finish().await;
+    editor.finish().await;
 }

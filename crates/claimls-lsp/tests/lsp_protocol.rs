@@ -85,7 +85,10 @@ async fn malformed_json_is_answered_with_a_parse_error_and_the_server_carries_on
 
 #[tokio::test]
 async fn open_publishes_diagnostics_for_the_opened_version_and_close_clears_them() {
-    let mut s = TestServer::initialized().await;
+    let mut s = TestServer::start();
+    // A client that shows documentation links (a publish carries them only then).
+    s.initialize(json!({"textDocument": {"publishDiagnostics": {"codeDescriptionSupport": true}}}))
+        .await;
     let d = s.open_checked(URI, OCREVUS).await;
     assert_eq!(d["version"], 1);
     assert!(d["diagnostics"].is_array());

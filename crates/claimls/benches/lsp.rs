@@ -106,6 +106,75 @@ fn realistic(data: &Arc<CodeData>, lines: usize) -> Doc {
     }
 }
 
+/// What VS Code 1.9x (vscode-languageclient 9) declares in `initialize` for the features these rows
+/// use, so the server sends what an editor receives: diagnostics with related places, documentation
+/// links and tags, code action literals, markdown and snippet completions. The client also declares
+/// `workspace/configuration` and watched files, so the server asks for both; the benchmark answers.
+fn vscode_capabilities() -> Value {
+    json!({
+        "workspace": {
+            "applyEdit": true,
+            "workspaceEdit": {"documentChanges": true, "normalizesLineEndings": true},
+            "didChangeConfiguration": {"dynamicRegistration": true},
+            "didChangeWatchedFiles": {"dynamicRegistration": true, "relativePatternSupport": true},
+            "configuration": true,
+            "workspaceFolders": true
+        },
+        "textDocument": {
+            "synchronization": {
+                "dynamicRegistration": true, "willSave": true, "willSaveWaitUntil": true,
+                "didSave": true
+            },
+            "publishDiagnostics": {
+                "relatedInformation": true,
+                "versionSupport": false,
+                "tagSupport": {"valueSet": [1, 2]},
+                "codeDescriptionSupport": true,
+                "dataSupport": true
+            },
+            "completion": {
+                "dynamicRegistration": true,
+                "contextSupport": true,
+                "completionItem": {
+                    "snippetSupport": true,
+                    "commitCharactersSupport": true,
+                    "documentationFormat": ["markdown", "plaintext"],
+                    "deprecatedSupport": true,
+                    "preselectSupport": true,
+                    "tagSupport": {"valueSet": [1]},
+                    "insertReplaceSupport": true,
+                    "resolveSupport": {"properties": ["documentation", "detail", "additionalTextEdits"]},
+                    "insertTextModeSupport": {"valueSet": [1, 2]},
+                    "labelDetailsSupport": true
+                },
+                "insertTextMode": 2,
+                "completionItemKind": {"valueSet": (1..=25).collect::<Vec<u32>>()},
+                "completionList": {
+                    "itemDefaults": ["commitCharacters", "editRange", "insertTextFormat",
+                                     "insertTextMode", "data"]
+                }
+            },
+            "hover": {"dynamicRegistration": true, "contentFormat": ["markdown", "plaintext"]},
+            "codeAction": {
+                "dynamicRegistration": true,
+                "isPreferredSupport": true,
+                "disabledSupport": true,
+                "dataSupport": true,
+                "resolveSupport": {"properties": ["edit"]},
+                "codeActionLiteralSupport": {"codeActionKind": {"valueSet": [
+                    "", "quickfix", "refactor", "refactor.extract", "refactor.inline",
+                    "refactor.rewrite", "source", "source.organizeImports"
+                ]}},
+                "honorsChangeAnnotations": true
+            },
+            "inlayHint": {"dynamicRegistration": true},
+            "documentSymbol": {"hierarchicalDocumentSymbolSupport": true}
+        },
+        "window": {"workDoneProgress": true, "showDocument": {"support": true}},
+        "general": {"positionEncodings": ["utf-16"]}
+    })
+}
+
 /// (line, UTF-16 column) of a byte offset (the documents are ASCII except for names in comments).
 fn position(text: &str, at: usize) -> [u32; 2] {
     let line = text[..at].matches('\n').count();
@@ -163,11 +232,29 @@ async fn edits(data: Arc<CodeData>, doc: &Doc, label: &str) {
         data: Some(data),
         ..ServerOptions::default()
     });
-    s.initialize(json!({})).await;
+    s.initialize(vscode_capabilities()).await;
+    // What VS Code answers to the requests those capabilities bring.
+    let config = s.await_server_request("workspace/configuration").await;
+    s.respond(config["id"].clone(), json!([null])).await;
+    let watch = s.await_server_request("client/registerCapability").await;
+    s.respond(watch["id"].clone(), Value::Null).await;
     let lines = doc.text.lines().count();
     let d = s.open_checked(URI, &doc.text).await;
     let published = d["diagnostics"].as_array().map(Vec::len).unwrap_or(0);
     let bytes = serde_json::to_string(&d).map(|t| t.len()).unwrap_or(0);
+    // What the client's share is: parsing one publish (into a `serde_json::Value`, as this client
+    // does; VS Code parses the same JSON with `JSON.parse`).
+    let publish = serde_json::to_vec(&json!({
+        "jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": d
+    }))
+    .unwrap_or_default();
+    let mut parse = Vec::new();
+    for _ in 0..30 {
+        let started = Instant::now();
+        let v: Value = serde_json::from_slice(&publish).unwrap_or(Value::Null);
+        parse.push(started.elapsed());
+        assert!(v.is_object());
+    }
     let mut text = doc.text.clone();
     let (mut edit, mut completion) = (Vec::new(), Vec::new());
     let mut version = 1;
@@ -181,8 +268,10 @@ async fn edits(data: Arc<CodeData>, doc: &Doc, label: &str) {
         let started = Instant::now();
         s.change(URI, version, [line, col, line, col], "0").await;
         if i % 2 == 0 {
-            wait_version(&mut s, version).await;
+            // Timed until the publish is read and parsed; freeing it comes after.
+            let published = wait_version(&mut s, version).await;
             edit.push(started.elapsed());
+            drop(published);
         } else {
             // …and ask for completion right away, as an editor does while typing.
             let asked = Instant::now();
@@ -202,8 +291,9 @@ async fn edits(data: Arc<CodeData>, doc: &Doc, label: &str) {
         version += 1;
         let started = Instant::now();
         s.change(URI, version, [line, col, line, col + 1], "").await;
-        wait_version(&mut s, version).await;
+        let published = wait_version(&mut s, version).await;
         edit.push(started.elapsed());
+        drop(published);
         text.remove(at);
     }
     let cpu_per_edit = (cpu_self() - cpu) / (2 * rounds as u32);
@@ -226,6 +316,12 @@ async fn edits(data: Arc<CodeData>, doc: &Doc, label: &str) {
         "-",
         true,
     );
+    row(
+        &format!("  of which the client's parse of one publish, {lines} lines"),
+        format!("p50 {}", ms(percentile(&mut parse, 0.5))),
+        "-",
+        true,
+    );
     let c99 = percentile(&mut completion, 0.99);
     row(
         &format!("completion right after a keystroke, {lines} lines"),
@@ -240,13 +336,37 @@ async fn edits(data: Arc<CodeData>, doc: &Doc, label: &str) {
     s.finish().await;
 }
 
+/// The next message `pred` accepts, answering the server's requests on the way as VS Code does
+/// (`workspace/configuration` with no settings, a registration with `null`).
+fn wait_answering(
+    s: &mut Spawned,
+    timeout: Duration,
+    pred: impl Fn(&Value) -> bool,
+) -> Option<Value> {
+    loop {
+        let m = s.wait_for(timeout, |m| {
+            pred(m) || (m.get("id").is_some() && m.get("method").is_some())
+        })?;
+        if pred(&m) {
+            return Some(m);
+        }
+        let result = if m["method"] == "workspace/configuration" {
+            json!([null])
+        } else {
+            Value::Null
+        };
+        let _ = s.send(&json!({"jsonrpc": "2.0", "id": m["id"].clone(), "result": result}));
+    }
+}
+
 /// The spawned binary with the data directory `data_dir`: launch → first diagnostics of the small
 /// document, then resident memory with the big one open after 50 edits.
 fn spawned(data_dir: &std::path::Path, small: &Doc, big: &Doc) {
     let exe = env!("CARGO_BIN_EXE_claimls");
     let dir = data_dir.to_string_lossy().to_string();
     let envs = [("CLAIMLS_DATA_DIR", dir.as_str())];
-    let initialize = json!({"processId": null, "rootUri": null, "capabilities": {}});
+    let initialize =
+        json!({"processId": null, "rootUri": null, "capabilities": vscode_capabilities()});
     let mut first = Vec::new();
     let mut cpu_first = Vec::new();
     for _ in 0..15 {
@@ -264,7 +384,7 @@ fn spawned(data_dir: &std::path::Path, small: &Doc, big: &Doc) {
             "textDocument/didOpen",
             json!({"textDocument": {"uri": URI, "languageId": "claim", "version": 1, "text": small.text}}),
         );
-        let got = s.wait_for(Duration::from_secs(30), |m| {
+        let got = wait_answering(&mut s, Duration::from_secs(30), |m| {
             m["method"] == "textDocument/publishDiagnostics"
         });
         if got.is_none() {
@@ -307,7 +427,7 @@ fn spawned(data_dir: &std::path::Path, small: &Doc, big: &Doc) {
         "textDocument/didOpen",
         json!({"textDocument": {"uri": URI, "languageId": "claim", "version": 1, "text": big.text}}),
     );
-    let _ = s.wait_for(Duration::from_secs(30), |m| {
+    let _ = wait_answering(&mut s, Duration::from_secs(30), |m| {
         m["method"] == "textDocument/publishDiagnostics"
     });
     let mut text = big.text.clone();
@@ -333,10 +453,11 @@ fn spawned(data_dir: &std::path::Path, small: &Doc, big: &Doc) {
                                                  "end": {"line": range[2], "character": range[3]}},
                                        "text": new}]}),
         );
-        let _ = s.wait_for(Duration::from_secs(30), |m| {
+        let published = wait_answering(&mut s, Duration::from_secs(30), |m| {
             m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == version
         });
         samples.push(started.elapsed());
+        drop(published);
         if i % 2 == 0 {
             text.insert(at, '0');
         } else {
