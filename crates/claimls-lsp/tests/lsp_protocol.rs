@@ -350,7 +350,8 @@ async fn a_thirty_thousand_line_document_is_served() {
     }
     let lines = text.lines().count();
     assert!(lines >= 30_000);
-    let started = std::time::Instant::now();
+    // How fast is the LSP bench's business (crates/claimls/benches/lsp.rs); here each answer only has
+    // to come (the harness gives up after its timeout) and be right.
     s.open_checked(URI, &text).await;
     // An edit in the middle.
     s.change(URI, 2, [15_000, 0, 15_000, 0], "# middle\n").await;
@@ -370,7 +371,6 @@ async fn a_thirty_thousand_line_document_is_served() {
         )
         .await;
     assert!(c["items"].is_array());
-    assert!(started.elapsed() < std::time::Duration::from_secs(20));
     s.finish().await;
 }
 
