@@ -4,7 +4,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::ffi::{c_int, c_long, c_void};
+use std::ffi::{c_int, c_void};
 
 // The C entry points of the mimalloc this binary links (through `mimalloc`'s `libmimalloc-sys`).
 unsafe extern "C" {
@@ -12,7 +12,6 @@ unsafe extern "C" {
     fn mi_calloc(count: usize, size: usize) -> *mut c_void;
     fn mi_realloc(p: *mut c_void, size: usize) -> *mut c_void;
     fn mi_free(p: *mut c_void);
-    fn mi_option_set(option: c_int, value: c_long);
 }
 
 #[cfg(target_os = "linux")]
@@ -23,19 +22,15 @@ unsafe extern "C" {
 #[cfg(target_os = "linux")]
 const PR_SET_THP_DISABLE: c_int = 41;
 
-/// The number of `mi_option_purge_delay` in `mi_option_e` of the mimalloc v3 that `libmimalloc-sys`
-/// 0.1.49 builds (`c_src/mimalloc/v3/include/mimalloc.h`; Cargo.lock pins the version; check it
-/// when that crate is upgraded).
-const MI_OPTION_PURGE_DELAY: c_int = 15;
-
-/// The language server stays up for hours with a document's claims in memory, so it gives freed
-/// memory back to the system at once and uses no transparent huge pages. With mimalloc's defaults
-/// (issue 11, the 30,000-line document after 50 edits) its heap was 68 MB resident, 58 MB of it in
-/// 2 MiB huge pages that each small live allocation keeps whole, and pages freed after the edits
-/// waited for a purge that an idle server never runs; with both changed it is about 20 MB.
-/// mimalloc's own `allow_thp` option is read when it starts, before `main`, so huge pages are
-/// turned off for the process through the kernel instead. Batch commands exit when done and keep
-/// the defaults.
+/// The language server stays up for hours with a document's claims in memory, so it uses no
+/// transparent huge pages. With mimalloc's defaults (issue 11: the 30,000-line document, all
+/// official data, 50 edits) its heap was 68 MB resident, 58 MB of it 2 MiB huge pages: mimalloc
+/// advises them for its arena and the kernel backs each touched 2 MiB whole, however little of it
+/// is in use; without them it is about 32 MB. mimalloc's own `allow_thp` option is read when it
+/// starts, before `main`, so they are turned off through the kernel. (Purging freed pages at once,
+/// mimalloc's `purge_delay` 0, would take it to about 20 MB but costs 40% more CPU per edit: each
+/// publish frees and refaults half a megabyte.) Batch commands exit when done and keep the
+/// defaults.
 fn tune_allocator_for_a_long_running_server() {
     // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process (no pointers); an old
     // kernel without it returns an error, which changes nothing.
@@ -49,9 +44,6 @@ fn tune_allocator_for_a_long_running_server() {
             0 as std::ffi::c_ulong,
         )
     };
-    // SAFETY: mimalloc's options are plain integers read on each use; setting them is allowed at any
-    // time from any thread.
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
 }
 
 fn main() -> std::process::ExitCode {
