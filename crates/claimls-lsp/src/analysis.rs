@@ -1,6 +1,7 @@
 //! Checking a document the way `claimls check` does, but incrementally: the text is cut into claims
-//! (a claim runs from its `claim` line to the next one), and each claim's lowering and findings are
-//! cached by the claim's text. An edit re-checks only the claim it touched.
+//! (a claim runs from its `claim` line to the next one), and each claim's findings are kept with
+//! its chunk of the document (and, for the claims checked last, by their text). An edit re-checks
+//! only the claim it touched.
 //!
 //! Rules judge one claim at a time, so checking a claim on its own gives the same findings as checking
 //! it inside the whole file; spans are kept relative to the claim's start and shifted on the way out.
@@ -176,11 +177,42 @@ impl Tracked {
     }
 }
 
-/// Checks documents, caching each claim's result by its text. One per server; cheap to share.
+/// How much the checker keeps of the claims it checked last, for re-use: at most this many
+/// claims…
+const RECENT_CLAIMS: usize = 256;
+/// …and at most this many bytes of their text.
+const RECENT_BYTES: usize = 256 * 1024;
+
+/// A claim checked recently: its text (to compare with, so two texts with the same hash never share
+/// a result) and what checking it found.
+struct Recent {
+    hash: u64,
+    text: Box<str>,
+    check: Arc<ClaimCheck>,
+}
+
+/// The claims checked last, oldest first, within [`RECENT_CLAIMS`] and [`RECENT_BYTES`].
+#[derive(Default)]
+struct RecentClaims {
+    entries: std::collections::VecDeque<Recent>,
+    bytes: usize,
+}
+
+/// The hash a claim's text is looked up by (collisions are harmless: the text is compared too).
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(text)
+}
+
+/// Checks documents, re-using the results of claims checked recently (an edit and its undo, a
+/// claim split and joined again by edits, identical claims in one document). Claims that are not
+/// being edited need no entry here: their results stay in the document's chunks ([`Tracked`]), so
+/// the cache is bounded and holds no copy of a whole document. One per server; cheap to share.
 pub struct Checker {
     data: Arc<CodeData>,
     config: Arc<Config>,
-    cache: Mutex<HashMap<Arc<str>, Arc<ClaimCheck>>>,
+    recent: Mutex<RecentClaims>,
+    hash: fn(&str) -> u64,
 }
 
 impl Checker {
@@ -188,7 +220,8 @@ impl Checker {
         Checker {
             data,
             config,
-            cache: Mutex::new(HashMap::new()),
+            recent: Mutex::new(RecentClaims::default()),
+            hash: text_hash,
         }
     }
 
@@ -200,23 +233,63 @@ impl Checker {
         &self.config
     }
 
-    /// Check one claim's text (cached).
+    /// Check one claim's text (re-using a recent result for the same text).
     pub fn check_claim(&self, text: &str) -> Arc<ClaimCheck> {
-        if let Some(hit) = self.lock().get(text) {
-            return hit.clone();
+        let hash = (self.hash)(text);
+        if let Some(hit) = self.recall(hash, text) {
+            return hit;
         }
         let model = lower(text);
         let findings = rules::check(&model, &self.data, &self.config);
         let check = Arc::new(ClaimCheck { findings });
-        self.lock().insert(Arc::from(text), check.clone());
+        self.remember(hash, text, check.clone());
         check
     }
 
-    /// Check a whole document; only claims whose text is new are lowered and checked.
+    /// The recent result for `text`, made the most recent.
+    fn recall(&self, hash: u64, text: &str) -> Option<Arc<ClaimCheck>> {
+        let mut recent = self.lock();
+        let at = recent
+            .entries
+            .iter()
+            .rposition(|e| e.hash == hash && *e.text == *text)?;
+        let entry = recent.entries.remove(at)?;
+        let check = entry.check.clone();
+        recent.entries.push_back(entry);
+        Some(check)
+    }
+
+    fn remember(&self, hash: u64, text: &str, check: Arc<ClaimCheck>) {
+        let mut recent = self.lock();
+        recent.bytes += text.len();
+        recent.entries.push_back(Recent {
+            hash,
+            text: text.into(),
+            check,
+        });
+        // The newest entry stays whatever its size.
+        while recent.entries.len() > 1
+            && (recent.entries.len() > RECENT_CLAIMS || recent.bytes > RECENT_BYTES)
+        {
+            if let Some(old) = recent.entries.pop_front() {
+                recent.bytes -= old.text.len();
+            }
+        }
+    }
+
+    /// Check a whole document; identical claims in it are checked once.
     pub fn check(&self, text: &str) -> Analysis {
+        let mut seen: HashMap<&str, Arc<ClaimCheck>> = HashMap::new();
         let chunks: Vec<Chunk> = claim_ranges(text)
             .into_iter()
-            .map(|range| Chunk::new(range.clone(), self.check_claim(&text[range])))
+            .map(|range| {
+                let claim = &text[range.clone()];
+                let check = seen
+                    .entry(claim)
+                    .or_insert_with(|| self.check_claim(claim))
+                    .clone();
+                Chunk::new(range, check)
+            })
             .collect();
         Analysis { chunks }
     }
@@ -271,23 +344,14 @@ impl Checker {
         Analysis { chunks }
     }
 
-    /// Forget cached claims the given analyses do not use.
-    pub fn retain(&self, in_use: &[&Analysis]) {
-        let keep: std::collections::HashSet<*const ClaimCheck> = in_use
-            .iter()
-            .flat_map(|a| a.chunks.iter().map(|c| Arc::as_ptr(&c.check)))
-            .collect();
-        self.lock().retain(|_, v| keep.contains(&Arc::as_ptr(v)));
-    }
-
-    /// How many claim results are cached.
+    /// How many claim results are kept for re-use.
     pub fn cached(&self) -> usize {
-        self.lock().len()
+        self.lock().entries.len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Arc<ClaimCheck>>> {
-        // A poisoned cache only means another check panicked mid-insert; the map itself is intact.
-        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, RecentClaims> {
+        // A poisoned cache only means another check panicked mid-insert; the list itself is intact.
+        self.recent.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -385,6 +449,73 @@ mod tests {
                 tracked = Tracked::from_analysis(again);
             }
         }
+    }
+
+    /// Two claims whose hashes collide (here: every hash is 0) each keep their own findings, in a
+    /// full check and when re-checked one after the other.
+    #[test]
+    fn a_hash_collision_never_shares_findings() {
+        let data = Arc::new(CodeData::embedded());
+        let config = Arc::new(Config::default());
+        let colliding = Checker {
+            hash: |_| 0,
+            ..Checker::new(data.clone(), config.clone())
+        };
+        let a = include_str!("../../../examples/medicare-jw-missing.claim");
+        let b = include_str!("../../../examples/g35-header-dx.claim");
+        let clean = include_str!("../../../examples/ocrevus-maintenance.claim");
+        let findings = |text: &str| {
+            let model = lower(text);
+            rules::check(&model, &data, &config)
+        };
+        assert_ne!(
+            findings(a),
+            findings(b),
+            "the two claims must differ in findings"
+        );
+        for _ in 0..2 {
+            for text in [a, b, clean, a, clean, b] {
+                assert_eq!(colliding.check_claim(text).findings, findings(text));
+            }
+        }
+        let text = format!("{a}\n{b}\n{clean}\n{a}\n");
+        let analysis = colliding.check(&text);
+        let fresh = Checker::new(data.clone(), config.clone()).check(&text);
+        assert_eq!(analysis.findings(), fresh.findings());
+        assert!(!analysis.findings().is_empty());
+        // Every text checked is kept, each under the same hash.
+        assert!(colliding.cached() > 3);
+        assert!(colliding.lock().entries.iter().all(|e| e.hash == 0));
+    }
+
+    /// The re-use cache is bounded, and identical claims far apart in one document are still
+    /// checked once.
+    #[test]
+    fn the_cache_is_bounded_and_holds_no_whole_document() {
+        let checker = Checker::new(Arc::new(CodeData::embedded()), Arc::new(Config::default()));
+        let example = include_str!("../../../examples/medicare-jw-missing.claim");
+        // From its `claim` line on, so that each copy is one chunk.
+        let claim = &example[example.find("\nclaim ").map_or(0, |i| i + 1)..];
+        let mut text = claim.replace("claim ", "claim FIRST-");
+        for i in 0..2 * RECENT_CLAIMS {
+            text.push_str(&claim.replace("claim ", &format!("claim N{i}-")));
+        }
+        text.push_str(&claim.replace("claim ", "claim FIRST-"));
+        let analysis = checker.check(&text);
+        let n = analysis.chunks.len();
+        assert!(n > RECENT_CLAIMS + 2);
+        assert!(checker.cached() <= RECENT_CLAIMS);
+        assert!(checker.lock().bytes <= RECENT_BYTES);
+        assert!(Arc::ptr_eq(
+            &analysis.chunks[0].check,
+            &analysis.chunks[n - 1].check
+        ));
+        assert_eq!(
+            analysis.findings(),
+            Checker::new(checker.data.clone(), checker.config.clone())
+                .check(&text)
+                .findings()
+        );
     }
 
     #[test]

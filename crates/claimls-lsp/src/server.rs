@@ -542,9 +542,6 @@ async fn check_and_publish(state: Arc<State>, client: Client, uri: Uri, serial: 
         }
         let analysis = checker.recheck(&rope, &tracked);
         let frame = publish_frame(&rope, &uri2, &state2.rule_docs, manners, version, &analysis);
-        if checker.cached() > 4 * analysis.chunks.len() + 256 {
-            checker.retain(&[&analysis]);
-        }
         Some((analysis, frame))
     })
     .await;
