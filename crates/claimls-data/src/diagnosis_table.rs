@@ -331,7 +331,7 @@ impl DiagnosisTable {
     fn words(&self) -> Words<'_> {
         match &self.words {
             TitleWords::Built(built) => built.get_or_init(|| self.build_words()).words(),
-            TitleWords::Stored(bytes) => WordIndex::from_bytes(bytes.get()),
+            TitleWords::Stored(bytes) => Words::in_table(bytes.table()),
         }
     }
 

@@ -470,6 +470,15 @@ impl Bytes {
         }
     }
 
+    /// The sorted table these bytes hold, each key and value checked as it is read (for a
+    /// blocked part: a lookup checks the blocks it reads, not the part).
+    pub fn table(&self) -> Table<'_> {
+        match self {
+            Bytes::Blocks(blocked) => Table::in_part(blocked),
+            other => Table::new(other.get()),
+        }
+    }
+
     /// Bytes `start..end`, checked (`None` when out of range or damaged).
     pub fn range(&self, start: usize, end: usize) -> Option<&[u8]> {
         match self {
@@ -521,9 +530,28 @@ pub(crate) struct Table<'a> {
     /// The length of the whole table.
     size: usize,
     n: usize,
-    /// For a table in a section checked by blocks: the section and where the table starts in it,
-    /// so each key and value is checked as it is read.
-    checked: Option<(&'a Section, usize)>,
+    /// For a table in bytes checked by blocks: where they are, so each key and value is checked
+    /// as it is read.
+    checked: Option<Checked<'a>>,
+}
+
+/// Bytes checked by blocks as they are read, that a [`Table`] lies in.
+#[derive(Clone, Copy)]
+enum Checked<'a> {
+    /// A section, the table starting at this offset in it.
+    Section(&'a Section, usize),
+    /// A part, the table filling it.
+    Part(&'a Blocked),
+}
+
+impl<'a> Checked<'a> {
+    /// Bytes `start..end` of the table, when intact.
+    fn range(self, start: usize, end: usize) -> Option<&'a [u8]> {
+        match self {
+            Checked::Section(section, base) => section.range(base + start, base + end),
+            Checked::Part(part) => part.range(start, end),
+        }
+    }
 }
 
 impl<'a> Table<'a> {
@@ -548,9 +576,17 @@ impl<'a> Table<'a> {
         if range.start > range.end || range.end > section.len() {
             return Table::new(&[]);
         }
-        let size = range.len();
-        let header = section
-            .range(range.start, range.start.saturating_add(4).min(range.end))
+        Table::checked_in(Checked::Section(section, range.start), range.len())
+    }
+
+    /// The table filling a part checked by blocks, read the same way.
+    pub fn in_part(part: &'a Blocked) -> Table<'a> {
+        Table::checked_in(Checked::Part(part), part.len())
+    }
+
+    fn checked_in(checked: Checked<'a>, size: usize) -> Table<'a> {
+        let header = checked
+            .range(0, size.min(4))
             .and_then(|b| Reader::new(b).u32().ok())
             .and_then(|n| {
                 let end = (n as usize).checked_mul(16)?.checked_add(4)?;
@@ -559,14 +595,14 @@ impl<'a> Table<'a> {
         let Some((n, end)) = header else {
             return Table::new(&[]);
         };
-        let Some(bytes) = section.range(range.start, range.start + end) else {
+        let Some(bytes) = checked.range(0, end) else {
             return Table::new(&[]);
         };
         Table {
             bytes,
             size,
             n,
-            checked: Some((section, range.start)),
+            checked: Some(checked),
         }
     }
 
@@ -589,7 +625,7 @@ impl<'a> Table<'a> {
         };
         match self.checked {
             None => &self.bytes[off..end],
-            Some((section, base)) => section.range(base + off, base + end).unwrap_or(&[]),
+            Some(checked) => checked.range(off, end).unwrap_or(&[]),
         }
     }
 
@@ -997,8 +1033,7 @@ impl MappedSet {
             }
         }
         if hits.len() < limit {
-            let words =
-                crate::word_index::WordIndex::from_bytes(self.section.part(DESCRIPTOR_WORDS));
+            let words = crate::word_index::Words::in_table(self.table(DESCRIPTOR_WORDS));
             for id in words.starting_with(&lower) {
                 let Some(code) = self.code_at(id as usize) else {
                     continue;
@@ -1010,5 +1045,101 @@ impl MappedSet {
             }
         }
         hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of `len` patterned bytes, opened as an index file.
+    fn file_of(name: &str, len: usize) -> (Vec<u8>, IndexFile) {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        let path =
+            std::env::temp_dir().join(format!("claimls-mapped-{name}-{}.bin", std::process::id()));
+        std::fs::write(&path, &bytes).expect("writes");
+        let file = IndexFile::open(std::fs::File::open(&path).expect("opens")).expect("reads");
+        let _ = std::fs::remove_file(&path);
+        (bytes, file)
+    }
+
+    #[test]
+    fn an_index_file_reads_what_is_asked_and_only_that() {
+        let len = 5 * PIECE + 123;
+        let (bytes, file) = file_of("ranges", len);
+        assert_eq!(file.len(), len);
+        assert!(
+            file.read.iter().all(|p| p.get().is_none()),
+            "nothing read at open"
+        );
+        // Across piece boundaries, at the end, empty.
+        for (start, end) in [
+            (0, 10),
+            (PIECE - 3, PIECE + 3),
+            (3 * PIECE + 1, 3 * PIECE + 2),
+            (len - 5, len),
+            (7, 7),
+            (len, len),
+        ] {
+            assert_eq!(
+                file.get(start..end),
+                Some(&bytes[start..end]),
+                "{start}..{end}"
+            );
+        }
+        let read: Vec<usize> = (0..file.read.len())
+            .filter(|p| file.read[*p].get().is_some())
+            .collect();
+        assert_eq!(
+            read,
+            vec![0, 1, 3, 5],
+            "only the pieces asked for were read"
+        );
+        assert_eq!(file.get(0..len), Some(&bytes[..]));
+        // Out of bounds, or backwards: nothing, never a panic.
+        assert_eq!(file.get(len - 1..len + 1), None);
+        assert_eq!(file.get(len + 1..len + 2), None);
+        #[allow(clippy::reversed_empty_ranges)]
+        let backwards = file.get(10..9);
+        assert_eq!(backwards, None);
+    }
+
+    #[test]
+    fn an_empty_index_file_opens_and_reads_nothing() {
+        let (_, file) = file_of("empty", 0);
+        assert_eq!(file.len(), 0);
+        assert_eq!(file.get(0..0), Some(&[][..]));
+        assert_eq!(file.get(0..1), None);
+    }
+
+    #[test]
+    fn slots_are_set_once_and_allocated_as_used() {
+        let slots: Slots<String> = Slots::new(200);
+        assert_eq!(slots.get(150), None);
+        assert_eq!(
+            slots
+                .get_or_init(150, || "a".to_string())
+                .map(String::as_str),
+            Some("a")
+        );
+        assert_eq!(
+            slots
+                .get_or_init(150, || "b".to_string())
+                .map(String::as_str),
+            Some("a"),
+            "set once"
+        );
+        assert_eq!(slots.get(150).map(String::as_str), Some("a"));
+        assert_eq!(slots.get(149), None);
+        assert_eq!(
+            slots
+                .get_or_init(199, || "z".to_string())
+                .map(String::as_str),
+            Some("z"),
+            "the last slot of a short last chunk"
+        );
+        assert_eq!(slots.get_or_init(200, || "x".to_string()), None);
+        let allocated = slots.chunks.iter().filter(|c| c.get().is_some()).count();
+        assert_eq!(allocated, 2, "chunks of slots 150 and 199 only");
     }
 }
