@@ -6,7 +6,7 @@
 use super::set::icd10_dotted;
 use super::types::{Diagnosis, Edition, SearchHit};
 use super::word_index::{WordIndex, Words};
-use crate::mapped::{Blocked, Bytes, Section, block_hashes, u32_at, write_parts};
+use crate::mapped::{Blocked, Bytes, Section, Slots, block_hashes, u32_at, write_parts};
 use std::sync::{Arc, OnceLock};
 
 /// ICD-10-CM entries packed as text: each entry is `B<key>\t<title>\n` (`B` is `1` billable, `0` a
@@ -169,7 +169,7 @@ pub struct DiagnosisTable {
     text: Bytes,
     offsets: Bytes,
     len: usize,
-    records: Vec<OnceLock<Box<Diagnosis>>>,
+    records: Slots<Box<Diagnosis>>,
     words: TitleWords,
 }
 
@@ -198,7 +198,7 @@ impl DiagnosisTable {
             text: Bytes::Owned(packed.text.into_bytes().into()),
             offsets: Bytes::Owned(offsets.into()),
             len,
-            records: (0..len).map(|_| OnceLock::new()).collect(),
+            records: Slots::new(len),
             words: TitleWords::Built(OnceLock::new()),
         }
     }
@@ -238,7 +238,7 @@ impl DiagnosisTable {
             text: part(TEXT, text),
             offsets: part(OFFSETS, offsets),
             len,
-            records: (0..len).map(|_| OnceLock::new()).collect(),
+            records: Slots::new(len),
             words: TitleWords::Stored(part(WORDS, words)),
         }
     }
@@ -314,21 +314,22 @@ impl DiagnosisTable {
     }
 
     fn record(&self, i: usize) -> Option<&Diagnosis> {
-        let slot = self.records.get(i)?;
-        if let Some(d) = slot.get() {
+        if let Some(d) = self.records.get(i) {
             return Some(d);
         }
         let e = self.entry(i)?;
-        Some(slot.get_or_init(|| {
-            Box::new(Diagnosis {
-                code: icd10_dotted(e.key),
-                title: e.title.to_string(),
-                billable: e.billable,
-                billable_until: None,
-                effective: None,
-                terminated: None,
+        self.records
+            .get_or_init(i, || {
+                Box::new(Diagnosis {
+                    code: icd10_dotted(e.key),
+                    title: e.title.to_string(),
+                    billable: e.billable,
+                    billable_until: None,
+                    effective: None,
+                    terminated: None,
+                })
             })
-        }))
+            .map(|d| &**d)
     }
 
     /// A code or header by key (upper case, no dot).
@@ -356,7 +357,7 @@ impl DiagnosisTable {
     fn words(&self) -> Words<'_> {
         match &self.words {
             TitleWords::Built(built) => built.get_or_init(|| self.build_words()).words(),
-            TitleWords::Stored(bytes) => WordIndex::from_bytes(bytes.get()),
+            TitleWords::Stored(bytes) => Words::in_table(bytes.table()),
         }
     }
 

@@ -36,15 +36,121 @@ struct BlockChecks {
 
 enum Source {
     Owned(Vec<u8>),
-    Mapped {
-        map: Arc<memmap2::Mmap>,
+    File {
+        file: Arc<IndexFile>,
         range: Range<usize>,
     },
 }
 
+/// The size of the pieces [`IndexFile`] reads: a few pages. Sections do not start on a piece
+/// boundary, so a checked [`BLOCK`] is read as five pieces (up to 16 KiB more than it), in five
+/// `pread`s.
+const PIECE: usize = 16 * 1024;
+
+/// The index file, read on demand in [`PIECE`]-byte pieces into anonymous memory the size of the
+/// file, each piece once (kept for the life of the value): the resident memory of a query is the
+/// pieces it read, nothing more.
+///
+/// Not a memory map of the file: Linux (6.x, ext4 and others) keeps a file just written in 2 MB
+/// page-cache folios and maps a whole folio on the first touch of any byte of it, so each binary
+/// search probe cost 2 MB of resident memory (a `lookup` mapped 16 MB of the index; madvise
+/// `RANDOM`/`NOHUGEPAGE` do not stop it). Anonymous memory is backed a 4 KiB page at a time, only
+/// once written. Reading with `pread` also means a file replaced under us (by the next import's
+/// rename) is never seen half-way, and a truncated file is an error, not a `SIGBUS`.
+pub(crate) struct IndexFile {
+    file: std::fs::File,
+    len: usize,
+    /// Kept alive for `ptr`; never borrowed again after construction.
+    _buf: memmap2::MmapMut,
+    /// The start of `_buf` (`len` bytes). Piece `p` is written once, inside `read[p]`'s
+    /// initialisation, before any slice over it is handed out; slices are handed out only over
+    /// pieces whose `read` slot holds `true`.
+    ptr: *mut u8,
+    read: Box<[OnceLock<bool>]>,
+}
+
+// SAFETY: `ptr` points into `_buf`, owned by this value; bytes are written only once per piece, under
+// that piece's `OnceLock` initialisation (one writer, no readers yet: slices are handed out only after
+// the `OnceLock` completed, which orders the write before every read), and never again.
+unsafe impl Sync for IndexFile {}
+unsafe impl Send for IndexFile {}
+
+impl IndexFile {
+    pub fn open(file: std::fs::File) -> std::io::Result<IndexFile> {
+        let len = usize::try_from(file.metadata()?.len())
+            .map_err(|_| std::io::Error::other("the index file is too large"))?;
+        // A zero-length anonymous map is refused by some systems; an empty file is refused by its
+        // header check anyway.
+        let mut buf = memmap2::MmapMut::map_anon(len.max(1))?;
+        let ptr = buf.as_mut_ptr();
+        Ok(IndexFile {
+            file,
+            len,
+            _buf: buf,
+            ptr,
+            read: (0..len.div_ceil(PIECE)).map(|_| OnceLock::new()).collect(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether piece `p` was read (reading it now if not); `false` after a read error.
+    fn piece(&self, p: usize) -> bool {
+        let Some(slot) = self.read.get(p) else {
+            return false;
+        };
+        *slot.get_or_init(|| {
+            let start = p * PIECE;
+            let end = (start + PIECE).min(self.len);
+            // SAFETY: `start..end` lies in the buffer (`end <= len`), and piece `p` is written
+            // only here, once, before any slice over it exists (see `ptr`).
+            let dest = unsafe { std::slice::from_raw_parts_mut(self.ptr.add(start), end - start) };
+            read_exact_at(&self.file, dest, start as u64).is_ok()
+        })
+    }
+
+    /// Bytes `range` of the file, read first if they were not; `None` when out of bounds or
+    /// unreadable.
+    pub fn get(&self, range: Range<usize>) -> Option<&[u8]> {
+        if range.start > range.end || range.end > self.len {
+            return None;
+        }
+        if range.start < range.end {
+            let last = (range.end - 1) / PIECE;
+            if !(range.start / PIECE..=last).all(|p| self.piece(p)) {
+                return None;
+            }
+        }
+        // SAFETY: in bounds (checked above), and every piece the range covers was written and is
+        // never written again.
+        Some(unsafe { std::slice::from_raw_parts(self.ptr.add(range.start), range.len()) })
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl std::fmt::Debug for Section {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Section({}, {} bytes)", self.label, self.raw().len())
+        write!(f, "Section({}, {} bytes)", self.label, self.len())
     }
 }
 
@@ -60,15 +166,10 @@ impl Section {
         }
     }
 
-    /// A range of a mapped index file, to be checked against `hash` on first use.
-    pub fn mapped(
-        map: Arc<memmap2::Mmap>,
-        range: Range<usize>,
-        hash: u64,
-        label: String,
-    ) -> Section {
+    /// A range of the index file, to be checked against `hash` on first use.
+    pub fn mapped(file: Arc<IndexFile>, range: Range<usize>, hash: u64, label: String) -> Section {
         Section {
-            source: Source::Mapped { map, range },
+            source: Source::File { file, range },
             hash,
             checked: OnceLock::new(),
             label,
@@ -76,16 +177,16 @@ impl Section {
         }
     }
 
-    /// A range of a mapped index file checked block by block against `blocks` (the checksums of
-    /// its [`BLOCK`]-byte blocks, from the index directory) as reads cover them.
+    /// A range of the index file checked block by block against `blocks` (the checksums of its
+    /// [`BLOCK`]-byte blocks, from the index directory) as reads cover them.
     pub fn mapped_in_blocks(
-        map: Arc<memmap2::Mmap>,
+        file: Arc<IndexFile>,
         range: Range<usize>,
         hash: u64,
         blocks: Vec<u64>,
         label: String,
     ) -> Section {
-        let mut section = Section::mapped(map, range, hash, label);
+        let mut section = Section::mapped(file, range, hash, label);
         section.blocks = Some(BlockChecks {
             checked: blocks.iter().map(|_| OnceLock::new()).collect(),
             hashes: blocks,
@@ -94,16 +195,15 @@ impl Section {
         section
     }
 
-    fn block_intact(&self, checks: &BlockChecks, raw: &[u8], b: usize) -> bool {
+    fn block_intact(&self, checks: &BlockChecks, b: usize) -> bool {
         let Some(slot) = checks.checked.get(b) else {
             return false;
         };
         *slot.get_or_init(|| {
             let start = b * BLOCK;
-            let bytes = raw
-                .get(start..(start + BLOCK).min(raw.len()))
-                .unwrap_or(&[]);
-            let intact = checks.hashes.get(b) == Some(&codec::fnv1a(bytes));
+            let intact = self
+                .raw_range(start, (start + BLOCK).min(self.len()))
+                .is_some_and(|bytes| checks.hashes.get(b) == Some(&codec::fnv1a(bytes)));
             if !intact {
                 checks.warned.get_or_init(|| {
                     eprintln!(
@@ -123,14 +223,15 @@ impl Section {
         let Some(checks) = &self.blocks else {
             return self.bytes().get(start..end);
         };
-        let raw = self.raw();
-        if checks.hashes.len() != raw.len().div_ceil(BLOCK) || start > end || end > raw.len() {
+        let len = self.len();
+        if checks.hashes.len() != len.div_ceil(BLOCK) || start > end || end > len {
             return None;
         }
         let last = if end == start { start } else { end - 1 };
-        (start / BLOCK..=last / BLOCK)
-            .all(|b| self.block_intact(checks, raw, b))
-            .then(|| &raw[start..end])
+        if !(start / BLOCK..=last / BLOCK).all(|b| self.block_intact(checks, b)) {
+            return None;
+        }
+        self.raw_range(start, end)
     }
 
     /// Where part `i` of a section laid out by [`write_parts`] lies (its header checked).
@@ -155,11 +256,29 @@ impl Section {
         }
     }
 
-    fn raw(&self) -> &[u8] {
+    fn len(&self) -> usize {
         match &self.source {
-            Source::Owned(bytes) => bytes,
-            Source::Mapped { map, range } => map.get(range.clone()).unwrap_or(&[]),
+            Source::Owned(bytes) => bytes.len(),
+            Source::File { range, .. } => range.len(),
         }
+    }
+
+    /// Bytes `start..end` of the section, unchecked (read from the file if they were not).
+    fn raw_range(&self, start: usize, end: usize) -> Option<&[u8]> {
+        match &self.source {
+            Source::Owned(bytes) => bytes.get(start..end),
+            Source::File { file, range } => {
+                if start > end || end > range.len() {
+                    return None;
+                }
+                file.get(range.start + start..range.start + end)
+            }
+        }
+    }
+
+    /// All the section's bytes, unchecked.
+    fn raw(&self) -> &[u8] {
+        self.raw_range(0, self.len()).unwrap_or(&[])
     }
 
     /// Whether the section's bytes match their checksum (computed once).
@@ -246,6 +365,9 @@ pub(crate) fn block_hashes(bytes: &[u8]) -> Vec<u64> {
 pub(crate) struct Blocked {
     section: Arc<Section>,
     part: usize,
+    /// Where the part lies in the section (read from the section's part list on first use; an
+    /// unreadable list reads as an empty part).
+    at: OnceLock<Range<usize>>,
     hashes: Vec<u64>,
     checked: Box<[OnceLock<bool>]>,
     warned: OnceLock<()>,
@@ -257,25 +379,49 @@ impl Blocked {
             checked: hashes.iter().map(|_| OnceLock::new()).collect(),
             section,
             part,
+            at: OnceLock::new(),
             hashes,
             warned: OnceLock::new(),
         }
     }
 
-    fn raw(&self) -> &[u8] {
-        part_of(self.section.raw(), self.part)
+    /// The part's place in the section, from the part list (see [`part_of`]); the block checksums
+    /// catch a damaged list (the bytes it points to do not match them).
+    fn at(&self) -> Range<usize> {
+        self.at
+            .get_or_init(|| {
+                let section = &self.section;
+                let count = section
+                    .raw_range(0, 4)
+                    .and_then(|b| Reader::new(b).u32().ok());
+                let entry = count
+                    .filter(|n| self.part < *n as usize)
+                    .and_then(|_| section.raw_range(4 + 8 * self.part, 12 + 8 * self.part));
+                let Some(entry) = entry else { return 0..0 };
+                let mut r = Reader::new(entry);
+                let (Ok(off), Ok(len)) = (r.u32(), r.u32()) else {
+                    return 0..0;
+                };
+                let (off, len) = (off as usize, len as usize);
+                match off.checked_add(len) {
+                    Some(end) if end <= section.len() => off..end,
+                    _ => 0..0,
+                }
+            })
+            .clone()
     }
 
-    fn block_intact(&self, raw: &[u8], b: usize) -> bool {
+    fn block_intact(&self, at: &Range<usize>, b: usize) -> bool {
         let Some(slot) = self.checked.get(b) else {
             return false;
         };
         *slot.get_or_init(|| {
-            let start = b * BLOCK;
-            let bytes = raw
-                .get(start..(start + BLOCK).min(raw.len()))
-                .unwrap_or(&[]);
-            let intact = self.hashes.get(b) == Some(&codec::fnv1a(bytes));
+            let start = at.start + b * BLOCK;
+            let end = (start + BLOCK).min(at.end);
+            let intact = self
+                .section
+                .raw_range(start, end)
+                .is_some_and(|bytes| self.hashes.get(b) == Some(&codec::fnv1a(bytes)));
             if !intact {
                 self.warned.get_or_init(|| {
                     eprintln!(
@@ -291,18 +437,20 @@ impl Blocked {
 
     /// Bytes `start..end`, when every block they lie in is intact.
     pub fn range(&self, start: usize, end: usize) -> Option<&[u8]> {
-        let raw = self.raw();
-        if self.hashes.len() != raw.len().div_ceil(BLOCK) || start > end || end > raw.len() {
+        let at = self.at();
+        let len = at.len();
+        if self.hashes.len() != len.div_ceil(BLOCK) || start > end || end > len {
             return None;
         }
         let last = if end == start { start } else { end - 1 };
-        (start / BLOCK..=last / BLOCK)
-            .all(|b| self.block_intact(raw, b))
-            .then(|| &raw[start..end])
+        if !(start / BLOCK..=last / BLOCK).all(|b| self.block_intact(&at, b)) {
+            return None;
+        }
+        self.section.raw_range(at.start + start, at.start + end)
     }
 
     pub fn len(&self) -> usize {
-        self.raw().len()
+        self.at().len()
     }
 }
 
@@ -319,6 +467,15 @@ impl Bytes {
         match self {
             Bytes::Blocks(blocked) => blocked.len(),
             other => other.get().len(),
+        }
+    }
+
+    /// The sorted table these bytes hold, each key and value checked as it is read (for a
+    /// blocked part: a lookup checks the blocks it reads, not the part).
+    pub fn table(&self) -> Table<'_> {
+        match self {
+            Bytes::Blocks(blocked) => Table::in_part(blocked),
+            other => Table::new(other.get()),
         }
     }
 
@@ -368,11 +525,33 @@ impl TableWriter {
 /// A sorted table, read in place.
 #[derive(Clone, Copy)]
 pub(crate) struct Table<'a> {
+    /// The whole table; for a table checked as it is read, its count and entries only.
     bytes: &'a [u8],
+    /// The length of the whole table.
+    size: usize,
     n: usize,
-    /// For a table in a section checked by blocks: the section and where the table starts in it,
-    /// so each key and value is checked as it is read.
-    checked: Option<(&'a Section, usize)>,
+    /// For a table in bytes checked by blocks: where they are, so each key and value is checked
+    /// as it is read.
+    checked: Option<Checked<'a>>,
+}
+
+/// Bytes checked by blocks as they are read, that a [`Table`] lies in.
+#[derive(Clone, Copy)]
+enum Checked<'a> {
+    /// A section, the table starting at this offset in it.
+    Section(&'a Section, usize),
+    /// A part, the table filling it.
+    Part(&'a Blocked),
+}
+
+impl<'a> Checked<'a> {
+    /// Bytes `start..end` of the table, when intact.
+    fn range(self, start: usize, end: usize) -> Option<&'a [u8]> {
+        match self {
+            Checked::Section(section, base) => section.range(base + start, base + end),
+            Checked::Part(part) => part.range(start, end),
+        }
+    }
 }
 
 impl<'a> Table<'a> {
@@ -385,6 +564,7 @@ impl<'a> Table<'a> {
             .is_some_and(|end| end <= bytes.len());
         Table {
             bytes,
+            size: bytes.len(),
             n: if fits { n } else { 0 },
             checked: None,
         }
@@ -393,26 +573,36 @@ impl<'a> Table<'a> {
     /// The table at `range` of a section checked by blocks: its header is checked here, each key
     /// and value when read (a damaged one reads as empty).
     fn checked(section: &'a Section, range: Range<usize>) -> Table<'a> {
-        let Some(bytes) = section.raw().get(range.clone()) else {
+        if range.start > range.end || range.end > section.len() {
             return Table::new(&[]);
-        };
-        let header = section
-            .range(range.start, range.start.saturating_add(4).min(range.end))
+        }
+        Table::checked_in(Checked::Section(section, range.start), range.len())
+    }
+
+    /// The table filling a part checked by blocks, read the same way.
+    pub fn in_part(part: &'a Blocked) -> Table<'a> {
+        Table::checked_in(Checked::Part(part), part.len())
+    }
+
+    fn checked_in(checked: Checked<'a>, size: usize) -> Table<'a> {
+        let header = checked
+            .range(0, size.min(4))
             .and_then(|b| Reader::new(b).u32().ok())
             .and_then(|n| {
                 let end = (n as usize).checked_mul(16)?.checked_add(4)?;
-                (end <= bytes.len()).then_some((n as usize, end))
+                (end <= size).then_some((n as usize, end))
             });
         let Some((n, end)) = header else {
             return Table::new(&[]);
         };
-        if section.range(range.start, range.start + end).is_none() {
+        let Some(bytes) = checked.range(0, end) else {
             return Table::new(&[]);
-        }
+        };
         Table {
             bytes,
+            size,
             n,
-            checked: Some((section, range.start)),
+            checked: Some(checked),
         }
     }
 
@@ -430,12 +620,12 @@ impl<'a> Table<'a> {
             return &[];
         };
         let (off, len) = (off as usize, len as usize);
-        let Some(end) = off.checked_add(len).filter(|end| *end <= self.bytes.len()) else {
+        let Some(end) = off.checked_add(len).filter(|end| *end <= self.size) else {
             return &[];
         };
         match self.checked {
             None => &self.bytes[off..end],
-            Some((section, base)) => section.range(base + off, base + end).unwrap_or(&[]),
+            Some(checked) => checked.range(off, end).unwrap_or(&[]),
         }
     }
 
@@ -504,10 +694,10 @@ pub struct MappedSet {
     pub complete: Completeness,
     counts: SetCounts,
     section: Arc<Section>,
-    codes: Box<[OnceLock<Option<Box<Code>>>]>,
-    modifiers: Box<[OnceLock<Option<Box<Modifier>>>]>,
-    products: Box<[OnceLock<Option<Box<Product>>>]>,
-    places: Box<[OnceLock<Option<Box<PlaceOfService>>>]>,
+    codes: Slots<Option<Box<Code>>>,
+    modifiers: Slots<Option<Box<Modifier>>>,
+    products: Slots<Option<Box<Product>>>,
+    places: Slots<Option<Box<PlaceOfService>>>,
 }
 
 /// How many records of each kind a stored edition holds (kept in the index directory, so opening an
@@ -530,21 +720,67 @@ const PRODUCTS_BY_CODE: usize = 5;
 const DRUG_CODES: usize = 6;
 const DESCRIPTOR_WORDS: usize = 7;
 
-fn slots<T>(n: usize) -> Box<[OnceLock<Option<Box<T>>>]> {
-    (0..n).map(|_| OnceLock::new()).collect()
-}
-
 /// A record decoded once and kept (`None` when its bytes are damaged).
 fn cached<'a, T>(
-    slots: &'a [OnceLock<Option<Box<T>>>],
+    slots: &'a Slots<Option<Box<T>>>,
     i: usize,
     bytes: impl FnOnce() -> &'a [u8],
     read: fn(&mut Reader<'_>) -> Result<T, DecodeError>,
 ) -> Option<&'a T> {
     slots
-        .get(i)?
-        .get_or_init(|| codec::decode_all(bytes(), read).ok().map(Box::new))
+        .get_or_init(i, || codec::decode_all(bytes(), read).ok().map(Box::new))?
         .as_deref()
+}
+
+/// One slot per record, each set once, allocated [`Slots::CHUNK`] at a time on first use: a
+/// lookup in a table of 100,000 entries allocates (and pages in) the few chunks its records lie
+/// in, not a slot for every entry.
+pub(crate) struct Slots<T> {
+    len: usize,
+    chunks: Box<[OnceLock<Chunk<T>>]>,
+}
+
+type Chunk<T> = Box<[OnceLock<T>]>;
+
+impl<T> Slots<T> {
+    const CHUNK: usize = 64;
+
+    pub fn new(len: usize) -> Slots<T> {
+        Slots {
+            len,
+            chunks: (0..len.div_ceil(Self::CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
+
+    /// Slot `i`, set by `init` if it was not; `None` when `i` is out of range.
+    pub fn get_or_init(&self, i: usize, init: impl FnOnce() -> T) -> Option<&T> {
+        if i >= self.len {
+            return None;
+        }
+        let chunk = self.chunks.get(i / Self::CHUNK)?.get_or_init(|| {
+            (0..Self::CHUNK.min(self.len - i / Self::CHUNK * Self::CHUNK))
+                .map(|_| OnceLock::new())
+                .collect()
+        });
+        Some(chunk.get(i % Self::CHUNK)?.get_or_init(init))
+    }
+
+    /// Slot `i` when it is set.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.chunks
+            .get(i / Self::CHUNK)?
+            .get()?
+            .get(i % Self::CHUNK)?
+            .get()
+    }
+}
+
+impl<T> std::fmt::Debug for Slots<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Slots({})", self.len)
+    }
 }
 
 impl MappedSet {
@@ -642,10 +878,10 @@ impl MappedSet {
             edition,
             complete,
             counts,
-            codes: slots(counts.codes),
-            modifiers: slots(counts.modifiers),
-            products: slots(counts.products),
-            places: slots(counts.places),
+            codes: Slots::new(counts.codes),
+            modifiers: Slots::new(counts.modifiers),
+            products: Slots::new(counts.products),
+            places: Slots::new(counts.places),
             section,
         }
     }
@@ -797,8 +1033,7 @@ impl MappedSet {
             }
         }
         if hits.len() < limit {
-            let words =
-                crate::word_index::WordIndex::from_bytes(self.section.part(DESCRIPTOR_WORDS));
+            let words = crate::word_index::Words::in_table(self.table(DESCRIPTOR_WORDS));
             for id in words.starting_with(&lower) {
                 let Some(code) = self.code_at(id as usize) else {
                     continue;
@@ -810,5 +1045,101 @@ impl MappedSet {
             }
         }
         hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of `len` patterned bytes, opened as an index file.
+    fn file_of(name: &str, len: usize) -> (Vec<u8>, IndexFile) {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        let path =
+            std::env::temp_dir().join(format!("claimls-mapped-{name}-{}.bin", std::process::id()));
+        std::fs::write(&path, &bytes).expect("writes");
+        let file = IndexFile::open(std::fs::File::open(&path).expect("opens")).expect("reads");
+        let _ = std::fs::remove_file(&path);
+        (bytes, file)
+    }
+
+    #[test]
+    fn an_index_file_reads_what_is_asked_and_only_that() {
+        let len = 5 * PIECE + 123;
+        let (bytes, file) = file_of("ranges", len);
+        assert_eq!(file.len(), len);
+        assert!(
+            file.read.iter().all(|p| p.get().is_none()),
+            "nothing read at open"
+        );
+        // Across piece boundaries, at the end, empty.
+        for (start, end) in [
+            (0, 10),
+            (PIECE - 3, PIECE + 3),
+            (3 * PIECE + 1, 3 * PIECE + 2),
+            (len - 5, len),
+            (7, 7),
+            (len, len),
+        ] {
+            assert_eq!(
+                file.get(start..end),
+                Some(&bytes[start..end]),
+                "{start}..{end}"
+            );
+        }
+        let read: Vec<usize> = (0..file.read.len())
+            .filter(|p| file.read[*p].get().is_some())
+            .collect();
+        assert_eq!(
+            read,
+            vec![0, 1, 3, 5],
+            "only the pieces asked for were read"
+        );
+        assert_eq!(file.get(0..len), Some(&bytes[..]));
+        // Out of bounds, or backwards: nothing, never a panic.
+        assert_eq!(file.get(len - 1..len + 1), None);
+        assert_eq!(file.get(len + 1..len + 2), None);
+        #[allow(clippy::reversed_empty_ranges)]
+        let backwards = file.get(10..9);
+        assert_eq!(backwards, None);
+    }
+
+    #[test]
+    fn an_empty_index_file_opens_and_reads_nothing() {
+        let (_, file) = file_of("empty", 0);
+        assert_eq!(file.len(), 0);
+        assert_eq!(file.get(0..0), Some(&[][..]));
+        assert_eq!(file.get(0..1), None);
+    }
+
+    #[test]
+    fn slots_are_set_once_and_allocated_as_used() {
+        let slots: Slots<String> = Slots::new(200);
+        assert_eq!(slots.get(150), None);
+        assert_eq!(
+            slots
+                .get_or_init(150, || "a".to_string())
+                .map(String::as_str),
+            Some("a")
+        );
+        assert_eq!(
+            slots
+                .get_or_init(150, || "b".to_string())
+                .map(String::as_str),
+            Some("a"),
+            "set once"
+        );
+        assert_eq!(slots.get(150).map(String::as_str), Some("a"));
+        assert_eq!(slots.get(149), None);
+        assert_eq!(
+            slots
+                .get_or_init(199, || "z".to_string())
+                .map(String::as_str),
+            Some("z"),
+            "the last slot of a short last chunk"
+        );
+        assert_eq!(slots.get_or_init(200, || "x".to_string()), None);
+        let allocated = slots.chunks.iter().filter(|c| c.get().is_some()).count();
+        assert_eq!(allocated, 2, "chunks of slots 150 and 199 only");
     }
 }

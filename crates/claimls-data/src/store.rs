@@ -21,7 +21,7 @@ use crate::import::{
     AddOnRow, Built, CrosswalkRow, HcpcsRecord, MueRow, PackedDiagnoses, Part, PartKind, PriceRow,
     Records,
 };
-use crate::mapped::{MappedSet, Section, SetCounts};
+use crate::mapped::{IndexFile, MappedSet, Section, SetCounts};
 use crate::{AddOnKind, AddOnTable, Completeness, DiagnosisTable, Edition};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -361,11 +361,11 @@ struct Entry {
     meta: Vec<u8>,
 }
 
-/// A mapped index file and its checked directory.
+/// An opened index file (read on demand, see [`IndexFile`]) and its checked directory.
 #[derive(Clone)]
 struct Index {
     path: String,
-    map: Arc<memmap2::Mmap>,
+    file: Arc<IndexFile>,
     fingerprint: u64,
     entries: Vec<Entry>,
 }
@@ -384,24 +384,21 @@ impl Index {
                 });
             }
         };
-        // SAFETY: the index is only ever replaced by renaming a new file over it, never written in
-        // place, so the mapped bytes do not change under us; and every read of them is
-        // bounds-checked against the mapping's length.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|source| StoreError::Io {
+        let file = IndexFile::open(file).map_err(|source| StoreError::Io {
             path: shown.clone(),
             source,
         })?;
-        let (fingerprint, entries) = read_directory(&map).map_err(|e| e.at(&shown))?;
+        let (fingerprint, entries) = read_directory(&file).map_err(|e| e.at(&shown))?;
         Ok(Some(Index {
             path: shown,
-            map: Arc::new(map),
+            file: Arc::new(file),
             fingerprint,
             entries,
         }))
     }
 
     fn bytes(&self, entry: &Entry) -> &[u8] {
-        self.map.get(entry.range.clone()).unwrap_or(&[])
+        self.file.get(entry.range.clone()).unwrap_or(&[])
     }
 
     fn damaged(&self, message: &str) -> StoreError {
@@ -449,7 +446,7 @@ impl Index {
 
     fn section(&self, entry: &Entry, label: &str) -> Arc<Section> {
         Arc::new(Section::mapped(
-            self.map.clone(),
+            self.file.clone(),
             entry.range.clone(),
             entry.hash,
             format!("{} ({label})", self.path),
@@ -466,7 +463,7 @@ impl Index {
                     let (edition, complete, counts, blocks) =
                         read_set_meta(&mut meta).map_err(|e| e.at(&self.path))?;
                     let section = Arc::new(Section::mapped_in_blocks(
-                        self.map.clone(),
+                        self.file.clone(),
                         entry.range.clone(),
                         entry.hash,
                         blocks,
@@ -546,24 +543,26 @@ fn read_set_meta(
 
 /// The header and directory: the format version first (so another version is told as such), then
 /// the length (a truncated file), the directory's checksum, and that every section lies in the file.
-fn read_directory(bytes: &[u8]) -> Result<(u64, Vec<Entry>), DecodeError> {
-    if bytes.len() < 12 || &bytes[..8] != MAGIC {
+fn read_directory(file: &IndexFile) -> Result<(u64, Vec<Entry>), DecodeError> {
+    let unreadable = || corrupt("the file cannot be read");
+    let file_size = file.len();
+    if file_size < 12 || file.get(0..8).ok_or_else(unreadable)? != MAGIC {
         return Err(corrupt("not a claimls index"));
     }
-    let mut head = Reader::new(&bytes[8..]);
-    let version = head.u32()?;
+    let version = Reader::new(file.get(8..12).ok_or_else(unreadable)?).u32()?;
     if version != FORMAT_VERSION {
         return Err(DecodeError::Version(version));
     }
-    if bytes.len() < HEADER_LEN {
+    if file_size < HEADER_LEN {
         return Err(corrupt("the file is truncated"));
     }
+    let mut head = Reader::new(file.get(12..HEADER_LEN).ok_or_else(unreadable)?);
     let fingerprint = head.u64()?;
     let file_len = head.u64()?;
     let directory_len = head.u32()? as usize;
     let directory_hash = head.u64()?;
-    if bytes.len() as u64 != file_len {
-        return Err(corrupt(if (bytes.len() as u64) < file_len {
+    if file_size as u64 != file_len {
+        return Err(corrupt(if (file_size as u64) < file_len {
             "the file is truncated"
         } else {
             "trailing bytes after the last section"
@@ -571,8 +570,9 @@ fn read_directory(bytes: &[u8]) -> Result<(u64, Vec<Entry>), DecodeError> {
     }
     let directory = HEADER_LEN
         .checked_add(directory_len)
-        .and_then(|end| bytes.get(HEADER_LEN..end))
-        .ok_or_else(|| corrupt("the directory runs past the end"))?;
+        .filter(|end| *end <= file_size)
+        .ok_or_else(|| corrupt("the directory runs past the end"))
+        .and_then(|end| file.get(HEADER_LEN..end).ok_or_else(unreadable))?;
     if self::directory_hash(fingerprint, directory) != directory_hash {
         return Err(corrupt("checksum mismatch in the directory"));
     }
@@ -586,7 +586,7 @@ fn read_directory(bytes: &[u8]) -> Result<(u64, Vec<Entry>), DecodeError> {
         let meta = r.take(meta_len)?.to_vec();
         let end = offset
             .checked_add(len)
-            .filter(|end| *end <= bytes.len() && offset >= HEADER_LEN + directory_len)
+            .filter(|end| *end <= file_size && offset >= HEADER_LEN + directory_len)
             .ok_or_else(|| corrupt("a section lies outside the file"))?;
         Ok(Entry {
             kind,

@@ -60,6 +60,11 @@ impl WordIndex {
 }
 
 impl<'a> Words<'a> {
+    /// A stored index read as a checked table (each word and list checked as it is read).
+    pub(crate) fn in_table(table: Table<'a>) -> Words<'a> {
+        Words { table }
+    }
+
     /// Entries with a word starting with `lower` (lower case), in entry order, each once: the
     /// posting lists of the matching words merged lazily, so taking the first few is cheap however
     /// many words match.

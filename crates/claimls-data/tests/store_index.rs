@@ -137,8 +137,18 @@ fn a_damaged_byte_anywhere_is_never_read_as_data() {
         if let Some(d) = data.diagnosis("Z9999", None) {
             assert_eq!(d.title, "Test condition of the index", "byte {at}");
         }
-        let _ = data.search_codes("test", 10);
-        let _ = data.search_diagnoses("condition", 10);
+        // The word indexes are checked entry by entry as a search reads them: a hit is never made
+        // of damaged bytes.
+        for hit in data.search_codes("test", 10) {
+            if hit.code == "J9999" {
+                assert_eq!(hit.label, "Injection, testumab, 5 mg", "byte {at}");
+            }
+        }
+        for hit in data.search_diagnoses("condition", 10) {
+            if hit.code == "Z99.99" {
+                assert_eq!(hit.label, "Test condition of the index", "byte {at}");
+            }
+        }
         let _ = data.drugs();
         let _ = data.modifiers();
     }
