@@ -153,7 +153,7 @@ fn main() {
     opens.sort();
     first_query.sort();
     println!(
-        "== open (map the index, read its directory, decode the add-on and ASP pricing parts): \
+        "== open (open the index, read its header and directory, decode the add-on and ASP pricing parts): \
          median {}, max {}",
         ms(percentile(&opens, 0.5)),
         ms(*opens.last().expect("runs"))
