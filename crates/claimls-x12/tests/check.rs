@@ -13,7 +13,7 @@ fn key(f: &Finding) -> (String, Severity, String) {
 
 #[test]
 fn an_exported_837p_has_the_drafts_findings_minus_the_charts() {
-    let data = CodeData::load();
+    let data = CodeData::embedded();
     let mut compared = 0;
     let mut with_findings = 0;
     for dir in [common::root().join("examples"), common::claims_dir()] {
@@ -70,7 +70,7 @@ fn an_exported_837p_has_the_drafts_findings_minus_the_charts() {
 
 #[test]
 fn payer_side_checks_point_at_their_segments() {
-    let data = CodeData::load();
+    let data = CodeData::embedded();
     let dir = common::claims_dir();
     let config = common::config(&dir);
     let patients = common::patients(&dir.join("patients.toml"));
@@ -119,7 +119,7 @@ fn payer_side_checks_point_at_their_segments() {
 
 #[test]
 fn an_imported_draft_reports_the_absent_record_once_until_the_admin_is_added() {
-    let data = CodeData::load();
+    let data = CodeData::embedded();
     let dir = common::root().join("examples");
     let config = common::config(&dir);
     let patients = common::patients(&dir.join("patients.toml"));

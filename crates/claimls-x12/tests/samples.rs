@@ -216,7 +216,7 @@ proptest::proptest! {
         for p in &imported.problems {
             proptest::prop_assert!(p.segment >= 1 && p.segment <= count, "{p}");
         }
-        let data = claimls_data::CodeData::load();
+        let data = claimls_data::CodeData::embedded();
         let findings = claimls_x12::check_837p(&text, &data, &Config::default());
         for f in findings {
             proptest::prop_assert!(f.span.end <= text.len());
@@ -239,7 +239,7 @@ proptest::proptest! {
         let damaged = format!("{}{with}{}", &text[..start], &text[end..]);
         let imported = claimls_x12::import(&damaged, &Config::default());
         let _ = claimls_syntax::document(&imported.text);
-        let data = claimls_data::CodeData::load();
+        let data = claimls_data::CodeData::embedded();
         let findings = claimls_x12::check_837p(&damaged, &data, &Config::default());
         proptest::prop_assert!(findings.iter().all(|f| f.span.end <= damaged.len()));
     }

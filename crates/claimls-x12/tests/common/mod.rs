@@ -42,7 +42,7 @@ pub fn export(
     patients: &Patients,
 ) -> Result<String, String> {
     let doc = claimls_syntax::document(text);
-    let data = CodeData::load();
+    let data = CodeData::embedded();
     let files = [DraftFile {
         path,
         text,

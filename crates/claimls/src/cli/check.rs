@@ -740,7 +740,7 @@ mod tests {
     /// `text` checked whole (as before streaming) and streamed in pieces of `batch` bytes, with the
     /// default limit.
     fn both(text: &str, format: Format, batch: usize) -> (Printed, Printed) {
-        let data = CodeData::load();
+        let data = CodeData::embedded();
         let config = Config::default();
         let job = Job {
             data: &data,
@@ -809,7 +809,7 @@ mod tests {
         rules.dedup();
         assert!(rules.len() >= 8, "findings of many rules: {rules:?}");
         // Past the per-file cap only counts are kept: compare every finding on the whole list.
-        let data = CodeData::load();
+        let data = CodeData::embedded();
         let config = Config::default();
         let all = check_text(&text, &data, &config);
         for batch in [1 << 12, 1 << 20] {
