@@ -201,19 +201,8 @@ impl Section {
         };
         *slot.get_or_init(|| {
             let start = b * BLOCK;
-            let intact = self
-                .raw_range(start, (start + BLOCK).min(self.len()))
-                .is_some_and(|bytes| checks.hashes.get(b) == Some(&codec::fnv1a(bytes)));
-            if !intact {
-                checks.warned.get_or_init(|| {
-                    eprintln!(
-                        "claimls: {}: the code-data index is damaged (checksum mismatch); run \
-                         `claimls data import` again. Entries in the damaged part are not used.",
-                        self.label
-                    );
-                });
-            }
-            intact
+            let bytes = self.raw_range(start, (start + BLOCK).min(self.len()));
+            block_matches(bytes, checks.hashes.get(b), &checks.warned, &self.label)
         })
     }
 
@@ -418,20 +407,8 @@ impl Blocked {
         *slot.get_or_init(|| {
             let start = at.start + b * BLOCK;
             let end = (start + BLOCK).min(at.end);
-            let intact = self
-                .section
-                .raw_range(start, end)
-                .is_some_and(|bytes| self.hashes.get(b) == Some(&codec::fnv1a(bytes)));
-            if !intact {
-                self.warned.get_or_init(|| {
-                    eprintln!(
-                        "claimls: {}: the code-data index is damaged (checksum mismatch); run \
-                         `claimls data import` again. Entries in the damaged part are not used.",
-                        self.section.label
-                    );
-                });
-            }
-            intact
+            let bytes = self.section.raw_range(start, end);
+            block_matches(bytes, self.hashes.get(b), &self.warned, &self.section.label)
         })
     }
 
@@ -486,6 +463,26 @@ impl Bytes {
             other => other.get().get(start..end),
         }
     }
+}
+
+/// Whether a block's bytes (`None`: not readable) match their checksum. The first damaged block of a
+/// section or part says so once on stderr, naming it and what to do.
+fn block_matches(
+    bytes: Option<&[u8]>,
+    hash: Option<&u64>,
+    warned: &OnceLock<()>,
+    label: &str,
+) -> bool {
+    let intact = bytes.is_some_and(|bytes| hash == Some(&codec::fnv1a(bytes)));
+    if !intact {
+        warned.get_or_init(|| {
+            eprintln!(
+                "claimls: {label}: the code-data index is damaged (checksum mismatch); run \
+                 `claimls data import` again. Entries in the damaged part are not used."
+            );
+        });
+    }
+    intact
 }
 
 // ---- sorted tables ----

@@ -145,6 +145,16 @@ fn max_findings_moves_the_cap_and_0_lists_every_finding() {
     );
 }
 
+/// `check` listing every finding of `big.claim` as JSON.
+const ALL_AS_JSON: [&str; 6] = [
+    "check",
+    "--format",
+    "json",
+    "--max-findings",
+    "0",
+    "big.claim",
+];
+
 /// A file of 6,000 varied claims (3.3 MB: two pieces of the 2 MB `check` reads at a time).
 fn big_file(dir: &Path) -> String {
     let text = generate::claims(6_000);
@@ -176,17 +186,7 @@ fn listed(v: &Value) -> Vec<(String, String)> {
 fn a_file_of_several_pieces_lists_every_finding_in_order_as_a_whole_check_does() {
     let dir = scratch("pieces");
     let text = big_file(&dir);
-    let out = claimls(
-        &dir,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--max-findings",
-            "0",
-            "big.claim",
-        ],
-    );
+    let out = claimls(&dir, &ALL_AS_JSON);
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let data = claimls_data::CodeData::embedded();
@@ -218,17 +218,7 @@ fn a_piece_that_is_not_utf8_ends_the_file_after_what_was_checked_before_it() {
     bytes.insert(at, 0xff);
     let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
     std::fs::write(dir.join("big.claim"), &bytes).unwrap();
-    let out = claimls(
-        &dir,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--max-findings",
-            "0",
-            "big.claim",
-        ],
-    );
+    let out = claimls(&dir, &ALL_AS_JSON);
     assert_eq!(
         out.status.code(),
         Some(2),
