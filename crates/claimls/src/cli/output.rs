@@ -369,8 +369,18 @@ const DIAGNOSTIC_DEPTH: usize = 4;
 
 /// `value` pretty-printed as serde_json does at nesting `depth` (two spaces a level).
 fn indented(value: &impl Serialize, depth: usize) -> String {
+    // Spaces for nesting up to the diagnostics' depth, so no indent is built per finding.
+    const SPACES: &str = "        ";
     let text = serde_json::to_string_pretty(value).expect("a report serializes");
-    text.replace('\n', &format!("\n{}", "  ".repeat(depth)))
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(&SPACES[..2 * depth]);
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// `{"version":1,"files":[{"path":…,"diagnostics":[…]}],"summary":{…}}`, pretty-printed, written as
@@ -401,7 +411,7 @@ pub fn write_json<'a>(
             for l in file.findings.drain(..) {
                 out.write_all(if any { b",\n" } else { b"\n" })?;
                 any = true;
-                out.write_all(pad(DIAGNOSTIC_DEPTH).as_bytes())?;
+                out.write_all(&b"        "[..2 * DIAGNOSTIC_DEPTH])?;
                 match &l.rendered {
                     Some(text) => out.write_all(text.as_bytes())?,
                     None => out.write_all(json_text(&l).as_bytes())?,
