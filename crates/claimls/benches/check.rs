@@ -13,7 +13,8 @@
 //! the README's first command does), so what a user imported does not move the figures;
 //! `CLAIMLS_BENCH_DATA_DIR=<dir>` measures with the data imported there instead.
 //!
-//! `CLAIMLS_BENCH_SIZES=10000,100000` changes the sizes; `CLAIMLS_BENCH_RUNS=<n>` the runs (best of).
+//! `CLAIMLS_BENCH_SIZES=10000,100000` changes the sizes; `CLAIMLS_BENCH_RUNS=<n>` the runs (best of);
+//! `CLAIMLS_BENCH_KEEP=1` keeps the generated files in the temporary directory (to profile them).
 
 #[path = "../tests/support/generate.rs"]
 #[allow(dead_code)] // `claims` (a whole document in memory) is the tests'
@@ -211,7 +212,11 @@ fn main() {
             rss_mb * 1.048_576 / mb,
             verdict(rss_mb < 256.0)
         );
-        let _ = std::fs::remove_file(&path);
+        if std::env::var_os("CLAIMLS_BENCH_KEEP").is_none() {
+            let _ = std::fs::remove_file(&path);
+        } else {
+            println!("  (kept {})", path.display());
+        }
     }
     let _ = std::fs::remove_dir(&empty);
 }

@@ -122,6 +122,28 @@ impl<'a> FileReport<'a> {
         }
     }
 
+    /// Hand the findings checked so far to `write` while the next piece is checked on another
+    /// thread, so the cores are not idle while one thread writes. False when the whole file is
+    /// checked (and written, if `write` succeeded). A failed write is returned once the piece in
+    /// progress is checked.
+    pub fn write_and_advance<E>(
+        &mut self,
+        write: impl FnOnce(Vec<output::Located>) -> Result<(), E>,
+    ) -> Result<bool, E> {
+        let written = std::mem::take(&mut self.findings);
+        if self.rest.is_none() {
+            return write(written).map(|()| false);
+        }
+        std::thread::scope(|s| {
+            let next = s.spawn(|| self.advance());
+            let wrote = write(written);
+            let more = next
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            wrote.map(|()| more)
+        })
+    }
+
     /// Check what is left of the file, keeping every finding.
     pub fn finish(&mut self) {
         while self.advance() {}

@@ -196,15 +196,13 @@ pub fn write_text<'a>(
     colors: Colors,
 ) -> std::io::Result<()> {
     for mut file in files {
-        loop {
-            for l in file.findings.drain(..) {
+        while file.write_and_advance(|findings| {
+            for l in findings {
                 out.write_all(l.rendered.as_deref().unwrap_or_default().as_bytes())?;
                 out.write_all(b"\n\n")?;
             }
-            if !file.advance() {
-                break;
-            }
-        }
+            Ok::<(), std::io::Error>(())
+        })? {}
         if file.omitted_count() > 0 {
             writeln!(
                 out,
@@ -367,20 +365,100 @@ fn json_text(l: &Located) -> String {
 /// `files[].diagnostics[]` is four levels in: root object, `files`, a file, `diagnostics`.
 const DIAGNOSTIC_DEPTH: usize = 4;
 
-/// `value` pretty-printed as serde_json does at nesting `depth` (two spaces a level).
+/// `value` pretty-printed as serde_json does at nesting `depth` (two spaces a level), written once
+/// into a buffer of a diagnostic's usual size: no second pass to indent it, no regrowing.
 fn indented(value: &impl Serialize, depth: usize) -> String {
-    // Spaces for nesting up to the diagnostics' depth, so no indent is built per finding.
-    const SPACES: &str = "        ";
-    let text = serde_json::to_string_pretty(value).expect("a report serializes");
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-            out.push_str(&SPACES[..2 * depth]);
+    let mut out = Vec::with_capacity(1024);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(depth));
+    value.serialize(&mut ser).expect("a report serializes");
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// serde_json's pretty layout (two spaces a level, `"key": value`, empty `[]` and `{}` on one line)
+/// for a value that stands `base` levels deep in the document. serde_json's `PrettyFormatter` always
+/// starts at the margin, so the report would otherwise indent each diagnostic a second time.
+struct Nested {
+    base: usize,
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(base: usize) -> Nested {
+        Nested {
+            base,
+            depth: 0,
+            has_value: false,
         }
-        out.push_str(line);
     }
-    out
+
+    fn line<W: ?Sized + Write>(&self, out: &mut W, first: bool) -> std::io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(out)
+    }
+
+    fn indent<W: ?Sized + Write>(&self, out: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.base + self.depth {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            out.write_all(b"\n")?;
+            self.indent(out)?;
+        }
+        out.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(out, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(out, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// `{"version":1,"files":[{"path":…,"diagnostics":[…]}],"summary":{…}}`, pretty-printed, written as
@@ -407,8 +485,8 @@ pub fn write_json<'a>(
         serde_json::to_writer(&mut *out, &file.path)?;
         write!(out, ",\n{}\"diagnostics\": [", pad(3))?;
         let mut any = false;
-        loop {
-            for l in file.findings.drain(..) {
+        while file.write_and_advance(|findings| {
+            for l in findings {
                 out.write_all(if any { b",\n" } else { b"\n" })?;
                 any = true;
                 out.write_all(&b"        "[..2 * DIAGNOSTIC_DEPTH])?;
@@ -417,10 +495,8 @@ pub fn write_json<'a>(
                     None => out.write_all(json_text(&l).as_bytes())?,
                 }
             }
-            if !file.advance() {
-                break;
-            }
-        }
+            Ok::<(), std::io::Error>(())
+        })? {}
         if any {
             write!(out, "\n{}", pad(3))?;
         }
