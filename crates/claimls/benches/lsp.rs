@@ -515,15 +515,18 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime")
 }
 
+/// The editions in use, one per `[…]` (an imported edition's name joins the files it is built from
+/// with ` + `, so one file can appear in several editions), then the embedded set.
 fn describe(data: &CodeData) -> String {
-    std::iter::once(data.embedded_set().edition.name.clone())
-        .chain(
-            data.imported_sets()
-                .iter()
-                .map(|s| s.edition().name.clone()),
-        )
+    data.imported_sets()
+        .iter()
+        .map(|s| format!("[{}]", s.edition().name))
+        .chain(std::iter::once(format!(
+            "[{}]",
+            data.embedded_set().edition.name
+        )))
         .collect::<Vec<_>>()
-        .join(" + ")
+        .join(", ")
 }
 
 fn phase(data: Arc<CodeData>) -> (Doc, Doc) {
