@@ -4,6 +4,7 @@
 //! [`parse_with`]); [`lower`] turns a tree into a [`Document`]; [`document`] does both. [`LineIndex`]
 //! converts the byte offsets everything speaks into lines and columns.
 
+mod flat;
 pub mod keywords;
 mod line_index;
 mod lower;

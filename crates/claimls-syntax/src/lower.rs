@@ -5,15 +5,18 @@
 //! rest of the file is still lowered. Detail statements belong to the nearest `admin` above them in the
 //! same claim, whatever the indentation or the nesting the grammar gave them.
 //!
-//! One pass: a single [`TreeCursor`] walks the tree once. Node kinds and field names are resolved to the
-//! grammar's numeric ids once per process ([`Grammar`]), so a node is dispatched by a table lookup, not
-//! by comparing its kind's name; a statement's children are gathered into buffers the lowering reuses.
+//! One pass: a single cursor walks the tree once (a [`FlatCursor`] over the visible nodes, which
+//! `flat.c` lays out in one recursive pass; `flat.rs` says why not tree-sitter's `TreeCursor`). Node
+//! kinds and field names are resolved to the grammar's numeric ids once per process ([`Grammar`]), so
+//! a node is dispatched by a table lookup, not by comparing its kind's name; a statement's children
+//! are gathered into buffers the lowering reuses.
 
+use super::flat::FlatCursor;
 use super::keywords;
 use super::value;
 use claimls_model::*;
 use std::sync::OnceLock;
-use tree_sitter::{Language, Node, Tree, TreeCursor};
+use tree_sitter::{Language, Node, Tree};
 
 /// Lower a parsed `.claim` text. `text` must be the text `tree` was parsed from.
 pub fn lower(tree: &Tree, text: &str) -> Document {
@@ -25,7 +28,7 @@ pub fn lower(tree: &Tree, text: &str) -> Document {
         },
         claim: None,
         g: Grammar::get(),
-        cursor: tree.walk(),
+        cursor: FlatCursor::new(tree),
         items: Vec::new(),
         sub: Vec::new(),
     };
@@ -267,8 +270,6 @@ struct Grammar {
     f: Fields,
 }
 
-/// The field id of a node that is in no field (tree-sitter's ids start at 1).
-const NO_FIELD: u16 = 0;
 /// The id given to a field name the grammar does not have: no node carries it.
 const ABSENT_FIELD: u16 = u16::MAX;
 
@@ -325,9 +326,13 @@ impl Grammar {
     }
 
     fn kind(&self, node: Node) -> Kind {
-        let id = node.kind_id();
+        self.kind_of(node.kind_id())
+    }
+
+    /// The kind of a node kind id ([`Node::kind_id`]).
+    fn kind_of(&self, id: u16) -> Kind {
         // `ERROR` (id u16::MAX) is outside the table of the grammar's own kinds.
-        if node.is_error() {
+        if id == u16::MAX {
             return Kind::Error;
         }
         self.kinds
@@ -353,7 +358,7 @@ struct Lowering<'t> {
     claim: Option<ClaimState>,
     g: &'static Grammar,
     /// The one cursor of the walk; every step that moves it down moves it back up.
-    cursor: TreeCursor<'t>,
+    cursor: FlatCursor<'t>,
     /// Reused buffers for a statement's children and its clauses' (attributes', drug name's) children.
     items: Vec<Item<'t>>,
     sub: Vec<Item<'t>>,
@@ -422,7 +427,11 @@ impl<'t> Lowering<'t> {
 
     /// Whether a node has no written text (a MISSING placeholder, or only spaces).
     fn blank(&self, node: Node) -> bool {
-        let (start, end) = (node.start_byte(), node.end_byte());
+        self.blank_at(node.start_byte(), node.end_byte())
+    }
+
+    /// [`Self::blank`] of the text from `start` to `end`.
+    fn blank_at(&self, start: usize, end: usize) -> bool {
         start >= end
             || self
                 .text
@@ -470,7 +479,7 @@ impl<'t> Lowering<'t> {
     /// Lower the node at the cursor. `in_admin`: its parent is an `admin_block`.
     fn node(&mut self, in_admin: bool) {
         let node = self.cursor.node();
-        match self.g.kind(node) {
+        match self.g.kind_of(self.cursor.entry().kind) {
             Kind::Container => self.children(false),
             Kind::AdminBlock if self.claim.is_none() => {
                 let span = self.content_span(node);
@@ -548,7 +557,7 @@ impl<'t> Lowering<'t> {
         let mut clean = false;
         loop {
             let child = self.cursor.node();
-            if self.g.kind(child).holds_statements() && !child.has_error() {
+            if self.g.kind_of(self.cursor.entry().kind).holds_statements() && !child.has_error() {
                 clean = true;
                 self.node(false);
             } else if !child.is_extra() {
@@ -575,12 +584,11 @@ impl<'t> Lowering<'t> {
             return end;
         }
         loop {
-            let node = self.cursor.node();
-            let field = self.cursor.field_id().map_or(NO_FIELD, |f| f.get());
-            let kind = self.g.kind(node);
-            let missing = node.is_missing();
-            if !node.is_extra() && !missing && !self.blank(node) {
-                end = Some(end.map_or(node.end_byte(), |e| e.max(node.end_byte())));
+            let e = self.cursor.entry();
+            let (node, field, kind, missing) =
+                (e.node, e.field, self.g.kind_of(e.kind), e.is_missing());
+            if !e.is_extra() && !missing && !self.blank_at(e.start_byte(), e.end_byte()) {
+                end = Some(end.map_or(e.end_byte(), |end| end.max(e.end_byte())));
             }
             let mut item = Item {
                 node,
@@ -1737,7 +1745,7 @@ mod grammar_ids {
         assert!(
             fields
                 .iter()
-                .all(|&id| id != ABSENT_FIELD && id != NO_FIELD)
+                .all(|&id| id != ABSENT_FIELD && id != 0)
         );
         let mut wanted: Vec<Kind> = Stmt::ALL.iter().map(|&s| Kind::Statement(s)).collect();
         wanted.extend([
