@@ -1742,11 +1742,7 @@ mod grammar_ids {
             f.pointer,
             f.quantity,
         ];
-        assert!(
-            fields
-                .iter()
-                .all(|&id| id != ABSENT_FIELD && id != 0)
-        );
+        assert!(fields.iter().all(|&id| id != ABSENT_FIELD && id != 0));
         let mut wanted: Vec<Kind> = Stmt::ALL.iter().map(|&s| Kind::Statement(s)).collect();
         wanted.extend([
             Kind::Container,

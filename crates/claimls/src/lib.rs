@@ -5,4 +5,5 @@
 //! `claimls-model` → `claimls-syntax` → `claimls-data` → `claimls-rules` → `claimls-x12` → `claimls-lsp` →
 //! `claimls`.
 
+pub mod allocator;
 pub mod cli;

@@ -1,18 +1,9 @@
-/// mimalloc: `check` allocates and frees a document per claim on every worker thread, which glibc's
-/// malloc serves with lock and consolidation work (issue 11 profile). tree-sitter's own C allocations
-/// (a tree and its subtrees per parsed claim) go to mimalloc too, set in `main` before any parse.
+/// mimalloc, for Rust and (set in `main`, before any parse) for tree-sitter: see
+/// [`claimls::allocator`].
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::ffi::{c_int, c_void};
-
-// The C entry points of the mimalloc this binary links (through `mimalloc`'s `libmimalloc-sys`).
-unsafe extern "C" {
-    fn mi_malloc(size: usize) -> *mut c_void;
-    fn mi_calloc(count: usize, size: usize) -> *mut c_void;
-    fn mi_realloc(p: *mut c_void, size: usize) -> *mut c_void;
-    fn mi_free(p: *mut c_void);
-}
+use std::ffi::c_int;
 
 #[cfg(target_os = "linux")]
 unsafe extern "C" {
@@ -47,16 +38,8 @@ fn tune_allocator_for_a_long_running_server() {
 }
 
 fn main() -> std::process::ExitCode {
-    // SAFETY: called first, on the one thread there is, before any tree-sitter object exists; the four
-    // functions are one allocator's, so whatever one allocates another frees or grows.
-    unsafe {
-        tree_sitter::set_allocator(Some(tree_sitter::Allocator {
-            malloc: mi_malloc,
-            calloc: mi_calloc,
-            realloc: mi_realloc,
-            free: mi_free,
-        }))
-    };
+    // SAFETY: called first, on the one thread there is, before any tree-sitter object exists.
+    unsafe { claimls::allocator::route_tree_sitter() };
     if std::env::args_os().nth(1).is_some_and(|a| a == "lsp") {
         tune_allocator_for_a_long_running_server();
     }
