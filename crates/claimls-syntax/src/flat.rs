@@ -158,49 +158,68 @@ mod tests {
         )
     }
 
-    fn with_tree_cursor(cursor: &mut TreeCursor, depth: usize, out: &mut Vec<Seen>) {
-        out.push(seen(
-            depth,
-            cursor.node(),
-            cursor.field_id().map(|f| f.get()),
-        ));
-        if cursor.goto_first_child() {
-            loop {
-                with_tree_cursor(cursor, depth + 1, out);
-                if !cursor.goto_next_sibling() {
-                    break;
-                }
-            }
-            assert!(cursor.goto_parent());
+    /// The moves both cursors have, and what each says of the node it is at.
+    trait Walk {
+        fn seen(&self, depth: usize) -> Seen;
+        fn goto_first_child(&mut self) -> bool;
+        fn goto_next_sibling(&mut self) -> bool;
+        fn goto_parent(&mut self) -> bool;
+    }
+
+    impl Walk for TreeCursor<'_> {
+        fn seen(&self, depth: usize) -> Seen {
+            seen(depth, self.node(), self.field_id().map(|f| f.get()))
+        }
+        fn goto_first_child(&mut self) -> bool {
+            TreeCursor::goto_first_child(self)
+        }
+        fn goto_next_sibling(&mut self) -> bool {
+            TreeCursor::goto_next_sibling(self)
+        }
+        fn goto_parent(&mut self) -> bool {
+            TreeCursor::goto_parent(self)
         }
     }
 
-    fn with_flat_cursor(cursor: &mut FlatCursor, depth: usize, out: &mut Vec<Seen>) {
-        let e = cursor.entry();
-        let n = e.node;
-        assert_eq!(
-            (
+    impl Walk for FlatCursor<'_> {
+        fn seen(&self, depth: usize) -> Seen {
+            let e = self.entry();
+            let n = e.node;
+            let facts = (
                 e.start_byte(),
                 e.end_byte(),
                 e.kind,
                 e.is_missing(),
-                e.is_extra()
-            ),
-            (
+                e.is_extra(),
+            );
+            let asked = (
                 n.start_byte(),
                 n.end_byte(),
                 n.kind_id(),
                 n.is_missing(),
-                n.is_extra()
-            ),
-            "the facts of {n:?}"
-        );
-        assert_eq!(e.kind == u16::MAX, n.is_error(), "{n:?}");
-        let field = (e.field != 0).then_some(e.field);
-        out.push(seen(depth, n, field));
+                n.is_extra(),
+            );
+            assert_eq!(facts, asked, "the facts of {n:?}");
+            assert_eq!(e.kind == u16::MAX, n.is_error(), "{n:?}");
+            seen(depth, n, (e.field != 0).then_some(e.field))
+        }
+        fn goto_first_child(&mut self) -> bool {
+            FlatCursor::goto_first_child(self)
+        }
+        fn goto_next_sibling(&mut self) -> bool {
+            FlatCursor::goto_next_sibling(self)
+        }
+        fn goto_parent(&mut self) -> bool {
+            FlatCursor::goto_parent(self)
+        }
+    }
+
+    /// Every node under the cursor, depth first, as the cursor gives it.
+    fn walk(cursor: &mut impl Walk, depth: usize, out: &mut Vec<Seen>) {
+        out.push(cursor.seen(depth));
         if cursor.goto_first_child() {
             loop {
-                with_flat_cursor(cursor, depth + 1, out);
+                walk(cursor, depth + 1, out);
                 if !cursor.goto_next_sibling() {
                     break;
                 }
@@ -218,10 +237,10 @@ mod tests {
             let piece = &text[range];
             let tree = crate::parse(piece);
             let mut expected = Vec::new();
-            with_tree_cursor(&mut tree.walk(), 0, &mut expected);
+            walk(&mut tree.walk(), 0, &mut expected);
             let mut got = Vec::new();
             let mut flat = FlatCursor::new(&tree);
-            with_flat_cursor(&mut flat, 0, &mut got);
+            walk(&mut flat, 0, &mut got);
             assert!(
                 !flat.goto_parent() && !flat.goto_next_sibling(),
                 "{name}: ends at the root"

@@ -368,6 +368,7 @@ struct Lowering<'t> {
 #[derive(Clone, Copy)]
 struct Item<'t> {
     node: Node<'t>,
+    /// The field id (0: in no field).
     field: u16,
     kind: Kind,
     missing: bool,
