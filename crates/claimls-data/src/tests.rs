@@ -15,6 +15,15 @@ fn lookups_ignore_case() {
     let data = CodeData::embedded();
     let c = data.code("j2350", None).expect("J2350");
     assert_eq!(c.description, "Injection, ocrelizumab, 1 mg");
+    // Written as the sets key it (borrowed, not copied) and with spaces around, the same code.
+    for written in ["J2350", " J2350\t", " j2350 "] {
+        assert_eq!(
+            data.code(written, None).map(|c| &c.code),
+            Some(&c.code),
+            "{written:?}"
+        );
+    }
+    assert_eq!(codes(&data.codes_for_drug(" Ocrevus ", None)), ["J2350"]);
     assert_eq!(c.billing_unit, qty("1", claimls_model::DoseUnit::Mg));
     assert_eq!(
         c.mue,
