@@ -421,7 +421,7 @@ impl CodeData {
     /// every loaded quarter gets [`PaymentLimit::OutsideQuarter`] naming the loaded ones: ASP limits
     /// change every quarter, so another quarter's limit is never applied.
     pub fn payment_limit(&self, code: &str, dos: Option<Date>) -> PaymentLimit {
-        let key = upper_key(code);
+        let key = code.trim().to_ascii_uppercase();
         let quarters = self.price_quarters();
         let quarter = match dos {
             Some(d) => quarters.iter().rev().find(|q| q.covers(d)),
@@ -432,7 +432,7 @@ impl CodeData {
                 loaded: quarters.iter().map(|q| q.label.clone()).collect(),
             };
         };
-        match quarter.limits.get(key.as_ref()).copied().flatten() {
+        match quarter.limits.get(&key).copied().flatten() {
             Some(per_unit) => PaymentLimit::Known {
                 per_unit,
                 quarter: quarter.label.clone(),
@@ -469,7 +469,7 @@ impl CodeData {
     }
 
     fn code_and_edition(&self, code: &str, dos: Option<Date>) -> Option<(&Code, &Edition)> {
-        let key = upper_key(code);
+        let key = code.trim().to_ascii_uppercase();
         if let Some(found) = self
             .sets_for(dos)
             .find_map(|s| s.code(&key).map(|c| (c, s.edition())))
@@ -490,7 +490,7 @@ impl CodeData {
 
     /// A modifier (case-insensitive).
     pub fn modifier(&self, m: &str, dos: Option<Date>) -> Option<&Modifier> {
-        let key = upper_key_untrimmed(m);
+        let key = m.to_ascii_uppercase();
         self.sets_for(dos).find_map(|s| s.modifier(&key))
     }
 
@@ -584,7 +584,7 @@ impl CodeData {
 
     /// The NDC products that crosswalk to a code (case-insensitive), in NDC order.
     pub fn products_for_code(&self, code: &str) -> Vec<&Product> {
-        let key = upper_key(code);
+        let key = code.trim().to_ascii_uppercase();
         let mut out: Vec<&Product> = Vec::new();
         for set in self.sets_for(None) {
             for p in set.products_for_code(&key) {
@@ -600,7 +600,7 @@ impl CodeData {
     /// Drug codes that bill a drug named by generic name, brand or code (case-insensitive), in code
     /// order. `admin ocrelizumab` → [J2350]; `admin Ocrevus` → [J2350]; `admin J2350` → [J2350].
     pub fn codes_for_drug(&self, name: &str, dos: Option<Date>) -> Vec<&Code> {
-        let key = lower_key(name);
+        let key = name.trim().to_ascii_lowercase();
         if let Some(code) = self.code(&key, dos).filter(|c| c.kind == CodeKind::Drug) {
             return vec![code];
         }
@@ -695,29 +695,4 @@ fn embedded_set() -> Arc<CodeSet> {
     EMBEDDED_SET
         .get_or_init(|| Arc::new(CodeSet::embedded()))
         .clone()
-}
-
-/// A code as the sets key it: trimmed, upper case. Rules look codes up several times a claim, and the
-/// code as written is almost always so already: then it is borrowed, not copied.
-fn upper_key(code: &str) -> std::borrow::Cow<'_, str> {
-    upper_key_untrimmed(code.trim())
-}
-
-/// [`upper_key`] without the trim.
-fn upper_key_untrimmed(code: &str) -> std::borrow::Cow<'_, str> {
-    if code.bytes().any(|b| b.is_ascii_lowercase()) {
-        std::borrow::Cow::Owned(code.to_ascii_uppercase())
-    } else {
-        std::borrow::Cow::Borrowed(code)
-    }
-}
-
-/// A drug name as the sets key it: trimmed, lower case (borrowed when it is so already).
-fn lower_key(name: &str) -> std::borrow::Cow<'_, str> {
-    let name = name.trim();
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(name)
-    }
 }

@@ -15,7 +15,7 @@ fn lookups_ignore_case() {
     let data = CodeData::embedded();
     let c = data.code("j2350", None).expect("J2350");
     assert_eq!(c.description, "Injection, ocrelizumab, 1 mg");
-    // Written as the sets key it (borrowed, not copied) and with spaces around, the same code.
+    // With spaces around and in either case, the same code.
     for written in ["J2350", " J2350\t", " j2350 "] {
         assert_eq!(
             data.code(written, None).map(|c| &c.code),

@@ -8,7 +8,8 @@
 //! own headers (built from the sources of the tree-sitter this crate links, see `build.rs`), and
 //! writes each visible node with its field and the end of its subtree. [`FlatCursor`] then steps by
 //! index. What it visits, and each node and field, are what `TreeCursor` gives: the tests below walk
-//! both over the examples, the grammar's corpus, generated claims and broken text, node for node.
+//! both over the examples, the grammar's corpus, broken text and damaged copies of the examples,
+//! node for node.
 
 use tree_sitter::{Node, Tree};
 
