@@ -369,10 +369,17 @@ impl CodeData {
     /// (codes and modifiers, ICD-10-CM, place of service) the newest imported set in force on that date
     /// (or the newest, when the date is unknown), then the embedded set. A date before every imported
     /// edition of a kind gets only the embedded set for that kind (its codes are not known to us).
+    ///
+    /// Each chosen set covers a kind no set before it does, so there are at most three before the
+    /// embedded one: they are held in place (the rules ask this a dozen times a claim).
     fn sets_for(&self, dos: Option<Date>) -> impl Iterator<Item = Layer<'_>> {
         let mut covered = Kinds::default();
-        let mut chosen: Vec<Layer<'_>> = Vec::with_capacity(3);
+        let mut chosen: [Option<Layer<'_>>; 3] = [None; 3];
+        let mut count = 0;
         for set in self.imported().iter().rev() {
+            if count == chosen.len() {
+                break;
+            }
             let layer = set.layer();
             let in_force = match (dos, layer.edition().effective) {
                 (Some(d), Some(e)) => e <= d,
@@ -381,11 +388,13 @@ impl CodeData {
             let kinds = layer.kinds();
             if in_force && covered.lacks_any(kinds) {
                 covered.add(kinds);
-                chosen.push(layer);
+                chosen[count] = Some(layer);
+                count += 1;
             }
         }
         chosen
             .into_iter()
+            .flatten()
             .chain(std::iter::once_with(|| Layer::Set(self.curated())))
     }
 
@@ -561,12 +570,14 @@ impl CodeData {
 
     /// A place-of-service code (`11`, or `1` for `01`).
     pub fn place_of_service(&self, code: &str) -> Option<&PlaceOfService> {
+        let padded;
         let key = if code.len() == 1 {
-            format!("0{code}")
+            padded = format!("0{code}");
+            padded.as_str()
         } else {
-            code.to_string()
+            code
         };
-        self.sets_for(None).find_map(|s| s.place(&key))
+        self.sets_for(None).find_map(|s| s.place(key))
     }
 
     /// All place-of-service codes, in code order.

@@ -29,18 +29,15 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    starts.push(i + 2);
-                    i += 1;
-                }
-                b'\r' => starts.push(i + 1),
-                _ => {}
+        // `memchr2` finds the line breaks a word at a time: `check` indexes every claim it reports on.
+        let mut breaks = memchr::memchr2_iter(b'\n', b'\r', bytes).peekable();
+        while let Some(i) = breaks.next() {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                breaks.next();
+                starts.push(i + 2);
+            } else {
+                starts.push(i + 1);
             }
-            i += 1;
         }
         LineIndex {
             starts,

@@ -399,8 +399,13 @@ impl Nested {
     }
 
     fn indent<W: ?Sized + Write>(&self, out: &mut W) -> std::io::Result<()> {
-        for _ in 0..self.base + self.depth {
-            out.write_all(b"  ")?;
+        // One write for the margin: a diagnostic has some forty lines.
+        const SPACES: &[u8; 64] = &[b' '; 64];
+        let mut width = 2 * (self.base + self.depth);
+        while width > 0 {
+            let n = width.min(SPACES.len());
+            out.write_all(&SPACES[..n])?;
+            width -= n;
         }
         Ok(())
     }
