@@ -63,7 +63,7 @@ impl AddOnTable {
     /// The edit of `addon` in force on `dos` (without a date: the rows not deleted), or `None` when
     /// this table has no row of it in force.
     pub fn lookup(&self, addon: &str, dos: Option<Date>) -> Option<AddOnEdit> {
-        let rows = self.edits.get(&addon.trim().to_ascii_uppercase())?;
+        let rows = self.edits.get(&*crate::Key::upper(addon.trim()))?;
         let in_force: Vec<&AddOnRow> = rows.iter().filter(|r| in_force(r, dos)).collect();
         let first = in_force.first()?;
         let mut primaries: Vec<String> = in_force

@@ -13,6 +13,7 @@ mod codec;
 pub mod diagnosis_table;
 mod embedded;
 pub mod import;
+mod key;
 mod layer;
 pub mod mapped;
 mod set;
@@ -26,6 +27,7 @@ mod tests;
 pub use addons::{AddOnEdit, AddOnKind, AddOnTable};
 pub use diagnosis_table::DiagnosisTable;
 pub use embedded::EmbeddedError;
+pub use key::Key;
 pub use layer::{ImportedSet, SetSize};
 pub use mapped::MappedSet;
 pub use set::{CodeSet, Completeness, icd10_dotted, icd10_key};
@@ -430,7 +432,7 @@ impl CodeData {
     /// every loaded quarter gets [`PaymentLimit::OutsideQuarter`] naming the loaded ones: ASP limits
     /// change every quarter, so another quarter's limit is never applied.
     pub fn payment_limit(&self, code: &str, dos: Option<Date>) -> PaymentLimit {
-        let key = code.trim().to_ascii_uppercase();
+        let key = Key::upper(code.trim());
         let quarters = self.price_quarters();
         let quarter = match dos {
             Some(d) => quarters.iter().rev().find(|q| q.covers(d)),
@@ -441,7 +443,7 @@ impl CodeData {
                 loaded: quarters.iter().map(|q| q.label.clone()).collect(),
             };
         };
-        match quarter.limits.get(&key).copied().flatten() {
+        match quarter.limits.get(&*key).copied().flatten() {
             Some(per_unit) => PaymentLimit::Known {
                 per_unit,
                 quarter: quarter.label.clone(),
@@ -478,7 +480,7 @@ impl CodeData {
     }
 
     fn code_and_edition(&self, code: &str, dos: Option<Date>) -> Option<(&Code, &Edition)> {
-        let key = code.trim().to_ascii_uppercase();
+        let key = Key::upper(code.trim());
         if let Some(found) = self
             .sets_for(dos)
             .find_map(|s| s.code(&key).map(|c| (c, s.edition())))
@@ -499,13 +501,13 @@ impl CodeData {
 
     /// A modifier (case-insensitive).
     pub fn modifier(&self, m: &str, dos: Option<Date>) -> Option<&Modifier> {
-        let key = m.to_ascii_uppercase();
+        let key = Key::upper(m);
         self.sets_for(dos).find_map(|s| s.modifier(&key))
     }
 
     /// An ICD-10-CM code or header, with or without its dot (case-insensitive).
     pub fn diagnosis(&self, code: &str, dos: Option<Date>) -> Option<&Diagnosis> {
-        let key = set::icd10_key(code);
+        let key = Key::icd10(code);
         if let Some(table) = self.table_for(dos) {
             if let Some(d) = table.get(&key) {
                 return Some(d);
@@ -528,7 +530,7 @@ impl CodeData {
     /// The edition that answers [`CodeData::diagnosis`] for this code and date: an imported ICD-10-CM
     /// file, or the embedded set.
     pub fn diagnosis_source(&self, code: &str, dos: Option<Date>) -> Option<&Edition> {
-        let key = set::icd10_key(code);
+        let key = Key::icd10(code);
         if let Some(table) = self.table_for(dos) {
             if table.get(&key).is_some() {
                 return Some(&table.edition);
@@ -595,7 +597,7 @@ impl CodeData {
 
     /// The NDC products that crosswalk to a code (case-insensitive), in NDC order.
     pub fn products_for_code(&self, code: &str) -> Vec<&Product> {
-        let key = code.trim().to_ascii_uppercase();
+        let key = Key::upper(code.trim());
         let mut out: Vec<&Product> = Vec::new();
         for set in self.sets_for(None) {
             for p in set.products_for_code(&key) {
@@ -611,7 +613,7 @@ impl CodeData {
     /// Drug codes that bill a drug named by generic name, brand or code (case-insensitive), in code
     /// order. `admin ocrelizumab` → [J2350]; `admin Ocrevus` → [J2350]; `admin J2350` → [J2350].
     pub fn codes_for_drug(&self, name: &str, dos: Option<Date>) -> Vec<&Code> {
-        let key = name.trim().to_ascii_lowercase();
+        let key = Key::lower(name.trim());
         if let Some(code) = self.code(&key, dos).filter(|c| c.kind == CodeKind::Drug) {
             return vec![code];
         }

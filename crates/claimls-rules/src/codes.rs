@@ -751,7 +751,7 @@ fn dx_not_billable(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             .billable_until
             .map_or(String::new(), |u| format!(" since {}", u.next_day()));
         // ICD-10-CM calls a three-character code a category and a longer one a subcategory.
-        let kind = if claimls_data::icd10_key(&d.code).len() > 3 {
+        let kind = if claimls_data::Key::icd10(&d.code).len() > 3 {
             "subcategory"
         } else {
             "category"
@@ -804,11 +804,11 @@ fn dx_pointer_invalid(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             let found = match &p.value {
                 DxPointer::Letter(c) => claim.dxs.iter().any(|d| d.letter.value == *c),
                 DxPointer::Code(code) => {
-                    let key = claimls_data::icd10_key(code);
+                    let key = claimls_data::Key::icd10(code);
                     claim
                         .dxs
                         .iter()
-                        .any(|d| claimls_data::icd10_key(&d.code.value) == key)
+                        .any(|d| claimls_data::Key::icd10(&d.code.value) == key)
                 }
             };
             if found {
@@ -861,7 +861,7 @@ fn pointed_dx<'a>(ctx: &ClaimCtx<'a>, facts: &LineFacts) -> Vec<&'a claimls_mode
                 ptrs.iter().any(|p| match &p.value {
                     DxPointer::Letter(c) => d.letter.value == *c,
                     DxPointer::Code(c) => {
-                        claimls_data::icd10_key(c) == claimls_data::icd10_key(&d.code.value)
+                        claimls_data::Key::icd10(c) == claimls_data::Key::icd10(&d.code.value)
                     }
                 })
             })
@@ -885,10 +885,10 @@ fn dx_unsupported(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             continue;
         }
         let supports = |dx: &str| {
-            let key = claimls_data::icd10_key(dx);
+            let key = claimls_data::Key::icd10(dx);
             drug.indications
                 .iter()
-                .any(|i| key.starts_with(&claimls_data::icd10_key(i)))
+                .any(|i| key.starts_with(&*claimls_data::Key::icd10(i)))
         };
         if dxs.iter().any(|d| supports(&d.code.value)) {
             continue;

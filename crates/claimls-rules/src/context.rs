@@ -370,7 +370,7 @@ pub fn is_cpt_shape(code: &str) -> bool {
 
 /// `G35.A`, `K50.90`, `G35`: a letter, a digit, a digit or letter, then optionally a dot and 1–4 more.
 pub fn is_icd10_shape(code: &str) -> bool {
-    let key = claimls_data::icd10_key(code);
+    let key = claimls_data::Key::icd10(code);
     let b = key.as_bytes();
     let dot_ok = match code.find('.') {
         None => true,

@@ -1624,12 +1624,16 @@ fn push_words(words: &mut String, text: &str) {
 /// The first of `keywords` one edit (or one transposition) away from `word`, for words of three letters
 /// or more.
 fn nearest(word: &str, keywords: &[&'static str]) -> Option<&'static str> {
-    if word.chars().count() < 3 {
+    let len = word.chars().count();
+    if len < 3 {
         return None;
     }
+    // One edit changes the length by at most one: other keywords are not measured (the distance
+    // allocates, and this runs for every modifier of every line).
     keywords
         .iter()
         .copied()
+        .filter(|k| k.chars().count().abs_diff(len) <= 1)
         .find(|k| strsim::osa_distance(word, k) == 1)
 }
 

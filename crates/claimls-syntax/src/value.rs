@@ -30,11 +30,12 @@ pub fn number(text: &str) -> Result<Decimal, String> {
             "`{text}` is not a number; write digits, e.g. `600` or `0.5`"
         ));
     }
-    let normalised = match text.strip_prefix("-.") {
-        Some(rest) => format!("-0.{rest}"),
+    // Only a number written without its leading zero is copied (`.5` → `0.5`).
+    let normalised: std::borrow::Cow<str> = match text.strip_prefix("-.") {
+        Some(rest) => format!("-0.{rest}").into(),
         None => match text.strip_prefix('.') {
-            Some(rest) => format!("0.{rest}"),
-            None => text.to_string(),
+            Some(rest) => format!("0.{rest}").into(),
+            None => text.into(),
         },
     };
     Decimal::from_str_exact(&normalised)
