@@ -61,12 +61,10 @@ pub(crate) fn has_word_starting_with(text: &str, lower: &str) -> bool {
     false
 }
 
-/// The key an ICD-10-CM code is stored under: upper case without the dot (`g35.a` → `G35A`).
+/// The key an ICD-10-CM code is stored under: upper case without the dot (`g35.a` → `G35A`), owned
+/// (a lookup uses [`crate::Key::icd10`], which stays on the stack).
 pub fn icd10_key(code: &str) -> String {
-    code.chars()
-        .filter(|c| *c != '.')
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    crate::Key::icd10(code).as_str().to_owned()
 }
 
 /// The dotted form of an ICD-10-CM key (`G35A` → `G35.A`, `G35` → `G35`).
