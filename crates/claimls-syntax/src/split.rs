@@ -18,20 +18,26 @@ pub fn opens_claim(line: &str) -> bool {
 /// Byte ranges of the claims of a text, and of the text before the first claim when it is not empty.
 /// Together they cover the text.
 pub fn claim_ranges(text: &str) -> Vec<Range<usize>> {
-    let mut starts = vec![0];
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if offset > 0 && opens_claim(line) {
-            starts.push(offset);
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    // Only a line whose first word is `claim` opens one: a `claim` after a newline and blanks. The
+    // search jumps from one `claim` to the next (memchr) instead of reading every line.
+    for at in memchr::memmem::find_iter(bytes, b"claim") {
+        let line_start = bytes[..at]
+            .iter()
+            .rposition(|&b| b != b' ' && b != b'\t')
+            .map_or(0, |i| i + 1);
+        if line_start == 0 || bytes[line_start - 1] != b'\n' || line_start == start {
+            continue;
         }
-        offset += line.len();
+        if opens_claim_bytes(&bytes[at..]) {
+            out.push(start..line_start);
+            start = line_start;
+        }
     }
-    let mut out = Vec::with_capacity(starts.len());
-    for (i, s) in starts.iter().enumerate() {
-        let e = starts.get(i + 1).copied().unwrap_or(text.len());
-        if e > *s || (text.is_empty() && i == 0) {
-            out.push(*s..e);
-        }
+    if start < text.len() || text.is_empty() {
+        out.push(start..text.len());
     }
     out
 }
@@ -124,21 +130,23 @@ impl<R: Read> Batches<R> {
 
     /// Where the next piece ends: the first complete line at or past `size` bytes that opens a claim.
     fn cut(&mut self) -> Option<usize> {
+        // A piece is at least `size` bytes: the lines that start before that are not read.
         let mut at = self.scanned;
-        while let Some(nl) = self.buf[at..].iter().position(|&b| b == b'\n') {
+        if at < self.size {
+            // The first line that starts at or past `size`; none yet: the line that holds byte
+            // `size - 1` is not whole (or is the last), and the search starts over with more text.
+            let from = self.buf.get(self.size - 1..).unwrap_or_default();
+            at = self.size + memchr::memchr(b'\n', from)?;
+        }
+        while let Some(nl) = memchr::memchr(b'\n', &self.buf[at..]) {
             let end = at + nl + 1;
-            if at > 0 && at >= self.size && opens_claim_bytes(&self.buf[at..end]) {
+            if opens_claim_bytes(&self.buf[at..end]) {
                 return Some(at);
             }
             at = end;
         }
         // At the end of the text its last line is whole without a `\n`.
-        if self.eof
-            && at > 0
-            && at < self.buf.len()
-            && at >= self.size
-            && opens_claim_bytes(&self.buf[at..])
-        {
+        if self.eof && at < self.buf.len() && opens_claim_bytes(&self.buf[at..]) {
             self.scanned = self.buf.len();
             return Some(at);
         }
@@ -168,11 +176,11 @@ impl<R: Read> Batches<R> {
             let bytes = e.as_bytes();
             BatchError::NotUtf8 {
                 offset: offset + valid,
-                line: line + bytes[..valid].iter().filter(|&&b| b == b'\n').count(),
+                line: line + memchr::memchr_iter(b'\n', &bytes[..valid]).count(),
             }
         })?;
         self.offset += text.len();
-        self.line += text.bytes().filter(|&b| b == b'\n').count();
+        self.line += memchr::memchr_iter(b'\n', text.as_bytes()).count();
         Ok(Batch { text, offset, line })
     }
 }
@@ -260,5 +268,65 @@ mod tests {
         assert_eq!(claim_ranges(text), vec![0..4, 4..14, 14..22]);
         assert_eq!(claim_range_at(text, 15), 14..22);
         assert_eq!(claim_ranges(""), vec![0..0]);
+    }
+
+    /// Where claims start, found the plain way: every line read, [`opens_claim`] asked of each (the
+    /// definition the memchr searches of [`claim_ranges`] and [`Batches`] must agree with).
+    fn starts_line_by_line(text: &str) -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            if offset > 0 && opens_claim(line) {
+                starts.push(offset);
+            }
+            offset += line.len();
+        }
+        starts
+    }
+
+    #[test]
+    fn searches_agree_with_reading_every_line() {
+        let texts = [
+            "",
+            "claim",
+            "claim A",
+            "x\nclaim",
+            "x\nclaim\n",
+            "  claim A\n\tclaim B\n \t claim#c\nclaim\r\nclaim\tD\n",
+            "claimant\nxclaim\n# claim\n  claim: no\nclaims\nclaim  \n",
+            "payer é claim\n\u{00e9}claim\n\r\nclaim É\n\n\nclaim",
+            "\r\n\r\n  claim X\r\n  dx G35\r\nclaim Y\r\n",
+            "claim A\nclaim B\nclaim C\nclaim D\nclaim E",
+        ];
+        for text in texts {
+            let starts = starts_line_by_line(text);
+            let mut expected = Vec::new();
+            let mut from = 0;
+            for &s in &starts {
+                expected.push(from..s);
+                from = s;
+            }
+            if from < text.len() || text.is_empty() {
+                expected.push(from..text.len());
+            }
+            assert_eq!(claim_ranges(text), expected, "{text:?}");
+            for size in 1..=text.len() + 1 {
+                let cuts: Vec<usize> = pieces(text, size)
+                    .iter()
+                    .skip(1)
+                    .map(|b| b.offset)
+                    .collect();
+                // A piece ends at the first claim start at least `size` bytes past its own start.
+                let mut want = Vec::new();
+                let mut piece_start = 0;
+                for &s in &starts {
+                    if s >= piece_start + size {
+                        want.push(s);
+                        piece_start = s;
+                    }
+                }
+                assert_eq!(cuts, want, "{text:?} in pieces of {size}");
+            }
+        }
     }
 }
