@@ -259,17 +259,17 @@ impl Ndc {
 
 /// `50242-0150-01` or `50242015001` → `50242015001`.
 pub fn ndc_digits(raw: &str) -> Option<String> {
-    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let parts: Vec<&str> = raw.split('-').collect();
-    match parts.as_slice() {
-        [one] if one.len() == 11 && all_digits(one) => Some(one.to_string()),
-        [a, b, c]
-            if a.len() == 5
-                && b.len() == 4
-                && c.len() == 2
-                && parts.iter().all(|p| all_digits(p)) =>
-        {
-            Some(format!("{a}{b}{c}"))
+    let b = raw.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    match b.len() {
+        11 if digits(0..11) => Some(raw.to_owned()),
+        // 5-4-2: read in place, one allocation for the answer.
+        13 if b[5] == b'-' && b[10] == b'-' && digits(0..5) && digits(6..10) && digits(11..13) => {
+            let mut out = String::with_capacity(11);
+            for part in [&raw[0..5], &raw[6..10], &raw[11..13]] {
+                out.push_str(part);
+            }
+            Some(out)
         }
         _ => None,
     }
@@ -347,5 +347,32 @@ pub struct Line {
 impl Line {
     pub fn has_modifier(&self, m: &str) -> bool {
         self.modifiers.iter().any(|x| x.value == m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ndc_digits;
+
+    #[test]
+    fn ndc_digits_reads_the_11_digit_and_5_4_2_forms_only() {
+        assert_eq!(ndc_digits("50242015001").as_deref(), Some("50242015001"));
+        assert_eq!(ndc_digits("50242-0150-01").as_deref(), Some("50242015001"));
+        for other in [
+            "",
+            "5024201500",
+            "502420150011",
+            "5024-20150-01",
+            "50242-015-001",
+            "50242-0150-1",
+            "50242-0150-01-",
+            "5024a015001",
+            "50242-01x0-01",
+            "50242 0150 01",
+            "50242--150-01",
+            "５0242015001",
+        ] {
+            assert_eq!(ndc_digits(other), None, "{other:?}");
+        }
     }
 }
