@@ -87,6 +87,17 @@ pub struct PayerProfile {
 }
 
 impl PayerProfile {
+    /// The payer as a message names it at the start of a sentence: a commercial profile's name
+    /// (`Acme Health PPO`), else the program (`Medicare`, `Medicare Advantage`, `Medicaid`).
+    pub fn display_name(&self) -> &str {
+        match self.kind {
+            PayerKind::Commercial => &self.name,
+            PayerKind::Medicare => "Medicare",
+            PayerKind::MedicareAdvantage => "Medicare Advantage",
+            PayerKind::Medicaid => "Medicaid",
+        }
+    }
+
     /// The built-in profile of a payer kind.
     pub fn builtin(kind: PayerKind) -> PayerProfile {
         let base = PayerProfile {

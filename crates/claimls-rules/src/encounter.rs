@@ -296,6 +296,18 @@ impl WasteMath {
         )
     }
 
+    /// Whether the record's own accounting disagrees: containers opened and waste documented, and the
+    /// dose plus the waste is not what was opened (`waste-vial-arithmetic` reports it). Then the JW
+    /// count the containers give is one the record does not support — billing it would bill waste the
+    /// chart does not document, or contradict the waste it does — so the rules that count or bill JW
+    /// from the containers wait for the record to be corrected.
+    pub fn record_disagrees(&self) -> bool {
+        match (&self.opened, self.documented_waste) {
+            (Some((opened, _)), Some(waste)) => self.dose.amount + waste.amount != opened.amount,
+            _ => false,
+        }
+    }
+
     /// What was opened, in words: "400 mg opened (4 × 100 mg)".
     pub fn opened_text(&self) -> String {
         self.opened

@@ -177,7 +177,7 @@ fn auth_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
         |code| {
             format!(
                 "{} requires prior authorization for {code}, and the claim has none: the line would be denied. Add `auth <number> from <YYYY-MM-DD> to <YYYY-MM-DD>`.",
-                ctx.profile.name
+                ctx.profile.display_name()
             )
         },
         out,
@@ -256,7 +256,7 @@ fn step_therapy_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
         |code| {
             format!(
                 "{} requires documented prior treatments (step therapy) for {code}, and the claim has no `history`. Add `history \"<prior treatment>\" failed <date>` (or intolerant, contraindicated, stopped).",
-                ctx.profile.name
+                ctx.profile.display_name()
             )
         },
         out,
@@ -276,7 +276,8 @@ fn ndc_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             facts.line.code.span,
             format!(
                 "{} requires the NDC on drug lines (for drug rebates); this {} line has none. Add `ndc <11-digit NDC> <quantity> ML` from the vial used.",
-                ctx.profile.name, facts.line.code.value
+                ctx.profile.display_name(),
+                facts.line.code.value
             ),
         )
         .severity(severity);

@@ -14,7 +14,9 @@ use claimls_model::{Date, Decimal, Line, PayerKind, Quantity, Span};
 declare_rule! {
     /// ## What it does
     /// Flags a drug from a single-dose container whose billable waste is one billing unit or more, billed
-    /// without a JW line.
+    /// without a JW line. Quiet while the record's documented waste contradicts its containers (`waste
+    /// 0 mg` with more opened than given): `waste-vial-arithmetic` asks for the record to be corrected
+    /// first, and a JW line would bill waste the chart does not document.
     ///
     /// ## Why it matters
     /// Medicare requires the discarded amount on its own line with JW (IOM 100-04 ch. 17 §40); claims
@@ -223,6 +225,10 @@ fn waste_jw_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
         if math.container != ContainerKind::SingleDose || !u.jw_lines.is_empty() {
             continue;
         }
+        // `waste 0 mg` with more opened than given: a JW line would bill waste the record denies.
+        if math.record_disagrees() {
+            continue;
+        }
         let Some(jw) = math.jw_units.filter(|j| *j >= Decimal::ONE) else {
             continue;
         };
@@ -255,7 +261,7 @@ fn waste_jw_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
 
 fn waste_jw_units(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     for (u, math) in with_math(ctx) {
-        if math.container == ContainerKind::MultiDose {
+        if math.container == ContainerKind::MultiDose || math.record_disagrees() {
             continue;
         }
         let Some(jw) = math.jw_units.filter(|j| *j >= Decimal::ONE) else {
@@ -463,7 +469,9 @@ fn waste_jw_jz_conflict(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
         let Some(jw) = math.jw_units.filter(|j| *j >= Decimal::ONE) else {
             continue;
         };
-        if math.container == ContainerKind::MultiDose {
+        // JZ agrees with a record that documents no waste; when the containers say otherwise the
+        // record is what is wrong (waste-vial-arithmetic), not the modifier.
+        if math.container == ContainerKind::MultiDose || math.record_disagrees() {
             continue;
         }
         for &i in &u.given_lines {
@@ -587,26 +595,31 @@ fn waste_evidence_missing(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
     if !p.waste_witness_required && !p.waste_evidence_required {
         return;
     }
-    let payer = match p.kind {
-        PayerKind::Commercial => p.name.clone(),
-        kind => format!("This {} payer", kind.keyword()),
-    };
+    let payer = p.display_name();
     for admin in &ctx.claim.admins {
         for w in &admin.wastes {
             if w.amount.value.amount <= Decimal::ZERO || w.witness.is_some() || w.evidence.is_some()
             {
                 continue;
             }
-            let (what, clause) = if p.waste_witness_required {
-                ("a witness", "witness \"<name, credential>\"")
+            let (what, clause, fill) = if p.waste_witness_required {
+                (
+                    "a witness",
+                    "witness \"<name, credential>\"",
+                    "the name and credential of who witnessed it",
+                )
             } else {
-                ("evidence", "evidence \"<wastage log entry>\"")
+                (
+                    "evidence",
+                    "evidence \"<wastage log entry>\"",
+                    "the wastage log entry the chart holds",
+                )
             };
             // No fix: the witness or the log entry is a fact of the chart, not something to invent.
             out.push(Finding::new(
                 &WASTE_EVIDENCE_MISSING,
                 w.span,
-                format!("{payer} pays discarded drug only with {what} on the waste record: add `{clause}` with the real {what}."),
+                format!("{payer} pays discarded drug only with {what} on the waste record: add `{clause}` with {fill}."),
             ));
         }
     }

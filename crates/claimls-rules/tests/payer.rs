@@ -258,7 +258,7 @@ fn ndc_missing_for_medicaid() {
         "#,
         expect![[r#"
             15  |   line J2350 JZ units 600 dx A
-                |        ^^^^^ error[ndc-missing]: medicaid requires the NDC on drug lines (for drug rebates); this J2350 line has none. Add `ndc <11-digit NDC> <quantity> ML` from the vial used. The record's vial gives `ndc 50242-0150-01 20 ML`.
+                |        ^^^^^ error[ndc-missing]: Medicaid requires the NDC on drug lines (for drug rebates); this J2350 line has none. Add `ndc <11-digit NDC> <quantity> ML` from the vial used. The record's vial gives `ndc 50242-0150-01 20 ML`.
                 |   fix: Add `ndc 50242-0150-01 20 ML`
 
             --- after `Add `ndc 50242-0150-01 20 ML``:

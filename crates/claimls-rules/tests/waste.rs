@@ -610,7 +610,7 @@ waste-witness-required = true
         ),
         expect![[r#"
             16  |     waste 50 mg
-                |     ^^^^^^^^^^^ warning[waste-evidence-missing]: Acme Health PPO pays discarded drug only with a witness on the waste record: add `witness "<name, credential>"` with the real a witness.
+                |     ^^^^^^^^^^^ warning[waste-evidence-missing]: Acme Health PPO pays discarded drug only with a witness on the waste record: add `witness "<name, credential>"` with the name and credential of who witnessed it.
         "#]],
     );
     // The example names the witness.
@@ -740,6 +740,39 @@ fn waste_avoidable_notes_a_better_combination() {
             --- after `Set the NDC quantity to 10`:
             -   line J2350 JZ units 600 dx A ndc 50242-0150-01 20 ML
             +   line J2350 JZ units 600 dx A ndc 50242-0150-01 10 ML
+        "#]],
+    );
+}
+
+/// A record that contradicts itself — two 300 mg vials opened, 300 mg given, `waste 0 mg` — is
+/// reported once, as the arithmetic that does not balance. The JW rules wait: billing the 300 mg the
+/// vials imply would bill waste the chart says was not discarded (an overpayment an audit takes back),
+/// and JZ agrees with the chart as written.
+#[test]
+fn jw_rules_wait_for_a_record_whose_waste_contradicts_its_vials() {
+    check(
+        ocrevus!(
+            r#"
+  admin ocrelizumab
+    dose 300 mg
+    route iv
+    start 2026-11-20 09:30
+    stop 13:05
+    vial 50242-0150-01 x2
+    waste 0 mg
+    reaction none
+
+  line J2350 JZ units 300 dx A
+  line 96413 units 1 dx A
+  line 96415 units 3 dx A
+"#
+        ),
+        expect![[r#"
+            15  |     vial 50242-0150-01 x2
+                |     ^^^^^^^^^^^^^^^^^^^^^ information[waste-avoidable]: 1 × 300 mg would have covered 300 mg with 0 mg of waste instead of 300 mg. Worth noting for the next preparation.
+            16  |     waste 0 mg
+                |     ^^^^^^^^^^ warning[waste-vial-arithmetic]: 2 × 300 mg opened is 600 mg, but dose 300 mg + waste 0 mg is 300 mg. One of the dose, the vial count or the waste amount is wrong; correct it to match the chart (waste 300 mg would balance).
+                |   see line 15: containers opened: 2 × 300 mg
         "#]],
     );
 }
