@@ -53,7 +53,9 @@ declare_rule! {
     /// `line J1300 units 90` on 2026-11-20 fires.
     ///
     /// ## Fix
-    /// Bill the replacement code (and recompute the units for its billing unit).
+    /// Bill the replacement code (and recompute the units for its billing unit). No replacement is
+    /// offered when the line bills another drug than the administration record documents
+    /// (`code-drug-mismatch`): the successor would bill that other drug too.
     pub CODE_INACTIVE = "code-inactive", Codes, Error, check: code_inactive
 }
 
@@ -431,7 +433,14 @@ fn code_inactive(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
                 ),
             )
         };
-        if let [one] = code.replaced_by.as_slice() {
+        // A line billing another drug than the record documents (code-drug-mismatch): its successor
+        // bills that other drug too, and the units carried over would be the record's dose in a
+        // code for something else. No replacement is offered until the drug is settled.
+        if facts.mismatch.is_some() {
+            f.message.push_str(
+                " The record documents another drug than this code bills, so no replacement is offered: settle which drug was given first.",
+            );
+        } else if let [one] = code.replaced_by.as_slice() {
             let mut edits = vec![Edit {
                 span: line.code.span,
                 new_text: one.clone(),

@@ -147,12 +147,7 @@ fn misconception_j1300_was_eculizumab_and_is_terminated() {
             15  |   line J1300 units 60 dx A
                 |        ^^^^^ error[code-drug-mismatch]: J1300 bills eculizumab (Injection, eculizumab, 10 mg), but the administration record documents ocrelizumab: did you mean J2350 (Injection, ocrelizumab, 1 mg)?
                 |   see line 7: administration of ocrelizumab
-                |        ^^^^^ error[code-inactive]: J1300 (Injection, eculizumab, 10 mg) was terminated on 2025-03-31, before the date of service 2026-11-20; a claim with it is rejected. It was replaced by J1299 (Injection, eculizumab, 2 mg). J1299 bills in other units: the same dose is `units 300`.
-                |   fix: Replace J1300 with J1299
-
-            --- after `Replace J1300 with J1299`:
-            -   line J1300 units 60 dx A
-            +   line J1299 units 300 dx A
+                |        ^^^^^ error[code-inactive]: J1300 (Injection, eculizumab, 10 mg) was terminated on 2025-03-31, before the date of service 2026-11-20; a claim with it is rejected. It was replaced by J1299 (Injection, eculizumab, 2 mg). The record documents another drug than this code bills, so no replacement is offered: settle which drug was given first.
         "#]],
     );
     // The example without the change: quiet.
