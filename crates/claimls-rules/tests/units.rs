@@ -359,9 +359,36 @@ fn units_dose_mismatch_converts_grams() {
     );
 }
 
-/// J2350's practitioner MUE is 600.
+/// J2350's practitioner MUE is 600: the units of every line of the code on the date count, the JW
+/// line's too.
 #[test]
 fn units_over_mue_counts_all_lines_of_the_code() {
+    // 600 given + 300 discarded: neither line alone is over 600, the two together are.
+    check(
+        ocrevus!(
+            r#"
+  admin ocrelizumab
+    dose 600 mg
+    route iv
+    start 2026-11-20 09:30
+    stop 13:05
+    vial 50242-0150-01 x3
+    waste 300 mg
+    reaction none
+
+  line J2350 units 600 dx A
+  line J2350 JW units 300 dx A
+  line 96413 units 1 dx A
+  line 96415 units 3 dx A
+"#
+        ),
+        expect![[r#"
+            15  |     vial 50242-0150-01 x3
+                |     ^^^^^^^^^^^^^^^^^^^^^ information[waste-avoidable]: 2 × 300 mg would have covered 600 mg with 0 mg of waste instead of 300 mg. Worth noting for the next preparation.
+            19  |   line J2350 units 600 dx A
+                |                    ^^^ warning[units-over-mue]: 900 units of J2350 on one date of service: more than its medically unlikely edit of 600 (practitioner MUE, adjudication indicator 3). Units above the MUE are denied unless the record supports them on appeal: check the dose and the units.
+        "#]],
+    );
     check(
         ocrevus!(
             r#"
