@@ -5,26 +5,14 @@
 mod support;
 
 use expect_test::expect;
-use support::check;
-
-/// The header of spec example 1 (examples/ocrevus-maintenance.claim), Ocrevus 600 mg maintenance for
-/// Medicare, without the patient and the comments. Each test writes the body: the example's, without the
-/// premedication, the comments and (unless the test needs it) the NDC, and with the test's change.
-macro_rules! claim {
-    ($body:literal) => {
-        concat!(
-            "claim OCR-2026-0142\n  payer medicare\n  provider 1234567893\n  pos 11\n  dx A G35.A\n  order 2026-11-01 signed \"R. Patel, MD\"\n",
-            $body
-        )
-    };
-}
+use support::{check, ocrevus_brief};
 
 /// A code that has the form of neither a HCPCS nor a CPT code.
 #[test]
 fn code_unknown_for_malformed_codes() {
     // The line keeps Ocrevus's NDC, which ndc-code-mismatch then finds billed with the wrong code.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -46,7 +34,7 @@ fn code_unknown_for_malformed_codes() {
     );
     // The example without the change: quiet.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -71,7 +59,7 @@ fn code_unknown_for_malformed_codes() {
 fn partial_data_reports_information_not_errors() {
     // Durvalumab is a real code outside the curated subset.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -98,7 +86,7 @@ fn partial_data_reports_information_not_errors() {
 #[test]
 fn misconception_j1301_is_not_ocrelizumab() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -129,7 +117,7 @@ fn misconception_j1301_is_not_ocrelizumab() {
 #[test]
 fn misconception_j1300_was_eculizumab_and_is_terminated() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -152,7 +140,7 @@ fn misconception_j1300_was_eculizumab_and_is_terminated() {
     );
     // The example without the change: quiet.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -176,7 +164,7 @@ fn misconception_j1300_was_eculizumab_and_is_terminated() {
 #[test]
 fn misconception_j2350_is_not_omalizumab() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin omalizumab
     dose 600 mg
     route iv
@@ -205,7 +193,7 @@ fn misconception_j2350_is_not_omalizumab() {
 #[test]
 fn misconception_there_is_no_jn_modifier() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -231,7 +219,7 @@ fn misconception_there_is_no_jn_modifier() {
     );
     // The example without the change: quiet.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -256,7 +244,7 @@ fn misconception_there_is_no_jn_modifier() {
 #[test]
 fn misconception_modifier_22_on_a_drug_line() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -282,7 +270,7 @@ fn misconception_modifier_22_on_a_drug_line() {
     );
     // JZ on an administration code does not belong either.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -308,7 +296,7 @@ fn misconception_modifier_22_on_a_drug_line() {
     );
     // The example without the change: quiet.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -332,7 +320,7 @@ fn misconception_modifier_22_on_a_drug_line() {
 #[test]
 fn modifier_jg_terminated_becomes_tb() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -362,7 +350,7 @@ fn modifier_jg_terminated_becomes_tb() {
 #[test]
 fn modifier_duplicate() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -388,7 +376,7 @@ fn modifier_duplicate() {
     );
     // The example without the change: quiet.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -590,7 +578,7 @@ fn dx_missing_unknown_and_pointers() {
         "#]],
     );
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -616,7 +604,7 @@ fn dx_missing_unknown_and_pointers() {
     );
     // A pointer by code works.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -721,7 +709,7 @@ fn dx_unsupported_when_no_diagnosis_is_an_indication() {
 #[test]
 fn ndc_invalid_pads_ten_digit_forms() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -746,7 +734,7 @@ fn ndc_invalid_pads_ten_digit_forms() {
         "#]],
     );
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -772,7 +760,7 @@ fn ndc_invalid_pads_ten_digit_forms() {
     );
     // The example without the change: quiet.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -797,7 +785,7 @@ fn ndc_invalid_pads_ten_digit_forms() {
 fn ndc_code_mismatch() {
     // Remicade's NDC on the ocrelizumab line.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -818,7 +806,7 @@ fn ndc_code_mismatch() {
     );
     // The example without the change: quiet.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv

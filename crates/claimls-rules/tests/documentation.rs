@@ -5,26 +5,14 @@
 mod support;
 
 use expect_test::expect;
-use support::check;
-
-/// The header of spec example 1 (examples/ocrevus-maintenance.claim), Ocrevus 600 mg maintenance for
-/// Medicare, without the patient and the comments. Each test writes the body: the example's, without the
-/// premedication, the comments and (unless the test needs it) the NDC, and with the test's change.
-macro_rules! claim {
-    ($body:literal) => {
-        concat!(
-            "claim OCR-2026-0142\n  payer medicare\n  provider 1234567893\n  pos 11\n  dx A G35.A\n  order 2026-11-01 signed \"R. Patel, MD\"\n",
-            $body
-        )
-    };
-}
+use support::{check, ocrevus_brief};
 
 /// Lines billed without the administration record: the record is a fact of the chart, so no fix
 /// writes it (no `fix:` below).
 #[test]
 fn doc_admin_missing_has_no_fix() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  line J2350 JZ units 600 dx A
   line 96413 units 1 dx A
   line 96415 units 3 dx A
@@ -37,7 +25,7 @@ fn doc_admin_missing_has_no_fix() {
     );
     // The example without the change: quiet.
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -62,7 +50,7 @@ fn doc_admin_missing_has_no_fix() {
 #[test]
 fn doc_statements_missing() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     route iv
     start 2026-11-20 09:30
@@ -81,7 +69,7 @@ fn doc_statements_missing() {
         "#]],
     );
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     start 2026-11-20 09:30
@@ -100,7 +88,7 @@ fn doc_statements_missing() {
         "#]],
     );
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -119,7 +107,7 @@ fn doc_statements_missing() {
         "#]],
     );
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -193,7 +181,7 @@ fn doc_statements_missing() {
 #[test]
 fn doc_fixes_write_waste_but_not_reaction() {
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv
@@ -212,7 +200,7 @@ fn doc_fixes_write_waste_but_not_reaction() {
         "#]],
     );
     check(
-        claim!(
+        ocrevus_brief!(
             "  admin ocrelizumab
     dose 600 mg
     route iv

@@ -5,43 +5,7 @@
 mod support;
 
 use expect_test::expect;
-use support::check;
-
-/// The header of spec example 1 (examples/ocrevus-maintenance.claim): Ocrevus 600 mg maintenance,
-/// Medicare, no waste. The example is clean; each test changes its body.
-macro_rules! ocrevus {
-    ($body:literal) => {
-        concat!(
-            "# Ocrevus 600 mg maintenance dose\n",
-            "claim OCR-2026-0142\n",
-            "  payer medicare\n",
-            "  patient MBI-1EG4TE5MK72\n",
-            "  provider 1234567893\n",
-            "  pos 11\n",
-            "  dx A G35.A                        # relapsing-remitting MS\n",
-            "  order 2026-11-01 signed \"R. Patel, MD\"\n",
-            $body
-        )
-    };
-}
-
-/// The header of spec example 2 (examples/infliximab-waste.claim): infliximab 350 mg with waste, a
-/// commercial payer. The example is clean; each test changes its body.
-macro_rules! infliximab {
-    ($body:literal) => {
-        concat!(
-            "claim IFX-2026-0007\n",
-            "  payer commercial \"Acme Health PPO\"\n",
-            "  patient M-88421\n",
-            "  provider 1234567893\n",
-            "  pos 11\n",
-            "  dx A K50.90\n",
-            "  order 2026-10-30 signed \"L. Chen, MD\"\n",
-            "  auth PA-20261101-77 from 2026-11-01 to 2027-04-30\n",
-            $body
-        )
-    };
-}
+use support::{check, infliximab, ocrevus};
 
 #[test]
 fn units_invalid_fires_on_missing_zero_negative_fraction() {

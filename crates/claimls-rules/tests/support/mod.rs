@@ -181,3 +181,62 @@ pub fn render(text: &str, found: &[Finding]) -> String {
     }
     out
 }
+
+// ---- claims ------------------------------------------------------------------------------------
+//
+// The headers of the notation spec's two examples, which the rule tests write a body under: a claim
+// beside its findings, with the example's line numbers.
+
+/// The header of spec example 1 (examples/ocrevus-maintenance.claim): Ocrevus 600 mg maintenance,
+/// Medicare, no waste. The example is clean; each test changes its body.
+#[allow(unused_macros)]
+macro_rules! ocrevus {
+    ($body:literal) => {
+        concat!(
+            "# Ocrevus 600 mg maintenance dose\n",
+            "claim OCR-2026-0142\n",
+            "  payer medicare\n",
+            "  patient MBI-1EG4TE5MK72\n",
+            "  provider 1234567893\n",
+            "  pos 11\n",
+            "  dx A G35.A                        # relapsing-remitting MS\n",
+            "  order 2026-11-01 signed \"R. Patel, MD\"\n",
+            $body
+        )
+    };
+}
+
+/// The header of spec example 2 (examples/infliximab-waste.claim): infliximab 350 mg with waste, a
+/// commercial payer. The example is clean; each test changes its body.
+#[allow(unused_macros)]
+macro_rules! infliximab {
+    ($body:literal) => {
+        concat!(
+            "claim IFX-2026-0007\n",
+            "  payer commercial \"Acme Health PPO\"\n",
+            "  patient M-88421\n",
+            "  provider 1234567893\n",
+            "  pos 11\n",
+            "  dx A K50.90\n",
+            "  order 2026-10-30 signed \"L. Chen, MD\"\n",
+            "  auth PA-20261101-77 from 2026-11-01 to 2027-04-30\n",
+            $body
+        )
+    };
+}
+
+/// The header of spec example 1 (examples/ocrevus-maintenance.claim), Ocrevus 600 mg maintenance for
+/// Medicare, without the patient and the comments. Each test writes the body: the example's, without the
+/// premedication, the comments and (unless the test needs it) the NDC, and with the test's change.
+#[allow(unused_macros)]
+macro_rules! ocrevus_brief {
+    ($body:literal) => {
+        concat!(
+            "claim OCR-2026-0142\n  payer medicare\n  provider 1234567893\n  pos 11\n  dx A G35.A\n  order 2026-11-01 signed \"R. Patel, MD\"\n",
+            $body
+        )
+    };
+}
+
+#[allow(unused_imports)] // each test file uses the headers it needs
+pub(crate) use {infliximab, ocrevus, ocrevus_brief};
