@@ -43,7 +43,9 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Adds up the units of one code on one date of service (JW lines included) and compares them with
-    /// the code's practitioner medically-unlikely-edit (MUE) value, when the data has one.
+    /// the code's practitioner medically-unlikely-edit (MUE) value, when the data has one. Only whole
+    /// units of at least 1 count: a line with `units 600.5` or `units 0` is units-invalid's finding,
+    /// and its fix sets the units the MUE then judges.
     ///
     /// ## Why it matters
     /// Units above the MUE are denied for the line or the date of service (adjudication indicator 2 or
@@ -247,7 +249,7 @@ fn units_over_mue(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             .iter()
             .filter(|f| f.code.is_some_and(|c| c.code == code.code) && f.dos == facts.dos)
             .filter_map(|f| f.line.units.as_ref().map(|u| u.value))
-            .filter(|v| *v > Decimal::ZERO)
+            .filter(|v| *v > Decimal::ZERO && v.fract().is_zero())
             .sum();
         if total <= Decimal::from(mue.value) {
             continue;

@@ -87,7 +87,6 @@ fn units_invalid_fires_on_missing_zero_negative_fraction() {
             20  |   line J2350 JZ units 600.5 dx A ndc 50242-0150-01 20 ML
                 |                       ^^^^^ error[units-invalid]: `units 600.5` is a fraction of a unit: a claim line bills a whole number of units, at least 1. The documented dose is 600 units: write `units 600`.
                 |   fix: Set units to 600
-                |                       ^^^^^ warning[units-over-mue]: 600.5 units of J2350 on one date of service: more than its medically unlikely edit of 600 (practitioner MUE, adjudication indicator 3). Units above the MUE are denied unless the record supports them on appeal: check the dose and the units.
 
             --- after `Set units to 600`:
             -   line J2350 JZ units 600.5 dx A ndc 50242-0150-01 20 ML
@@ -408,6 +407,40 @@ fn units_over_mue_counts_all_lines_of_the_code() {
         ),
         expect![[r#"
             (no findings)
+        "#]],
+    );
+}
+
+/// A fraction of a unit is units-invalid's finding, not a count the MUE can judge: `units 1200.5`
+/// gets the fix to the dose's 600 units and no MUE warning about 1200.5 units.
+#[test]
+fn units_over_mue_counts_only_whole_units() {
+    check(
+        ocrevus!(
+            r#"
+  admin ocrelizumab
+    dose 600 mg
+    route iv
+    start 2026-11-20 09:30
+    stop 13:05
+    vial 50242-0150-01 x2           # 300 mg/10 mL single-dose vials
+    waste 0 mg
+    reaction none
+    premed "methylprednisolone 100 mg IV, diphenhydramine 50 mg PO"
+
+  line J2350 JZ units 1200.5 dx A ndc 50242-0150-01 20 ML
+  line 96413 units 1 dx A
+  line 96415 units 3 dx A           # 215 min: first hour + 3 additional hours (>30 min rule)
+"#
+        ),
+        expect![[r#"
+            20  |   line J2350 JZ units 1200.5 dx A ndc 50242-0150-01 20 ML
+                |                       ^^^^^^ error[units-invalid]: `units 1200.5` is a fraction of a unit: a claim line bills a whole number of units, at least 1. The documented dose is 600 units: write `units 600`.
+                |   fix: Set units to 600
+
+            --- after `Set units to 600`:
+            -   line J2350 JZ units 1200.5 dx A ndc 50242-0150-01 20 ML
+            +   line J2350 JZ units 600 dx A ndc 50242-0150-01 20 ML
         "#]],
     );
 }
