@@ -21,7 +21,11 @@
 //! the README's first command does), so what a user imported does not move the figures;
 //! `CLAIMLS_BENCH_DATA_DIR=<dir>` measures with the data imported there instead.
 //!
-//! `CLAIMLS_BENCH_SIZES=10000,100000` changes the sizes; `CLAIMLS_BENCH_RUNS=<n>` the runs (best of);
+//! Then a folder of 1,000 files of 100 claims each (`check <folder>`, the memory goal's second half:
+//! peak RSS stays bounded however many files a run reads), next to the same claims in one file.
+//!
+//! `CLAIMLS_BENCH_SIZES=10000,100000` changes the sizes; `CLAIMLS_BENCH_FILES=<n>` the folder's file
+//! count (`0` leaves the folder out); `CLAIMLS_BENCH_RUNS=<n>` the runs (best of);
 //! `CLAIMLS_BENCH_KEEP=1` keeps the generated files in the temporary directory (to profile them).
 
 #[path = "../tests/support/generate.rs"]
@@ -60,6 +64,23 @@ fn write_file(n: usize) -> PathBuf {
     }
     file.flush().expect("write");
     path
+}
+
+/// A folder of `files` generated files of `per_file` claims each, and one file of the same claims.
+fn write_folder(files: usize, per_file: usize) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("claimls-bench-{files}-files"));
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    let one = std::env::temp_dir().join(format!("claimls-bench-{files}-files.claim"));
+    let mut all = std::io::BufWriter::new(std::fs::File::create(&one).expect("temp file"));
+    let mut piece = String::new();
+    for i in 0..files {
+        piece.clear();
+        generate::claims_range(&mut piece, i * per_file..(i + 1) * per_file);
+        std::fs::write(dir.join(format!("draft-{i:04}.claim")), &piece).expect("write");
+        all.write_all(piece.as_bytes()).expect("write");
+    }
+    all.flush().expect("write");
+    (dir, one)
 }
 
 /// CPU time of this thread.
@@ -336,5 +357,42 @@ fn main() {
             println!("  (kept {})", path.display());
         }
     }
+    let files = env_list("CLAIMLS_BENCH_FILES", &[1_000])[0];
+    if files > 0 {
+        folder(files, runs, &data_dir);
+    }
     let _ = std::fs::remove_dir(&empty);
+}
+
+/// The folder row: `check <folder>` of `files` files next to `check` of the same claims in one file.
+fn folder(files: usize, runs: usize, data_dir: &Path) {
+    const PER_FILE: usize = 100;
+    let (dir, one_file) = write_folder(files, PER_FILE);
+    let mb = std::fs::metadata(&one_file).expect("file").len() as f64 / 1e6;
+    let folder = [1, 2].map(|t| best(runs, || check(&dir, t, data_dir)));
+    let single = best(runs, || check(&one_file, 1, data_dir));
+    println!(
+        "\na folder of {files} files of {PER_FILE} claims, {mb:.1} MB in all, JSON output {:.1} MB",
+        folder[0].out_bytes as f64 / 1e6
+    );
+    println!(
+        "  check <folder>, 1 thread          {:>8.2} s CPU  {:>6.1} MB/s  (the same claims in one file: {:.2} s CPU)",
+        folder[0].cpu.as_secs_f64(),
+        mb / folder[0].cpu.as_secs_f64(),
+        single.cpu.as_secs_f64()
+    );
+    let rss = |r: &Run| r.max_rss_kb as f64 / 1024.0;
+    println!(
+        "  peak RSS (1 / 2 threads)          {:>6.1} / {:.1} MB (one file: {:.1} MB)   goal bounded, < 256 MB: {}",
+        rss(&folder[0]),
+        rss(&folder[1]),
+        rss(&single),
+        verdict(rss(&folder[0]).max(rss(&folder[1])) < 256.0)
+    );
+    if std::env::var_os("CLAIMLS_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_file(&one_file);
+    } else {
+        println!("  (kept {} and {})", dir.display(), one_file.display());
+    }
 }
