@@ -92,6 +92,12 @@ declare_rule! {
     pub NDC_QUANTITY = "ndc-quantity", Units, Warning, check: ndc_quantity
 }
 
+/// Whether `units` are what a claim line can bill: a whole number, at least 1. Everything else is
+/// units-invalid's finding, and the rules that add units up wait for it to be corrected.
+fn billable(units: Decimal) -> bool {
+    units >= Decimal::ONE && units.fract().is_zero()
+}
+
 /// The units the line should carry when it is the one line billing the administered amount of a drug.
 fn expected_given_units(ctx: &ClaimCtx, index: usize) -> Option<Decimal> {
     ctx.drugs
@@ -129,14 +135,15 @@ fn units_invalid(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             continue;
         };
         let v = units.value;
+        if billable(v) {
+            continue;
+        }
         let problem = if v.is_zero() {
             "zero units"
         } else if v.is_sign_negative() {
             "negative units"
-        } else if !v.fract().is_zero() {
-            "a fraction of a unit"
         } else {
-            continue;
+            "a fraction of a unit"
         };
         let mut message = format!(
             "`units {}` is {problem}: a claim line bills a whole number of units, at least 1.",
@@ -180,8 +187,7 @@ fn units_dose_mismatch(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             .iter()
             .map(|l| l.units.as_ref().map(|x| x.value))
             .try_fold(Decimal::ZERO, |acc, v| {
-                v.filter(|v| *v > Decimal::ZERO && v.fract().is_zero())
-                    .map(|v| acc + v)
+                v.filter(|v| billable(*v)).map(|v| acc + v)
             })
         else {
             continue;
@@ -249,7 +255,7 @@ fn units_over_mue(ctx: &ClaimCtx, out: &mut Vec<Finding>) {
             .iter()
             .filter(|f| f.code.is_some_and(|c| c.code == code.code) && f.dos == facts.dos)
             .filter_map(|f| f.line.units.as_ref().map(|u| u.value))
-            .filter(|v| *v > Decimal::ZERO && v.fract().is_zero())
+            .filter(|v| billable(*v))
             .sum();
         if total <= Decimal::from(mue.value) {
             continue;
