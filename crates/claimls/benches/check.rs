@@ -49,6 +49,14 @@ fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
         .unwrap_or_else(|| default.to_vec())
 }
 
+/// One number from the environment; `default` when it is unset or not a number.
+fn env_one(name: &str, default: usize) -> usize {
+    env_list(name, &[default])
+        .first()
+        .copied()
+        .unwrap_or(default)
+}
+
 /// The generated file of `n` claims, written in pieces (a 1M-claim file is 0.6 GB).
 fn write_file(n: usize) -> PathBuf {
     let path = std::env::temp_dir().join(format!("claimls-bench-{n}.claim"));
@@ -258,7 +266,7 @@ fn main() {
         return;
     }
     let sizes = env_list("CLAIMLS_BENCH_SIZES", &[10_000, 100_000, 1_000_000]);
-    let runs = env_list("CLAIMLS_BENCH_RUNS", &[2])[0];
+    let runs = env_one("CLAIMLS_BENCH_RUNS", 2);
     let empty = std::env::temp_dir().join(format!("claimls-bench-data-{}", std::process::id()));
     let data_dir = match std::env::var_os("CLAIMLS_BENCH_DATA_DIR") {
         Some(dir) => PathBuf::from(dir),
@@ -357,7 +365,7 @@ fn main() {
             println!("  (kept {})", path.display());
         }
     }
-    let files = env_list("CLAIMLS_BENCH_FILES", &[1_000])[0];
+    let files = env_one("CLAIMLS_BENCH_FILES", 1_000);
     if files > 0 {
         folder(files, runs, &data_dir);
     }
