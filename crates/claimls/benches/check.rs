@@ -14,8 +14,10 @@
 //! to run.
 //!
 //! Figures are CPU seconds and peak RSS from `wait4` (the machine is shared: wall time is printed but
-//! only CPU time is repeatable). One core: `RAYON_NUM_THREADS=1`; two cores: `=2`. Each row is printed
-//! next to its goal from issue 11. Nothing here is a test: it prints, it does not fail on a miss.
+//! only CPU time is repeatable; each run is a round that measures every row of a size once, so the
+//! best floor and the best `check` come from the same stretch of time). One core:
+//! `RAYON_NUM_THREADS=1`; two cores: `=2`. Each row is printed next to its goal from issue 11.
+//! Nothing here is a test: it prints, it does not fail on a miss.
 //!
 //! The code data is the embedded curated set (the binary runs with an empty `CLAIMLS_DATA_DIR`, as
 //! the README's first command does), so what a user imported does not move the figures;
@@ -26,7 +28,10 @@
 //!
 //! `CLAIMLS_BENCH_SIZES=10000,100000` changes the sizes; `CLAIMLS_BENCH_FILES=<n>` the folder's file
 //! count (`0` leaves the folder out); `CLAIMLS_BENCH_RUNS=<n>` the runs (best of);
-//! `CLAIMLS_BENCH_KEEP=1` keeps the generated files in the temporary directory (to profile them).
+//! `CLAIMLS_BENCH_KEEP=1` keeps the generated files in the temporary directory (to profile them);
+//! `CLAIMLS_BENCH_INSTR=1` adds, up to 10k claims, the instructions of the claim-by-claim floor and
+//! of `check` counted by `valgrind --tool=callgrind`: the same figures whatever else the machine
+//! runs (the goal is on CPU time; this says whether a change moved it when CPU time is too noisy).
 
 #[path = "../tests/support/generate.rs"]
 #[allow(dead_code)] // `claims` (a whole document in memory) is the tests'
@@ -159,8 +164,60 @@ fn parse_floor(path: &Path, cut: Cut) -> (Duration, usize) {
     (spent, nodes)
 }
 
+/// Instructions of a whole process under `valgrind --tool=callgrind`, or why there are none.
+fn instructions(program: &Path, args: &[&str], envs: &[(&str, String)]) -> Result<u64, String> {
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(program)
+        .args(args)
+        .envs(envs.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("valgrind did not start: {e}"))?;
+    // callgrind's summary line: `==<pid>== Collected : <instructions>`.
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find_map(|l| l.split_once("Collected :")?.1.trim().parse().ok())
+        .ok_or_else(|| "callgrind printed no count".to_string())
+}
+
+/// The instruction row (`CLAIMLS_BENCH_INSTR=1`): the claim-by-claim floor and `check` (one thread).
+fn instruction_row(path: &Path, data_dir: &Path) {
+    let me = std::env::current_exe().expect("this bench");
+    let floor = instructions(
+        &me,
+        &[],
+        &[(
+            "CLAIMLS_BENCH_FLOOR",
+            format!("{}:{}", Cut::Claims.name(), path.display()),
+        )],
+    );
+    let file = path.display().to_string();
+    let check = instructions(
+        Path::new(env!("CARGO_BIN_EXE_claimls")),
+        &["check", "--format", "json", "--max-findings", "0", &file],
+        &[
+            ("RAYON_NUM_THREADS", "1".to_string()),
+            ("CLAIMLS_DATA_DIR", data_dir.display().to_string()),
+        ],
+    );
+    match (floor, check) {
+        (Ok(f), Ok(c)) => println!(
+            "  instructions (callgrind, whole process): parse claim by claim {:.0} M, check {:.0} M = {:.0}% (repeatable; the goal is on CPU time)",
+            f as f64 / 1e6,
+            c as f64 / 1e6,
+            100.0 * f as f64 / c as f64
+        ),
+        (Err(e), _) | (_, Err(e)) => println!("  instructions: not counted ({e})"),
+    }
+}
+
 /// The largest file also parsed whole for the floor.
 const WHOLE_UP_TO: usize = 100_000;
+
+/// The largest file whose instructions are counted (`CLAIMLS_BENCH_INSTR=1`).
+const INSTR_UP_TO: usize = 10_000;
 
 struct Run {
     cpu: Duration,
@@ -202,24 +259,29 @@ fn check(path: &Path, threads: usize, data_dir: &Path) -> Run {
 }
 
 fn best(runs: usize, mut f: impl FnMut() -> Run) -> Run {
-    let mut best: Option<Run> = None;
+    let mut best = None;
     for _ in 0..runs.max(1) {
-        let r = f();
-        best = Some(match best {
-            Some(b) if b.cpu <= r.cpu => Run {
-                max_rss_kb: b.max_rss_kb.max(r.max_rss_kb),
-                wall: b.wall.min(r.wall),
-                ..b
-            },
-            Some(b) => Run {
-                max_rss_kb: b.max_rss_kb.max(r.max_rss_kb),
-                wall: b.wall.min(r.wall),
-                ..r
-            },
-            None => r,
-        });
+        best = Some(keep_best(best, f()));
     }
     best.expect("one run")
+}
+
+/// The run of least CPU time of `best` and `r`, with the higher peak RSS and the lower wall time of
+/// the two.
+fn keep_best(best: Option<Run>, r: Run) -> Run {
+    match best {
+        Some(b) if b.cpu <= r.cpu => Run {
+            max_rss_kb: b.max_rss_kb.max(r.max_rss_kb),
+            wall: b.wall.min(r.wall),
+            ..b
+        },
+        Some(b) => Run {
+            max_rss_kb: b.max_rss_kb.max(r.max_rss_kb),
+            wall: b.wall.min(r.wall),
+            ..r
+        },
+        None => r,
+    }
 }
 
 fn verdict(met: bool) -> &'static str {
@@ -288,21 +350,28 @@ fn main() {
         let path = write_file(n);
         let bytes = std::fs::metadata(&path).expect("file").len() as f64;
         let mb = bytes / 1e6;
-        let one = best(runs, || check(&path, 1, &data_dir));
-        let two = best(runs, || check(&path, 2, &data_dir));
-        let floor = |cut: Cut| {
-            let (mut parse, mut nodes) = (Duration::MAX, 0usize);
-            for _ in 0..runs.max(1) {
+        // The load of a shared machine drifts: each round measures everything once, so the best
+        // floor and the best `check` come from the same stretch of time, not one from a quiet minute
+        // and the other from a busy one.
+        let (mut one, mut two) = (None, None);
+        let mut floors: [Option<(Duration, usize)>; 3] = [None; 3];
+        for _ in 0..runs.max(1) {
+            one = Some(keep_best(one, check(&path, 1, &data_dir)));
+            two = Some(keep_best(two, check(&path, 2, &data_dir)));
+            for (cut, kept) in Cut::ALL.into_iter().zip(&mut floors) {
+                // A whole 1M-claim file in one tree would take gigabytes (a user's file does not
+                // come in one parse either); there the pieces are the floor.
+                if matches!(cut, Cut::Whole) && n > WHOLE_UP_TO {
+                    continue;
+                }
                 let (d, k) = floor_in_child(&path, cut);
-                (parse, nodes) = (parse.min(d), k);
+                *kept = Some(kept.map_or((d, k), |(b, _)| (b.min(d), k)));
             }
-            (parse, nodes)
-        };
-        // A whole 1M-claim file in one tree would take gigabytes (a user's file does not come in
-        // one parse either); there the pieces are the floor.
-        let whole = (n <= WHOLE_UP_TO).then(|| floor(Cut::Whole));
-        let (pieces, nodes) = floor(Cut::Pieces);
-        let (claims, _) = floor(Cut::Claims);
+        }
+        let (one, two) = (one.expect("one run"), two.expect("one run"));
+        let [whole, pieces, claims] = floors;
+        let (pieces, nodes) = pieces.expect("the pieces are always parsed");
+        let (claims, _) = claims.expect("the claims are always parsed");
         let one_rate = mb / one.cpu.as_secs_f64();
         let two_rate = mb / two.wall.as_secs_f64();
         let one_wall_rate = mb / one.wall.as_secs_f64();
@@ -346,6 +415,15 @@ fn main() {
             two.wall.as_secs_f64(),
             verdict(speedup >= 1.8)
         );
+        if std::env::var_os("CLAIMLS_BENCH_INSTR").is_some() {
+            if n <= INSTR_UP_TO {
+                instruction_row(&path, &data_dir);
+            } else {
+                println!(
+                    "  instructions: not counted above {INSTR_UP_TO} claims (callgrind runs ~50× slower)"
+                );
+            }
+        }
         let rss_mb = one.max_rss_kb.max(two.max_rss_kb) as f64 / 1024.0;
         let goal = if n >= 1_000_000 {
             "goal < 256 MB"
