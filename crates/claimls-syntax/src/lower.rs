@@ -561,7 +561,9 @@ impl<'t> Lowering<'t> {
             if self.g.kind_of(self.cursor.entry().kind).holds_statements() && !child.has_error() {
                 clean = true;
                 self.node(false);
-            } else if !child.is_extra() {
+            } else if !child.is_extra() || child.is_error() {
+                // Error recovery wraps the tokens it skips in an ERROR that is an extra: skipped
+                // text is unreadable, unlike a comment.
                 self.collect_unreadable(child, bad);
             }
             if !self.cursor.goto_next_sibling() {

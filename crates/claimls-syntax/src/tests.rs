@@ -562,6 +562,28 @@ fn an_unreadable_line_is_one_error_and_the_rest_still_lowers() {
     assert_eq!(doc.claims[0].dxs[0].code.value, "G35.A");
 }
 
+/// Error recovery wraps the tokens it skips in an ERROR that is an extra (as a comment is). When the
+/// whole text is one ERROR (here: no line end after the last, broken line), the skipped `JW` line
+/// was taken for a comment and went unreported, while `claimls check`, which reads the text before
+/// the first claim on its own, reported it. Found by mutating the fuzz corpus.
+#[test]
+fn a_line_error_recovery_skipped_is_reported_like_any_other() {
+    let text = "JW\nclaim A\n  history \"x\"!  p\tos 11#";
+    let keyword = "cannot read this line: a statement starts with a keyword (claim, payer,";
+    let e = errors(text);
+    assert_eq!(
+        e.iter().map(|(at, _)| at.as_str()).collect::<Vec<_>>(),
+        ["JW", "history \"x\"!  p\tos 11"],
+        "{e:?}"
+    );
+    assert!(e.iter().all(|(_, m)| m.starts_with(keyword)), "{e:?}");
+    // The comment that ends the text is still no error.
+    let text = "JW\nclaim A\n  pos 11 # note\n  history \"x\"!";
+    let e = errors(text);
+    assert_eq!(e.first().map(|(at, _)| at.as_str()), Some("JW"), "{e:?}");
+    assert!(e.iter().all(|(at, _)| !at.contains('#')), "{e:?}");
+}
+
 #[test]
 fn empty_and_comment_only_texts() {
     for text in ["", "\n", "# nothing here\n", "   \r\n\r\n"] {
