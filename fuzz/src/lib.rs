@@ -7,7 +7,7 @@
 //! - `format`: formatting keeps every lowered value (spans aside) and is idempotent.
 //! - `lsp_edits`: a document edited incrementally (tree edited and reparsed, claims re-checked
 //!   from the tracked analysis) has the tree and the findings of a fresh parse and check, and the
-//!   editor's findings are those of `claimls check`.
+//!   editor's findings are those of `claimls check` (which, like the editor, reads claim by claim).
 
 use claimls_data::CodeData;
 use claimls_lsp::analysis::{Checker, Tracked};
@@ -171,7 +171,15 @@ pub fn lsp_edits(data: &[u8]) {
         keys(&checked),
         "re-check differs from a fresh check of {now:?}"
     );
-    let (editor, cli) = (keys(&checked), keys(&findings(&now)));
+    // `claimls check` reads a file claim by claim (as the editor does), not in one parse: a whole
+    // parse's error recovery can run across claim lines, so the reading to match is that one.
+    let cli = claimls::cli::check::check_streamed(
+        &now,
+        code_data(),
+        &Config::default(),
+        claimls::cli::check::BATCH_BYTES,
+    );
+    let (editor, cli) = (keys(&checked), keys(&cli));
     assert!(
         editor == cli,
         "editor findings differ from `check` for {now:?}: only the editor's {:?}, only check's {:?}",

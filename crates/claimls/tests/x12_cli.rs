@@ -199,3 +199,39 @@ fn import_writes_drafts_that_check_without_syntax_errors() {
     assert_eq!(found, expected, "{json}");
     assert_eq!(o.status.code(), Some(0));
 }
+
+/// A broken line with no line end after its claim: one parse of the whole file reads `claim A` as
+/// part of the broken line and has no claim, while `claimls check` (claim by claim) sees claim A.
+/// The export must not leave claim A out unseen: the file is refused, --force or not.
+#[test]
+fn export_refuses_a_file_whose_claim_a_broken_line_runs_into() {
+    let dir = scratch("runs-into");
+    let draft = dir.join("draft.claim");
+    std::fs::write(
+        &draft,
+        "waste 300 dose, diagnosis written as the G35 cce 2025-10-01).\nclaim A\n  pos 11",
+    )
+    .unwrap();
+    let check = claimls(&dir, &["check", "draft.claim"]);
+    assert!(
+        text(&check.stdout).contains("--> draft.claim:2:1"),
+        "check sees claim A: {}",
+        text(&check.stdout)
+    );
+    for force in [false, true] {
+        let mut args = vec!["export", "837p", "-o", "out.837", "draft.claim"];
+        if force {
+            args.insert(2, "--force");
+        }
+        let o = claimls(&dir, &args);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(
+                "claimls: draft.claim: a broken line runs into a `claim` line, so the file does not read as the 1 claim `claimls check` sees: not exported"
+            ),
+            "{stderr}"
+        );
+        assert!(!dir.join("out.837").exists(), "nothing is written");
+    }
+}

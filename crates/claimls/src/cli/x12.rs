@@ -123,7 +123,24 @@ pub fn run_export(cmd: ExportCommand) -> ExitCode {
     let mut skipped = 0;
     let mut kept: Vec<Vec<claimls_model::Claim>> = Vec::new();
     for ((path, text), doc) in texts.iter().zip(&docs) {
-        let findings = check::check_text(text, &data, &config);
+        // `claimls check` reads a file claim by claim. One parse of the whole file can let a broken
+        // line run into the next `claim` line and lose that claim: such a file is not exported, even
+        // with --force, since the claim would be left out unseen.
+        let by_claims: usize = claimls_syntax::split::claim_ranges(text)
+            .into_iter()
+            .map(|r| claimls_syntax::document(&text[r]).claims.len())
+            .sum();
+        if by_claims != doc.claims.len() {
+            eprintln!(
+                "claimls: {path}: a broken line runs into a `claim` line, so the file does not read as the {by_claims} claim{} `claimls check` sees: not exported; fix the lines `claimls check {path}` marks",
+                if by_claims == 1 { "" } else { "s" }
+            );
+            skipped += by_claims;
+            kept.push(Vec::new());
+            continue;
+        }
+        // The findings `claimls check` prints for the file, read as it reads them.
+        let findings = check::check_streamed(text, &data, &config, check::BATCH_BYTES);
         let index = claimls_syntax::LineIndex::new(text);
         let mut claims = Vec::new();
         for claim in &doc.claims {
