@@ -124,13 +124,22 @@ pub fn run_export(cmd: ExportCommand) -> ExitCode {
     let mut kept: Vec<Vec<claimls_model::Claim>> = Vec::new();
     for ((path, text), doc) in texts.iter().zip(&docs) {
         // `claimls check` reads a file claim by claim. One parse of the whole file can let a broken
-        // line run into the next `claim` line and lose that claim: such a file is not exported, even
-        // with --force, since the claim would be left out unseen.
-        let by_claims: usize = claimls_syntax::split::claim_ranges(text)
+        // line run into the next `claim` line and lose that claim: a file whose claims (where their
+        // `claim` lines start) are not the same both ways is not exported, even with --force, since
+        // a claim would be left out unseen.
+        let by_claims: Vec<usize> = claimls_syntax::split::claim_ranges(text)
             .into_iter()
-            .map(|r| claimls_syntax::document(&text[r]).claims.len())
-            .sum();
-        if by_claims != doc.claims.len() {
+            .flat_map(|r| {
+                let piece = claimls_syntax::document(&text[r.clone()]);
+                piece
+                    .claims
+                    .into_iter()
+                    .map(move |c| r.start + c.header.start)
+            })
+            .collect();
+        let whole: Vec<usize> = doc.claims.iter().map(|c| c.header.start).collect();
+        if by_claims != whole {
+            let by_claims = by_claims.len();
             eprintln!(
                 "claimls: {path}: a broken line runs into a `claim` line, so the file does not read as the {by_claims} claim{} `claimls check` sees: not exported; fix the lines `claimls check {path}` marks",
                 if by_claims == 1 { "" } else { "s" }
