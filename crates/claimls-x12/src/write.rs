@@ -20,7 +20,10 @@ pub const VERSION: &str = "005010X222A1";
 pub struct DraftFile<'a> {
     /// For messages.
     pub path: &'a str,
+    /// The text the claims' spans point into: the whole file, or a piece of it.
     pub text: &'a str,
+    /// The line of `path` that `text` starts on (0-based; 0 for a whole file), for messages.
+    pub line: usize,
     pub claims: &'a [Claim],
 }
 
@@ -231,9 +234,10 @@ pub fn export(
             let location = format!(
                 "{}:{}",
                 file.path,
-                file.text[..claim.header.start.min(file.text.len())]
-                    .matches('\n')
-                    .count()
+                file.line
+                    + file.text[..claim.header.start.min(file.text.len())]
+                        .matches('\n')
+                        .count()
                     + 1
             );
             let mut claim_errors = Vec::new();

@@ -201,37 +201,45 @@ fn import_writes_drafts_that_check_without_syntax_errors() {
 }
 
 /// A broken line with no line end after its claim: one parse of the whole file reads `claim A` as
-/// part of the broken line and has no claim, while `claimls check` (claim by claim) sees claim A.
-/// The export must not leave claim A out unseen: the file is refused, --force or not.
+/// part of the broken line and has no claim, while `claimls check` reads claim A on its own. Export
+/// reads each claim as `check` does, so claim A is named with its findings and its line (never left
+/// out unseen), and with --force it reaches the writer, whose messages give the file's line too.
 #[test]
-fn export_refuses_a_file_whose_claim_a_broken_line_runs_into() {
-    let dir = scratch("runs-into");
-    let draft = dir.join("draft.claim");
+fn export_reads_each_claim_as_check_does() {
+    let dir = scratch("as-check");
     std::fs::write(
-        &draft,
+        dir.join("draft.claim"),
         "waste 300 dose, diagnosis written as the G35 cce 2025-10-01).\nclaim A\n  pos 11",
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("examples/claimls.toml"),
+        dir.join("claimls.toml"),
     )
     .unwrap();
     let check = claimls(&dir, &["check", "draft.claim"]);
     assert!(
-        text(&check.stdout).contains("--> draft.claim:2:1"),
+        text(&check.stdout).contains("error[doc-order-missing]")
+            && text(&check.stdout).contains("--> draft.claim:2:1"),
         "check sees claim A: {}",
         text(&check.stdout)
     );
-    for force in [false, true] {
-        let mut args = vec!["export", "837p", "-o", "out.837", "draft.claim"];
-        if force {
-            args.insert(2, "--force");
-        }
-        let o = claimls(&dir, &args);
-        let stderr = text(&o.stderr);
-        assert_eq!(o.status.code(), Some(1), "{stderr}");
-        assert!(
-            stderr.contains(
-                "claimls: draft.claim: a broken line runs into a `claim` line, so the file does not read as the 1 claim `claimls check` sees: not exported"
-            ),
-            "{stderr}"
-        );
-        assert!(!dir.join("out.837").exists(), "nothing is written");
-    }
+    let o = claimls(&dir, &["export", "837p", "-o", "out.837", "draft.claim"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr),
+        "claimls: draft.claim:2: claim A: 2 error findings (doc-order-missing): not exported; `claimls check draft.claim` shows them\n\
+         claimls: no claim to export\n"
+    );
+    let o = claimls(
+        &dir,
+        &["export", "837p", "--force", "-o", "out.837", "draft.claim"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr),
+        "claimls: draft.claim:2: claim A: 2 error findings (doc-order-missing): exported anyway (--force); `claimls check draft.claim` shows them\n\
+         claimls: draft.claim:2: claim A: no `payer`: write `payer medicare` (or medicaid, medicare-advantage, commercial \"<name>\")\n"
+    );
+    assert!(!dir.join("out.837").exists(), "nothing is written");
 }

@@ -46,6 +46,7 @@ pub fn export(
     let files = [DraftFile {
         path,
         text,
+        line: 0,
         claims: &doc.claims,
     }];
     claimls_x12::export(&files, &data, config, Some(patients), ENVELOPE).map_err(|errors| {

@@ -115,80 +115,74 @@ pub fn run_export(cmd: ExportCommand) -> ExitCode {
             }
         }
     }
-    let docs: Vec<_> = texts
-        .iter()
-        .map(|(_, t)| claimls_syntax::document(t))
-        .collect();
     // A claim with error findings stays out of the interchange (unless --force); the others go.
+    // Each claim is read from its own piece of the file, as `claimls check` reads it: one parse of
+    // the whole file could let a broken line run into the next `claim` line and lose that claim,
+    // so what is exported is what `check` checked.
     let mut skipped = 0;
-    let mut kept: Vec<Vec<claimls_model::Claim>> = Vec::new();
-    for ((path, text), doc) in texts.iter().zip(&docs) {
-        // `claimls check` reads a file claim by claim. One parse of the whole file can let a broken
-        // line run into the next `claim` line and lose that claim: a file whose claims (where their
-        // `claim` lines start) are not the same both ways is not exported, even with --force, since
-        // a claim would be left out unseen.
-        let by_claims: Vec<usize> = claimls_syntax::split::claim_ranges(text)
-            .into_iter()
-            .flat_map(|r| {
-                let piece = claimls_syntax::document(&text[r.clone()]);
-                piece
-                    .claims
-                    .into_iter()
-                    .map(move |c| r.start + c.header.start)
-            })
-            .collect();
-        let whole: Vec<usize> = doc.claims.iter().map(|c| c.header.start).collect();
-        if by_claims != whole {
-            let by_claims = by_claims.len();
-            eprintln!(
-                "claimls: {path}: a broken line runs into a `claim` line, so the file does not read as the {by_claims} claim{} `claimls check` sees: not exported; fix the lines `claimls check {path}` marks",
-                if by_claims == 1 { "" } else { "s" }
-            );
-            skipped += by_claims;
-            kept.push(Vec::new());
-            continue;
-        }
-        // The findings `claimls check` prints for the file, read as it reads them.
+    // The pieces that keep a claim: (file, byte range, the line the piece starts on, its claims).
+    let mut kept: Vec<(
+        usize,
+        std::ops::Range<usize>,
+        usize,
+        Vec<claimls_model::Claim>,
+    )> = Vec::new();
+    for (file, (path, text)) in texts.iter().enumerate() {
+        // The findings `claimls check` prints for the file.
         let findings = check::check_streamed(text, &data, &config, check::BATCH_BYTES);
         let index = claimls_syntax::LineIndex::new(text);
-        let mut claims = Vec::new();
-        for claim in &doc.claims {
-            let errors: Vec<_> = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .filter(|f| claim.span.start <= f.span.start && f.span.start <= claim.span.end)
-                .collect();
-            if let Some(first) = errors.first() {
-                let line = index.line_of(first.span.start) + 1;
-                let verb = if force {
-                    "exported anyway (--force)"
-                } else {
-                    "not exported"
-                };
-                eprintln!(
-                    "claimls: {path}:{line}: claim {}: {} error finding{} ({}): {verb}; `claimls check {path}` shows them",
-                    claim.id.value,
-                    errors.len(),
-                    if errors.len() == 1 { "" } else { "s" },
-                    first.rule
-                );
-                if !force {
-                    skipped += 1;
-                    continue;
+        for r in claimls_syntax::split::claim_ranges(text) {
+            let doc = claimls_syntax::document(&text[r.clone()]);
+            let mut claims = Vec::new();
+            for claim in doc.claims {
+                let (start, end) = (r.start + claim.span.start, r.start + claim.span.end);
+                let errors: Vec<_> = findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .filter(|f| start <= f.span.start && f.span.start <= end)
+                    .collect();
+                if let Some(first) = errors.first() {
+                    let line = index.line_of(first.span.start) + 1;
+                    let verb = if force {
+                        "exported anyway (--force)"
+                    } else {
+                        "not exported"
+                    };
+                    eprintln!(
+                        "claimls: {path}:{line}: claim {}: {} error finding{} ({}): {verb}; `claimls check {path}` shows them",
+                        claim.id.value,
+                        errors.len(),
+                        if errors.len() == 1 { "" } else { "s" },
+                        first.rule
+                    );
+                    if !force {
+                        skipped += 1;
+                        continue;
+                    }
                 }
+                claims.push(claim);
             }
-            claims.push(claim.clone());
+            if !claims.is_empty() {
+                let line = index.line_of(r.start);
+                kept.push((file, r, line, claims));
+            }
         }
-        kept.push(claims);
     }
-    if kept.iter().all(Vec::is_empty) {
+    if kept.is_empty() {
         eprintln!("claimls: no claim to export");
         return ExitCode::from(1);
     }
-    let drafts: Vec<DraftFile> = texts
+    let drafts: Vec<DraftFile> = kept
         .iter()
-        .zip(&kept)
-        .map(|((path, text), claims)| DraftFile { path, text, claims })
+        .map(|(file, r, line, claims)| {
+            let (path, text) = &texts[*file];
+            DraftFile {
+                path,
+                text: &text[r.clone()],
+                line: *line,
+                claims,
+            }
+        })
         .collect();
     let envelope = envelope_now(control_number);
     let interchange =
