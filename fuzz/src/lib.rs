@@ -5,9 +5,10 @@
 //! - `check`: parse → lower → rules never panics; every fix's edits are in bounds, on char
 //!   boundaries and do not overlap; the fixed text is checked again without a panic.
 //! - `format`: formatting keeps every lowered value (spans aside) and is idempotent.
-//! - `lsp_edits`: a document edited incrementally (tree edited and reparsed, claims re-checked
-//!   from the tracked analysis) has the tree and the findings of a fresh parse and check, and the
-//!   editor's findings are those of `claimls check` (which, like the editor, reads claim by claim).
+//! - `lsp_edits`: a document edited incrementally (rope edited, its tree parsed between edits,
+//!   claims re-checked from the tracked analysis) has the tree and the findings of a fresh parse and
+//!   check of its text, and the editor's findings are those of `claimls check` (which, like the
+//!   editor, reads claim by claim).
 
 use claimls_data::CodeData;
 use claimls_lsp::analysis::{Checker, Tracked};
@@ -158,11 +159,11 @@ pub fn lsp_edits(data: &[u8]) {
     }
     doc.reparse();
     let now = doc.text();
-    let incremental = doc.tree().map(|t| t.root_node().to_sexp());
+    let tree = doc.tree().map(|t| t.root_node().to_sexp());
     let fresh = parse_fresh(&now).map(|t| t.root_node().to_sexp());
     assert_eq!(
-        incremental, fresh,
-        "incremental tree differs from a fresh parse of {now:?}"
+        tree, fresh,
+        "the document's tree differs from a fresh parse of {now:?}"
     );
     let rechecked = checker.recheck(&doc.rope, &tracked).findings();
     let checked = checker.check(&now).findings();

@@ -4,7 +4,7 @@
 //! - `server` — the `LanguageServer` implementation: document store, diagnostics scheduling,
 //!   configuration reloads; each request handler is a thin call into a feature module.
 //! - `snapshot` — one version of one document and its checker: what every feature works on.
-//! - `document` — one open document: rope, version, incrementally reparsed tree-sitter tree.
+//! - `document` — one open document: rope, version, tree-sitter tree parsed on request.
 //! - `analysis` — checking by claim, cached by claim text, so an edit re-checks one claim.
 //! - `requests`, `lookup` — the custom requests `claimls/lookup` and `claimls/explain` that the
 //!   editors use instead of running the CLI (`claimls lookup` prints the same text).

@@ -208,8 +208,8 @@ impl Backend {
         self.state.log.set(Level::from_trace(level));
     }
 
-    /// `claimls/syntaxTree`: the s-expression of the document's current (incrementally maintained)
-    /// tree, for debugging and for the tests that compare it with a fresh parse.
+    /// `claimls/syntaxTree`: the s-expression of a parse of the document's current text, for
+    /// debugging and for the tests that check edits reach the text.
     pub async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<Option<String>> {
         let mut docs = self.docs();
         Ok(docs
