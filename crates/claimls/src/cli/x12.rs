@@ -130,18 +130,26 @@ pub fn run_export(cmd: ExportCommand) -> ExitCode {
     for (file, (path, text)) in texts.iter().enumerate() {
         // The findings `claimls check` prints for the file.
         let findings = check::check_streamed(text, &data, &config, check::BATCH_BYTES);
+        // The error findings by where they start, each with its place in `check`'s order (the first
+        // of a claim's in that order is the one named): a claim's are then found by two binary
+        // searches, not by a pass over the whole file's findings per claim.
+        let mut errors: Vec<(usize, usize)> = findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.severity == Severity::Error)
+            .map(|(i, f)| (f.span.start, i))
+            .collect();
+        errors.sort_unstable();
         let index = claimls_syntax::LineIndex::new(text);
         for r in claimls_syntax::split::claim_ranges(text) {
             let doc = claimls_syntax::document(&text[r.clone()]);
             let mut claims = Vec::new();
             for claim in doc.claims {
                 let (start, end) = (r.start + claim.span.start, r.start + claim.span.end);
-                let errors: Vec<_> = findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Error)
-                    .filter(|f| start <= f.span.start && f.span.start <= end)
-                    .collect();
-                if let Some(first) = errors.first() {
+                let within = &errors[errors.partition_point(|&(s, _)| s < start)
+                    ..errors.partition_point(|&(s, _)| s <= end)];
+                if let Some(&(_, first)) = within.iter().min_by_key(|&&(_, i)| i) {
+                    let first = &findings[first];
                     let line = index.line_of(first.span.start) + 1;
                     let verb = if force {
                         "exported anyway (--force)"
@@ -151,8 +159,8 @@ pub fn run_export(cmd: ExportCommand) -> ExitCode {
                     eprintln!(
                         "claimls: {path}:{line}: claim {}: {} error finding{} ({}): {verb}; `claimls check {path}` shows them",
                         claim.id.value,
-                        errors.len(),
-                        if errors.len() == 1 { "" } else { "s" },
+                        within.len(),
+                        if within.len() == 1 { "" } else { "s" },
                         first.rule
                     );
                     if !force {
