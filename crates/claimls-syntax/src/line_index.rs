@@ -22,6 +22,11 @@ pub struct Position {
 pub struct LineIndex {
     /// Byte offset where each line starts; `starts[0] == 0`.
     starts: Vec<usize>,
+    /// The lines holding a non-ASCII byte, in order (most texts have none). On every other line a
+    /// column is the same in bytes, chars and UTF-16 units, so [`LineIndex::position`] does not count
+    /// it char by char: an 837P is often one line of megabytes, and counting from its start for each
+    /// finding made `check` quadratic in claims.
+    wide: Vec<usize>,
     len: usize,
 }
 
@@ -39,8 +44,21 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
+        let wide = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let ends = starts.iter().skip(1).copied().chain([text.len()]);
+            starts
+                .iter()
+                .zip(ends)
+                .enumerate()
+                .filter(|(_, (start, end))| !bytes[**start..*end].is_ascii())
+                .map(|(line, _)| line)
+                .collect()
+        };
         LineIndex {
             starts,
+            wide,
             len: text.len(),
         }
     }
@@ -82,6 +100,15 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.starts[line].min(offset);
         let before = text.get(start..offset).unwrap_or("");
+        if self.wide.binary_search(&line).is_err() {
+            let n = before.len();
+            return Position {
+                line,
+                byte: n,
+                char: n,
+                utf16: n,
+            };
+        }
         Position {
             line,
             byte: before.len(),
@@ -185,5 +212,33 @@ mod tests {
         let idx = LineIndex::new(text);
         assert_eq!(idx.position(text, 1).char, 0);
         assert_eq!(idx.position(text, 100).line, 1);
+    }
+
+    #[test]
+    fn columns_on_ascii_lines_next_to_lines_that_are_not() {
+        // Line 0 and 2 are ASCII (columns counted without reading the line); line 1 is not.
+        let text = "claim A\n  note \"Ünal 😀\" pos 11\r\n  pos 11\rend";
+        let idx = LineIndex::new(text);
+        for offset in 0..=text.len() {
+            if !text.is_char_boundary(offset) {
+                continue;
+            }
+            let p = idx.position(text, offset);
+            let start = idx.line_start(p.line).unwrap();
+            let before = &text[start..offset];
+            assert_eq!(p.byte, before.len(), "at {offset}");
+            assert_eq!(p.char, before.chars().count(), "at {offset}");
+            assert_eq!(
+                p.utf16,
+                before.chars().map(char::len_utf16).sum::<usize>(),
+                "at {offset}"
+            );
+        }
+        let pos = text.rfind("pos").unwrap();
+        assert_eq!(idx.position(text, pos).line, 2);
+        assert_eq!(idx.position(text, pos).char, 2);
+        let on_wide = text.find("pos").unwrap();
+        assert_eq!(idx.position(text, on_wide).char, 16);
+        assert_eq!(idx.position(text, on_wide).utf16, 17);
     }
 }

@@ -142,6 +142,100 @@ fn check_of_an_837p_points_at_the_segment_line_in_text_json_and_sarif() {
     );
 }
 
+/// Clearinghouses often send an interchange as one line (segments end at `~`, no line breaks): a
+/// finding is then on line 1, at its segment's column, and the text report shows that segment.
+#[test]
+fn check_of_a_one_line_837p_points_at_the_segment_column() {
+    let dir = scratch("one-line");
+    // Eight copies of the examples, each claim with its own id: an interchange of about 30 claims.
+    let drafts = dir.join("drafts");
+    std::fs::create_dir_all(&drafts).unwrap();
+    for name in ["claimls.toml", "patients.toml"] {
+        std::fs::copy(root().join("examples").join(name), drafts.join(name)).unwrap();
+    }
+    for entry in std::fs::read_dir(root().join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "claim") {
+            let draft = std::fs::read_to_string(&path).unwrap();
+            for copy in 0..8 {
+                let renamed = draft.replace("\nclaim ", &format!("\nclaim C{copy}-"));
+                let renamed = match renamed.strip_prefix("claim ") {
+                    Some(rest) => format!("claim C{copy}-{rest}"),
+                    None => renamed,
+                };
+                let name = format!("{copy}-{}", path.file_name().unwrap().to_string_lossy());
+                std::fs::write(drafts.join(name), renamed).unwrap();
+            }
+        }
+    }
+    let out = dir.join("out.837");
+    let o = claimls(
+        &drafts,
+        &[
+            "export",
+            "837p",
+            "--patients",
+            "patients.toml",
+            "--control-number",
+            "77",
+        ]
+        .into_iter()
+        .chain(["-o", out.to_str().unwrap(), "."])
+        .collect::<Vec<_>>(),
+    );
+    assert!(out.exists(), "{}", text(&o.stderr));
+    let one_line = std::fs::read_to_string(&out)
+        .unwrap()
+        .replace("HI*ABK:G35A~", "HI*ABK:G35~")
+        .replace(['\n', '\r'], "");
+    assert!(
+        one_line.len() > 4096,
+        "long enough to be cut for the renderer"
+    );
+    std::fs::write(dir.join("batch.edi"), &one_line).unwrap();
+    let column = one_line.find("HI*ABK:G35~").unwrap() + 1;
+
+    let o = claimls(&dir, &["check", "batch.edi"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = text(&o.stdout);
+    let report = stdout
+        .split("\n\n")
+        .find(|r| r.starts_with("error[dx-not-billable]"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        report.contains(&format!("--> batch.edi:1:{column}\n")),
+        "{report}"
+    );
+    let source_line = report
+        .lines()
+        .find(|l| l.starts_with("1 | "))
+        .unwrap_or_else(|| panic!("{report}"));
+    let caret = report
+        .lines()
+        .skip_while(|l| !l.starts_with("1 | "))
+        .nth(1)
+        .unwrap();
+    let under = source_line
+        .char_indices()
+        .zip(caret.chars())
+        .filter(|(_, c)| *c == '^')
+        .map(|((_, s), _)| s)
+        .collect::<String>();
+    assert_eq!(under, "HI*ABK:G35", "{report}");
+
+    let o = claimls(&dir, &["check", "--format", "json", "batch.edi"]);
+    let json: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let start = json["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "dx-not-billable")
+        .unwrap()["range"]["start"]
+        .clone();
+    assert_eq!(start["line"], 1);
+    assert_eq!(start["column"], column as u64);
+}
+
 #[test]
 fn import_writes_drafts_that_check_without_syntax_errors() {
     let dir = scratch("import");

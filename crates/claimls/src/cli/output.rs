@@ -6,13 +6,13 @@
 
 use super::Format;
 use super::check::{FileReport, Summary, Tally};
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use claimls_model::Span;
 use claimls_rules::{self as rules, Edit, Finding, Severity};
 use claimls_syntax::LineIndex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -135,13 +135,20 @@ pub fn locate(
         end: at(span.end),
     };
     let renderer = colors.renderer();
+    // Where the text's `\n`s are (the renderer's lines), found once for all the findings.
+    let breaks: Vec<usize> = if render && matches!(format, Format::Text) {
+        memchr::memchr_iter(b'\n', source.text.as_bytes()).collect()
+    } else {
+        Vec::new()
+    };
+    let mut hashed = HashMap::new();
     findings
         .into_iter()
         .map(|f| {
             let rendered = (render && matches!(format, Format::Text))
-                .then(|| renderer.render(&finding_report(source, &f)));
+                .then(|| renderer.render(&finding_report(source, &f, &breaks, at(f.span.start))));
             let fingerprint = (render && matches!(format, Format::Sarif))
-                .then(|| fingerprint(source.text, &index, &f, claims));
+                .then(|| fingerprint(source.text, &index, &f, claims, &mut hashed));
             let mut located = Located {
                 range: region(f.span),
                 related: f.related.iter().map(|r| region(r.span)).collect(),
@@ -245,23 +252,92 @@ fn byte_range(text: &str, span: Span) -> std::ops::Range<usize> {
     start..clamp(span.end).max(start)
 }
 
-fn finding_report<'a>(source: &'a Source<'a>, f: &'a Finding) -> Vec<Group<'a>> {
-    let mut snippet = Snippet::source(source.text)
-        .path(source.path)
-        .line_start(source.line + 1)
+/// Lines longer than this are cut around the finding before they go to the renderer (which reads
+/// every byte of the text it is given for each finding).
+const LONG_LINE: usize = 4096;
+
+/// How much of a long line is kept on each side of the finding's spans: more than a terminal shows,
+/// so the renderer still cuts the line itself and marks the cut with `...`.
+const LONG_LINE_CONTEXT: usize = 512;
+
+/// The report of one finding. `breaks` are the offsets of the `\n`s of the text, `primary` where the
+/// finding starts.
+///
+/// Only the lines from the first annotated one to the last go to the renderer: it reads all the text
+/// it is given for each finding, and a piece can be a whole 837P (100 findings of a 1,800-claim
+/// interchange took 3 s). The renderer folds the lines between annotations, so the lines left out
+/// were never printed; it breaks lines at `\n` only, as `breaks` does. An 837P is often one line of
+/// megabytes: a line that long is cut to the finding's neighbourhood, and the `-->` location, which
+/// the renderer would count from the cut, is given as `primary`.
+fn finding_report<'a>(
+    source: &'a Source<'a>,
+    f: &'a Finding,
+    breaks: &[usize],
+    primary: LineCol,
+) -> Vec<Group<'a>> {
+    let text = source.text;
+    let ranges = || std::iter::once(f.span).chain(f.related.iter().map(|r| r.span));
+    let lo = ranges()
+        .map(|s| byte_range(text, s).start)
+        .min()
+        .unwrap_or(0);
+    let hi = ranges().map(|s| byte_range(text, s).end).max().unwrap_or(0);
+    let before = breaks.partition_point(|&b| b < lo);
+    let from = if before == 0 {
+        0
+    } else {
+        breaks[before - 1] + 1
+    };
+    let to = breaks
+        .get(breaks.partition_point(|&b| b < hi))
+        .copied()
+        .unwrap_or(text.len());
+    let line = source.line + before;
+    let long = to - from > LONG_LINE;
+    let (from, to) = if long {
+        let floor = |mut at: usize| {
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        (
+            floor(lo.saturating_sub(LONG_LINE_CONTEXT).max(from)),
+            floor((hi + LONG_LINE_CONTEXT).min(to)),
+        )
+    } else {
+        (from, to)
+    };
+    let shifted = |span: Span| {
+        let r = byte_range(text, span);
+        r.start - from..r.end - from
+    };
+    let mut snippet = Snippet::source(&text[from..to])
+        .line_start(line + 1)
         .fold(true)
-        .annotation(AnnotationKind::Primary.span(byte_range(source.text, f.span)));
+        .annotation(AnnotationKind::Primary.span(shifted(f.span)));
+    if !long {
+        snippet = snippet.path(source.path);
+    }
     for r in &f.related {
         snippet = snippet.annotation(
             AnnotationKind::Context
-                .span(byte_range(source.text, r.span))
+                .span(shifted(r.span))
                 .label(r.message.as_str()),
         );
     }
-    let mut group = level(f.severity)
+    let origin = long.then(|| {
+        Origin::path(source.path)
+            .line(primary.line)
+            .char_column(primary.column)
+    });
+    let title = level(f.severity)
         .primary_title(f.message.as_str())
-        .id(f.rule)
-        .element(snippet);
+        .id(f.rule);
+    let mut group = match origin {
+        Some(origin) => title.element(origin).element(snippet),
+        None => title.element(snippet),
+    };
     if let Some(fix) = &f.fix {
         group = group.element(Level::HELP.with_name("fix").message(fix.title.as_str()));
     }
@@ -919,20 +995,35 @@ pub fn claim_ids(text: &str) -> Vec<(usize, String)> {
 /// A result's fingerprint: the rule, the text of the line it starts on with its spacing normalised and
 /// the claim it is in, hashed. It stays the same when lines are added above or the line is re-indented,
 /// so code scanning keeps tracking one alert.
-fn fingerprint(text: &str, index: &LineIndex, f: &Finding, claims: &[(usize, String)]) -> String {
+fn fingerprint(
+    text: &str,
+    index: &LineIndex,
+    f: &Finding,
+    claims: &[(usize, String)],
+    hashed: &mut HashMap<(usize, &'static str), Sha256>,
+) -> String {
     let at = index.position(text, f.span.start);
-    let line = index.line_text(text, at.line);
-    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
-    let claim = claims
-        .iter()
-        .rev()
-        .find(|(start, _)| *start <= f.span.start)
+    // The hash of the rule and the line is kept for the line's other findings of the rule: an 837P is
+    // often one line of megabytes, and hashing it again for each finding made SARIF output quadratic.
+    let mut hash = hashed
+        .entry((at.line, f.rule))
+        .or_insert_with(|| {
+            let line = index.line_text(text, at.line);
+            let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut hash = Sha256::new();
+            for part in [f.rule, &line] {
+                hash.update(part.as_bytes());
+                hash.update([0]);
+            }
+            hash
+        })
+        .clone();
+    // `claims` are in text order: the finding's claim is the last one starting at or before it.
+    let claim = claims[..claims.partition_point(|(start, _)| *start <= f.span.start)]
+        .last()
         .map_or("", |(_, id)| id.as_str());
-    let mut hash = Sha256::new();
-    for part in [f.rule, &line, claim] {
-        hash.update(part.as_bytes());
-        hash.update([0]);
-    }
+    hash.update(claim.as_bytes());
+    hash.update([0]);
     let digest = hash.finalize();
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
