@@ -12,7 +12,7 @@ pub mod reading;
 pub mod split;
 pub mod value;
 
-pub use line_index::{LineIndex, Position};
+pub use line_index::{LineIndex, Position, floor_char_boundary};
 pub use lower::{lower, near_statement_keyword};
 pub use tree_sitter::{Parser, Tree};
 

@@ -147,7 +147,8 @@ impl LineIndex {
 }
 
 /// The largest char boundary at or before `offset`.
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+/// `offset`, moved back to the start of the char it falls inside (`text.len()` and below).
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
     }

@@ -9,7 +9,7 @@ use super::check::{FileReport, Summary, Tally};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use claimls_model::Span;
 use claimls_rules::{self as rules, Edit, Finding, Severity};
-use claimls_syntax::LineIndex;
+use claimls_syntax::{LineIndex, floor_char_boundary};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -241,13 +241,7 @@ fn level(severity: Severity) -> Level<'static> {
 
 /// A byte range the renderer can slice: inside the text, on char boundaries.
 fn byte_range(text: &str, span: Span) -> std::ops::Range<usize> {
-    let clamp = |mut at: usize| {
-        at = at.min(text.len());
-        while !text.is_char_boundary(at) {
-            at -= 1;
-        }
-        at
-    };
+    let clamp = |at: usize| floor_char_boundary(text, at.min(text.len()));
     let start = clamp(span.start);
     start..clamp(span.end).max(start)
 }
@@ -295,15 +289,9 @@ fn finding_report<'a>(
     let line = source.line + before;
     let long = to - from > LONG_LINE;
     let (from, to) = if long {
-        let floor = |mut at: usize| {
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            at
-        };
         (
-            floor(lo.saturating_sub(LONG_LINE_CONTEXT).max(from)),
-            floor((hi + LONG_LINE_CONTEXT).min(to)),
+            floor_char_boundary(text, lo.saturating_sub(LONG_LINE_CONTEXT).max(from)),
+            floor_char_boundary(text, (hi + LONG_LINE_CONTEXT).min(to)),
         )
     } else {
         (from, to)
